@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -59,12 +60,13 @@ public final class PatroniPoller {
     // Completions may arrive on any event loop: gather lock-free, finish once.
     AtomicReferenceArray<MemberSample> samples = new AtomicReferenceArray<>(members.size());
     AtomicInteger pending = new AtomicInteger(members.size());
+    AtomicBoolean finished = new AtomicBoolean();
     Promise<ClusterSnapshot> done = Promise.promise();
     Duration timeout = client.options().timeout();
     long backstop =
         vertx.setTimer(
             timeout.plus(margin).toMillis(),
-            id -> finish(members, samples, tickTime, timeout, done));
+            id -> finish(members, samples, tickTime, timeout, finished, done));
     for (int i = 0; i < members.size(); i++) {
       int index = i;
       PatroniEndpoint endpoint = members.get(i);
@@ -91,7 +93,7 @@ public final class PatroniPoller {
             samples.compareAndSet(index, null, sample);
             if (pending.decrementAndGet() == 0) {
               vertx.cancelTimer(backstop);
-              finish(members, samples, tickTime, timeout, done);
+              finish(members, samples, tickTime, timeout, finished, done);
             }
           });
     }
@@ -103,8 +105,9 @@ public final class PatroniPoller {
       AtomicReferenceArray<MemberSample> samples,
       Instant tickTime,
       Duration timeout,
+      AtomicBoolean finished,
       Promise<ClusterSnapshot> done) {
-    if (done.future().isComplete()) {
+    if (!finished.compareAndSet(false, true)) {
       return;
     }
     List<MemberSample> tick = new ArrayList<>(members.size());
@@ -119,8 +122,9 @@ public final class PatroniPoller {
               "timeout after " + PatroniClient.describe(timeout)));
       tick.add(samples.get(i));
     }
-    if (done.tryComplete(ClusterSnapshot.of(tick, tickTime))) {
-      tick.forEach(sample -> failureLog.log(sample, tickTime));
-    }
+    ClusterSnapshot snapshot = ClusterSnapshot.of(tick, tickTime);
+    // Log before completing, so whoever waits on the tick sees its log lines.
+    tick.forEach(sample -> failureLog.log(sample, tickTime));
+    done.complete(snapshot);
   }
 }

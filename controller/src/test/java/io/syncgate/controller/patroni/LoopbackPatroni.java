@@ -19,6 +19,12 @@ final class LoopbackPatroni {
 
   static final String HOST = "127.0.0.1";
 
+  /**
+   * A loopback address no test server listens on: a port freed there stays refused, where on {@link
+   * #HOST} the next server on port 0 may get it.
+   */
+  static final String NOBODY_HOST = "127.0.0.9";
+
   private LoopbackPatroni() {}
 
   /** One accepted connection of a {@link RawServer}; {@code closed} flips when it goes away. */

@@ -153,10 +153,15 @@ class PatroniClientIT {
   @Test
   void refusedConnection() {
     NetServer probe =
-        await(vertx.createNetServer().connectHandler(socket -> socket.close()).listen(0, HOST));
+        await(
+            vertx
+                .createNetServer()
+                .connectHandler(socket -> socket.close())
+                .listen(0, LoopbackPatroni.NOBODY_HOST));
     int freePort = probe.actualPort();
     await(probe.close());
-    MemberSample sample = poll(options(), PatroniEndpoint.http("pg-0", HOST, freePort));
+    MemberSample sample =
+        poll(options(), PatroniEndpoint.http("pg-0", LoopbackPatroni.NOBODY_HOST, freePort));
     assertThat(sample)
         .isEqualTo(MemberSample.failed("pg-0", SampleFailure.UNREACHABLE, "connection refused"));
   }
