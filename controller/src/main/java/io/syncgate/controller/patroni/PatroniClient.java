@@ -158,6 +158,8 @@ public final class PatroniClient implements AutoCloseable {
                   return;
                 }
                 HttpClientRequest req = ar.result();
+                // Without handlers Vert.x logs our own resets and early closes as errors.
+                req.exceptionHandler(failure -> finish(failed(member, failure)));
                 request.set(req);
                 if (outcome.future().isComplete()) {
                   req.reset(); // the deadline passed while the connection was being made
@@ -177,6 +179,7 @@ public final class PatroniClient implements AutoCloseable {
     }
 
     private void read(HttpClientResponse response) {
+      response.exceptionHandler(failure -> finish(failed(member, failure)));
       int status = response.statusCode();
       if (status != 200) {
         // The body of an error says nothing we use; do not read it.
@@ -184,7 +187,6 @@ public final class PatroniClient implements AutoCloseable {
         return;
       }
       Buffer body = Buffer.buffer(1024);
-      response.exceptionHandler(failure -> finish(failed(member, failure)));
       response.handler(
           chunk -> {
             if (body.length() + chunk.length() > options.maxBodyBytes()) {
