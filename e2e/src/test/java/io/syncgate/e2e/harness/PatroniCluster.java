@@ -139,6 +139,11 @@ public final class PatroniCluster implements AutoCloseable {
     return name;
   }
 
+  /** The database superuser's password (test-only, loopback-only clusters). */
+  public static String superuserPassword() {
+    return SUPERUSER_PASSWORD;
+  }
+
   public Options options() {
     return options;
   }
@@ -175,6 +180,20 @@ public final class PatroniCluster implements AutoCloseable {
 
   // ------------------------------------------------------------------ members
 
+  /** The address member {@code index} gets: 127.0.0.{2 + index}, like a pod IP. */
+  public static String address(int index) {
+    return "127.0.0." + (2 + index);
+  }
+
+  /** The addresses of the first {@code count} members, started or still to come. */
+  public static List<String> addresses(int count) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(address(i));
+    }
+    return out;
+  }
+
   /** Starts the first member and waits until it leads. */
   public PatroniMember startLeader() {
     PatroniMember leader = startMember(CreateReplica.BASEBACKUP);
@@ -199,7 +218,7 @@ public final class PatroniCluster implements AutoCloseable {
     }
     int index = members.size();
     String memberName = SCOPE + "-" + index;
-    String address = "127.0.0." + (2 + index);
+    String address = address(index);
     for (int port : new int[] {PatroniMember.REST_PORT, PatroniMember.PG_PORT}) {
       if (listening(address, port)) {
         throw new IllegalStateException(

@@ -200,11 +200,21 @@ public final class PatroniMember {
 
   /** A JDBC connection as the superuser over TCP to this member's PostgreSQL. */
   public Connection connect(String database) throws SQLException {
+    return connect(database, Duration.ofSeconds(2), Duration.ofSeconds(10));
+  }
+
+  /**
+   * Like {@link #connect(String)} with the given connect and read timeouts (whole seconds), so a
+   * member that is down cannot hold the caller for long.
+   */
+  public Connection connect(String database, Duration connectTimeout, Duration readTimeout)
+      throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", PatroniCluster.SUPERUSER);
     props.setProperty("password", PatroniCluster.SUPERUSER_PASSWORD);
-    props.setProperty("connectTimeout", "2");
-    props.setProperty("socketTimeout", "10");
+    props.setProperty("connectTimeout", Long.toString(connectTimeout.toSeconds()));
+    props.setProperty("loginTimeout", Long.toString(connectTimeout.toSeconds() + 1));
+    props.setProperty("socketTimeout", Long.toString(readTimeout.toSeconds()));
     props.setProperty("ApplicationName", "syncgate-e2e");
     return DriverManager.getConnection(
         "jdbc:postgresql://" + address + ":" + PG_PORT + "/" + database, props);

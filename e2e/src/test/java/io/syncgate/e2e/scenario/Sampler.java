@@ -1,0 +1,201 @@
+package io.syncgate.e2e.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.syncgate.e2e.harness.Http;
+import io.syncgate.e2e.harness.PatroniCluster;
+import io.syncgate.e2e.harness.PatroniMember;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Samples a running cluster every {@code period}: per member {@code /patroni}, {@code /readiness}
+ * and {@code /replica?lag=0MB}, its WAL position asked of PostgreSQL directly, and the current
+ * read-route weights. Members added to the cluster later are picked up.
+ */
+public final class Sampler implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String WAL_POSITION =
+      "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
+          + " ELSE pg_current_wal_lsn() END - '0/0'";
+
+  private final Supplier<List<PatroniMember>> members;
+  private final Supplier<Map<String, Integer>> weights;
+  private final Supplier<Map<String, Long>> controllerLag;
+  private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Connection> connections = new HashMap<>();
+  private final AtomicInteger failedTicks = new AtomicInteger();
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "e2e-sampler");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private long startNanos;
+
+  /**
+   * @param members the members to sample (re-read every tick)
+   * @param weights the read route's weights now
+   * @param controllerLag the controller's replay lag per replica now
+   */
+  public Sampler(
+      Supplier<List<PatroniMember>> members,
+      Supplier<Map<String, Integer>> weights,
+      Supplier<Map<String, Long>> controllerLag) {
+    this.members = members;
+    this.weights = weights;
+    this.controllerLag = controllerLag;
+  }
+
+  /** Starts sampling every {@code period}. */
+  public Sampler start(Duration period) {
+    startNanos = System.nanoTime();
+    ticker.scheduleAtFixedRate(this::tick, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** Every sample so far, oldest first. */
+  public List<Sample> samples() {
+    synchronized (samples) {
+      return List.copyOf(samples);
+    }
+  }
+
+  /** The latest sample, or null before the first. */
+  public Sample latest() {
+    synchronized (samples) {
+      return samples.isEmpty() ? null : samples.get(samples.size() - 1);
+    }
+  }
+
+  /** Ticks that threw (and so recorded nothing). */
+  public int failedTicks() {
+    return failedTicks.get();
+  }
+
+  private void tick() {
+    try {
+      samples.add(take());
+    } catch (RuntimeException e) {
+      failedTicks.incrementAndGet();
+    }
+  }
+
+  private Sample take() {
+    long at = (System.nanoTime() - startNanos) / 1_000_000;
+    List<PatroniMember> current = members.get();
+    Map<String, CompletableFuture<Http.Answer>> patroni = new LinkedHashMap<>();
+    Map<String, CompletableFuture<Http.Answer>> readiness = new LinkedHashMap<>();
+    Map<String, CompletableFuture<Http.Answer>> replicaLagZero = new LinkedHashMap<>();
+    for (PatroniMember member : current) {
+      patroni.put(member.name(), Http.getAsync(member.restUrl("/patroni")));
+      readiness.put(member.name(), Http.getAsync(member.restUrl("/readiness")));
+      replicaLagZero.put(member.name(), Http.getAsync(member.restUrl("/replica?lag=0MB")));
+    }
+    Map<String, JsonNode> status = new HashMap<>();
+    for (PatroniMember member : current) {
+      Http.Answer answer = patroni.get(member.name()).join();
+      if (answer.ok()) {
+        try {
+          status.put(member.name(), JSON.readTree(answer.body()));
+        } catch (IOException e) {
+          // Not JSON: the member shows as not answering.
+        }
+      }
+    }
+    // Replicas before the leader: the leader's position read last makes the lag err high.
+    List<PatroniMember> leaderLast = new ArrayList<>();
+    List<PatroniMember> leaders = new ArrayList<>();
+    for (PatroniMember member : current) {
+      String role = role(status.get(member.name()));
+      ("master".equals(role) || "primary".equals(role) ? leaders : leaderLast).add(member);
+    }
+    leaderLast.addAll(leaders);
+    Map<String, Long> wal = new HashMap<>();
+    for (PatroniMember member : leaderLast) {
+      wal.put(member.name(), walPosition(member));
+    }
+    Map<String, MemberView> views = new LinkedHashMap<>();
+    for (PatroniMember member : current) {
+      JsonNode s = status.get(member.name());
+      views.put(
+          member.name(),
+          new MemberView(
+              member.name(),
+              role(s),
+              s == null ? null : s.path("state").asText(null),
+              s == null || !s.path("timeline").isNumber() ? null : s.path("timeline").asLong(),
+              s == null || !s.path("xlog").path("paused").isBoolean()
+                  ? null
+                  : s.path("xlog").path("paused").asBoolean(),
+              readiness.get(member.name()).join().status(),
+              replicaLagZero.get(member.name()).join().status(),
+              wal.get(member.name())));
+    }
+    return new Sample(at, views, weights.get(), controllerLag.get());
+  }
+
+  private static String role(JsonNode status) {
+    return status == null ? null : status.path("role").asText(null);
+  }
+
+  private Long walPosition(PatroniMember member) {
+    try {
+      Connection connection = connections.get(member.name());
+      if (connection == null) {
+        // Short timeouts: a member that is down must not stretch the tick.
+        connection = member.connect("postgres", Duration.ofSeconds(1), Duration.ofSeconds(2));
+        connections.put(member.name(), connection);
+      }
+      return PatroniCluster.queryLong(connection, WAL_POSITION);
+    } catch (SQLException e) {
+      Connection broken = connections.remove(member.name());
+      if (broken != null) {
+        try {
+          broken.close();
+        } catch (SQLException ignored) {
+          // Already broken.
+        }
+      }
+      return null;
+    }
+  }
+
+  /** Stops sampling and closes the sampler's connections. */
+  @Override
+  public void close() {
+    ticker.shutdown();
+    try {
+      if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {
+        ticker.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ticker.shutdownNow();
+    }
+    for (Connection connection : connections.values()) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        // Closing anyway.
+      }
+    }
+    connections.clear();
+  }
+}

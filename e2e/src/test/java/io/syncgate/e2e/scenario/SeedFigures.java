@@ -1,0 +1,132 @@
+package io.syncgate.e2e.scenario;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The figures of the seed scenario for one new member, computed from the sampler's record. Each
+ * sample stands for the time until the next one.
+ *
+ * @param samples how many samples there were
+ * @param readyWhileBehind how long {@code /readiness} answered 200 while the true lag exceeded
+ *     {@code maxLag}
+ * @param lagEndpointWhileBehind the same for {@code /replica?lag=0MB}
+ * @param maxLagWhileReady the largest true lag seen while {@code /readiness} answered 200
+ * @param gated from the first sample where Patroni called the member running to its first weight
+ *     above 0 (to the end when it never got any)
+ * @param ramp from the first weight above 0 to an equal share among the replicas; null when it
+ *     never got there
+ * @param staleReadSamples samples where the true lag exceeded {@code maxLag} while the member had
+ *     weight
+ */
+public record SeedFigures(
+    int samples,
+    Duration readyWhileBehind,
+    Duration lagEndpointWhileBehind,
+    long maxLagWhileReady,
+    Duration gated,
+    Duration ramp,
+    int staleReadSamples) {
+
+  /** Computes the figures of {@code member} from {@code samples} (oldest first). */
+  public static SeedFigures of(List<Sample> samples, String member, long maxLag) {
+    long readyBehind = 0;
+    long lagEndpointBehind = 0;
+    long maxLagReady = 0;
+    int stale = 0;
+    Long firstRunning = null;
+    Long firstWeighted = null;
+    Long equalShare = null;
+    for (int i = 0; i < samples.size(); i++) {
+      Sample sample = samples.get(i);
+      long span = i + 1 < samples.size() ? samples.get(i + 1).atMillis() - sample.atMillis() : 0;
+      MemberView view = sample.member(member);
+      Long lag = sample.trueLag(member);
+      boolean behind = lag != null && lag > maxLag;
+      if (view != null && view.readiness() == 200) {
+        if (behind) {
+          readyBehind += span;
+        }
+        if (lag != null) {
+          maxLagReady = Math.max(maxLagReady, lag);
+        }
+      }
+      if (view != null && view.replicaLagZero() == 200 && behind) {
+        lagEndpointBehind += span;
+      }
+      int weight = sample.weight(member);
+      if (behind && weight > 0) {
+        stale++;
+      }
+      if (firstRunning == null && view != null && view.running() && !view.leader()) {
+        firstRunning = sample.atMillis();
+      }
+      if (firstWeighted == null && weight > 0) {
+        firstWeighted = sample.atMillis();
+      }
+      if (firstWeighted != null && equalShare == null && equalShare(sample, member)) {
+        equalShare = sample.atMillis();
+      }
+    }
+    long end = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).atMillis();
+    Duration gated =
+        firstRunning == null
+            ? Duration.ZERO
+            : Duration.ofMillis((firstWeighted == null ? end : firstWeighted) - firstRunning);
+    Duration ramp =
+        firstWeighted == null || equalShare == null
+            ? null
+            : Duration.ofMillis(equalShare - firstWeighted);
+    return new SeedFigures(
+        samples.size(),
+        Duration.ofMillis(readyBehind),
+        Duration.ofMillis(lagEndpointBehind),
+        maxLagReady,
+        gated,
+        ramp,
+        stale);
+  }
+
+  /**
+   * True when {@code member} has weight and every destination of the route has the same weight,
+   * give or take the one point largest-remainder rounding hands out.
+   */
+  static boolean equalShare(Sample sample, String member) {
+    if (sample.weight(member) <= 0 || sample.weights().isEmpty()) {
+      return false;
+    }
+    int min = sample.weights().values().stream().mapToInt(Integer::intValue).min().orElseThrow();
+    int max = sample.weights().values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    return max - min <= 1;
+  }
+
+  /** One line with every figure, for the test output. */
+  public String summary() {
+    return String.format(
+        Locale.ROOT,
+        "seed: /readiness said 200 for %s while the new member was behind (largest lag then %s),"
+            + " /replica?lag=0MB for %s; gated %s; ramp %s; stale-read samples %d of %d",
+        seconds(readyWhileBehind),
+        bytes(maxLagWhileReady),
+        seconds(lagEndpointWhileBehind),
+        seconds(gated),
+        ramp == null ? "not reached" : seconds(ramp),
+        staleReadSamples,
+        samples);
+  }
+
+  static String seconds(Duration duration) {
+    return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+  }
+
+  static String bytes(long bytes) {
+    if (bytes >= 1L << 30) {
+      return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+    }
+    if (bytes >= 1L << 20) {
+      return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+    }
+    return String.format(Locale.ROOT, "%d KiB", bytes >> 10);
+  }
+}
