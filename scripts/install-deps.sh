@@ -5,6 +5,9 @@ set -euo pipefail
 
 # Build toolchain.
 packages=(openjdk-17-jdk-headless maven)
+# The e2e module's real cluster: Patroni (its etcd3 DCS needs python3-etcd), PostgreSQL (server,
+# pgbench), etcd, pgBackRest; setpriv (util-linux) runs them as postgres; curl for the scripts.
+packages+=(patroni postgresql etcd-server etcd-client pgbackrest python3-etcd util-linux curl)
 
 missing=()
 for p in "${packages[@]}"; do
