@@ -8,7 +8,7 @@ import java.util.Optional;
  * One sampler tick: every member as Patroni and PostgreSQL describe it, and the read route's
  * weights as the VirtualService had them at that moment.
  *
- * @param atMillis milliseconds since the sampler started
+ * @param atMillis when, in {@link io.syncgate.e2e.harness.TestTime} milliseconds
  * @param members every member, by name
  * @param weights the VirtualService's weight per subset (member name); empty without one
  * @param controllerLag the controller's own replay lag figure per replica, where it has one

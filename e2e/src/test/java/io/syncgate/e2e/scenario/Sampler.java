@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.syncgate.e2e.harness.Http;
 import io.syncgate.e2e.harness.PatroniCluster;
 import io.syncgate.e2e.harness.PatroniMember;
+import io.syncgate.e2e.harness.TestTime;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,7 +48,6 @@ public final class Sampler implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
           });
-  private long startNanos;
 
   /**
    * @param members the members to sample (re-read every tick)
@@ -65,7 +65,6 @@ public final class Sampler implements AutoCloseable {
 
   /** Starts sampling every {@code period}. */
   public Sampler start(Duration period) {
-    startNanos = System.nanoTime();
     ticker.scheduleAtFixedRate(this::tick, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
@@ -98,7 +97,7 @@ public final class Sampler implements AutoCloseable {
   }
 
   private Sample take() {
-    long at = (System.nanoTime() - startNanos) / 1_000_000;
+    long at = TestTime.millis();
     List<PatroniMember> current = members.get();
     Map<String, CompletableFuture<Http.Answer>> patroni = new LinkedHashMap<>();
     Map<String, CompletableFuture<Http.Answer>> readiness = new LinkedHashMap<>();
