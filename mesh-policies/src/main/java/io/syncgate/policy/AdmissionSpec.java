@@ -1,0 +1,93 @@
+package io.syncgate.policy;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.Objects;
+
+/** When a replica may start taking reads: {@code spec.admission}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"maxLag", "maxLagTime", "stableFor"})
+public class AdmissionSpec {
+
+  public static final String DEFAULT_MAX_LAG = "1Mi";
+  public static final String DEFAULT_MAX_LAG_TIME = "0s";
+  public static final String DEFAULT_STABLE_FOR = "10s";
+
+  @Default(DEFAULT_MAX_LAG)
+  @Pattern(ByteQuantity.PATTERN)
+  @Size(max = ReplicaGateValidator.MAX_VALUE_LENGTH)
+  @ValidationRule(
+      value = ReplicaGateValidator.CEL_WHOLE_BYTES,
+      message = "maxLag must be a whole number of bytes")
+  @JsonPropertyDescription(
+      "Largest replay lag behind the leader, in bytes (Kubernetes quantity, e.g. 1Mi).")
+  private String maxLag = DEFAULT_MAX_LAG;
+
+  @Default(DEFAULT_MAX_LAG_TIME)
+  @Pattern(GoDuration.PATTERN)
+  @Size(max = ReplicaGateValidator.MAX_VALUE_LENGTH)
+  @JsonPropertyDescription("Largest replay lag in time (Go duration); 0s = not checked.")
+  private String maxLagTime = DEFAULT_MAX_LAG_TIME;
+
+  @Default(DEFAULT_STABLE_FOR)
+  @Pattern(GoDuration.PATTERN)
+  @Size(max = ReplicaGateValidator.MAX_VALUE_LENGTH)
+  @JsonPropertyDescription("How long the above must hold continuously (Go duration).")
+  private String stableFor = DEFAULT_STABLE_FOR;
+
+  public AdmissionSpec() {}
+
+  public String getMaxLag() {
+    return maxLag;
+  }
+
+  /** Sets the lag; {@code null} means the default, as on the API server. */
+  public void setMaxLag(String maxLag) {
+    this.maxLag = maxLag == null ? DEFAULT_MAX_LAG : maxLag;
+  }
+
+  public String getMaxLagTime() {
+    return maxLagTime;
+  }
+
+  public void setMaxLagTime(String maxLagTime) {
+    this.maxLagTime = maxLagTime == null ? DEFAULT_MAX_LAG_TIME : maxLagTime;
+  }
+
+  public String getStableFor() {
+    return stableFor;
+  }
+
+  public void setStableFor(String stableFor) {
+    this.stableFor = stableFor == null ? DEFAULT_STABLE_FOR : stableFor;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AdmissionSpec other
+        && Objects.equals(maxLag, other.maxLag)
+        && Objects.equals(maxLagTime, other.maxLagTime)
+        && Objects.equals(stableFor, other.stableFor);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(maxLag, maxLagTime, stableFor);
+  }
+
+  @Override
+  public String toString() {
+    return "AdmissionSpec(maxLag="
+        + maxLag
+        + ", maxLagTime="
+        + maxLagTime
+        + ", stableFor="
+        + stableFor
+        + ")";
+  }
+}

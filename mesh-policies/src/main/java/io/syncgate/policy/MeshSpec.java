@@ -1,0 +1,133 @@
+package io.syncgate.policy;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.Objects;
+
+/** The read route the gate writes Istio weights for: {@code spec.mesh}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"host", "port", "subsetLabel", "fallback", "maxConnectionDuration"})
+public class MeshSpec {
+
+  public static final int DEFAULT_PORT = 5432;
+  public static final String DEFAULT_SUBSET_LABEL = "statefulset.kubernetes.io/pod-name";
+  public static final String DEFAULT_FALLBACK = "Primary";
+
+  @Required
+  @Size(min = 1, max = 253)
+  @Pattern(ReplicaGateValidator.DNS_SUBDOMAIN)
+  @JsonPropertyDescription(
+      "The read host clients connect to, e.g. hippo-replicas.db.svc.cluster.local.")
+  private String host;
+
+  @Default("" + DEFAULT_PORT)
+  @Min(1)
+  @Max(65535)
+  @JsonPropertyDescription("The PostgreSQL port of the read host.")
+  private Integer port = DEFAULT_PORT;
+
+  @Default(DEFAULT_SUBSET_LABEL)
+  @Size(min = 1, max = 317)
+  @Pattern(ReplicaGateValidator.LABEL_KEY)
+  @JsonPropertyDescription("Pod label whose value tells one member pod from another.")
+  private String subsetLabel = DEFAULT_SUBSET_LABEL;
+
+  @Default(DEFAULT_FALLBACK)
+  @SchemaFrom(type = FallbackMode.class)
+  @JsonPropertyDescription(
+      "Where reads go when no replica is admitted: Primary (the leader) or AllReplicas (fail"
+          + " open).")
+  private String fallback = DEFAULT_FALLBACK;
+
+  @Pattern(GoDuration.PATTERN)
+  @Size(max = ReplicaGateValidator.MAX_VALUE_LENGTH)
+  @ValidationRule(
+      value = "duration(self) >= duration('1ms')",
+      message = "maxConnectionDuration must be at least 1ms")
+  @JsonPropertyDescription(
+      "Optional: recycle TCP connections after this long (Go duration), so weight changes reach"
+          + " pooled clients.")
+  private String maxConnectionDuration;
+
+  public MeshSpec() {}
+
+  public String getHost() {
+    return host;
+  }
+
+  public void setHost(String host) {
+    this.host = host;
+  }
+
+  public Integer getPort() {
+    return port;
+  }
+
+  /** Sets the port; {@code null} means the default, as on the API server. */
+  public void setPort(Integer port) {
+    this.port = port == null ? DEFAULT_PORT : port;
+  }
+
+  public String getSubsetLabel() {
+    return subsetLabel;
+  }
+
+  public void setSubsetLabel(String subsetLabel) {
+    this.subsetLabel = subsetLabel == null ? DEFAULT_SUBSET_LABEL : subsetLabel;
+  }
+
+  public String getFallback() {
+    return fallback;
+  }
+
+  public void setFallback(String fallback) {
+    this.fallback = fallback == null ? DEFAULT_FALLBACK : fallback;
+  }
+
+  public String getMaxConnectionDuration() {
+    return maxConnectionDuration;
+  }
+
+  public void setMaxConnectionDuration(String maxConnectionDuration) {
+    this.maxConnectionDuration = maxConnectionDuration;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MeshSpec other
+        && Objects.equals(host, other.host)
+        && Objects.equals(port, other.port)
+        && Objects.equals(subsetLabel, other.subsetLabel)
+        && Objects.equals(fallback, other.fallback)
+        && Objects.equals(maxConnectionDuration, other.maxConnectionDuration);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(host, port, subsetLabel, fallback, maxConnectionDuration);
+  }
+
+  @Override
+  public String toString() {
+    return "MeshSpec(host="
+        + host
+        + ", port="
+        + port
+        + ", subsetLabel="
+        + subsetLabel
+        + ", fallback="
+        + fallback
+        + ", maxConnectionDuration="
+        + maxConnectionDuration
+        + ")";
+  }
+}

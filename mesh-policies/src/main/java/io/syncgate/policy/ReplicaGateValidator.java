@@ -1,0 +1,305 @@
+package io.syncgate.policy;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a {@link ReplicaGateSpec} against every rule the CRD enforces: the single-field OpenAPI
+ * constraints (required, ranges, enums, patterns, lengths) and the cross-field CEL rules. The
+ * controller runs it on every spec it reads, so it refuses a spec an API server without those
+ * checks (an old server, the mock server in tests) let through.
+ *
+ * <p>Pure: no I/O. {@link #validate} returns all violations at once, in field order.
+ */
+public final class ReplicaGateValidator {
+
+  /** A lowercase RFC 1123 DNS subdomain, as Kubernetes object names and Service hosts are. */
+  public static final String DNS_SUBDOMAIN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+  /** A Kubernetes label key: optional DNS-subdomain prefix and slash, then a name of 1..63. */
+  public static final String LABEL_KEY =
+      "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+          + "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+
+  /** Longest duration or quantity string; bounds the CRD's CEL cost too. */
+  public static final int MAX_VALUE_LENGTH = 64;
+
+  static final int MAX_DNS_LENGTH = 253;
+  static final int MAX_LABEL_KEY_LENGTH = 317;
+  static final int MAX_STEPS = 100;
+  static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
+  static final Duration MIN_CONNECTION_DURATION = Duration.ofMillis(1);
+
+  /** CEL rule on a byte-size field: a whole number of bytes (garbage is left to the pattern). */
+  static final String CEL_WHOLE_BYTES = "!isQuantity(self) || quantity(self).isInteger()";
+
+  private static final Pattern DNS = Pattern.compile(DNS_SUBDOMAIN);
+  private static final Pattern LABEL = Pattern.compile(LABEL_KEY);
+
+  private ReplicaGateValidator() {}
+
+  /** All rules {@code spec} breaks; empty when it is valid. */
+  public static List<Violation> validate(ReplicaGateSpec spec) {
+    List<Violation> out = new ArrayList<>();
+    if (spec == null) {
+      out.add(new Violation("spec", "is required"));
+      return out;
+    }
+    checkSelector(spec.getSelector(), out);
+    checkPatroni(spec.getPatroni() == null ? new PatroniSpec() : spec.getPatroni(), out);
+    checkMesh(spec.getMesh(), out);
+    AdmissionSpec admission =
+        spec.getAdmission() == null ? new AdmissionSpec() : spec.getAdmission();
+    EjectionSpec ejection = spec.getEjection() == null ? new EjectionSpec() : spec.getEjection();
+    RampSpec ramp = spec.getRamp() == null ? new RampSpec() : spec.getRamp();
+
+    Long admissionLag = bytes("spec.admission.maxLag", admission.getMaxLag(), out);
+    Duration admissionLagTime =
+        duration("spec.admission.maxLagTime", admission.getMaxLagTime(), out);
+    duration("spec.admission.stableFor", admission.getStableFor(), out);
+
+    checkSteps(ramp.getSteps(), out);
+    duration("spec.ramp.stepInterval", ramp.getStepInterval(), out);
+
+    Long ejectionLag = bytes("spec.ejection.maxLag", ejection.getMaxLag(), out);
+    if (admissionLag != null && ejectionLag != null && ejectionLag < admissionLag) {
+      out.add(
+          new Violation(
+              "spec.ejection.maxLag",
+              "must be >= admission.maxLag ("
+                  + ejection.getMaxLag()
+                  + " < "
+                  + admission.getMaxLag()
+                  + "): a replica would be ejected at a lag it is admitted at"));
+    }
+    Duration ejectionLagTime = duration("spec.ejection.maxLagTime", ejection.getMaxLagTime(), out);
+    if (admissionLagTime != null
+        && ejectionLagTime != null
+        && !admissionLagTime.isZero()
+        && !ejectionLagTime.isZero()
+        && ejectionLagTime.compareTo(admissionLagTime) < 0) {
+      out.add(
+          new Violation(
+              "spec.ejection.maxLagTime",
+              "must be >= admission.maxLagTime when both are set ("
+                  + ejection.getMaxLagTime()
+                  + " < "
+                  + admission.getMaxLagTime()
+                  + ")"));
+    }
+    duration("spec.ejection.unreachableFor", ejection.getUnreachableFor(), out);
+
+    Duration poll = duration("spec.pollInterval", spec.getPollInterval(), out);
+    if (poll != null && poll.compareTo(MIN_POLL_INTERVAL) < 0) {
+      out.add(
+          new Violation(
+              "spec.pollInterval", "must be at least 100ms (was " + spec.getPollInterval() + ")"));
+    }
+    return out;
+  }
+
+  private static void checkSelector(LabelSelector selector, List<Violation> out) {
+    if (selector == null) {
+      out.add(new Violation("spec.selector", "is required: the labels of the Patroni member pods"));
+      return;
+    }
+    boolean noLabels = selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty();
+    boolean noExpressions =
+        selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty();
+    if (noLabels && noExpressions) {
+      out.add(
+          new Violation(
+              "spec.selector", "must not be empty: it would select every pod in the namespace"));
+    }
+  }
+
+  private static void checkPatroni(PatroniSpec patroni, List<Violation> out) {
+    port("spec.patroni.port", patroni.getPort(), out);
+    oneOf(
+        "spec.patroni.scheme",
+        patroni.getScheme(),
+        PatroniScheme.values(),
+        PatroniScheme::value,
+        out);
+    Duration timeout = duration("spec.patroni.timeout", patroni.getTimeout(), out);
+    if (timeout != null && timeout.isZero()) {
+      out.add(new Violation("spec.patroni.timeout", "must be greater than 0s"));
+    }
+    secret("spec.patroni.credentialsSecret", patroni.getCredentialsSecret(), out);
+    secret("spec.patroni.caSecret", patroni.getCaSecret(), out);
+  }
+
+  private static void checkMesh(MeshSpec mesh, List<Violation> out) {
+    if (mesh == null) {
+      out.add(new Violation("spec.mesh", "is required: at least mesh.host, the read host"));
+      return;
+    }
+    String host = mesh.getHost();
+    if (host == null) {
+      out.add(new Violation("spec.mesh.host", "is required: the read host clients connect to"));
+    } else {
+      dnsName("spec.mesh.host", host, "hippo-replicas.db.svc.cluster.local", out);
+    }
+    port("spec.mesh.port", mesh.getPort(), out);
+    String label = mesh.getSubsetLabel();
+    if (label != null) {
+      if (label.isEmpty()) {
+        out.add(new Violation("spec.mesh.subsetLabel", "must not be empty"));
+      } else if (length(label) > MAX_LABEL_KEY_LENGTH) {
+        out.add(
+            new Violation(
+                "spec.mesh.subsetLabel",
+                "must be at most " + MAX_LABEL_KEY_LENGTH + " characters"));
+      } else if (!LABEL.matcher(label).matches()) {
+        out.add(
+            new Violation(
+                "spec.mesh.subsetLabel",
+                "must be a label key such as statefulset.kubernetes.io/pod-name (was \""
+                    + label
+                    + "\")"));
+      }
+    }
+    oneOf(
+        "spec.mesh.fallback", mesh.getFallback(), FallbackMode.values(), FallbackMode::value, out);
+    if (mesh.getMaxConnectionDuration() != null) {
+      Duration d =
+          duration("spec.mesh.maxConnectionDuration", mesh.getMaxConnectionDuration(), out);
+      if (d != null && d.compareTo(MIN_CONNECTION_DURATION) < 0) {
+        out.add(
+            new Violation(
+                "spec.mesh.maxConnectionDuration",
+                "must be at least 1ms (was " + mesh.getMaxConnectionDuration() + ")"));
+      }
+    }
+  }
+
+  private static void checkSteps(List<Integer> steps, List<Violation> out) {
+    String path = "spec.ramp.steps";
+    if (steps == null || steps.isEmpty()) {
+      out.add(new Violation(path, "must not be empty: at least [100]"));
+      return;
+    }
+    if (steps.size() > MAX_STEPS) {
+      out.add(new Violation(path, "must have at most " + MAX_STEPS + " steps"));
+    }
+    Integer previous = null;
+    for (int i = 0; i < steps.size(); i++) {
+      Integer step = steps.get(i);
+      String at = path + "[" + i + "]";
+      if (step == null) {
+        out.add(new Violation(at, "must be a number in 1..100"));
+        continue;
+      }
+      if (step < 1 || step > 100) {
+        out.add(new Violation(at, "must be in 1..100 (was " + step + ")"));
+      }
+      if (previous != null && step <= previous) {
+        out.add(
+            new Violation(
+                at,
+                "steps must be strictly increasing: "
+                    + step
+                    + " does not exceed the step before it, "
+                    + previous));
+      }
+      previous = step;
+    }
+    Integer last = steps.get(steps.size() - 1);
+    if (last != null && last != 100) {
+      out.add(
+          new Violation(
+              path + "[" + (steps.size() - 1) + "]",
+              "the last step must be 100 (was " + last + ")"));
+    }
+  }
+
+  private static void secret(String path, SecretRef ref, List<Violation> out) {
+    if (ref == null) {
+      return;
+    }
+    if (ref.getName() == null) {
+      out.add(new Violation(path + ".name", "is required"));
+    } else {
+      dnsName(path + ".name", ref.getName(), "hippo-patroni-auth", out);
+    }
+  }
+
+  private static void dnsName(String path, String value, String example, List<Violation> out) {
+    if (value.isEmpty()) {
+      out.add(new Violation(path, "must not be empty"));
+    } else if (length(value) > MAX_DNS_LENGTH) {
+      out.add(new Violation(path, "must be at most " + MAX_DNS_LENGTH + " characters"));
+    } else if (!DNS.matcher(value).matches()) {
+      out.add(
+          new Violation(
+              path,
+              "must be a lowercase DNS name such as " + example + " (was \"" + value + "\")"));
+    }
+  }
+
+  private static void port(String path, Integer port, List<Violation> out) {
+    if (port != null && (port < 1 || port > 65535)) {
+      out.add(new Violation(path, "must be a port in 1..65535 (was " + port + ")"));
+    }
+  }
+
+  private static <E> void oneOf(
+      String path, String value, E[] allowed, Function<E, String> name, List<Violation> out) {
+    if (value == null) {
+      return; // the default applies
+    }
+    List<String> names = new ArrayList<>();
+    for (E e : allowed) {
+      names.add(name.apply(e));
+    }
+    if (!names.contains(value)) {
+      out.add(
+          new Violation(
+              path, "must be one of " + String.join(", ", names) + " (was \"" + value + "\")"));
+    }
+  }
+
+  /** The duration at {@code path}, or null after recording why it is not one (or when unset). */
+  private static Duration duration(String path, String value, List<Violation> out) {
+    if (value == null) {
+      return null;
+    }
+    if (length(value) > MAX_VALUE_LENGTH) {
+      out.add(new Violation(path, "must be at most " + MAX_VALUE_LENGTH + " characters"));
+      return null;
+    }
+    try {
+      return GoDuration.parse(value);
+    } catch (IllegalArgumentException e) {
+      out.add(new Violation(path, e.getMessage()));
+      return null;
+    }
+  }
+
+  /** The byte size at {@code path}, or null after recording why it is not one (or when unset). */
+  private static Long bytes(String path, String value, List<Violation> out) {
+    if (value == null) {
+      return null;
+    }
+    if (length(value) > MAX_VALUE_LENGTH) {
+      out.add(new Violation(path, "must be at most " + MAX_VALUE_LENGTH + " characters"));
+      return null;
+    }
+    try {
+      return ByteQuantity.parse(value);
+    } catch (IllegalArgumentException e) {
+      out.add(new Violation(path, e.getMessage()));
+      return null;
+    }
+  }
+
+  /** Length in characters as the API server counts them (code points, not UTF-16 units). */
+  private static int length(String s) {
+    return s.codePointCount(0, s.length());
+  }
+}

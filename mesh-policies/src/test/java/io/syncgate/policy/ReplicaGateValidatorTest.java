@@ -1,0 +1,197 @@
+package io.syncgate.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.syncgate.policy.SpecCases.SpecCase;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ReplicaGateValidatorTest {
+
+  static Stream<SpecCase> invalidCases() {
+    return SpecCases.all().stream().filter(c -> !c.valid());
+  }
+
+  static Stream<SpecCase> validCases() {
+    return SpecCases.all().stream().filter(SpecCase::valid);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidCases")
+  void namesTheFieldThatBreaksARule(SpecCase c) {
+    List<Violation> violations = ReplicaGateValidator.validate(c.parse());
+    assertThat(violations)
+        .as("%s", c.name())
+        .isNotEmpty()
+        .allMatch(v -> CrdCelRulesTest.under(v.path(), c.invalidAt()), "at " + c.invalidAt())
+        .allMatch(v -> !v.message().isBlank(), "with a message");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("validCases")
+  void acceptsValidSpecs(SpecCase c) {
+    assertThat(ReplicaGateValidator.validate(c.parse())).isEmpty();
+  }
+
+  private static List<Violation> violationsOf(String patch) {
+    return ReplicaGateValidator.validate(SpecCases.valid("", patch).parse());
+  }
+
+  @Test
+  void stepsNotIncreasingNameTheStep() {
+    assertThat(violationsOf("ramp: {steps: [10, 50, 25, 100]}"))
+        .containsExactly(
+            new Violation(
+                "spec.ramp.steps[2]",
+                "steps must be strictly increasing: 25 does not exceed the step before it, 50"));
+  }
+
+  @Test
+  void stepOutOfRangeNamesTheStep() {
+    assertThat(violationsOf("ramp: {steps: [0, 50, 100]}"))
+        .containsExactly(new Violation("spec.ramp.steps[0]", "must be in 1..100 (was 0)"));
+    assertThat(violationsOf("ramp: {steps: [50, 100, 150]}"))
+        .containsExactly(
+            new Violation("spec.ramp.steps[2]", "must be in 1..100 (was 150)"),
+            new Violation("spec.ramp.steps[2]", "the last step must be 100 (was 150)"));
+  }
+
+  @Test
+  void lastStepMustBe100() {
+    assertThat(violationsOf("ramp: {steps: [10, 50, 90]}"))
+        .containsExactly(new Violation("spec.ramp.steps[2]", "the last step must be 100 (was 90)"));
+  }
+
+  @Test
+  void emptyAndNullSteps() {
+    assertThat(violationsOf("ramp: {steps: []}"))
+        .containsExactly(new Violation("spec.ramp.steps", "must not be empty: at least [100]"));
+    assertThat(violationsOf("ramp: {steps: [10, null, 100]}"))
+        .containsExactly(new Violation("spec.ramp.steps[1]", "must be a number in 1..100"));
+  }
+
+  @Test
+  void ejectionLagBelowAdmissionLagCountsDefaults() {
+    assertThat(violationsOf("admission: {maxLag: 32Mi}"))
+        .containsExactly(
+            new Violation(
+                "spec.ejection.maxLag",
+                "must be >= admission.maxLag (16Mi < 32Mi): a replica would be ejected at a lag it"
+                    + " is admitted at"));
+  }
+
+  @Test
+  void ejectionLagTimeBelowAdmissionLagTime() {
+    assertThat(violationsOf("admission: {maxLagTime: 30s}\nejection: {maxLagTime: 10s}"))
+        .containsExactly(
+            new Violation(
+                "spec.ejection.maxLagTime",
+                "must be >= admission.maxLagTime when both are set (10s < 30s)"));
+  }
+
+  @Test
+  void pollIntervalFloor() {
+    assertThat(violationsOf("pollInterval: 99ms"))
+        .containsExactly(new Violation("spec.pollInterval", "must be at least 100ms (was 99ms)"));
+  }
+
+  @Test
+  void meshHostRules() {
+    assertThat(violationsOf("mesh: {host: \"\"}"))
+        .containsExactly(new Violation("spec.mesh.host", "must not be empty"));
+    assertThat(violationsOf("mesh: {host: null}"))
+        .containsExactly(
+            new Violation("spec.mesh.host", "is required: the read host clients connect to"));
+    assertThat(violationsOf("mesh: {host: Hippo_Replicas}"))
+        .containsExactly(
+            new Violation(
+                "spec.mesh.host",
+                "must be a lowercase DNS name such as hippo-replicas.db.svc.cluster.local (was"
+                    + " \"Hippo_Replicas\")"));
+  }
+
+  @Test
+  void selectorRules() {
+    assertThat(violationsOf("selector: null"))
+        .containsExactly(
+            new Violation("spec.selector", "is required: the labels of the Patroni member pods"));
+    assertThat(violationsOf("selector: {matchLabels: null}"))
+        .containsExactly(
+            new Violation(
+                "spec.selector", "must not be empty: it would select every pod in the namespace"));
+  }
+
+  @Test
+  void enumsAndPorts() {
+    assertThat(violationsOf("patroni: {scheme: ftp, port: 0}"))
+        .containsExactly(
+            new Violation("spec.patroni.port", "must be a port in 1..65535 (was 0)"),
+            new Violation("spec.patroni.scheme", "must be one of http, https (was \"ftp\")"));
+    assertThat(violationsOf("mesh: {fallback: Leader, port: 65536}"))
+        .containsExactly(
+            new Violation("spec.mesh.port", "must be a port in 1..65535 (was 65536)"),
+            new Violation(
+                "spec.mesh.fallback", "must be one of Primary, AllReplicas (was \"Leader\")"));
+  }
+
+  @Test
+  void garbageDurationsAndQuantitiesCarryTheParserMessage() {
+    assertThat(violationsOf("admission: {stableFor: soon, maxLag: lots}"))
+        .containsExactly(
+            new Violation(
+                "spec.admission.maxLag",
+                "invalid size \"lots\": expected a Kubernetes quantity such as \"0\", \"512Ki\","
+                    + " \"1Mi\" or \"16Mi\""),
+            new Violation(
+                "spec.admission.stableFor",
+                "invalid duration \"soon\": expected a Go-style duration such as \"500ms\","
+                    + " \"10s\" or \"1m30s\" (number and unit, units ns, us, ms, s, m, h)"));
+    assertThat(violationsOf("ejection: {maxLag: -1Mi}"))
+        .containsExactly(
+            new Violation("spec.ejection.maxLag", "invalid size \"-1Mi\": must not be negative"));
+  }
+
+  @Test
+  void returnsEveryViolationAtOnceInFieldOrder() {
+    List<Violation> violations =
+        violationsOf(
+            """
+            selector: null
+            patroni: {scheme: ftp}
+            mesh: {host: ""}
+            admission: {maxLag: 32Mi}
+            ramp: {steps: [50, 25]}
+            pollInterval: 10ms
+            """);
+    assertThat(violations)
+        .extracting(Violation::path)
+        .containsExactly(
+            "spec.selector",
+            "spec.patroni.scheme",
+            "spec.mesh.host",
+            "spec.ramp.steps[1]",
+            "spec.ramp.steps[1]",
+            "spec.ejection.maxLag",
+            "spec.pollInterval");
+  }
+
+  @Test
+  void aMissingSpecIsOneViolation() {
+    assertThat(ReplicaGateValidator.validate(null))
+        .containsExactly(new Violation("spec", "is required"));
+  }
+
+  @Test
+  void aFreshSpecWithSelectorAndHostIsValid() {
+    ReplicaGateSpec spec = new ReplicaGateSpec();
+    spec.setSelector(new LabelSelectorBuilder().addToMatchLabels("app", "pg").build());
+    MeshSpec mesh = new MeshSpec();
+    mesh.setHost("pg-replicas.db.svc.cluster.local");
+    spec.setMesh(mesh);
+    assertThat(ReplicaGateValidator.validate(spec)).isEmpty();
+  }
+}
