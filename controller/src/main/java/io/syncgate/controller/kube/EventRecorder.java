@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes core/v1 Events about gates ({@code kubectl describe rgate} shows them), de-duplicated: an
- * event with the same gate, type, reason and message as one sent less than {@link #window} ago is
- * dropped, so a condition that holds for many ticks is reported once, not once per tick.
+ * event that repeats the gate's previous event (same reason and message, nothing else recorded for
+ * the gate in between) less than {@code window} after it is dropped. A condition that holds for
+ * many ticks is reported once, not once per tick, while a story that repeats itself (ejected,
+ * admitted, ejected again) is told in full.
  *
  * <p>Call on the controller's context only (the de-duplication memory is not thread-safe); the
  * write itself runs on the {@link KubeWorker} and its failure is logged, never propagated: an event
@@ -90,9 +92,9 @@ public final class EventRecorder {
   private final Clock clock;
   private final String instance;
   private final Duration window;
-  private final Map<Key, Instant> lastSent = new HashMap<>();
+  private final Map<GateKey, Sent> lastSent = new HashMap<>();
 
-  private record Key(GateKey gate, Reason reason, String message) {}
+  private record Sent(Reason reason, String message, Instant at) {}
 
   /**
    * @param instance this controller's identity ({@code reportingInstance})
@@ -108,7 +110,8 @@ public final class EventRecorder {
   }
 
   /**
-   * Records an event about {@code gate} unless an identical one was recorded within the window.
+   * Records an event about {@code gate} unless it repeats the gate's previous one within the
+   * window.
    *
    * @return {@link WriteResult#CREATED}, {@link WriteResult#NOOP} when suppressed, or {@link
    *     WriteResult#ERROR}; never a failed future
@@ -118,19 +121,19 @@ public final class EventRecorder {
     String text = truncate(message);
     Instant now = clock.instant();
     forgetOlderThan(now.minus(window));
-    Key key = new Key(GateKey.of(gate), reason, text);
-    Instant previous = lastSent.get(key);
-    if (previous != null && previous.isAfter(now.minus(window))) {
+    GateKey key = GateKey.of(gate);
+    Sent previous = lastSent.get(key);
+    if (previous != null && previous.reason() == reason && previous.message().equals(text)) {
       return Future.succeededFuture(WriteResult.NOOP);
     }
-    lastSent.put(key, now);
+    lastSent.put(key, new Sent(reason, text, now));
     Event event = event(gate, reason, text, now);
     return worker.call(() -> send(event));
   }
 
   /** Forgets what was sent about a gate (it was deleted, or leadership changed hands). */
   public void forget(GateKey gate) {
-    lastSent.keySet().removeIf(k -> k.gate().equals(gate));
+    lastSent.remove(gate);
   }
 
   // Runs on the worker pool.
@@ -184,8 +187,8 @@ public final class EventRecorder {
   }
 
   private void forgetOlderThan(Instant cutoff) {
-    for (Iterator<Instant> it = lastSent.values().iterator(); it.hasNext(); ) {
-      if (!it.next().isAfter(cutoff)) {
+    for (Iterator<Sent> it = lastSent.values().iterator(); it.hasNext(); ) {
+      if (!it.next().at().isAfter(cutoff)) {
         it.remove();
       }
     }

@@ -108,7 +108,7 @@ public final class SyncgateController extends AbstractVerticle {
     worker
         .call(
             () -> {
-              KubeClients.warmUp(client);
+              WarmUp.run(client, vertx);
               return null;
             })
         .onComplete(

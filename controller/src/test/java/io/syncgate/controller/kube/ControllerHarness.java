@@ -118,6 +118,58 @@ final class ControllerHarness implements AutoCloseable {
         await(PatroniSimulator.start(simulatorVertx, members, PatroniSimulator.Mode.HTTP10_CLOSE));
   }
 
+  /** Where every member starts in {@link #servingCluster}. */
+  static final long START_POSITION = GIB;
+
+  /**
+   * A leader (member 0) and {@code replicas} replicas, all caught up, with pods, the gate (ramp
+   * steps [50, 100] unless {@code customize} says otherwise) and a controller without leader
+   * election; returns once every replica serves.
+   */
+  Running servingCluster(int replicas, Consumer<ReplicaGateSpec> customize) {
+    List<SimulatedMember> members = new ArrayList<>();
+    members.add(leader(0));
+    for (int i = 1; i <= replicas; i++) {
+      members.add(replica(i));
+    }
+    simulate(members);
+    sim(0).setLocation(START_POSITION);
+    for (int i = 1; i <= replicas; i++) {
+      sim(i).setReceivedAndReplayed(START_POSITION);
+    }
+    for (int i = 0; i <= replicas; i++) {
+      createPod(i);
+    }
+    createGate(
+        spec -> {
+          spec.getRamp().setSteps(List.of(50, 100));
+          customize.accept(spec);
+        });
+    Running running = startController();
+    awaitServing(replicas);
+    return running;
+  }
+
+  /** Waits until replicas 1..{@code replicas} serve, in status and in the route. */
+  void awaitServing(int replicas) {
+    Map<String, Integer> equalShares = new LinkedHashMap<>();
+    for (int i = 1; i <= replicas; i++) {
+      equalShares.put(member(i), 100 / replicas + (i <= 100 % replicas ? 1 : 0));
+    }
+    Poll.until(
+        Duration.ofSeconds(15),
+        "replicas 1.." + replicas + " serving",
+        () -> {
+          for (int i = 1; i <= replicas; i++) {
+            if (!"Serving".equals(phase(i))) {
+              return false;
+            }
+          }
+          return weights().equals(equalShares);
+        });
+    awaitObserved(equalShares);
+  }
+
   SimulatedMember leader(int index) {
     return SimulatedMember.leader(member(index), ip(index), PATRONI_PORT);
   }
@@ -261,6 +313,15 @@ final class ControllerHarness implements AutoCloseable {
     }
   }
 
+  /** Waits until the watch has delivered a VirtualService with these weights; returns all seen. */
+  List<Observed> awaitObserved(Map<String, Integer> weights) {
+    Poll.until(
+        Duration.ofSeconds(5),
+        "a VirtualService with weights " + weights + " on the watch",
+        () -> vsVersions().stream().anyMatch(o -> o.weights().equals(weights)));
+    return vsVersions();
+  }
+
   /** Events about the gate, oldest first. */
   List<Event> events() {
     List<Event> events =
@@ -274,6 +335,11 @@ final class ControllerHarness implements AutoCloseable {
 
   List<String> eventReasons() {
     return events().stream().map(Event::getReason).toList();
+  }
+
+  /** Every request the API server received so far. */
+  List<RecordedRequest> requests() {
+    return api.requests();
   }
 
   /** Non-GET requests whose path contains {@code part}. */

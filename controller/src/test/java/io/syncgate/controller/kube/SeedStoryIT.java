@@ -90,7 +90,8 @@ class SeedStoryIT {
     // After catch-up: every ramp step of [10, 25, 50, 100] once, in order, at stepInterval.
     List<Integer> joinerWeights = new ArrayList<>();
     List<Long> stepTimes = new ArrayList<>();
-    for (ControllerHarness.Observed seen : h.vsVersions()) {
+    for (ControllerHarness.Observed seen :
+        h.awaitObserved(expected(member(1), 34, member(2), 33, member(3), 33))) {
       Integer w = seen.weights().get(member(3));
       if (w != null && (joinerWeights.isEmpty() || !w.equals(last(joinerWeights)))) {
         joinerWeights.add(w);
