@@ -1,0 +1,294 @@
+package io.syncgate.controller.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.syncgate.controller.gating.Phase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Syncgate's Prometheus metrics. The scraped names, with labels {@code namespace}, {@code gate} and
+ * (per replica) {@code replica}:
+ *
+ * <ul>
+ *   <li>{@code syncgate_replica_lag_bytes} gauge: replay lag; absent while it cannot be computed
+ *   <li>{@code syncgate_replica_weight} gauge: percent of the read route
+ *   <li>{@code syncgate_replica_phase{phase}} gauge: 1 for the replica's phase, 0 for the others
+ *   <li>{@code syncgate_patroni_poll_seconds} histogram: one tick's Patroni polls of a gate
+ *   <li>{@code syncgate_patroni_poll_errors_total{reason}} counter
+ *   <li>{@code syncgate_mesh_writes_total{kind,result}} counter
+ *   <li>{@code syncgate_tick_seconds} histogram: one tick of a gate, start to finish
+ * </ul>
+ *
+ * <p>Per-replica series are removed by {@link #forgetReplica} and everything of a gate by {@link
+ * #forgetGate}, so a deleted replica or gate does not linger in the scrape. Safe to use from any
+ * thread; the controller updates from its context, the HTTP server scrapes from its own.
+ */
+public final class SyncgateMetrics {
+
+  /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  /** Allowed {@code kind} label values of {@code syncgate_mesh_writes_total}. */
+  public static final Set<String> MESH_WRITE_KINDS =
+      Set.of("DestinationRule", "VirtualService", "status", "event");
+
+  /** Allowed {@code result} label values of {@code syncgate_mesh_writes_total}. */
+  public static final Set<String> MESH_WRITE_RESULTS =
+      Set.of("created", "updated", "noop", "conflict", "error");
+
+  private static final String LAG = "syncgate.replica.lag.bytes";
+  private static final String WEIGHT = "syncgate.replica.weight";
+  private static final String PHASE = "syncgate.replica.phase";
+  private static final String POLL = "syncgate.patroni.poll";
+  private static final String POLL_ERRORS = "syncgate.patroni.poll.errors";
+  private static final String MESH_WRITES = "syncgate.mesh.writes";
+  private static final String TICK = "syncgate.tick";
+
+  // Poll and tick durations span sub-millisecond (a loopback Patroni) to the 2 s default timeout.
+  private static final Duration[] DURATION_BUCKETS = {
+    Duration.ofMillis(1),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(2),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10)
+  };
+
+  private record ReplicaKey(String namespace, String gate, String replica) {}
+
+  private final PrometheusMeterRegistry registry;
+  private final Map<ReplicaKey, ReplicaGauges> replicas = new ConcurrentHashMap<>();
+
+  /** Metrics in a registry of their own. */
+  public SyncgateMetrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** Metrics in {@code registry}, which may hold other meters too (JVM, Vert.x …). */
+  public SyncgateMetrics(PrometheusMeterRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The whole registry in Prometheus text format ({@link #CONTENT_TYPE}). */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /**
+   * Sets a replica's gauges: its phase ({@code Unknown}, {@code Gated}, {@code Ramping}, {@code
+   * Serving}, {@code Ejected}), weight (0..100) and lag in bytes (null while unknown, which removes
+   * the lag series).
+   */
+  public void recordReplica(
+      String namespace, String gate, String replica, String phase, int weight, Long lagBytes) {
+    Objects.requireNonNull(phase, "phase");
+    recordReplica(namespace, gate, replica, Phase.fromDisplayName(phase), weight, lagBytes);
+  }
+
+  /** As {@link #recordReplica(String, String, String, String, int, Long)} with the enum. */
+  public void recordReplica(
+      String namespace, String gate, String replica, Phase phase, int weight, Long lagBytes) {
+    ReplicaKey key =
+        new ReplicaKey(
+            requireLabel(namespace, "namespace"),
+            requireLabel(gate, "gate"),
+            requireLabel(replica, "replica"));
+    Objects.requireNonNull(phase, "phase");
+    if (weight < 0 || weight > 100) {
+      throw new IllegalArgumentException("weight must be 0..100, got " + weight);
+    }
+    if (lagBytes != null && lagBytes < 0) {
+      throw new IllegalArgumentException("lagBytes must be >= 0, got " + lagBytes);
+    }
+    // compute/computeIfPresent keep a concurrent forgetReplica from orphaning a gauge.
+    replicas.compute(
+        key,
+        (k, gauges) -> {
+          ReplicaGauges current = gauges != null ? gauges : new ReplicaGauges(k);
+          current.set(phase, weight, lagBytes);
+          return current;
+        });
+  }
+
+  /** Removes every series of one replica (it left the cluster). */
+  public void forgetReplica(String namespace, String gate, String replica) {
+    replicas.computeIfPresent(
+        new ReplicaKey(namespace, gate, replica),
+        (k, gauges) -> {
+          gauges.removeAll();
+          return null;
+        });
+  }
+
+  /** Removes every series of one gate, its replicas' included (the gate was deleted). */
+  public void forgetGate(String namespace, String gate) {
+    for (ReplicaKey key : List.copyOf(replicas.keySet())) {
+      if (key.namespace().equals(namespace) && key.gate().equals(gate)) {
+        forgetReplica(key.namespace(), key.gate(), key.replica());
+      }
+    }
+    List<Meter> gateMeters = new ArrayList<>();
+    for (Meter meter : registry.getMeters()) {
+      Meter.Id id = meter.getId();
+      if (id.getName().startsWith("syncgate.")
+          && namespace.equals(id.getTag("namespace"))
+          && gate.equals(id.getTag("gate"))) {
+        gateMeters.add(meter);
+      }
+    }
+    gateMeters.forEach(registry::remove);
+  }
+
+  /** How long one tick's Patroni polls of a gate took (all members, concurrently). */
+  public void recordPoll(String namespace, String gate, Duration duration) {
+    Duration checked = requireNonNegative(duration); // before the timer exists: no empty series
+    timer(POLL, "Duration of one tick's Patroni polls of a gate", namespace, gate).record(checked);
+  }
+
+  /** One member's poll failed; {@code reason} is a SampleFailure label such as {@code timeout}. */
+  public void pollError(String namespace, String gate, String reason) {
+    Counter.builder(POLL_ERRORS)
+        .description("Patroni polls without a usable answer, by reason")
+        .tags(gateTags(namespace, gate).and("reason", requireLabel(reason, "reason")))
+        .register(registry)
+        .increment();
+  }
+
+  /** One write (or skipped write) of a mesh object, status or event, and how it ended. */
+  public void meshWrite(String namespace, String gate, String kind, String result) {
+    if (!MESH_WRITE_KINDS.contains(kind)) {
+      throw new IllegalArgumentException(
+          "mesh write kind must be one of " + MESH_WRITE_KINDS + ", got " + kind);
+    }
+    if (!MESH_WRITE_RESULTS.contains(result)) {
+      throw new IllegalArgumentException(
+          "mesh write result must be one of " + MESH_WRITE_RESULTS + ", got " + result);
+    }
+    Counter.builder(MESH_WRITES)
+        .description("Writes of DestinationRules, VirtualServices, status and events, by result")
+        .tags(gateTags(namespace, gate).and("kind", kind, "result", result))
+        .register(registry)
+        .increment();
+  }
+
+  /** How long one tick of a gate took, from observing to writing. */
+  public void recordTick(String namespace, String gate, Duration duration) {
+    Duration checked = requireNonNegative(duration);
+    timer(TICK, "Duration of one reconciliation tick of a gate", namespace, gate).record(checked);
+  }
+
+  private Timer timer(String name, String description, String namespace, String gate) {
+    return Timer.builder(name)
+        .description(description)
+        .tags(gateTags(namespace, gate))
+        .serviceLevelObjectives(DURATION_BUCKETS)
+        .register(registry);
+  }
+
+  private static Tags gateTags(String namespace, String gate) {
+    return Tags.of(
+        "namespace", requireLabel(namespace, "namespace"), "gate", requireLabel(gate, "gate"));
+  }
+
+  private static String requireLabel(String value, String what) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(what + " must not be empty");
+    }
+    return value;
+  }
+
+  private static Duration requireNonNegative(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("duration must not be negative, got " + duration);
+    }
+    return duration;
+  }
+
+  /**
+   * The value holders behind one replica's gauges, and the gauges, so they can be removed. Only
+   * touched inside the map's per-key compute, so one thread at a time.
+   */
+  private final class ReplicaGauges {
+    private final Tags tags;
+    private final AtomicLong weight = new AtomicLong();
+    private final AtomicLong lag = new AtomicLong();
+    private final Map<Phase, AtomicLong> phases = new EnumMap<>(Phase.class);
+    private final List<Meter> fixedMeters = new ArrayList<>();
+    private Meter lagGauge;
+
+    ReplicaGauges(ReplicaKey key) {
+      tags = Tags.of("namespace", key.namespace(), "gate", key.gate(), "replica", key.replica());
+      fixedMeters.add(
+          Gauge.builder(WEIGHT, weight, AtomicLong::doubleValue)
+              .description("Percent of the read route the replica gets")
+              .tags(tags)
+              .strongReference(true)
+              .register(registry));
+      for (Phase phase : Phase.values()) {
+        AtomicLong holder = new AtomicLong();
+        phases.put(phase, holder);
+        fixedMeters.add(
+            Gauge.builder(PHASE, holder, AtomicLong::doubleValue)
+                .description("1 for the replica's current phase, 0 for the others")
+                .tags(tags.and("phase", phase.displayName()))
+                .strongReference(true)
+                .register(registry));
+      }
+    }
+
+    void set(Phase phase, int newWeight, Long lagBytes) {
+      weight.set(newWeight);
+      phases.forEach((p, holder) -> holder.set(p == phase ? 1 : 0));
+      if (lagBytes == null) {
+        if (lagGauge != null) {
+          registry.remove(lagGauge);
+          lagGauge = null;
+        }
+        return;
+      }
+      lag.set(lagBytes);
+      if (lagGauge == null) {
+        lagGauge =
+            Gauge.builder(LAG, lag, AtomicLong::doubleValue)
+                .description("Replay lag of the replica behind the leader")
+                .baseUnit(BaseUnits.BYTES)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
+      }
+    }
+
+    void removeAll() {
+      fixedMeters.forEach(registry::remove);
+      if (lagGauge != null) {
+        registry.remove(lagGauge);
+        lagGauge = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,299 @@
+package io.syncgate.controller.patroni;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.syncgate.controller.gating.MemberSample;
+import io.syncgate.controller.gating.PatroniRole;
+import io.syncgate.controller.gating.SampleFailure;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Turns the body of one {@code GET /patroni} answer into a {@link MemberSample}. Pure: no I/O, no
+ * clock, never throws for any input; every problem becomes a {@link SampleFailure#BAD_ANSWER}
+ * sample whose reason names it.
+ *
+ * <p>Shapes accepted are those of Patroni 3.0.x (role {@code master}) and 4.x (role {@code
+ * primary}, {@code replication_state}, {@code patroni.name}). A leader reports {@code
+ * xlog.location}; a replica or standby leader (both in recovery) report {@code
+ * xlog.received_location}, {@code replayed_location}, {@code replayed_timestamp} (nullable) and
+ * {@code paused}. When PostgreSQL is not queryable Patroni sends only {@code state} and {@code
+ * role}: such an answer is a usable sample without positions as long as {@code state} is not {@code
+ * running} (a running member without positions is a broken answer).
+ *
+ * <p>The member name is the caller's (the pod name): a {@code name} in the body is ignored, since
+ * Patroni names members after pods and a mismatch must not move a sample to another replica. A
+ * {@code timeline} Patroni reports as {@code null} (a replica that has not learnt its timeline yet)
+ * becomes 0, which never matches a leader's timeline.
+ */
+public final class PatroniParser {
+
+  /** Deeper than any Patroni answer (3 levels); stops hostile nesting early. */
+  static final int MAX_NESTING_DEPTH = 32;
+
+  private static final int MAX_DETAIL_CHARS = 120;
+
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_NESTING_DEPTH)
+                          .maxNumberLength(64)
+                          .build())
+                  // A duplicated "role" or "xlog" is a forged or broken answer, not a choice.
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private PatroniParser() {}
+
+  /** Parses a body given as text (tests, fixtures). */
+  public static MemberSample parse(String member, String body) {
+    return parse(member, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Parses the raw bytes of a {@code GET /patroni} body answered by {@code member}.
+   *
+   * @param member the member's name as the caller knows it (the pod name)
+   * @param body the body bytes; null or empty is a bad answer
+   */
+  public static MemberSample parse(String member, byte[] body) {
+    Objects.requireNonNull(member, "member");
+    if (body == null || body.length == 0) {
+      return bad(member, "empty body");
+    }
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      return bad(member, "not JSON: " + shorten(e.getOriginalMessage()));
+    } catch (IOException | RuntimeException e) {
+      return bad(member, "not JSON: " + shorten(String.valueOf(e.getMessage())));
+    }
+    if (root == null || root.isMissingNode()) {
+      return bad(member, "empty body");
+    }
+    if (!root.isObject()) {
+      return bad(member, "JSON of the wrong shape: expected an object, got " + kind(root));
+    }
+    try {
+      return sampleOf(member, root);
+    } catch (BadAnswer e) {
+      return bad(member, e.getMessage());
+    }
+  }
+
+  private static MemberSample sampleOf(String member, JsonNode root) {
+    String roleText = requiredText(root, "role");
+    PatroniRole role = roleOf(roleText);
+    String state = requiredText(root, "state");
+    String replicationState = optionalText(root, "replication_state");
+    String version = root.has("patroni") ? optionalText(object(root, "patroni"), "version") : null;
+    long timeline = optionalPosition(root, "timeline", "timeline");
+
+    JsonNode xlog = root.get("xlog");
+    if (xlog == null || xlog.isNull()) {
+      if ("running".equals(state)) {
+        throw new BadAnswer("missing xlog while state is running");
+      }
+      return new MemberSample(
+          member,
+          null,
+          null,
+          role,
+          state,
+          replicationState,
+          timeline,
+          null,
+          null,
+          null,
+          null,
+          false,
+          version);
+    }
+    xlog = object(root, "xlog");
+
+    boolean writePosition =
+        role == PatroniRole.LEADER
+            // An unknown role (e.g. "demoted") with a write position: kept, never admitted.
+            || (role == PatroniRole.OTHER && !xlog.has("replayed_location"));
+    if (writePosition) {
+      long location = requiredPosition(xlog, "location", "xlog.location");
+      return new MemberSample(
+          member,
+          null,
+          null,
+          role,
+          state,
+          replicationState,
+          timeline,
+          location,
+          null,
+          null,
+          null,
+          false,
+          version);
+    }
+    long replayed = requiredPosition(xlog, "replayed_location", "xlog.replayed_location");
+    Long received =
+        xlog.hasNonNull("received_location")
+            ? requiredPosition(xlog, "received_location", "xlog.received_location")
+            : null;
+    Instant replayedAt = optionalTimestamp(xlog, "replayed_timestamp");
+    boolean paused = optionalBoolean(xlog, "paused");
+    return new MemberSample(
+        member,
+        null,
+        null,
+        role,
+        state,
+        replicationState,
+        timeline,
+        null,
+        received,
+        replayed,
+        replayedAt,
+        paused,
+        version);
+  }
+
+  static PatroniRole roleOf(String role) {
+    return switch (role) {
+      case "master", "primary", "leader" -> PatroniRole.LEADER;
+      case "standby_leader" -> PatroniRole.STANDBY_LEADER;
+      case "replica" -> PatroniRole.REPLICA;
+      default -> PatroniRole.OTHER;
+    };
+  }
+
+  private static JsonNode object(JsonNode parent, String field) {
+    JsonNode node = parent.get(field);
+    if (node == null || !node.isObject()) {
+      throw new BadAnswer(
+          field + " is not an object" + (node == null ? "" : " (got " + kind(node) + ")"));
+    }
+    return node;
+  }
+
+  private static String requiredText(JsonNode parent, String field) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      throw new BadAnswer("missing " + field);
+    }
+    if (!node.isTextual()) {
+      throw new BadAnswer(field + " is not a string (got " + kind(node) + ")");
+    }
+    return node.textValue();
+  }
+
+  private static String optionalText(JsonNode parent, String field) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw new BadAnswer(field + " is not a string (got " + kind(node) + ")");
+    }
+    return node.textValue();
+  }
+
+  private static long requiredPosition(JsonNode parent, String field, String path) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      throw new BadAnswer("missing " + path);
+    }
+    return position(node, path);
+  }
+
+  /** A non-negative integer that may be absent or null (then 0). */
+  private static long optionalPosition(JsonNode parent, String field, String path) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      return 0;
+    }
+    return position(node, path);
+  }
+
+  private static long position(JsonNode node, String path) {
+    if (!node.isNumber()) {
+      throw new BadAnswer(path + " is not a number (got " + kind(node) + ")");
+    }
+    if (!node.isIntegralNumber()) {
+      throw new BadAnswer(path + " is not an integer");
+    }
+    if (!node.canConvertToLong()) {
+      throw new BadAnswer(path + " is out of range");
+    }
+    long value = node.longValue();
+    if (value < 0) {
+      throw new BadAnswer(path + " is negative");
+    }
+    return value;
+  }
+
+  private static boolean optionalBoolean(JsonNode parent, String field) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      return false;
+    }
+    if (!node.isBoolean()) {
+      throw new BadAnswer("xlog." + field + " is not a boolean (got " + kind(node) + ")");
+    }
+    return node.booleanValue();
+  }
+
+  /** Python's {@code str(datetime)}: {@code 2026-11-28 16:40:28.985406+00:00}; ISO also taken. */
+  private static Instant optionalTimestamp(JsonNode parent, String field) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw new BadAnswer("xlog." + field + " is not a string (got " + kind(node) + ")");
+    }
+    String text = node.textValue();
+    String iso = text.length() > 10 && text.charAt(10) == ' ' ? text.replaceFirst(" ", "T") : text;
+    try {
+      return OffsetDateTime.parse(iso).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new BadAnswer("xlog." + field + " is not a timestamp: " + shorten(text));
+    }
+  }
+
+  private static String kind(JsonNode node) {
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Keeps reasons short: they go to status, events and logs, and must not carry whole bodies. */
+  static String shorten(String text) {
+    String oneLine = text == null ? "" : text.replaceAll("\\s+", " ").strip();
+    return oneLine.length() <= MAX_DETAIL_CHARS
+        ? oneLine
+        : oneLine.substring(0, MAX_DETAIL_CHARS) + "…";
+  }
+
+  private static MemberSample bad(String member, String reason) {
+    return MemberSample.failed(member, SampleFailure.BAD_ANSWER, reason);
+  }
+
+  /** A field-level problem; caught in {@link #parse(String, byte[])}, never escapes. */
+  private static final class BadAnswer extends RuntimeException {
+    BadAnswer(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

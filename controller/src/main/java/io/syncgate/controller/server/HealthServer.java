@@ -1,0 +1,128 @@
+package io.syncgate.controller.server;
+
+import io.syncgate.controller.metrics.SyncgateMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's own HTTP endpoints, for the kubelet and Prometheus:
+ *
+ * <ul>
+ *   <li>{@code GET /healthz}: 200 {@code ok} while the process runs (liveness)
+ *   <li>{@code GET /readyz}: 200 when the readiness supplier says ready, else 503 with its reason
+ *   <li>{@code GET /metrics}: the Prometheus text format
+ * </ul>
+ *
+ * Anything else is 404; methods other than GET and HEAD are 405.
+ */
+public final class HealthServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
+  private static final String TEXT = "text/plain; charset=utf-8";
+
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final Supplier<Readiness> readiness;
+  private final SyncgateMetrics metrics;
+
+  private HealthServer(
+      Vertx vertx, HttpServer server, Supplier<Readiness> readiness, SyncgateMetrics metrics) {
+    this.vertx = vertx;
+    this.server = server;
+    this.readiness = readiness;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Listens on {@code host:port} ({@code port} 0 picks a free one, see {@link #actualPort()}).
+   *
+   * @param readiness asked on the event loop for every {@code /readyz}: must be cheap and must not
+   *     block (read a flag, do not call the API server)
+   */
+  public static Future<HealthServer> start(
+      Vertx vertx, String host, int port, Supplier<Readiness> readiness, SyncgateMetrics metrics) {
+    Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(readiness, "readiness");
+    Objects.requireNonNull(metrics, "metrics");
+    if (port < 0 || port > 65535) {
+      return Future.failedFuture(
+          new IllegalArgumentException("port must be 0..65535, got " + port));
+    }
+    HttpServer httpServer =
+        vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+    HealthServer healthServer = new HealthServer(vertx, httpServer, readiness, metrics);
+    httpServer.requestHandler(healthServer::handle);
+    return httpServer
+        .listen()
+        .map(
+            s -> {
+              LOG.info("health server listening on {}:{}", host, s.actualPort());
+              return healthServer;
+            });
+  }
+
+  /** The port the server listens on. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server.close();
+  }
+
+  private void handle(HttpServerRequest request) {
+    HttpServerResponse response = request.response();
+    if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+      response.setStatusCode(405).putHeader("Allow", "GET, HEAD");
+      text(response, "method not allowed\n");
+      return;
+    }
+    switch (request.path()) {
+      case "/healthz" -> text(response, "ok\n");
+      case "/readyz" -> ready(response);
+      case "/metrics" -> metrics(response);
+      default -> text(response.setStatusCode(404), "not found\n");
+    }
+  }
+
+  private void ready(HttpServerResponse response) {
+    Readiness state;
+    try {
+      state = readiness.get();
+    } catch (RuntimeException e) {
+      state = Readiness.notReady("readiness check failed: " + e);
+    }
+    if (state.ready()) {
+      text(response, "ok\n");
+    } else {
+      text(response.setStatusCode(503), "not ready: " + state.reason() + "\n");
+    }
+  }
+
+  private void metrics(HttpServerResponse response) {
+    // Rendering a large registry takes milliseconds of CPU: keep it off the event loop.
+    vertx
+        .executeBlocking(metrics::scrape, false)
+        .onSuccess(
+            body -> response.putHeader("Content-Type", SyncgateMetrics.CONTENT_TYPE).end(body))
+        .onFailure(
+            e -> {
+              LOG.warn("rendering /metrics failed", e);
+              text(response.setStatusCode(500), "metrics unavailable\n");
+            });
+  }
+
+  private static void text(HttpServerResponse response, String body) {
+    response.putHeader("Content-Type", TEXT).end(body);
+  }
+}

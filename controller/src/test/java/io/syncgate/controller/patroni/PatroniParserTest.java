@@ -1,0 +1,497 @@
+package io.syncgate.controller.patroni;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syncgate.controller.gating.ClusterSnapshot;
+import io.syncgate.controller.gating.MemberSample;
+import io.syncgate.controller.gating.PatroniRole;
+import io.syncgate.controller.gating.SampleFailure;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PatroniParserTest {
+
+  private static MemberSample fixture(String member, String path) {
+    return PatroniParser.parse(member, Fixtures.bytes(path));
+  }
+
+  private static MemberSample parse(String json) {
+    return PatroniParser.parse("pg-1", json);
+  }
+
+  private static MemberSample replica(
+      String member,
+      String state,
+      String replicationState,
+      long timeline,
+      Long received,
+      long replayed,
+      Instant replayedAt,
+      boolean paused,
+      String version) {
+    return new MemberSample(
+        member,
+        null,
+        null,
+        PatroniRole.REPLICA,
+        state,
+        replicationState,
+        timeline,
+        null,
+        received,
+        replayed,
+        replayedAt,
+        paused,
+        version);
+  }
+
+  private static MemberSample leader(
+      String member, PatroniRole role, long timeline, long location, String version) {
+    return new MemberSample(
+        member, null, null, role, "running", null, timeline, location, null, null, null, false,
+        version);
+  }
+
+  private static void assertBad(MemberSample sample, String reason) {
+    assertThat(sample.usable()).isFalse();
+    assertThat(sample.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
+    assertThat(sample.reason()).isEqualTo(reason);
+    assertThat(sample.member()).isEqualTo("pg-1");
+  }
+
+  @Nested
+  class RecordedFromPatroni302 {
+
+    @Test
+    void leaderSaysMasterAndItsWritePosition() {
+      assertThat(fixture("nodeA", "3.0.2/leader.json"))
+          .isEqualTo(leader("nodeA", PatroniRole.LEADER, 1, 69_731_984L, "3.0.2"));
+    }
+
+    @Test
+    void caughtUpReplica() {
+      assertThat(fixture("nodeB", "3.0.2/replica-caught-up.json"))
+          .isEqualTo(
+              replica(
+                  "nodeB",
+                  "running",
+                  null,
+                  1,
+                  69_731_984L,
+                  69_731_984L,
+                  Instant.parse("2026-11-28T17:32:54.905319Z"),
+                  false,
+                  "3.0.2"));
+    }
+
+    @Test
+    void replicaWithReplayPausedHasReceivedButNotReplayed() {
+      assertThat(fixture("nodeB", "3.0.2/replica-replay-paused.json"))
+          .isEqualTo(
+              replica(
+                  "nodeB",
+                  "running",
+                  null,
+                  1,
+                  89_003_776L,
+                  69_731_984L,
+                  Instant.parse("2026-11-28T17:32:54.905319Z"),
+                  true,
+                  "3.0.2"));
+    }
+
+    @Test
+    void leaderInMaintenanceMode() {
+      assertThat(fixture("nodeA", "3.0.2/leader-while-paused.json"))
+          .isEqualTo(leader("nodeA", PatroniRole.LEADER, 1, 89_003_776L, "3.0.2"));
+    }
+
+    @Test
+    void restoringReplicaOfTheLaggingCluster() {
+      assertThat(fixture("nodeC", "3.0.2/lagging-cluster-replica-restoring.json"))
+          .isEqualTo(
+              replica(
+                  "nodeC",
+                  "running",
+                  null,
+                  1,
+                  670_795_960L,
+                  670_795_960L,
+                  Instant.parse("2026-11-28T16:40:28.985406Z"),
+                  false,
+                  "3.0.2"));
+      assertThat(fixture("nodeA", "3.0.2/lagging-cluster-leader.json"))
+          .isEqualTo(leader("nodeA", PatroniRole.LEADER, 1, 739_162_424L, "3.0.2"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "3.0.2/cluster-caught-up.json",
+          "3.0.2/cluster-replay-paused.json",
+          "3.0.2/lagging-cluster-cluster.json"
+        })
+    void aClusterAnswerIsNotAMemberAnswer(String path) {
+      MemberSample sample = PatroniParser.parse("pg-1", Fixtures.bytes(path));
+      assertBad(sample, "missing role");
+    }
+  }
+
+  @Nested
+  class LagFromRecordedAnswers {
+
+    private final Instant tick = Instant.parse("2026-11-28T17:33:10Z");
+
+    @Test
+    void replayPausedReplicaIsBehindByWhatItReceivedButDidNotReplay() {
+      ClusterSnapshot snapshot =
+          ClusterSnapshot.of(
+              List.of(
+                  fixture("nodeA", "3.0.2/leader-while-paused.json"),
+                  fixture("nodeB", "3.0.2/replica-replay-paused.json")),
+              tick);
+      assertThat(snapshot.leader()).isEqualTo("nodeA");
+      assertThat(snapshot.leaderTimeline()).isEqualTo(1L);
+      // /cluster said "lag": 0 at this very moment (receive lag); replay lag is what counts.
+      // Time lag: 17:33:10 - 17:32:54.905319, to the millisecond.
+      assertThat(snapshot.lags())
+          .containsExactlyEntriesOf(
+              java.util.Map.of(
+                  "nodeB", new ClusterSnapshot.Lag(89_003_776L - 69_731_984L, 15.094)));
+    }
+
+    @Test
+    void caughtUpReplicaHasNoLagInBytesOrTime() {
+      ClusterSnapshot snapshot =
+          ClusterSnapshot.of(
+              List.of(
+                  fixture("nodeB", "3.0.2/replica-caught-up.json"),
+                  fixture("nodeA", "3.0.2/leader.json")),
+              tick);
+      assertThat(snapshot.lags())
+          .containsExactlyEntriesOf(java.util.Map.of("nodeB", new ClusterSnapshot.Lag(0, 0.0)));
+    }
+
+    @Test
+    void restoringReplicaOfTheLaggingCluster() {
+      ClusterSnapshot snapshot =
+          ClusterSnapshot.of(
+              List.of(
+                  fixture("nodeA", "3.0.2/lagging-cluster-leader.json"),
+                  fixture("nodeC", "3.0.2/lagging-cluster-replica-restoring.json")),
+              Instant.parse("2026-11-28T16:40:48.032Z"));
+      assertThat(snapshot.lags().get("nodeC"))
+          .isEqualTo(new ClusterSnapshot.Lag(739_162_424L - 670_795_960L, 19.046));
+    }
+  }
+
+  @Nested
+  class DocumentedPatroni4Shapes {
+
+    @Test
+    void primaryRoleIsTheLeaderAndTheBodyNameDoesNotRenameTheMember() {
+      assertThat(fixture("pod-a", "4.x/primary.json"))
+          .isEqualTo(leader("pod-a", PatroniRole.LEADER, 2, 83_886_080L, "4.0.4"));
+    }
+
+    @Test
+    void streamingReplicaKeepsItsReplicationState() {
+      assertThat(fixture("pg-1", "4.x/replica-streaming.json"))
+          .isEqualTo(
+              replica(
+                  "pg-1",
+                  "running",
+                  "streaming",
+                  2,
+                  83_886_080L,
+                  83_820_544L,
+                  Instant.parse("2026-11-28T09:20:11.004512Z"),
+                  false,
+                  "4.0.4"));
+    }
+
+    @Test
+    void replicaInArchiveRecovery() {
+      assertThat(fixture("pg-2", "4.x/replica-archive-recovery.json"))
+          .isEqualTo(
+              replica(
+                  "pg-2",
+                  "running",
+                  "in archive recovery",
+                  2,
+                  50_331_648L,
+                  50_331_648L,
+                  Instant.parse("2026-11-28T08:58:47.500Z"),
+                  false,
+                  "4.0.4"));
+    }
+
+    @Test
+    void synchronousStandbyIsAReplicaWithoutReplayTimestamp() {
+      assertThat(fixture("pg-1", "4.x/replica-sync-standby.json"))
+          .isEqualTo(
+              replica(
+                  "pg-1",
+                  "running",
+                  "streaming",
+                  2,
+                  83_886_080L,
+                  83_886_080L,
+                  null,
+                  false,
+                  "4.1.0"));
+    }
+
+    @Test
+    void standbyLeaderIsInRecoveryAndItsReplayedPositionIsTheReference() {
+      MemberSample standbyLeader = fixture("standby-0", "4.x/standby-leader.json");
+      assertThat(standbyLeader)
+          .isEqualTo(
+              new MemberSample(
+                  "standby-0",
+                  null,
+                  null,
+                  PatroniRole.STANDBY_LEADER,
+                  "running",
+                  "streaming",
+                  2,
+                  null,
+                  92_274_688L,
+                  92_209_152L,
+                  Instant.parse("2026-11-28T10:05:40.218733Z"),
+                  false,
+                  "4.0.4"));
+      assertThat(standbyLeader.referencePosition()).isEqualTo(92_209_152L);
+
+      MemberSample follower = MemberSample.replica("standby-1", 2, 92_274_688L, 92_143_616L, null);
+      ClusterSnapshot snapshot =
+          ClusterSnapshot.of(
+              List.of(standbyLeader, follower), Instant.parse("2026-11-28T10:06:00Z"));
+      assertThat(snapshot.leader()).isEqualTo("standby-0");
+      assertThat(snapshot.lags().get("standby-1"))
+          .isEqualTo(new ClusterSnapshot.Lag(92_209_152L - 92_143_616L, null));
+    }
+
+    @Test
+    void stoppedReplicaIsAUsableSampleWithoutPositions() {
+      assertThat(fixture("pg-2", "4.x/replica-stopped.json"))
+          .isEqualTo(
+              new MemberSample(
+                  "pg-2",
+                  null,
+                  null,
+                  PatroniRole.REPLICA,
+                  "stopped",
+                  null,
+                  0,
+                  null,
+                  null,
+                  null,
+                  null,
+                  false,
+                  "4.0.4"));
+    }
+
+    @Test
+    void unknownTimelineBecomesZeroWhichMatchesNoLeader() {
+      MemberSample sample = fixture("pg-2", "4.x/replica-timeline-unknown.json");
+      assertThat(sample.usable()).isTrue();
+      assertThat(sample.timeline()).isZero();
+      assertThat(sample.replayedLocation()).isEqualTo(16_777_216L);
+    }
+
+    @Test
+    void documentationExampleOfAReplicaWithALeaderXlogIsRejected() {
+      MemberSample sample = fixture("pg-1", "4.x/docs-replica-with-leader-xlog.json");
+      assertBad(sample, "missing xlog.replayed_location");
+    }
+  }
+
+  @Nested
+  class Roles {
+
+    @ParameterizedTest
+    @CsvSource({
+      "master, LEADER",
+      "primary, LEADER",
+      "leader, LEADER",
+      "standby_leader, STANDBY_LEADER",
+      "replica, REPLICA",
+      "uninitialized, OTHER",
+      "demoted, OTHER",
+      "MASTER, OTHER"
+    })
+    void rolesMapToPatroniRole(String role, PatroniRole expected) {
+      assertThat(PatroniParser.roleOf(role)).isEqualTo(expected);
+    }
+
+    @Test
+    void unknownRoleWithAWritePositionIsKeptButIsNoLeader() {
+      MemberSample sample =
+          parse(
+              "{\"state\":\"running\",\"role\":\"demoted\",\"timeline\":3,\"xlog\":{\"location\":5}}");
+      assertThat(sample.usable()).isTrue();
+      assertThat(sample.role()).isEqualTo(PatroniRole.OTHER);
+      assertThat(sample.location()).isEqualTo(5L);
+    }
+  }
+
+  @Nested
+  class HostileInput {
+
+    @Test
+    void emptyBody() {
+      assertBad(PatroniParser.parse("pg-1", new byte[0]), "empty body");
+      assertBad(PatroniParser.parse("pg-1", (byte[]) null), "empty body");
+      assertBad(parse("   \n"), "empty body");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+        delimiter = '|',
+        value = {
+          "null | JSON of the wrong shape: expected an object, got null",
+          "[] | JSON of the wrong shape: expected an object, got array",
+          "[{\"role\":\"master\"}] | JSON of the wrong shape: expected an object, got array",
+          "42 | JSON of the wrong shape: expected an object, got number",
+          "\"running\" | JSON of the wrong shape: expected an object, got string",
+          "true | JSON of the wrong shape: expected an object, got boolean",
+          "{} | missing role",
+          "{\"role\":\"replica\"} | missing state",
+          "{\"role\":7,\"state\":\"running\"} | role is not a string (got number)",
+          "{\"role\":\"replica\",\"state\":[]} | state is not a string (got array)",
+          "{\"role\":\"replica\",\"state\":\"running\"} | missing xlog while state is running",
+          "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":[]} | xlog is not an object (got array)",
+          "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":\"0/3000000\"} | xlog is not an object (got string)",
+          "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":{}} | missing xlog.replayed_location",
+          "{\"role\":\"master\",\"state\":\"running\",\"xlog\":{}} | missing xlog.location",
+          "{\"role\":\"master\",\"state\":\"running\",\"xlog\":{\"location\":null}} | missing xlog.location",
+          "{\"role\":\"master\",\"state\":\"running\",\"xlog\":{\"location\":\"123\"}} | xlog.location is not a number (got string)",
+          "{\"role\":\"master\",\"state\":\"running\",\"xlog\":{\"location\":\"0/3000000\"}} | xlog.location is not a number (got string)",
+          "{\"role\":\"master\",\"state\":\"running\",\"xlog\":{\"location\":-1}} | xlog.location is negative",
+          "{\"role\":\"master\",\"state\":\"running\",\"xlog\":{\"location\":1.5}} | xlog.location is not an integer",
+          "{\"role\":\"master\",\"state\":\"running\",\"xlog\":{\"location\":1e400}} | xlog.location is not an integer",
+          "{\"role\":\"master\",\"state\":\"running\",\"xlog\":{\"location\":9223372036854775808}} | xlog.location is out of range",
+          "{\"role\":\"master\",\"state\":\"running\",\"xlog\":{\"location\":123456789012345678901234567890}} | xlog.location is out of range",
+          "{\"role\":\"master\",\"state\":\"running\",\"xlog\":{\"location\":{}}} | xlog.location is not a number (got object)",
+          "{\"role\":\"master\",\"state\":\"running\",\"timeline\":\"1\",\"xlog\":{\"location\":1}} | timeline is not a number (got string)",
+          "{\"role\":\"master\",\"state\":\"running\",\"timeline\":-3,\"xlog\":{\"location\":1}} | timeline is negative",
+          "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":{\"replayed_location\":-5}} | xlog.replayed_location is negative",
+          "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":{\"replayed_location\":5,\"received_location\":true}} | xlog.received_location is not a number (got boolean)",
+          "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":{\"replayed_location\":5,\"paused\":\"false\"}} | xlog.paused is not a boolean (got string)",
+          "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":{\"replayed_location\":5,\"replayed_timestamp\":1795884047}} | xlog.replayed_timestamp is not a string (got number)",
+          "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":{\"replayed_location\":5,\"replayed_timestamp\":\"yesterday\"}} | xlog.replayed_timestamp is not a timestamp: yesterday",
+          "{\"role\":\"replica\",\"state\":\"running\",\"replication_state\":1,\"xlog\":{\"replayed_location\":5}} | replication_state is not a string (got number)",
+          "{\"role\":\"replica\",\"state\":\"running\",\"patroni\":\"3.0.2\",\"xlog\":{\"replayed_location\":5}} | patroni is not an object (got string)",
+        })
+    void wrongShapesAndValuesSayWhatIsWrong(String body, String reason) {
+      assertBad(parse(body), reason);
+    }
+
+    @Test
+    void notJsonSaysSoBriefly() {
+      MemberSample sample = parse("<html><body>502 Bad Gateway</body></html>");
+      assertThat(sample.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
+      assertThat(sample.reason()).startsWith("not JSON: Unexpected character ('<'");
+    }
+
+    @Test
+    void trailingGarbageAfterTheObjectIsRejected() {
+      MemberSample sample =
+          parse("{\"role\":\"master\",\"state\":\"running\",\"xlog\":{\"location\":1}} {\"x\":1}");
+      assertThat(sample.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
+      assertThat(sample.reason()).startsWith("not JSON: Trailing token");
+    }
+
+    @Test
+    void duplicatedKeysAreRejectedNotResolvedByOrder() {
+      MemberSample sample =
+          parse(
+              "{\"role\":\"replica\",\"role\":\"master\",\"state\":\"running\","
+                  + "\"xlog\":{\"location\":1}}");
+      assertThat(sample.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
+      assertThat(sample.reason()).startsWith("not JSON: Duplicate field 'role'");
+    }
+
+    @Test
+    void deeplyNestedJunkStopsAtTheDepthLimit() {
+      String deep = "[".repeat(100_000) + "]".repeat(100_000);
+      MemberSample sample = parse(deep);
+      assertThat(sample.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
+      assertThat(sample.reason()).startsWith("not JSON: Document nesting depth");
+
+      String deepInside =
+          "{\"role\":\"master\",\"state\":\"running\",\"x\":"
+              + "{\"a\":".repeat(1000)
+              + "1"
+              + "}".repeat(1000)
+              + ",\"xlog\":{\"location\":1}}";
+      assertThat(parse(deepInside).reason()).startsWith("not JSON: Document nesting depth");
+    }
+
+    @Test
+    void oneMebibyteOfJunkIsABadAnswerWithAShortReason() {
+      byte[] junk = new byte[1024 * 1024];
+      java.util.Arrays.fill(junk, (byte) 'x');
+      MemberSample sample = PatroniParser.parse("pg-1", junk);
+      assertThat(sample.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
+      assertThat(sample.reason()).startsWith("not JSON: Unrecognized token 'xxx");
+      assertThat(sample.reason().length()).isLessThanOrEqualTo("not JSON: ".length() + 121);
+    }
+
+    @Test
+    void oneMebibyteValidAnswerParses() {
+      // The size cap lives in the client; the parser reads what it is given.
+      String padding = "p".repeat(1024 * 1024);
+      MemberSample sample =
+          parse(
+              "{\"role\":\"master\",\"state\":\"running\",\"padding\":\""
+                  + padding
+                  + "\",\"timeline\":4,\"xlog\":{\"location\":77}}");
+      assertThat(sample).isEqualTo(leader("pg-1", PatroniRole.LEADER, 4, 77, null));
+    }
+
+    @Test
+    void oneMebibyteStringOfDigitsWhereANumberBelongs() {
+      MemberSample sample =
+          parse(
+              "{\"role\":\"master\",\"state\":\"running\",\"xlog\":{\"location\":"
+                  + "9".repeat(1024 * 1024)
+                  + "}}");
+      assertThat(sample.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
+      assertThat(sample.reason()).startsWith("not JSON: Number value length");
+    }
+
+    @Test
+    void invalidUtf8IsRejected() {
+      byte[] prefix = "{\"role\":\"replica\",\"state\":\"".getBytes(StandardCharsets.UTF_8);
+      byte[] suffix = "\"}".getBytes(StandardCharsets.UTF_8);
+      byte[] body = new byte[prefix.length + 2 + suffix.length];
+      System.arraycopy(prefix, 0, body, 0, prefix.length);
+      body[prefix.length] = (byte) 0xC3; // a two-byte lead ...
+      body[prefix.length + 1] = (byte) 0x28; // ... followed by no continuation byte
+      System.arraycopy(suffix, 0, body, prefix.length + 2, suffix.length);
+      MemberSample sample = PatroniParser.parse("pg-1", body);
+      assertThat(sample.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
+      assertThat(sample.reason()).startsWith("not JSON: Invalid UTF-8");
+    }
+
+    @Test
+    void aTimestampWithoutFractionAndAnIsoTimestampBothParse() {
+      String python =
+          "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":{\"replayed_location\":5,"
+              + "\"replayed_timestamp\":\"2026-11-28 16:40:28+01:00\"}}";
+      String iso =
+          "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":{\"replayed_location\":5,"
+              + "\"replayed_timestamp\":\"2026-11-28T15:40:28Z\"}}";
+      assertThat(parse(python).replayedTimestamp()).isEqualTo("2026-11-28T15:40:28Z");
+      assertThat(parse(iso).replayedTimestamp()).isEqualTo("2026-11-28T15:40:28Z");
+    }
+  }
+}

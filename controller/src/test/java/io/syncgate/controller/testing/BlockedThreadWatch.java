@@ -1,0 +1,140 @@
+package io.syncgate.controller.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import io.vertx.ext.web.client.WebClient;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fails a test when Vert.x's blocked-thread checker complained during it.
+ *
+ * <p>Register with {@code @RegisterExtension final BlockedThreadWatch watch = new
+ * BlockedThreadWatch();} and create the test's {@code Vertx} with {@link #strictOptions()}: an
+ * event loop busy for more than 200 ms then logs a warning that this extension turns into a test
+ * failure after the test.
+ */
+public final class BlockedThreadWatch implements BeforeEachCallback, AfterEachCallback {
+
+  /** The logger Vert.x 4's BlockedThreadChecker writes to. */
+  public static final String CHECKER_LOGGER = "io.vertx.core.impl.BlockedThreadChecker";
+
+  private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+
+  private final Logger logger = (Logger) LoggerFactory.getLogger(CHECKER_LOGGER);
+  private ListAppender<ILoggingEvent> appender;
+
+  /** Vert.x options that make the checker strict: 200 ms event-loop budget, checked every 50 ms. */
+  public static VertxOptions strictOptions() {
+    return new VertxOptions()
+        .setMaxEventLoopExecuteTime(200)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+        .setMaxWorkerExecuteTime(5)
+        .setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS)
+        .setBlockedThreadCheckInterval(50)
+        .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+        // Log where the thread is stuck from the first warning on, not after Vert.x's default 5 s.
+        .setWarningExceptionTime(200)
+        .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    warmUpOnce();
+    start();
+  }
+
+  /**
+   * Loads Vert.x's and Netty's classes once per JVM, before anything is watched. The first bind or
+   * request of a JVM loads hundreds of classes on the event loop; on a busy two-core machine that
+   * alone can take longer than 200 ms, and it is not what the watch is about.
+   */
+  public static void warmUpOnce() {
+    if (!WARMED_UP.compareAndSet(false, true)) {
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      HttpServer server =
+          Await.result(
+              vertx
+                  .createHttpServer()
+                  .requestHandler(r -> r.response().end("{\"warm\": true}"))
+                  .listen(0, "127.0.0.1"));
+      WebClient client = WebClient.create(vertx);
+      Await.result(client.get(server.actualPort(), "127.0.0.1", "/").send()).bodyAsJsonObject();
+      client.close();
+      NetServer netServer =
+          Await.result(
+              vertx
+                  .createNetServer()
+                  .connectHandler(
+                      socket ->
+                          socket.handler(RecordParser.newDelimited("\n", line -> socket.end(line))))
+                  .listen(0, "127.0.0.1"));
+      NetSocket socket =
+          Await.result(vertx.createNetClient().connect(netServer.actualPort(), "127.0.0.1"));
+      Promise<Void> closed = Promise.promise();
+      socket.closeHandler(v -> closed.tryComplete());
+      Await.result(socket.write("warm\n"));
+      Await.result(closed.future());
+      Await.result(vertx.executeBlocking(() -> "warm"));
+    } finally {
+      Await.result(vertx.close());
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    try {
+      assertThat(warnings())
+          .as("Vert.x blocked-thread warnings during %s", context.getDisplayName())
+          .isEmpty();
+    } finally {
+      stop();
+    }
+  }
+
+  /** Starts capturing (done by the extension before each test). */
+  public void start() {
+    appender = new ListAppender<>();
+    appender.start();
+    if (logger.getEffectiveLevel().isGreaterOrEqual(Level.ERROR)) {
+      logger.setLevel(Level.WARN); // a quieter configuration must not hide the warnings
+    }
+    logger.addAppender(appender);
+  }
+
+  /** Stops capturing. */
+  public void stop() {
+    logger.detachAppender(appender);
+    appender.stop();
+  }
+
+  /** The checker's messages captured so far. */
+  public List<String> warnings() {
+    // ListAppender appends under its own lock (AppenderBase.doAppend is synchronized).
+    synchronized (appender) {
+      return appender.list.stream()
+          .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+          .map(ILoggingEvent::getFormattedMessage)
+          .toList();
+    }
+  }
+}
