@@ -4,10 +4,7 @@ import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.client.IstioClient;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,7 +17,7 @@ import io.syncgate.controller.demo.SimulatedMember;
 import io.syncgate.controller.gating.Route;
 import io.syncgate.controller.mesh.MeshDiff;
 import io.syncgate.controller.metrics.SyncgateMetrics;
-import io.syncgate.policy.MeshSpec;
+import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.PatroniSpec;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateSpec;
@@ -40,20 +37,18 @@ import java.util.function.Consumer;
 /**
  * One controller scenario on loopback: the mock API server with the CRDs, a simulated Patroni
  * cluster (each member on its own 127.0.{subnet}.x:8008, like a pod IP), Pod objects pointing at
- * them, a ReplicaGate, and controllers on a Vert.x with a strict blocked-thread checker.
+ * them, a ReplicaGate, and controllers on a Vert.x with a strict blocked-thread checker (register
+ * {@link BlockedThreadWatch} in the test to fail on its warnings).
  *
  * <p>Also records every VirtualService version the API server sent out on a watch, with the time
  * the test saw it, so assertions can cover all versions, not just the last.
  */
 final class ControllerHarness implements AutoCloseable {
 
-  static final String NAMESPACE = "db";
-  static final String GATE = "hippo-reads";
-  static final String HOST = "hippo-replicas.db.svc.cluster.local";
-  static final String CLUSTER_LABEL = "postgres-operator.crunchydata.com/cluster";
-  static final String SUBSET_LABEL = MeshSpec.DEFAULT_SUBSET_LABEL;
+  static final String NAMESPACE = TestGates.NAMESPACE;
+  static final String GATE = TestGates.GATE;
   static final int PATRONI_PORT = PatroniSpec.DEFAULT_PORT;
-  static final long MESH_PORT = MeshSpec.DEFAULT_PORT;
+  static final long MESH_PORT = TestGates.MESH_PORT;
   static final long GIB = 1L << 30;
   static final long MIB = 1L << 20;
 
@@ -73,7 +68,6 @@ final class ControllerHarness implements AutoCloseable {
   }
 
   final int subnet;
-  final BlockedThreadWatch blocked = new BlockedThreadWatch();
   final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
   final Vertx simulatorVertx = Vertx.vertx();
   final MockApiServer api = MockApiServer.start();
@@ -184,54 +178,16 @@ final class ControllerHarness implements AutoCloseable {
 
   /** A Running pod of member {@code index} with its IP and the gate's labels. */
   Pod createPod(int index) {
-    Pod pod =
-        new PodBuilder()
-            .withMetadata(
-                new ObjectMetaBuilder()
-                    .withNamespace(NAMESPACE)
-                    .withName(member(index))
-                    .addToLabels(CLUSTER_LABEL, "hippo")
-                    .addToLabels(SUBSET_LABEL, member(index))
-                    .build())
-            .withNewSpec()
-            .addNewContainer()
-            .withName("database")
-            .withImage("postgres")
-            .endContainer()
-            .endSpec()
-            .withNewStatus()
-            .withPhase("Running")
-            .withPodIP(ip(index))
-            .endStatus()
-            .build();
-    return admin().pods().inNamespace(NAMESPACE).resource(pod).create();
+    return TestGates.createPod(admin(), member(index), ip(index));
   }
 
-  /** A gate with test-speed timing; {@code customize} may change anything. */
+  /** The test gate ({@link TestGates#gate}); {@code customize} may change anything. */
   ReplicaGate createGate(Consumer<ReplicaGateSpec> customize) {
     return admin()
         .resources(ReplicaGate.class)
         .inNamespace(NAMESPACE)
-        .resource(gate(customize))
+        .resource(TestGates.gate(customize))
         .create();
-  }
-
-  static ReplicaGate gate(Consumer<ReplicaGateSpec> customize) {
-    ReplicaGate gate = new ReplicaGate();
-    gate.getMetadata().setNamespace(NAMESPACE);
-    gate.getMetadata().setName(GATE);
-    ReplicaGateSpec spec = gate.getSpec();
-    spec.setSelector(new LabelSelectorBuilder().addToMatchLabels(CLUSTER_LABEL, "hippo").build());
-    MeshSpec mesh = new MeshSpec();
-    mesh.setHost(HOST);
-    spec.setMesh(mesh);
-    spec.getPatroni().setTimeout("300ms");
-    spec.setPollInterval("200ms");
-    spec.getAdmission().setStableFor("1s");
-    spec.getRamp().setStepInterval("1s");
-    spec.getEjection().setUnreachableFor("1s");
-    customize.accept(spec);
-    return gate;
   }
 
   /** Starts a controller watching the test namespace, without leader election. */
@@ -283,10 +239,7 @@ final class ControllerHarness implements AutoCloseable {
 
   /** The live VirtualService's weights by subset, empty when there is none. */
   Map<String, Integer> weights() {
-    VirtualService vs = virtualService();
-    return vs == null
-        ? Map.of()
-        : MeshDiff.routeOf(vs, MESH_PORT).map(Route::weights).orElse(Map.of());
+    return TestGates.weights(admin());
   }
 
   /** The gate's status entry of a replica, or null. */
@@ -403,6 +356,5 @@ final class ControllerHarness implements AutoCloseable {
     await(vertx.close());
     await(simulatorVertx.close());
     api.close();
-    blocked.close();
   }
 }

@@ -7,6 +7,7 @@ import static io.syncgate.controller.kube.ControllerHarness.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncgate.controller.gating.PatroniRole;
+import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,12 +15,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Switchover: the leader moves to a serving replica. The new leader leaves the read route; the old
  * leader, now a replica, comes back through Gated like any new member.
  */
 class SwitchoverIT {
+
+  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
 
   private final ControllerHarness h = new ControllerHarness(43);
 
@@ -75,6 +79,5 @@ class SwitchoverIT {
                 .orElseThrow()
                 .getMessage())
         .contains("from " + member(0) + " to " + member(1));
-    h.blocked.assertNone();
   }
 }

@@ -7,18 +7,22 @@ import static io.syncgate.controller.kube.ControllerHarness.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.syncgate.controller.testing.BlockedThreadWatch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two controllers campaign for one Lease: only the holder ever writes mesh objects, status or
  * events. When it stops, the other takes over and carries on.
  */
 class TwoControllersIT {
+
+  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
 
   private final ControllerHarness h = new ControllerHarness(46);
 
@@ -67,7 +71,6 @@ class TwoControllersIT {
     System.out.printf(
         "TwoControllersIT: writes by holder %s before the stop: %s; after: %s%n",
         holderId, byController, afterTakeover);
-    h.blocked.assertNone();
   }
 
   /** Writes of mesh objects, status and events, by User-Agent (the Lease itself excluded). */
