@@ -265,9 +265,48 @@ final class GateReconciler {
       return conflictTick(foreign, myTerm, now);
     }
     return ensurePatroni(settings.patroni(), now)
+        .transform(
+            ar -> {
+              if (ar.succeeded()) {
+                return Future.<Void>succeededFuture();
+              }
+              if (poller != null) {
+                // Refreshing the Secrets failed: keep polling with what was read before.
+                LOG.warn("{}: cannot re-read Patroni Secrets: {}", key, ar.cause().getMessage());
+                return Future.<Void>succeededFuture();
+              }
+              return Future.<Void>failedFuture(new PatroniUnavailable(ar.cause().getMessage()));
+            })
         .compose(v -> state == null ? restore(settings, myTerm, now) : Future.succeededFuture())
         .compose(v -> poll(settings, now))
-        .compose(snapshot -> decide(settings, snapshot, myTerm, now));
+        .compose(snapshot -> decide(settings, snapshot, myTerm, now))
+        .recover(
+            e ->
+                e instanceof PatroniUnavailable
+                    ? notPollableTick(e.getMessage(), myTerm, now)
+                    : Future.failedFuture(e));
+  }
+
+  /** Patroni cannot be polled at all (its Secrets cannot be read). */
+  private static final class PatroniUnavailable extends RuntimeException {
+    PatroniUnavailable(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private Future<Void> notPollableTick(String message, long myTerm, Instant now) {
+    LOG.warn("{}: cannot poll Patroni: {}", key, message);
+    List<Desired> desired =
+        List.of(
+            Desired.isFalse(GateConditions.READY, "PatroniSecretUnavailable", message),
+            Desired.isFalse(GateConditions.INVALID_SPEC, "SpecValid", ""));
+    ReplicaGateStatus base = statusBase();
+    ReplicaGateStatus status =
+        GateStatusBuilder.withConditions(
+            base,
+            generation(),
+            GateConditions.merge(base.getConditions(), desired, generation(), now));
+    return writeStatus(status, myTerm, now);
   }
 
   /** A message naming the foreign mesh objects of the gate's name (from the caches), or null. */

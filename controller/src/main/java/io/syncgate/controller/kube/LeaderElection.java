@@ -57,6 +57,7 @@ public final class LeaderElection {
 
   // Touched on the controller's context only.
   private boolean stopping;
+  private boolean leading;
   private CompletableFuture<?> campaign;
 
   /**
@@ -165,8 +166,6 @@ public final class LeaderElection {
                 }));
   }
 
-  private boolean leading;
-
   private void changed(boolean nowLeading) {
     if (leading == nowLeading) {
       return;
@@ -174,7 +173,7 @@ public final class LeaderElection {
     leading = nowLeading;
     LOG.info(
         "{} Lease {}/{} as {}",
-        nowLeading ? "acquired" : "lost",
+        nowLeading ? "acquired" : stopping ? "released" : "lost",
         leaseNamespace,
         leaseName,
         identity);

@@ -111,4 +111,31 @@ class UnreachableIT {
             !GateConditions.isTrue(h.gate().getStatus().getConditions(), GateConditions.DEGRADED));
     assertThat(h.weights()).isEqualTo(before);
   }
+
+  @Test
+  void aMissingCredentialsSecretIsReportedAndNothingIsWritten() {
+    h.simulate(java.util.List.of(h.leader(0), h.replica(1)));
+    h.createPod(0);
+    h.createPod(1);
+    h.createGate(
+        spec ->
+            spec.getPatroni().setCredentialsSecret(new io.syncgate.policy.SecretRef("hippo-auth")));
+    h.startController();
+
+    ReplicaGate gate =
+        Poll.until(
+            Duration.ofSeconds(5),
+            "Ready False for the Secret",
+            h::gate,
+            g ->
+                g.getStatus() != null
+                    && GateConditions.find(g.getStatus().getConditions(), GateConditions.READY)
+                        != null);
+    Condition ready = GateConditions.find(gate.getStatus().getConditions(), GateConditions.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("PatroniSecretUnavailable");
+    assertThat(ready.getMessage()).isEqualTo("Secret db/hippo-auth not found");
+    assertThat(h.virtualService()).isNull();
+    assertThat(h.destinationRule()).isNull();
+  }
 }
