@@ -13,6 +13,7 @@ import io.syncgate.controller.gating.GateRestore;
 import io.syncgate.controller.gating.GateState;
 import io.syncgate.controller.gating.GatingStep;
 import io.syncgate.controller.gating.MemberSample;
+import io.syncgate.controller.gating.Phase;
 import io.syncgate.controller.gating.Plan;
 import io.syncgate.controller.gating.ReplicaState;
 import io.syncgate.controller.gating.Route;
@@ -90,7 +91,6 @@ final class GateReconciler {
   private boolean active;
   private long term;
   private boolean ticking;
-  private long skippedTicks;
 
   private GateState state;
   private ReplicaGateStatus writtenStatus;
@@ -103,15 +103,6 @@ final class GateReconciler {
   GateReconciler(GateKey key, ControllerParts parts) {
     this.key = key;
     this.parts = parts;
-  }
-
-  GateKey key() {
-    return key;
-  }
-
-  /** Ticks skipped because the previous one of this gate was still running. */
-  long skippedTicks() {
-    return skippedTicks;
   }
 
   /** The gate appeared or changed (spec, metadata or our own status write). */
@@ -196,13 +187,12 @@ final class GateReconciler {
     }
   }
 
-  /** One tick; public to the package so tests and the controller can drive it. */
+  /** One tick, unless the previous one still runs (then this one is skipped). */
   void tick() {
     if (!active || parsed == null) {
       return;
     }
     if (ticking) {
-      skippedTicks++;
       LOG.debug("{}: previous tick still running, skipping this one", key);
       return;
     }
@@ -645,13 +635,9 @@ final class GateReconciler {
       return Desired.isFalse(GateConditions.READY, "Degraded", plan.degradedReason());
     }
     long serving =
-        state.replicas().values().stream()
-            .filter(r -> r.phase() == io.syncgate.controller.gating.Phase.SERVING)
-            .count();
+        state.replicas().values().stream().filter(r -> r.phase() == Phase.SERVING).count();
     long ramping =
-        state.replicas().values().stream()
-            .filter(r -> r.phase() == io.syncgate.controller.gating.Phase.RAMPING)
-            .count();
+        state.replicas().values().stream().filter(r -> r.phase() == Phase.RAMPING).count();
     long gated = state.replicas().size() - serving - ramping;
     return Desired.isTrue(
         GateConditions.READY,

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -349,10 +348,5 @@ public final class SyncgateController extends AbstractVerticle {
       }
     }
     return null;
-  }
-
-  /** Runs {@code action} with every gate's reconciler on the controller's context (tests). */
-  void withGates(Consumer<Map<GateKey, GateReconciler>> action) {
-    context.runOnContext(v -> action.accept(gates));
   }
 }
