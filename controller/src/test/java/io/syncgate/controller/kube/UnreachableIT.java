@@ -53,7 +53,12 @@ class UnreachableIT {
                             && e.getMessage().contains("timeout")));
 
     Poll.until(
-        UNREACHABLE_FOR.plus(PATRONI_TIMEOUT).plus(POLL_INTERVAL).plusSeconds(1),
+        // A hung member makes each tick last its timeout (+100 ms poller margin), so ticks come
+        // that much slower while it hangs: allow two of them past unreachableFor.
+        UNREACHABLE_FOR
+            .plus(PATRONI_TIMEOUT.plusMillis(100).multipliedBy(2))
+            .plus(POLL_INTERVAL)
+            .plusSeconds(1),
         "ejected after unreachableFor",
         h::weights,
         w -> w.equals(expected(member(1), 100, member(2), 0)));
