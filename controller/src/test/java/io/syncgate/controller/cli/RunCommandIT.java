@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.demo.SimulatedMember;
+import io.syncgate.controller.kube.LoopbackSubnet;
 import io.syncgate.controller.kube.MockApiServer;
 import io.syncgate.controller.kube.Poll;
 import io.syncgate.controller.kube.TestGates;
@@ -62,7 +63,7 @@ class RunCommandIT {
   @Test
   void runGatesTheClusterOfTheKubeconfigServesMetricsAndReleasesTheLeaseOnSigterm()
       throws Exception {
-    String subnet = "127.0.49.";
+    String subnet = "127.0." + LoopbackSubnet.pick(8, 8008) + ".";
     simulator =
         Await.result(
             PatroniSimulator.start(

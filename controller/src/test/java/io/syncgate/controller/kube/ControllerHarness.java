@@ -76,8 +76,9 @@ final class ControllerHarness implements AutoCloseable {
   private Watch vsWatch;
   PatroniSimulator simulator;
 
-  ControllerHarness(int subnet) {
-    this.subnet = subnet;
+  /** A scenario on a loopback subnet where eight members' addresses are free. */
+  ControllerHarness() {
+    this.subnet = LoopbackSubnet.pick(8, PATRONI_PORT);
     vsWatch =
         istio()
             .v1()

@@ -21,7 +21,7 @@ class EjectionIT {
 
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-  private final ControllerHarness h = new ControllerHarness(42);
+  private final ControllerHarness h = new ControllerHarness();
 
   @AfterEach
   void stop() {

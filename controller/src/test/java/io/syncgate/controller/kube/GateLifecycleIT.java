@@ -15,7 +15,7 @@ class GateLifecycleIT {
 
   @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
 
-  private final ControllerHarness h = new ControllerHarness(50);
+  private final ControllerHarness h = new ControllerHarness();
 
   @AfterEach
   void stop() {

@@ -31,7 +31,7 @@ class MeshOwnershipIT {
 
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-  private final ControllerHarness h = new ControllerHarness(47);
+  private final ControllerHarness h = new ControllerHarness();
 
   @AfterEach
   void stop() {

@@ -25,7 +25,7 @@ class RestartIT {
 
   @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
 
-  private final ControllerHarness h = new ControllerHarness(45);
+  private final ControllerHarness h = new ControllerHarness();
 
   @AfterEach
   void stop() {

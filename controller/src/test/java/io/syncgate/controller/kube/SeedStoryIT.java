@@ -36,7 +36,7 @@ class SeedStoryIT {
 
   @BeforeEach
   void start() {
-    h = new ControllerHarness(41);
+    h = new ControllerHarness();
     h.simulate(List.of(h.leader(0), h.replica(1), h.replica(2), h.replica(3)));
     h.sim(0).setLocation(LEADER_POSITION);
     h.sim(1).setReceivedAndReplayed(LEADER_POSITION);

@@ -18,7 +18,7 @@ class SteadyStateIT {
 
   private static final Duration STEADY = Duration.ofSeconds(30);
 
-  private final ControllerHarness h = new ControllerHarness(48);
+  private final ControllerHarness h = new ControllerHarness();
 
   @AfterEach
   void stop() {

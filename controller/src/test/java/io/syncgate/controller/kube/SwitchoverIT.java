@@ -25,7 +25,7 @@ class SwitchoverIT {
 
   @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
 
-  private final ControllerHarness h = new ControllerHarness(43);
+  private final ControllerHarness h = new ControllerHarness();
 
   @AfterEach
   void stop() {

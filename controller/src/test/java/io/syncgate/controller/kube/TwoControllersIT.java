@@ -24,7 +24,7 @@ class TwoControllersIT {
 
   @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
 
-  private final ControllerHarness h = new ControllerHarness(46);
+  private final ControllerHarness h = new ControllerHarness();
 
   @AfterEach
   void stop() {

@@ -26,7 +26,7 @@ class UnreachableIT {
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
   private static final Duration PATRONI_TIMEOUT = Duration.ofMillis(300);
 
-  private final ControllerHarness h = new ControllerHarness(44);
+  private final ControllerHarness h = new ControllerHarness();
 
   @AfterEach
   void stop() {
