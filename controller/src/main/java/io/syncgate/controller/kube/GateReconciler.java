@@ -12,6 +12,7 @@ import io.syncgate.controller.gating.ClusterSnapshot;
 import io.syncgate.controller.gating.GateRestore;
 import io.syncgate.controller.gating.GateState;
 import io.syncgate.controller.gating.GatingStep;
+import io.syncgate.controller.gating.HumanFormat;
 import io.syncgate.controller.gating.MemberSample;
 import io.syncgate.controller.gating.Phase;
 import io.syncgate.controller.gating.Plan;
@@ -127,7 +128,10 @@ final class GateReconciler {
       if (previous != null && !previous.patroni().equals(settings.patroni())) {
         patroniFor = null;
       }
-      LOG.info("{}: spec accepted, polling every {}", key, settings.pollInterval());
+      LOG.info(
+          "{}: spec accepted, polling every {}",
+          key,
+          HumanFormat.duration(settings.pollInterval()));
     } else {
       LOG.warn("{}: invalid spec: {}", key, parsed.describeViolations());
     }
