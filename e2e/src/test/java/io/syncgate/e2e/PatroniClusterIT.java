@@ -88,6 +88,32 @@ class PatroniClusterIT {
         millis(stopStart, stopped));
   }
 
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void clusterLeftInMaintenanceModeIsStoppedToo(Clusters clusters) {
+    PatroniCluster cluster = clusters.start(PatroniCluster.Options.quick());
+    PatroniMember leader = cluster.startLeader();
+    PatroniMember replica = cluster.startReplica();
+    cluster.pause();
+    Poll.until(
+        Duration.ofSeconds(30),
+        "maintenance mode on both members",
+        () ->
+            cluster.members().stream()
+                .allMatch(m -> m.status().map(s -> s.path("pause").asBoolean()).orElse(false)));
+    List<Long> postmasters =
+        List.of(leader.postmaster().orElseThrow().pid(), replica.postmaster().orElseThrow().pid());
+
+    // Patroni exits without stopping PostgreSQL in maintenance mode; close() stops it anyway.
+    cluster.close();
+
+    assertThat(postmasters)
+        .allSatisfy(
+            pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+    assertThat(PatroniCluster.listening(leader.address(), PatroniMember.PG_PORT)).isFalse();
+    assertThat(PatroniCluster.listening(replica.address(), PatroniMember.PG_PORT)).isFalse();
+  }
+
   private static Long count(Connection connection) {
     try {
       return PatroniCluster.queryLong(connection, "SELECT count(*) FROM smoke");

@@ -2,47 +2,52 @@ package io.syncgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncgate.e2e.harness.MockKubernetes.RouteVersion;
 import io.syncgate.e2e.harness.PatroniCluster;
 import io.syncgate.e2e.harness.PatroniCluster.CreateReplica;
 import io.syncgate.e2e.harness.PatroniMember;
-import io.syncgate.e2e.harness.Poll;
 import io.syncgate.e2e.harness.RealPatroniExtension;
 import io.syncgate.e2e.harness.RealPatroniExtension.Clusters;
 import io.syncgate.e2e.harness.WriteLoad;
+import io.syncgate.e2e.scenario.GatedCluster;
 import io.syncgate.e2e.scenario.Sample;
 import io.syncgate.e2e.scenario.Sampler;
 import io.syncgate.e2e.scenario.SeedFigures;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The seed problem on real Patroni: a member created from an older pgBackRest backup says {@code
- * running} and answers {@code /readiness} 200 while it still replays a real WAL backlog.
+ * The seed scenario on real Patroni: a member created from an older pgBackRest backup says {@code
+ * running} and answers {@code /readiness} 200 while it still replays a real WAL backlog; the
+ * controller keeps its weight at 0 until it has caught up, then ramps it in step by step to an
+ * equal share.
  */
 @ExtendWith(RealPatroniExtension.class)
 class SeedScenarioIT {
 
   private static final long MIB = 1L << 20;
   private static final long MAX_LAG = MIB;
+  private static final List<Integer> STEPS = List.of(10, 25, 50, 100);
 
   /** WAL written after the backup; replaying it keeps the new member behind for a while. */
-  private static final long BACKLOG = 1024 * MIB;
+  private static final long BACKLOG = 1280 * MIB;
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES)
-  void memberFromBackupIsReadyWhileItReplaysItsBacklog(Clusters clusters) {
+  void memberFromBackupGetsNoReadsUntilItHasReplayedItsBacklog(Clusters clusters) {
     PatroniCluster cluster = clusters.start(PatroniCluster.Options.quick().withBackups());
     PatroniMember leader = cluster.startLeader();
-    cluster.startReplica();
+    PatroniMember serving = cluster.startReplica();
     cluster.createStanza(leader);
     cluster.pgbenchInit(leader, "postgres", 10);
-    try (WriteLoad writes = WriteLoad.start(cluster, PatroniCluster.addresses(3), 64 * 1024)) {
-      writes.awaitProgress(10, Duration.ofSeconds(30));
+    try (WriteLoad writes = WriteLoad.start(cluster, PatroniCluster.addresses(3), 64 * 1024);
+        GatedCluster gated = GatedCluster.start(cluster, spec -> spec.getRamp().setSteps(STEPS))) {
+      gated.awaitServing(Duration.ofSeconds(60), serving);
       cluster.backup(leader);
       long afterBackup = cluster.currentWalLsn(leader);
       cluster.execute("CREATE DATABASE churn");
@@ -53,32 +58,62 @@ class SeedScenarioIT {
       }
       long backlog = cluster.currentWalLsn(leader) - afterBackup;
 
-      List<Sample> samples;
-      PatroniMember fresh;
-      try (Sampler sampler = new Sampler(cluster::members, Map::of, Map::of)) {
-        fresh = cluster.startMember(CreateReplica.PGBACKREST);
-        sampler.start(Duration.ofMillis(200));
-        String name = fresh.name();
-        Poll.until(
-            Duration.ofMinutes(5),
-            name + " to catch up",
-            () -> {
-              Sample last = sampler.latest();
-              Long lag = last == null ? null : last.trueLag(name);
-              return lag != null && lag <= MAX_LAG;
-            });
-        samples = sampler.samples();
-      }
-      SeedFigures figures = SeedFigures.of(samples, fresh.name(), MAX_LAG);
+      Sampler sampler = gated.startSampler();
+      PatroniMember fresh = gated.addMember(CreateReplica.PGBACKREST);
+      gated.awaitServing(Duration.ofMinutes(5), serving, fresh);
+      sampler.close();
+      List<Sample> samples = sampler.samples();
+      String name = fresh.name();
+
+      SeedFigures figures = SeedFigures.of(samples, name, MAX_LAG);
       System.out.printf(
-          "seed backlog: %d MiB of WAL after the backup (%d pgbench rounds), %s%n",
-          backlog / MIB, rounds, writes);
+          "seed backlog: %d MiB of WAL after the backup (%d pgbench rounds); %s; %d failed"
+              + " sampler ticks%n",
+          backlog / MIB, rounds, writes, sampler.failedTicks());
       System.out.println(figures.summary());
 
-      assertThat(figures.readyWhileBehind())
-          .as("Patroni's /readiness said 200 while the member was more than maxLag behind")
+      assertThat(figures.staleReadSamples())
+          .as("samples where %s was more than maxLag behind and still had weight", name)
+          .isZero();
+      long heldBackWhileReady =
+          samples.stream()
+              .filter(s -> s.member(name) != null && s.member(name).readiness() == 200)
+              .filter(s -> s.trueLag(name) != null && s.trueLag(name) > MAX_LAG)
+              .filter(s -> s.weight(name) == 0)
+              .count();
+      assertThat(heldBackWhileReady)
+          .as("samples where /readiness said 200, the member was behind, and the gate held it at 0")
           .isPositive();
       assertThat(figures.maxLagWhileReady()).isGreaterThan(MAX_LAG);
+      assertPassesEveryStep(rampWeights(gated.kube().routeVersions(), name));
     }
+  }
+
+  /** The member's weight in each route version, repeats and zeros left out. */
+  private static List<Integer> rampWeights(List<RouteVersion> versions, String member) {
+    List<Integer> weights = new ArrayList<>();
+    for (RouteVersion version : versions) {
+      int weight = version.weights().getOrDefault(member, 0);
+      if (weight > 0 && (weights.isEmpty() || weights.get(weights.size() - 1) != weight)) {
+        weights.add(weight);
+      }
+    }
+    return weights;
+  }
+
+  /**
+   * With one other replica at a full share, ramp step s gives the member 100·s/(100+s) percent
+   * (rounded either way by largest remainder): one distinct weight per step, rising, the last an
+   * equal share.
+   */
+  private static void assertPassesEveryStep(List<Integer> weights) {
+    assertThat(weights).as("distinct weights on the way to an equal share").hasSize(STEPS.size());
+    for (int i = 0; i < STEPS.size(); i++) {
+      double exact = 100.0 * STEPS.get(i) / (100 + STEPS.get(i));
+      assertThat((double) weights.get(i))
+          .as("weight at step %d (%d%%)", i, STEPS.get(i))
+          .isBetween(Math.floor(exact), Math.ceil(exact));
+    }
+    assertThat(weights).isSorted().last().isEqualTo(50);
   }
 }

@@ -173,6 +173,16 @@ public final class MockKubernetes implements AutoCloseable {
         .findFirst();
   }
 
+  /** True when the gate's status has condition {@code type} with status "True". */
+  public boolean condition(String type) {
+    ReplicaGate gate = gate();
+    return gate != null
+        && gate.getStatus() != null
+        && gate.getStatus().getConditions() != null
+        && gate.getStatus().getConditions().stream()
+            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
   /** The read route's weights now (as the watch last delivered them); empty before any. */
   public Map<String, Integer> weights() {
     return weights;

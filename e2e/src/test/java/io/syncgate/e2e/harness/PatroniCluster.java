@@ -341,8 +341,9 @@ public final class PatroniCluster implements AutoCloseable {
   }
 
   /**
-   * pgbench's initialisation on {@code database} of the leader: drops and recreates its tables and
-   * generates {@code scale} × 100,000 rows on the server ({@code -I dtG}), WAL-heavy.
+   * pgbench's initialisation on {@code database} of the leader: drops and recreates its tables,
+   * generates {@code scale} × 100,000 rows on the server and vacuums them ({@code -I dtGv}):
+   * WAL-heavy, and autovacuum finds nothing left that would write a burst of WAL later.
    */
   public void pgbenchInit(PatroniMember leader, String database, int scale) {
     launcher.run(
@@ -352,7 +353,7 @@ public final class PatroniCluster implements AutoCloseable {
             prerequisites.pgBinary("pgbench").toString(),
             "-i",
             "-I",
-            "dtG",
+            "dtGv",
             "-s",
             Integer.toString(scale),
             "-q",
@@ -459,6 +460,8 @@ public final class PatroniCluster implements AutoCloseable {
             replication:
               username: %s
               password: %s
+          basebackup:
+            - checkpoint: fast
           pg_hba:
             - local all all trust
             - host replication %s 127.0.0.0/8 md5

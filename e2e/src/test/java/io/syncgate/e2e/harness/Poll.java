@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  */
 public final class Poll {
 
-  private static final long INTERVAL_MILLIS = 50;
+  private static final Duration INTERVAL = Duration.ofMillis(50);
 
   private Poll() {}
 
@@ -22,6 +22,15 @@ public final class Poll {
 
   /** Returns the first observed value that is {@code done}; fails with the last one seen. */
   public static <T> T until(Duration timeout, String what, Supplier<T> observe, Predicate<T> done) {
+    return until(timeout, INTERVAL, what, observe, done);
+  }
+
+  /**
+   * Like {@link #until(Duration, String, Supplier, Predicate)}, checking every {@code interval}
+   * (short when the moment the condition starts to hold is itself measured).
+   */
+  public static <T> T until(
+      Duration timeout, Duration interval, String what, Supplier<T> observe, Predicate<T> done) {
     long deadline = System.nanoTime() + timeout.toNanos();
     T last = observe.get();
     while (!done.test(last)) {
@@ -29,16 +38,16 @@ public final class Poll {
         throw new AssertionError(
             "timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
       }
-      pause();
+      pause(interval);
       last = observe.get();
     }
     return last;
   }
 
-  private static void pause() {
+  private static void pause(Duration interval) {
     try {
       // The polling interval of a wait loop, not a stand-in for synchronisation.
-      Thread.sleep(INTERVAL_MILLIS);
+      Thread.sleep(interval.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while waiting", e);

@@ -45,7 +45,10 @@ public final class RealPatroniExtension
 
   /** Skips (or, with CI=true, fails) when the machine lacks what real Patroni needs. */
   public static void requirePrerequisites() {
-    Prerequisites prerequisites = Prerequisites.find();
+    require(Prerequisites.find(), "true".equalsIgnoreCase(System.getenv("CI")));
+  }
+
+  static void require(Prerequisites prerequisites, boolean ci) {
     if (prerequisites.complete()) {
       return;
     }
@@ -55,7 +58,7 @@ public final class RealPatroniExtension
             + ". Install with scripts/install-deps.sh (on Debian 12: apt-get install "
             + Prerequisites.PACKAGES
             + ")";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+    if (ci) {
       throw new IllegalStateException(message + ". CI=true: failing instead of skipping.");
     }
     Assumptions.abort(message);

@@ -7,6 +7,10 @@ import io.syncgate.e2e.harness.PatroniCluster;
 import io.syncgate.e2e.harness.PatroniMember;
 import io.syncgate.e2e.harness.TestTime;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -80,6 +84,51 @@ public final class Sampler implements AutoCloseable {
   public Sample latest() {
     synchronized (samples) {
       return samples.isEmpty() ? null : samples.get(samples.size() - 1);
+    }
+  }
+
+  /**
+   * Writes every sample as CSV (one row per member per sample), for reading after a failure: time,
+   * member, role, state, timeline, paused, readiness, replica?lag=0MB, WAL bytes, true lag, the
+   * controller's lag, weight.
+   */
+  public void writeCsv(Path file) {
+    StringBuilder csv =
+        new StringBuilder(
+            "at_ms,member,role,state,timeline,paused,readiness,replica_lag0,wal_bytes,true_lag,"
+                + "controller_lag,weight\n");
+    for (Sample sample : samples()) {
+      for (MemberView m : sample.members().values()) {
+        csv.append(sample.atMillis())
+            .append(',')
+            .append(m.name())
+            .append(',')
+            .append(m.role())
+            .append(',')
+            .append(m.state())
+            .append(',')
+            .append(m.timeline())
+            .append(',')
+            .append(m.replayPaused())
+            .append(',')
+            .append(m.readiness())
+            .append(',')
+            .append(m.replicaLagZero())
+            .append(',')
+            .append(m.walBytes())
+            .append(',')
+            .append(sample.trueLag(m.name()))
+            .append(',')
+            .append(sample.controllerLag().get(m.name()))
+            .append(',')
+            .append(sample.weights().get(m.name()))
+            .append('\n');
+      }
+    }
+    try {
+      Files.writeString(file, csv, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
     }
   }
 
