@@ -6,39 +6,30 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.gating.Route;
 import io.syncgate.controller.mesh.MeshDiff;
 import io.syncgate.policy.MeshSpec;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateSpec;
 import io.syncgate.policy.ReplicaStatus;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The Kubernetes side of an e2e scenario, in-process: fabric8's mock API server in CRUD mode on
- * loopback with the Istio and ReplicaGate CRDs, a Pod object per Patroni member (its {@code
- * status.podIP} the member's loopback address, labels as an operator sets them), one ReplicaGate,
- * and a watch that records every version of the gate's VirtualService.
+ * The Kubernetes side of an e2e scenario, in-process: the controller's embedded API server
+ * (fabric8's mock server in CRUD mode on loopback, with the Istio and ReplicaGate CRDs), a Pod
+ * object per Patroni member (its {@code status.podIP} the member's loopback address, labels as an
+ * operator sets them), one ReplicaGate, and a watch that records every version of the gate's
+ * VirtualService.
  */
 public final class MockKubernetes implements AutoCloseable {
 
@@ -48,32 +39,18 @@ public final class MockKubernetes implements AutoCloseable {
   public static final String CLUSTER_LABEL = "postgres-operator.crunchydata.com/cluster";
   public static final long MESH_PORT = MeshSpec.DEFAULT_PORT;
 
-  /** Where the crd-generator puts the ReplicaGate CRD inside the mesh-policies jar. */
-  private static final String REPLICA_GATE_CRD =
-      "/META-INF/fabric8/replicagates.syncgate.io-v1.yml";
-
-  // The mock server logs every request at INFO through java.util.logging; a strong reference keeps
-  // the level (JUL holds loggers weakly).
-  private static final java.util.logging.Logger MOCK_LOG =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
-  static {
-    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-  }
-
   /** One VirtualService version as the watch delivered it. */
   public record RouteVersion(long atMillis, Map<String, Integer> weights) {}
 
-  private final KubernetesMockServer server;
+  private final EmbeddedApiServer server;
   private final KubernetesClient admin;
   private final List<RouteVersion> routeVersions = Collections.synchronizedList(new ArrayList<>());
   private volatile Map<String, Integer> weights = Map.of();
   private final Watch routeWatch;
 
-  private MockKubernetes(KubernetesMockServer server) {
+  private MockKubernetes(EmbeddedApiServer server) {
     this.server = server;
-    this.admin = server.createClient();
-    registerCrds();
+    this.admin = server.admin();
     this.routeWatch =
         admin
             .adapt(IstioClient.class)
@@ -97,18 +74,11 @@ public final class MockKubernetes implements AutoCloseable {
 
   /** Starts the API server on loopback with the CRDs registered. */
   public static MockKubernetes start() {
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()),
-            false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    EmbeddedApiServer server = EmbeddedApiServer.start();
     try {
       return new MockKubernetes(server);
     } catch (RuntimeException e) {
-      server.destroy();
+      server.close();
       throw e;
     }
   }
@@ -199,53 +169,9 @@ public final class MockKubernetes implements AutoCloseable {
     return MeshDiff.routeOf(vs, MESH_PORT).map(Route::weights).orElse(Map.of());
   }
 
-  private void registerCrds() {
-    var crds = admin.apiextensions().v1().customResourceDefinitions();
-    crds.resource(istioCrd("DestinationRule", "destinationrules", "dr")).create();
-    crds.resource(istioCrd("VirtualService", "virtualservices", "vs")).create();
-    try (InputStream in = MockKubernetes.class.getResourceAsStream(REPLICA_GATE_CRD)) {
-      if (in == null) {
-        throw new IllegalStateException("no " + REPLICA_GATE_CRD + " on the classpath");
-      }
-      crds.load(in).create();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static CustomResourceDefinition istioCrd(String kind, String plural, String shortName) {
-    return new CustomResourceDefinitionBuilder()
-        .withNewMetadata()
-        .withName(plural + ".networking.istio.io")
-        .endMetadata()
-        .withNewSpec()
-        .withGroup("networking.istio.io")
-        .withScope("Namespaced")
-        .withNewNames()
-        .withKind(kind)
-        .withPlural(plural)
-        .withSingular(kind.toLowerCase(java.util.Locale.ROOT))
-        .withShortNames(shortName)
-        .endNames()
-        .addNewVersion()
-        .withName("v1")
-        .withServed(true)
-        .withStorage(true)
-        .withNewSchema()
-        .withNewOpenAPIV3Schema()
-        .withType("object")
-        .withXKubernetesPreserveUnknownFields(true)
-        .endOpenAPIV3Schema()
-        .endSchema()
-        .endVersion()
-        .endSpec()
-        .build();
-  }
-
   @Override
   public void close() {
     routeWatch.close();
-    admin.close();
-    server.destroy();
+    server.close();
   }
 }
