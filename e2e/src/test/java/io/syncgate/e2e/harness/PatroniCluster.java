@@ -612,15 +612,16 @@ public final class PatroniCluster implements AutoCloseable {
     endpoints.add(Etcd.HOST + ":" + etcd.clientPort());
     endpoints.add(Etcd.HOST + ":" + etcd.peerPort());
     List<String> open = new ArrayList<>();
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     for (String endpoint : endpoints) {
       String[] hostPort = endpoint.split(":");
-      while (listening(hostPort[0], Integer.parseInt(hostPort[1]))) {
-        if (System.nanoTime() > deadline) {
-          open.add("still listening: " + endpoint);
-          break;
-        }
-        Thread.onSpinWait();
+      try {
+        // Processes are gone by now; give the kernel a moment to drop their sockets.
+        Poll.until(
+            Duration.ofSeconds(5),
+            "nothing listening on " + endpoint,
+            () -> !listening(hostPort[0], Integer.parseInt(hostPort[1])));
+      } catch (AssertionError e) {
+        open.add("still listening: " + endpoint);
       }
     }
     return open;
