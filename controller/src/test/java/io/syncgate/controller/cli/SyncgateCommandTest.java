@@ -44,12 +44,13 @@ class SyncgateCommandTest {
   }
 
   @Test
-  void runSaysItIsNotImplementedYet() {
-    Result result = run("run");
+  void runHelpListsItsOptions() {
+    Result result = run("run", "--help");
 
-    assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("syncgate run: not yet implemented (see README)");
-    assertThat(result.out()).isEmpty();
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out())
+        .contains("--namespace", "--metrics-port", "--[no-]leader-elect")
+        .contains("--lease-name", "--lease-namespace");
   }
 
   @Test

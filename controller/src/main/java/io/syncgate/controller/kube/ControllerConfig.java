@@ -1,0 +1,114 @@
+package io.syncgate.controller.kube;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How the controller runs, built from flags and environment.
+ *
+ * @param namespaces the namespaces to watch; empty means all
+ * @param leaderElect campaign for the Lease before writing anything (off: write at once)
+ * @param leaseNamespace the Lease's namespace
+ * @param leaseName the Lease's name
+ * @param identity this instance's name in the Lease and in events
+ * @param leaseTiming lease duration, renew deadline, retry period
+ * @param kubeWorkers size of the worker pool for blocking API calls
+ * @param statusLagInterval how often a status that changed only in lag figures is written
+ * @param eventWindow how long an identical event is suppressed
+ */
+public record ControllerConfig(
+    List<String> namespaces,
+    boolean leaderElect,
+    String leaseNamespace,
+    String leaseName,
+    String identity,
+    LeaderElection.Timing leaseTiming,
+    int kubeWorkers,
+    Duration statusLagInterval,
+    Duration eventWindow) {
+
+  public static final String DEFAULT_LEASE_NAME = "syncgate-controller";
+  public static final Duration DEFAULT_STATUS_LAG_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_EVENT_WINDOW = Duration.ofMinutes(5);
+
+  public ControllerConfig {
+    namespaces = List.copyOf(namespaces);
+    Objects.requireNonNull(leaseNamespace, "leaseNamespace");
+    Objects.requireNonNull(leaseName, "leaseName");
+    Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(leaseTiming, "leaseTiming");
+    Objects.requireNonNull(statusLagInterval, "statusLagInterval");
+    Objects.requireNonNull(eventWindow, "eventWindow");
+    if (kubeWorkers < 1) {
+      throw new IllegalArgumentException("kubeWorkers must be at least 1");
+    }
+  }
+
+  /** Defaults: all namespaces, leader election on, client-go lease timing, 4 workers. */
+  public static ControllerConfig defaults(String leaseNamespace, String identity) {
+    return new ControllerConfig(
+        List.of(),
+        true,
+        leaseNamespace,
+        DEFAULT_LEASE_NAME,
+        identity,
+        LeaderElection.Timing.defaults(),
+        KubeWorker.DEFAULT_POOL_SIZE,
+        DEFAULT_STATUS_LAG_INTERVAL,
+        DEFAULT_EVENT_WINDOW);
+  }
+
+  public ControllerConfig withNamespaces(List<String> newNamespaces) {
+    return new ControllerConfig(
+        newNamespaces,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseTiming,
+        kubeWorkers,
+        statusLagInterval,
+        eventWindow);
+  }
+
+  public ControllerConfig withLeaderElection(
+      boolean elect, String newLeaseNamespace, String newLeaseName) {
+    return new ControllerConfig(
+        namespaces,
+        elect,
+        newLeaseNamespace,
+        newLeaseName,
+        identity,
+        leaseTiming,
+        kubeWorkers,
+        statusLagInterval,
+        eventWindow);
+  }
+
+  public ControllerConfig withLeaseTiming(LeaderElection.Timing timing) {
+    return new ControllerConfig(
+        namespaces,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        timing,
+        kubeWorkers,
+        statusLagInterval,
+        eventWindow);
+  }
+
+  public ControllerConfig withIdentity(String newIdentity) {
+    return new ControllerConfig(
+        namespaces,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        newIdentity,
+        leaseTiming,
+        kubeWorkers,
+        statusLagInterval,
+        eventWindow);
+  }
+}

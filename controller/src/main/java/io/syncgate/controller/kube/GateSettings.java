@@ -1,0 +1,145 @@
+package io.syncgate.controller.kube;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.syncgate.controller.gating.Fallback;
+import io.syncgate.controller.gating.GatePolicy;
+import io.syncgate.controller.mesh.MeshTarget;
+import io.syncgate.policy.AdmissionSpec;
+import io.syncgate.policy.ByteQuantity;
+import io.syncgate.policy.EjectionSpec;
+import io.syncgate.policy.FallbackMode;
+import io.syncgate.policy.GoDuration;
+import io.syncgate.policy.MeshSpec;
+import io.syncgate.policy.PatroniSpec;
+import io.syncgate.policy.RampSpec;
+import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateSpec;
+import io.syncgate.policy.ReplicaGateValidator;
+import io.syncgate.policy.Violation;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One gate's spec, validated and turned into the plain values the controller works with: the gating
+ * policy, the mesh target, which pods to watch and how to reach their Patroni.
+ *
+ * @param selector the member pods' label selector
+ * @param pollInterval how often a tick runs
+ * @param patroni how to reach Patroni on each member
+ * @param policy the gating policy
+ * @param target what the mesh objects look like and who owns them
+ */
+public record GateSettings(
+    LabelSelector selector,
+    Duration pollInterval,
+    PatroniSettings patroni,
+    GatePolicy policy,
+    MeshTarget target) {
+
+  /**
+   * {@code spec.patroni}, parsed.
+   *
+   * @param credentialsSecret Secret with {@code username}/{@code password}, or null
+   * @param caSecret Secret with {@code ca.crt}, or null
+   */
+  public record PatroniSettings(
+      String scheme,
+      int port,
+      Duration timeout,
+      String credentialsSecret,
+      String caSecret,
+      boolean verifyHostname) {}
+
+  /** Either settings (the spec is valid) or every rule the spec breaks. */
+  public record Parsed(GateSettings settings, List<Violation> violations) {
+    public Parsed {
+      violations = List.copyOf(violations);
+      if ((settings == null) == violations.isEmpty()) {
+        throw new IllegalArgumentException("exactly one of settings and violations");
+      }
+    }
+
+    public boolean valid() {
+      return settings != null;
+    }
+
+    /** The violations as one line for a condition or event: {@code path: message; …}. */
+    public String describeViolations() {
+      return String.join("; ", violations.stream().map(Violation::toString).toList());
+    }
+  }
+
+  /** Validates the gate's spec with the shared Java validator, then parses it. */
+  public static Parsed parse(ReplicaGate gate) {
+    Objects.requireNonNull(gate, "gate");
+    ReplicaGateSpec spec = gate.getSpec();
+    List<Violation> violations = ReplicaGateValidator.validate(spec);
+    if (!violations.isEmpty()) {
+      return new Parsed(null, violations);
+    }
+    try {
+      return new Parsed(settings(gate, spec), List.of());
+    } catch (IllegalArgumentException e) {
+      // The validator and the core disagree: say so instead of failing the tick.
+      return new Parsed(null, List.of(new Violation("spec", e.getMessage())));
+    }
+  }
+
+  private static GateSettings settings(ReplicaGate gate, ReplicaGateSpec spec) {
+    PatroniSpec patroni = spec.getPatroni();
+    MeshSpec mesh = spec.getMesh();
+    AdmissionSpec admission = spec.getAdmission();
+    RampSpec ramp = spec.getRamp();
+    EjectionSpec ejection = spec.getEjection();
+    GatePolicy policy =
+        new GatePolicy(
+            ByteQuantity.parse(admission.getMaxLag()),
+            GoDuration.parse(admission.getMaxLagTime()),
+            GoDuration.parse(admission.getStableFor()),
+            ramp.getSteps(),
+            GoDuration.parse(ramp.getStepInterval()),
+            ByteQuantity.parse(ejection.getMaxLag()),
+            GoDuration.parse(ejection.getMaxLagTime()),
+            GoDuration.parse(ejection.getUnreachableFor()),
+            fallback(mesh.getFallback()),
+            Boolean.TRUE.equals(spec.getPaused()));
+    MeshTarget target =
+        new MeshTarget(
+            gate.getMetadata().getNamespace(),
+            gate.getMetadata().getName(),
+            gate.getMetadata().getUid(),
+            mesh.getHost(),
+            mesh.getPort(),
+            mesh.getSubsetLabel(),
+            mesh.getMaxConnectionDuration() == null
+                ? null
+                : GoDuration.parse(mesh.getMaxConnectionDuration()));
+    PatroniSettings patroniSettings =
+        new PatroniSettings(
+            patroni.getScheme(),
+            patroni.getPort(),
+            GoDuration.parse(patroni.getTimeout()),
+            patroni.getCredentialsSecret() == null
+                ? null
+                : patroni.getCredentialsSecret().getName(),
+            patroni.getCaSecret() == null ? null : patroni.getCaSecret().getName(),
+            !Boolean.TRUE.equals(patroni.getInsecureSkipHostnameVerification()));
+    return new GateSettings(
+        spec.getSelector(),
+        GoDuration.parse(spec.getPollInterval()),
+        patroniSettings,
+        policy,
+        target);
+  }
+
+  private static Fallback fallback(String value) {
+    FallbackMode mode =
+        FallbackMode.fromValue(value)
+            .orElseThrow(() -> new IllegalArgumentException("unknown fallback " + value));
+    return switch (mode) {
+      case PRIMARY -> Fallback.PRIMARY;
+      case ALL_REPLICAS -> Fallback.ALL_REPLICAS;
+    };
+  }
+}

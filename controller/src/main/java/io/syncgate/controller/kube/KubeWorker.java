@@ -1,0 +1,39 @@
+package io.syncgate.controller.kube;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.Callable;
+
+/**
+ * The named, bounded worker pool on which every blocking fabric8 call runs. Callers get a Vert.x
+ * {@link Future} completed back on their own context, so controller state never leaves it.
+ *
+ * <p>Each writer wraps its own blocking call here, at the lowest layer; nothing above composes
+ * blocking code into a lambda.
+ */
+public final class KubeWorker implements AutoCloseable {
+
+  /** The pool's name, as it appears in thread names and Vert.x metrics. */
+  public static final String POOL_NAME = "syncgate-kube";
+
+  public static final int DEFAULT_POOL_SIZE = 4;
+
+  private final WorkerExecutor executor;
+
+  public KubeWorker(Vertx vertx, int poolSize) {
+    this.executor = vertx.createSharedWorkerExecutor(POOL_NAME, poolSize);
+  }
+
+  /**
+   * Runs {@code blocking} on the pool, unordered (independent calls do not wait for each other).
+   */
+  public <T> Future<T> call(Callable<T> blocking) {
+    return executor.executeBlocking(blocking, false);
+  }
+
+  @Override
+  public void close() {
+    executor.close();
+  }
+}

@@ -1,0 +1,160 @@
+package io.syncgate.controller.kube;
+
+import io.fabric8.istio.api.networking.v1.DestinationRule;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.istio.client.IstioClient;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.syncgate.controller.mesh.MeshDiff;
+import io.vertx.core.Future;
+import java.net.HttpURLConnection;
+import java.util.function.BiPredicate;
+import java.util.function.BinaryOperator;
+
+/**
+ * Creates or updates one kind of mesh object that a gate owns, and says what it did.
+ *
+ * <p>The decision starts from the informer's cached copy: when that already matches, or belongs to
+ * someone else, nothing is sent. Otherwise the writer re-reads the object (the cache may be behind
+ * our own last write) and creates it, updates it with the read resourceVersion (a concurrent change
+ * gets a 409 instead of being lost), or leaves it alone. The mock API server has no server-side
+ * apply, and a real one would not need it here: we own every field we write.
+ *
+ * <p>Every blocking call runs on the {@link KubeWorker} inside {@link #reconcile}; callers stay on
+ * their event loop.
+ */
+public final class OwnedObjectWriter<T extends HasMetadata> {
+
+  private final String kind;
+  private final KubeWorker worker;
+  private final MixedOperation<T, ?, Resource<T>> operations;
+  private final BiPredicate<T, T> sameSpec;
+  private final BinaryOperator<T> forUpdate;
+
+  OwnedObjectWriter(
+      String kind,
+      KubeWorker worker,
+      MixedOperation<T, ?, Resource<T>> operations,
+      BiPredicate<T, T> sameSpec,
+      BinaryOperator<T> forUpdate) {
+    this.kind = kind;
+    this.worker = worker;
+    this.operations = operations;
+    this.sameSpec = sameSpec;
+    this.forUpdate = forUpdate;
+  }
+
+  /** The writer of owned VirtualServices. */
+  public static OwnedObjectWriter<VirtualService> virtualServices(
+      KubernetesClient client, KubeWorker worker) {
+    return new OwnedObjectWriter<>(
+        "VirtualService",
+        worker,
+        client.adapt(IstioClient.class).v1().virtualServices(),
+        MeshDiff::sameSpec,
+        MeshDiff::forUpdate);
+  }
+
+  /** The writer of owned DestinationRules. */
+  public static OwnedObjectWriter<DestinationRule> destinationRules(
+      KubernetesClient client, KubeWorker worker) {
+    return new OwnedObjectWriter<>(
+        "DestinationRule",
+        worker,
+        client.adapt(IstioClient.class).v1().destinationRules(),
+        MeshDiff::sameSpec,
+        MeshDiff::forUpdate);
+  }
+
+  public String kind() {
+    return kind;
+  }
+
+  /**
+   * Makes the API server hold {@code desired}.
+   *
+   * @param desired the rendered object (name, namespace, labels, owner reference, spec)
+   * @param cached the informer's copy of the object of that name, or null; never mutated
+   * @return what was done; never a failed future (failures are {@link WriteResult#ERROR})
+   */
+  public Future<MeshWrite<T>> reconcile(T desired, T cached) {
+    if (cached != null) {
+      if (!MeshDiff.managedBySyncgate(cached)) {
+        return Future.succeededFuture(notOwned(cached));
+      }
+      if (sameSpec.test(desired, cached)) {
+        return Future.succeededFuture(new MeshWrite<>(kind, WriteResult.NOOP, cached, cached, ""));
+      }
+    }
+    return worker.call(() -> readAndWrite(desired));
+  }
+
+  /**
+   * Reads the live object of {@code desired}'s name, for adopting its state on start-up. Runs on
+   * the worker pool.
+   */
+  public Future<T> read(String namespace, String name) {
+    return worker.call(() -> operations.inNamespace(namespace).withName(name).get());
+  }
+
+  // Runs on the worker pool.
+  private MeshWrite<T> readAndWrite(T desired) {
+    String namespace = desired.getMetadata().getNamespace();
+    String name = desired.getMetadata().getName();
+    T live;
+    try {
+      live = operations.inNamespace(namespace).withName(name).get();
+    } catch (KubernetesClientException e) {
+      return failed(null, "reading " + describe(desired) + ": " + e.getMessage(), e);
+    }
+    if (live == null) {
+      try {
+        T created = operations.inNamespace(namespace).resource(desired).create();
+        return new MeshWrite<>(kind, WriteResult.CREATED, null, created, "created");
+      } catch (KubernetesClientException e) {
+        return failed(null, "creating " + describe(desired) + ": " + e.getMessage(), e);
+      }
+    }
+    if (!MeshDiff.managedBySyncgate(live)) {
+      return notOwned(live);
+    }
+    if (sameSpec.test(desired, live)) {
+      return new MeshWrite<>(kind, WriteResult.NOOP, live, live, "");
+    }
+    T update;
+    try {
+      update = forUpdate.apply(live, desired);
+    } catch (IllegalArgumentException e) {
+      // Managed-by label present but controlled by some other owner: not ours either.
+      return new MeshWrite<>(kind, WriteResult.NOT_OWNED, live, live, e.getMessage());
+    }
+    try {
+      T updated = operations.inNamespace(namespace).resource(update).update();
+      return new MeshWrite<>(kind, WriteResult.UPDATED, live, updated, "updated");
+    } catch (KubernetesClientException e) {
+      return failed(live, "updating " + describe(desired) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private MeshWrite<T> failed(T live, String message, KubernetesClientException e) {
+    WriteResult result =
+        e.getCode() == HttpURLConnection.HTTP_CONFLICT ? WriteResult.CONFLICT : WriteResult.ERROR;
+    return new MeshWrite<>(kind, result, live, live, message);
+  }
+
+  private MeshWrite<T> notOwned(T live) {
+    return new MeshWrite<>(
+        kind,
+        WriteResult.NOT_OWNED,
+        live,
+        live,
+        describe(live) + " exists and is not managed by syncgate; left untouched");
+  }
+
+  private String describe(T object) {
+    return kind + " " + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+  }
+}

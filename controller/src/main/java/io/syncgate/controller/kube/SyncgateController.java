@@ -1,0 +1,352 @@
+package io.syncgate.controller.kube;
+
+import io.fabric8.istio.api.networking.v1.DestinationRule;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.istio.client.IstioClient;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.AnyNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.syncgate.controller.metrics.SyncgateMetrics;
+import io.syncgate.policy.ReplicaGate;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller: watches ReplicaGates (and, per gate, its pods), the owned DestinationRules and
+ * VirtualServices, and runs one {@link GateReconciler} per gate while it holds leadership.
+ *
+ * <p>A verticle, so it has an event-loop context of its own: informer callbacks (fabric8 pool
+ * threads) hop onto it with {@code runOnContext}, and all controller state lives there without
+ * locks. Blocking fabric8 calls run on the named worker pool {@value KubeWorker#POOL_NAME}.
+ *
+ * <p>Order of start-up: informers start; once all have synced the controller is ready and campaigns
+ * for the Lease (or, without leader election, leads at once); only a leader ticks.
+ */
+public final class SyncgateController extends AbstractVerticle {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SyncgateController.class);
+
+  private final KubernetesClient client;
+  private final ControllerConfig config;
+  private final SyncgateMetrics metrics;
+  private final Clock clock;
+
+  private final Map<GateKey, GateReconciler> gates = new TreeMap<>();
+  private final List<SharedIndexInformer<ReplicaGate>> gateInformers = new ArrayList<>();
+  private final List<SharedIndexInformer<DestinationRule>> drInformers = new ArrayList<>();
+  private final List<SharedIndexInformer<VirtualService>> vsInformers = new ArrayList<>();
+
+  private KubeWorker worker;
+  private ControllerParts parts;
+  private LeaderElection election;
+  private volatile boolean synced;
+  private volatile boolean leading;
+  private volatile String leaseHolder;
+
+  public SyncgateController(
+      KubernetesClient client, ControllerConfig config, SyncgateMetrics metrics, Clock clock) {
+    this.client = client;
+    this.config = config;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Deploys a controller on {@code vertx}; completes once its informers are created. */
+  public static Future<SyncgateController> deploy(
+      Vertx vertx,
+      KubernetesClient client,
+      ControllerConfig config,
+      SyncgateMetrics metrics,
+      Clock clock) {
+    SyncgateController controller = new SyncgateController(client, config, metrics, clock);
+    return vertx.deployVerticle(controller).map(id -> controller);
+  }
+
+  /** True once every informer has its initial list. Safe from any thread. */
+  public boolean synced() {
+    return synced;
+  }
+
+  /** True while this instance holds the Lease (always, without leader election). */
+  public boolean leading() {
+    return leading;
+  }
+
+  /** The Lease holder last seen, or null. */
+  public String leaseHolder() {
+    return leaseHolder;
+  }
+
+  /** Why the controller is not ready yet, or null when it is. */
+  public String notReadyReason() {
+    return synced ? null : "informers have not synced yet";
+  }
+
+  /** Stops the controller (undeploys the verticle): releases the Lease, stops all informers. */
+  public Future<Void> shutdown() {
+    return vertx.undeploy(deploymentID());
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    worker = new KubeWorker(vertx, config.kubeWorkers());
+    worker
+        .call(
+            () -> {
+              WarmUp.run(client, vertx);
+              return null;
+            })
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                started.fail(ar.cause());
+                return;
+              }
+              wire();
+              started.complete();
+            });
+  }
+
+  private void wire() {
+    IstioClient istio = client.adapt(IstioClient.class);
+    OwnedObjectWriter<DestinationRule> drWriter =
+        OwnedObjectWriter.destinationRules(client, worker);
+    OwnedObjectWriter<VirtualService> vsWriter = OwnedObjectWriter.virtualServices(client, worker);
+    parts =
+        new ControllerParts(
+            vertx,
+            context,
+            clock,
+            config,
+            client,
+            worker,
+            drWriter,
+            vsWriter,
+            new StatusWriter(client, worker),
+            new SecretReader(client, worker),
+            new EventRecorder(client, worker, clock, config.identity(), config.eventWindow()),
+            metrics,
+            new ControllerParts.MeshCache() {
+              @Override
+              public DestinationRule destinationRule(GateKey gate) {
+                return lookup(drInformers, gate);
+              }
+
+              @Override
+              public VirtualService virtualService(GateKey gate) {
+                return lookup(vsInformers, gate);
+              }
+            });
+
+    for (Informable<ReplicaGate> scope : scopes(client.resources(ReplicaGate.class))) {
+      gateInformers.add(informer(scope, gateHandler()));
+    }
+    for (Informable<DestinationRule> scope : scopes(istio.v1().destinationRules())) {
+      drInformers.add(informer(scope, null));
+    }
+    for (Informable<VirtualService> scope : scopes(istio.v1().virtualServices())) {
+      vsInformers.add(informer(scope, null));
+    }
+    List<SharedIndexInformer<?>> all = new ArrayList<>();
+    all.addAll(gateInformers);
+    all.addAll(drInformers);
+    all.addAll(vsInformers);
+    List<Future<Void>> syncs = new ArrayList<>();
+    for (SharedIndexInformer<?> informer : all) {
+      syncs.add(startInformer(informer));
+    }
+    Future.all(syncs)
+        .onSuccess(v -> onSynced())
+        .onFailure(e -> LOG.error("informers failed to start: {}", e.toString()));
+    LOG.info(
+        "controller {} watching {}",
+        config.identity(),
+        config.namespaces().isEmpty() ? "all namespaces" : "namespaces " + config.namespaces());
+  }
+
+  @Override
+  public void stop(Promise<Void> stopped) {
+    Future<Void> released = election == null ? Future.succeededFuture() : election.stop();
+    released.onComplete(
+        v -> {
+          leading = false;
+          gates.values().forEach(GateReconciler::close);
+          gates.clear();
+          List<SharedIndexInformer<?>> all = new ArrayList<>();
+          all.addAll(gateInformers);
+          all.addAll(drInformers);
+          all.addAll(vsInformers);
+          worker
+              .call(
+                  () -> {
+                    all.forEach(SharedIndexInformer::close);
+                    return null;
+                  })
+              .onComplete(
+                  x -> {
+                    worker.close();
+                    LOG.info("controller {} stopped", config.identity());
+                    stopped.complete();
+                  });
+        });
+  }
+
+  // ------------------------------------------------------------------ leadership
+
+  private void onSynced() {
+    synced = true;
+    LOG.info("informers synced: {} gate(s)", gates.size());
+    if (!config.leaderElect()) {
+      onLeadership(true);
+      return;
+    }
+    election =
+        new LeaderElection(
+            client,
+            context,
+            config.leaseNamespace(),
+            config.leaseName(),
+            config.identity(),
+            config.leaseTiming(),
+            this::onLeadership,
+            holder -> {
+              leaseHolder = holder;
+              LOG.info(
+                  "Lease {}/{} held by {}", config.leaseNamespace(), config.leaseName(), holder);
+            });
+    election.start();
+  }
+
+  private void onLeadership(boolean nowLeading) {
+    leading = nowLeading;
+    for (GateReconciler gate : gates.values()) {
+      if (nowLeading) {
+        gate.activate();
+      } else {
+        gate.deactivate();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ gates
+
+  private ResourceEventHandler<ReplicaGate> gateHandler() {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(ReplicaGate gate) {
+        ReplicaGate copy = copy(gate);
+        context.runOnContext(v -> upsert(copy));
+      }
+
+      @Override
+      public void onUpdate(ReplicaGate before, ReplicaGate after) {
+        ReplicaGate copy = copy(after);
+        context.runOnContext(v -> upsert(copy));
+      }
+
+      @Override
+      public void onDelete(ReplicaGate gate, boolean finalStateUnknown) {
+        GateKey key = GateKey.of(gate);
+        context.runOnContext(v -> remove(key));
+      }
+    };
+  }
+
+  private ReplicaGate copy(ReplicaGate gate) {
+    // Never hand an informer's cached object to code that may change it.
+    return client.getKubernetesSerialization().clone(gate);
+  }
+
+  private void upsert(ReplicaGate gate) {
+    GateKey key = GateKey.of(gate);
+    GateReconciler reconciler = gates.get(key);
+    boolean fresh = reconciler == null;
+    if (fresh) {
+      reconciler = new GateReconciler(key, parts);
+      gates.put(key, reconciler);
+      LOG.info("{}: watching", key);
+    }
+    reconciler.update(gate);
+    if (fresh && leading) {
+      reconciler.activate();
+    }
+  }
+
+  private void remove(GateKey key) {
+    GateReconciler reconciler = gates.remove(key);
+    if (reconciler != null) {
+      reconciler.close();
+      LOG.info("{}: deleted; owner references let the mesh objects go", key);
+    }
+  }
+
+  // ------------------------------------------------------------------ informers
+
+  private <T extends HasMetadata> List<Informable<T>> scopes(MixedOperation<T, ?, ?> operation) {
+    List<Informable<T>> out = new ArrayList<>();
+    if (config.namespaces().isEmpty()) {
+      AnyNamespaceOperation<T, ?, ?> any = operation.inAnyNamespace();
+      out.add(any);
+    } else {
+      for (String namespace : config.namespaces()) {
+        out.add(operation.inNamespace(namespace));
+      }
+    }
+    return out;
+  }
+
+  private static <T> SharedIndexInformer<T> informer(
+      Informable<T> scope, ResourceEventHandler<T> handler) {
+    SharedIndexInformer<T> informer = scope.runnableInformer(0);
+    if (handler != null) {
+      informer.addEventHandler(handler);
+    }
+    return informer;
+  }
+
+  private Future<Void> startInformer(SharedIndexInformer<?> informer) {
+    Promise<Void> synced = Promise.promise();
+    worker
+        .call(informer::start)
+        .onSuccess(
+            stage ->
+                stage.whenComplete(
+                    (v, e) ->
+                        context.runOnContext(
+                            x -> {
+                              if (e == null) {
+                                synced.complete();
+                              } else {
+                                synced.fail(e);
+                              }
+                            })))
+        .onFailure(synced::fail);
+    return synced.future();
+  }
+
+  private static <T extends HasMetadata> T lookup(
+      List<SharedIndexInformer<T>> informers, GateKey gate) {
+    String cacheKey = Cache.namespaceKeyFunc(gate.namespace(), gate.name());
+    for (SharedIndexInformer<T> informer : informers) {
+      T found = informer.getStore().getByKey(cacheKey);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+}

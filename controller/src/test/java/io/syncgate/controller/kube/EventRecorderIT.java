@@ -1,0 +1,131 @@
+package io.syncgate.controller.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.syncgate.controller.kube.EventRecorder.Reason;
+import io.syncgate.controller.testing.Await;
+import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.policy.ReplicaGate;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Events about a gate: what they say, and which repeats are dropped. */
+class EventRecorderIT {
+
+  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
+
+  private static final Duration WINDOW = Duration.ofMinutes(5);
+
+  private final MockApiServer api = MockApiServer.start();
+  private final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
+  private final KubernetesClient client = api.clientOn(vertx);
+  private final KubeWorker worker = new KubeWorker(vertx, 2);
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T16:00:00Z"));
+  private final EventRecorder events =
+      new EventRecorder(client, worker, clock, "controller-a", WINDOW);
+  private final ReplicaGate gate = api.admin().resource(TestGates.gate(spec -> {})).create();
+
+  {
+    WarmUp.run(client, vertx);
+  }
+
+  @AfterEach
+  void stop() {
+    worker.close();
+    client.close();
+    Await.result(vertx.close());
+    api.close();
+  }
+
+  private WriteResult record(Reason reason, String message) {
+    return Await.result(events.record(gate, reason, message));
+  }
+
+  private List<Event> written() {
+    return api.admin().v1().events().inNamespace(TestGates.NAMESPACE).list().getItems();
+  }
+
+  @Test
+  void anEventNamesTheGateItsReasonTypeAndReporter() {
+    assertThat(record(Reason.REPLICA_EJECTED, "replica hippo-2: lag 100 MiB > 16 MiB"))
+        .isEqualTo(WriteResult.CREATED);
+
+    Event event = written().get(0);
+    assertThat(event.getType()).isEqualTo("Warning");
+    assertThat(event.getReason()).isEqualTo("ReplicaEjected");
+    assertThat(event.getMessage()).isEqualTo("replica hippo-2: lag 100 MiB > 16 MiB");
+    assertThat(event.getInvolvedObject().getKind()).isEqualTo("ReplicaGate");
+    assertThat(event.getInvolvedObject().getName()).isEqualTo(TestGates.GATE);
+    assertThat(event.getInvolvedObject().getUid()).isEqualTo(gate.getMetadata().getUid());
+    assertThat(event.getSource().getComponent()).isEqualTo("syncgate");
+    assertThat(event.getReportingInstance()).isEqualTo("controller-a");
+    assertThat(event.getFirstTimestamp()).isEqualTo("2026-11-28T16:00:00Z");
+  }
+
+  @Test
+  void anUnbrokenRepeatIsDroppedUntilTheWindowHasPassed() {
+    record(Reason.INVALID_SPEC, "spec.ramp.steps: must increase");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(record(Reason.INVALID_SPEC, "spec.ramp.steps: must increase"))
+        .isEqualTo(WriteResult.NOOP);
+    clock.advance(WINDOW);
+    assertThat(record(Reason.INVALID_SPEC, "spec.ramp.steps: must increase"))
+        .isEqualTo(WriteResult.CREATED);
+    assertThat(written()).hasSize(2);
+  }
+
+  @Test
+  void aStoryThatRepeatsItselfIsToldInFull() {
+    record(Reason.REPLICA_EJECTED, "replica hippo-2: lag 100 MiB > 16 MiB");
+    record(Reason.REPLICA_ADMITTED, "replica hippo-2: admitted");
+    record(Reason.REPLICA_EJECTED, "replica hippo-2: lag 100 MiB > 16 MiB");
+
+    assertThat(written())
+        .extracting(Event::getReason)
+        .containsExactlyInAnyOrder("ReplicaEjected", "ReplicaAdmitted", "ReplicaEjected");
+  }
+
+  @Test
+  void aLongMessageIsCutToWhatTheApiServerAccepts() {
+    record(Reason.CONFLICT, "x".repeat(5000));
+
+    assertThat(written().get(0).getMessage()).hasSize(1024).endsWith("…");
+  }
+
+  /** A clock the test moves by hand. */
+  static final class MutableClock extends Clock {
+    private Instant now;
+
+    MutableClock(Instant start) {
+      now = start;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.syncgate.controller.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.syncgate.controller.testing.Await;
+import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two candidates for one Lease: exactly one leads; when it stops, the other takes over. */
+class LeaderElectionIT {
+
+  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
+
+  private static final LeaderElection.Timing FAST =
+      new LeaderElection.Timing(
+          Duration.ofMillis(2000), Duration.ofMillis(1500), Duration.ofMillis(100));
+
+  private final MockApiServer api = MockApiServer.start();
+  private final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
+  private final KubernetesClient client = api.clientOn(vertx);
+
+  {
+    WarmUp.run(client, vertx);
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    Await.result(vertx.close());
+    api.close();
+  }
+
+  /** One candidate and what it was told, in order ("lead", "follow"). */
+  private final class Candidate {
+    final List<String> told = new CopyOnWriteArrayList<>();
+    final List<Thread> threads = new CopyOnWriteArrayList<>();
+    final Context context = vertx.getOrCreateContext();
+    final LeaderElection election;
+
+    Candidate(String identity) {
+      election =
+          new LeaderElection(
+              client,
+              context,
+              TestGates.NAMESPACE,
+              "syncgate-test",
+              identity,
+              FAST,
+              leading -> {
+                threads.add(Thread.currentThread());
+                told.add(leading ? "lead" : "follow");
+              },
+              holder -> {});
+    }
+
+    boolean leads() {
+      return !told.isEmpty() && told.get(told.size() - 1).equals("lead");
+    }
+  }
+
+  @Test
+  void exactlyOneOfTwoLeadsAndTheOtherTakesOverWhenItStops() {
+    Candidate a = new Candidate("a");
+    Candidate b = new Candidate("b");
+    a.context.runOnContext(v -> a.election.start());
+    b.context.runOnContext(v -> b.election.start());
+
+    Poll.until(Duration.ofSeconds(5), "a leader", () -> a.leads() || b.leads());
+    Candidate leader = a.leads() ? a : b;
+    Candidate standby = leader == a ? b : a;
+    // Several renewals later, still exactly one.
+    long until = System.nanoTime() + FAST.leaseDuration().toNanos();
+    Poll.until(Duration.ofSeconds(5), "a lease duration", () -> System.nanoTime() >= until);
+    assertThat(leader.leads()).isTrue();
+    assertThat(standby.told).isEmpty();
+
+    Await.result(
+        io.vertx.core.Future.<Void>future(
+            p -> leader.context.runOnContext(v -> leader.election.stop().onComplete(p))));
+    Poll.until(Duration.ofSeconds(3), "the standby leading", standby::leads);
+    assertThat(leader.told).containsExactly("lead", "follow");
+    // Callbacks run on the candidate's own context (an event loop), never on fabric8's threads.
+    assertThat(leader.threads).allMatch(t -> t.getName().startsWith("vert.x-eventloop-thread"));
+    assertThat(standby.threads).allMatch(t -> t.getName().startsWith("vert.x-eventloop-thread"));
+    Await.result(
+        io.vertx.core.Future.<Void>future(
+            p -> standby.context.runOnContext(v -> standby.election.stop().onComplete(p))));
+  }
+}

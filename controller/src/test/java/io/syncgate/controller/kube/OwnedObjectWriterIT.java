@@ -1,0 +1,203 @@
+package io.syncgate.controller.kube;
+
+import static io.syncgate.controller.kube.TestGates.GATE;
+import static io.syncgate.controller.kube.TestGates.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
+import io.fabric8.istio.client.IstioClient;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.syncgate.controller.gating.Plan;
+import io.syncgate.controller.gating.Route;
+import io.syncgate.controller.gating.RouteDestination;
+import io.syncgate.controller.mesh.IstioRenderer;
+import io.syncgate.controller.mesh.MeshTarget;
+import io.syncgate.controller.testing.Await;
+import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The VirtualService writer against the mock API server: each outcome, and when it sends nothing.
+ */
+class OwnedObjectWriterIT {
+
+  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
+
+  private static final String PATH =
+      "/apis/networking.istio.io/v1/namespaces/" + NAMESPACE + "/virtualservices/" + GATE;
+  private static final MeshTarget TARGET =
+      new MeshTarget(NAMESPACE, GATE, "uid-1", TestGates.HOST, 5432, "pod", null);
+
+  private final MockApiServer api = MockApiServer.start();
+  private final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
+  private final KubernetesClient client = api.clientOn(vertx);
+  private final KubeWorker worker = new KubeWorker(vertx, 2);
+  private final OwnedObjectWriter<VirtualService> writer =
+      OwnedObjectWriter.virtualServices(client, worker);
+
+  {
+    // As the controller does before its first request: fabric8 deserializes on the event loop.
+    WarmUp.run(client, vertx);
+  }
+
+  @AfterEach
+  void stop() {
+    worker.close();
+    client.close();
+    Await.result(vertx.close());
+    api.close();
+  }
+
+  private static VirtualService rendered(int weightA) {
+    Plan plan =
+        new Plan(
+            List.of("a", "b", "leader"),
+            "leader",
+            Optional.of(
+                new Route(
+                    List.of(
+                        new RouteDestination("a", weightA),
+                        new RouteDestination("b", 100 - weightA)))),
+            false,
+            null,
+            List.of());
+    return IstioRenderer.renderVirtualService(TARGET, plan).orElseThrow();
+  }
+
+  private VirtualService live() {
+    return api.admin()
+        .adapt(IstioClient.class)
+        .v1()
+        .virtualServices()
+        .inNamespace(NAMESPACE)
+        .withName(GATE)
+        .get();
+  }
+
+  private MeshWrite<VirtualService> reconcile(VirtualService desired, VirtualService cached) {
+    return Await.result(writer.reconcile(desired, cached));
+  }
+
+  @Test
+  void createsWhatIsMissingUpdatesWhatDiffersAndSendsNothingWhenTheCacheMatches() {
+    MeshWrite<VirtualService> created = reconcile(rendered(50), null);
+    assertThat(created.result()).isEqualTo(WriteResult.CREATED);
+    assertThat(live().getMetadata().getLabels())
+        .containsEntry(IstioRenderer.MANAGED_BY_LABEL, IstioRenderer.MANAGED_BY_VALUE);
+    assertThat(live().getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo("uid-1"));
+
+    int requests = api.requests().size();
+    MeshWrite<VirtualService> noop = reconcile(rendered(50), live());
+    assertThat(noop.result()).isEqualTo(WriteResult.NOOP);
+    // One GET by this test's live() above; the writer itself sent nothing.
+    assertThat(api.requests()).hasSize(requests + 1);
+
+    MeshWrite<VirtualService> updated = reconcile(rendered(80), live());
+    assertThat(updated.result()).isEqualTo(WriteResult.UPDATED);
+    assertThat(ControllerHarness.weightsOf(live()).get("a")).isEqualTo(80);
+    assertThat(ControllerHarness.weightsOf(updated.before()).get("a")).isEqualTo(50);
+  }
+
+  @Test
+  void aStaleCacheIsReadAgainBeforeAnythingIsWritten() {
+    VirtualService stale = reconcile(rendered(50), null).after();
+    reconcile(rendered(80), stale);
+    int writes = api.writesTo("/virtualservices").size();
+
+    MeshWrite<VirtualService> again = reconcile(rendered(80), stale);
+
+    assertThat(again.result()).isEqualTo(WriteResult.NOOP);
+    assertThat(api.writesTo("/virtualservices")).hasSize(writes);
+  }
+
+  @Test
+  void a409IsAConflictAndTheNextAttemptSucceeds() {
+    reconcile(rendered(50), null);
+    api.expect().put().withPath(PATH).andReturn(409, "{\"kind\":\"Status\",\"code\":409}").once();
+
+    MeshWrite<VirtualService> conflict = reconcile(rendered(80), null);
+    assertThat(conflict.result()).isEqualTo(WriteResult.CONFLICT);
+    assertThat(ControllerHarness.weightsOf(live()).get("a")).isEqualTo(50);
+
+    assertThat(reconcile(rendered(80), null).result()).isEqualTo(WriteResult.UPDATED);
+  }
+
+  @Test
+  void aRefusedWriteIsAnErrorNotAnException() {
+    reconcile(rendered(50), null);
+    // RBAC without update on virtualservices. (fabric8 retries 5xx itself, so take a 403.)
+    api.expect().put().withPath(PATH).andReturn(403, "{\"kind\":\"Status\",\"code\":403}").once();
+
+    MeshWrite<VirtualService> error = reconcile(rendered(80), null);
+
+    assertThat(error.result()).isEqualTo(WriteResult.ERROR);
+    assertThat(error.message()).contains("updating VirtualService db/hippo-reads");
+  }
+
+  @Test
+  void aForeignObjectIsNeverOverwrittenWhetherCachedOrRead() {
+    VirtualService foreign =
+        api.admin()
+            .adapt(IstioClient.class)
+            .v1()
+            .virtualServices()
+            .inNamespace(NAMESPACE)
+            .resource(
+                new VirtualServiceBuilder()
+                    .withNewMetadata()
+                    .withNamespace(NAMESPACE)
+                    .withName(GATE)
+                    .endMetadata()
+                    .withNewSpec()
+                    .withHosts("elsewhere")
+                    .endSpec()
+                    .build())
+            .create();
+
+    assertThat(reconcile(rendered(50), foreign).result()).isEqualTo(WriteResult.NOT_OWNED);
+    MeshWrite<VirtualService> read = reconcile(rendered(50), null);
+    assertThat(read.result()).isEqualTo(WriteResult.NOT_OWNED);
+    assertThat(read.message()).contains("not managed by syncgate");
+    assertThat(api.writesTo("/virtualservices")).hasSize(1); // the test's own create
+    assertThat(live().getSpec()).isEqualTo(foreign.getSpec());
+  }
+
+  @Test
+  void anObjectControlledBySomethingElseIsNotOursEvenWithOurLabel() {
+    VirtualService desired = rendered(50);
+    VirtualService hijacked =
+        new VirtualServiceBuilder(desired)
+            .editMetadata()
+            .withOwnerReferences(
+                new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                    .withApiVersion("apps/v1")
+                    .withKind("Deployment")
+                    .withName("other")
+                    .withUid("uid-x")
+                    .withController(true)
+                    .build())
+            .endMetadata()
+            .editSpec()
+            .withHosts("elsewhere")
+            .endSpec()
+            .build();
+    api.admin()
+        .adapt(IstioClient.class)
+        .v1()
+        .virtualServices()
+        .inNamespace(NAMESPACE)
+        .resource(hijacked)
+        .create();
+
+    assertThat(reconcile(desired, null).result()).isEqualTo(WriteResult.NOT_OWNED);
+    assertThat(live().getSpec().getHosts()).containsExactly("elsewhere");
+  }
+}

@@ -1,0 +1,91 @@
+package io.syncgate.controller.kube;
+
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.istio.client.IstioClient;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.syncgate.controller.gating.Route;
+import io.syncgate.controller.mesh.MeshDiff;
+import io.syncgate.policy.MeshSpec;
+import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateSpec;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The objects of a test scenario: a gate with test-speed timing, member pods, the live route. */
+public final class TestGates {
+
+  public static final String NAMESPACE = "db";
+  public static final String GATE = "hippo-reads";
+  public static final String HOST = "hippo-replicas.db.svc.cluster.local";
+  public static final String CLUSTER_LABEL = "postgres-operator.crunchydata.com/cluster";
+  public static final long MESH_PORT = MeshSpec.DEFAULT_PORT;
+
+  private TestGates() {}
+
+  /**
+   * The gate {@code db/hippo-reads} selecting the {@code hippo} pods, with poll 200 ms, Patroni
+   * timeout 300 ms, stableFor 1 s, stepInterval 1 s, unreachableFor 1 s; {@code customize} may
+   * change anything.
+   */
+  public static ReplicaGate gate(Consumer<ReplicaGateSpec> customize) {
+    ReplicaGate gate = new ReplicaGate();
+    gate.getMetadata().setNamespace(NAMESPACE);
+    gate.getMetadata().setName(GATE);
+    ReplicaGateSpec spec = gate.getSpec();
+    spec.setSelector(new LabelSelectorBuilder().addToMatchLabels(CLUSTER_LABEL, "hippo").build());
+    MeshSpec mesh = new MeshSpec();
+    mesh.setHost(HOST);
+    spec.setMesh(mesh);
+    spec.getPatroni().setTimeout("300ms");
+    spec.setPollInterval("200ms");
+    spec.getAdmission().setStableFor("1s");
+    spec.getRamp().setStepInterval("1s");
+    spec.getEjection().setUnreachableFor("1s");
+    customize.accept(spec);
+    return gate;
+  }
+
+  /** A Running member pod with the gate's labels and the given pod IP. */
+  public static Pod createPod(KubernetesClient admin, String name, String ip) {
+    Pod pod =
+        new PodBuilder()
+            .withMetadata(
+                new ObjectMetaBuilder()
+                    .withNamespace(NAMESPACE)
+                    .withName(name)
+                    .addToLabels(CLUSTER_LABEL, "hippo")
+                    .addToLabels(MeshSpec.DEFAULT_SUBSET_LABEL, name)
+                    .build())
+            .withNewSpec()
+            .addNewContainer()
+            .withName("database")
+            .withImage("postgres")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .withPodIP(ip)
+            .endStatus()
+            .build();
+    return admin.pods().inNamespace(NAMESPACE).resource(pod).create();
+  }
+
+  /** The live VirtualService's weights by subset; empty when there is none. */
+  public static Map<String, Integer> weights(KubernetesClient admin) {
+    VirtualService vs =
+        admin
+            .adapt(IstioClient.class)
+            .v1()
+            .virtualServices()
+            .inNamespace(NAMESPACE)
+            .withName(GATE)
+            .get();
+    return vs == null
+        ? Map.of()
+        : MeshDiff.routeOf(vs, MESH_PORT).map(Route::weights).orElse(Map.of());
+  }
+}

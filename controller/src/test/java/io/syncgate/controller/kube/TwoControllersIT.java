@@ -1,0 +1,98 @@
+package io.syncgate.controller.kube;
+
+import static io.syncgate.controller.kube.ControllerHarness.MIB;
+import static io.syncgate.controller.kube.ControllerHarness.START_POSITION;
+import static io.syncgate.controller.kube.ControllerHarness.expected;
+import static io.syncgate.controller.kube.ControllerHarness.member;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.syncgate.controller.testing.BlockedThreadWatch;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two controllers campaign for one Lease: only the holder ever writes mesh objects, status or
+ * events. When it stops, the other takes over and carries on.
+ */
+class TwoControllersIT {
+
+  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
+
+  private final ControllerHarness h = new ControllerHarness();
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  @Test
+  void onlyTheLeaseHolderWritesAndTheStandbyTakesOver() {
+    h.simulate(List.of(h.leader(0), h.replica(1), h.replica(2)));
+    h.sim(0).setLocation(START_POSITION);
+    h.sim(1).setReceivedAndReplayed(START_POSITION);
+    h.sim(2).setReceivedAndReplayed(START_POSITION);
+    for (int i = 0; i < 3; i++) {
+      h.createPod(i);
+    }
+    h.createGate(spec -> spec.getRamp().setSteps(List.of(50, 100)));
+
+    ControllerHarness.Running a = h.startController(h.config("controller-a"));
+    ControllerHarness.Running b = h.startController(h.config("controller-b"));
+    h.awaitServing(2);
+
+    ControllerHarness.Running holder = a.controller().leading() ? a : b;
+    ControllerHarness.Running standby = holder == a ? b : a;
+    assertThat(standby.controller().leading()).isFalse();
+    String holderId = holder == a ? "controller-a" : "controller-b";
+    String standbyId = holder == a ? "controller-b" : "controller-a";
+
+    Map<String, Integer> byController = controllerWritesByAgent();
+    assertThat(byController).containsOnlyKeys("syncgate-test/" + holderId);
+    assertThat(byController.get("syncgate-test/" + holderId)).isPositive();
+
+    // The holder goes away; the standby takes the Lease and handles the next change.
+    holder.stop();
+    int before = h.requests().size();
+    h.sim(2).setReceivedAndReplayed(START_POSITION - 100 * MIB);
+    Poll.until(
+        Duration.ofSeconds(10),
+        "the standby ejects the lagging replica",
+        h::weights,
+        w -> w.equals(expected(member(1), 100, member(2), 0)));
+    assertThat(standby.controller().leading()).isTrue();
+    Map<String, Integer> afterTakeover = controllerWritesByAgent(before);
+    assertThat(afterTakeover).containsOnlyKeys("syncgate-test/" + standbyId);
+    System.out.printf(
+        "TwoControllersIT: writes by holder %s before the stop: %s; after: %s%n",
+        holderId, byController, afterTakeover);
+  }
+
+  /** Writes of mesh objects, status and events, by User-Agent (the Lease itself excluded). */
+  private Map<String, Integer> controllerWritesByAgent() {
+    return controllerWritesByAgent(0);
+  }
+
+  private Map<String, Integer> controllerWritesByAgent(int from) {
+    List<RecordedRequest> all = h.requests();
+    Map<String, Integer> counts = new TreeMap<>();
+    for (RecordedRequest r : all.subList(from, all.size())) {
+      boolean write = !r.getMethod().equals("GET");
+      boolean ours =
+          r.getPath().contains("/virtualservices")
+              || r.getPath().contains("/destinationrules")
+              || r.getPath().contains("/replicagates")
+              || r.getPath().contains("/events");
+      String agent = r.getHeader("User-Agent");
+      if (write && ours && agent != null && agent.startsWith("syncgate-test/")) {
+        counts.merge(agent, 1, Integer::sum);
+      }
+    }
+    return counts;
+  }
+}
