@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.demo.SimulatedMember;
+import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.kube.LoopbackSubnet;
-import io.syncgate.controller.kube.MockApiServer;
 import io.syncgate.controller.kube.Poll;
 import io.syncgate.controller.kube.TestGates;
 import io.syncgate.controller.testing.Await;
@@ -41,7 +41,7 @@ class RunCommandIT {
 
   @TempDir Path dir;
 
-  private final MockApiServer api = MockApiServer.start();
+  private final EmbeddedApiServer api = EmbeddedApiServer.start();
   private final Vertx simulatorVertx = Vertx.vertx();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.demo.SimulatedMember;
+import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.gating.Route;
 import io.syncgate.controller.mesh.MeshDiff;
 import io.syncgate.controller.metrics.SyncgateMetrics;
@@ -70,7 +71,7 @@ final class ControllerHarness implements AutoCloseable {
   final int subnet;
   final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
   final Vertx simulatorVertx = Vertx.vertx();
-  final MockApiServer api = MockApiServer.start();
+  final EmbeddedApiServer api = EmbeddedApiServer.start();
   private final List<Observed> vsVersions = Collections.synchronizedList(new ArrayList<>());
   private final List<Running> controllers = new ArrayList<>();
   private Watch vsWatch;

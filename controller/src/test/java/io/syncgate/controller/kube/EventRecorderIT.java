@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.kube.EventRecorder.Reason;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
@@ -25,7 +26,7 @@ class EventRecorderIT {
 
   private static final Duration WINDOW = Duration.ofMinutes(5);
 
-  private final MockApiServer api = MockApiServer.start();
+  private final EmbeddedApiServer api = EmbeddedApiServer.start();
   private final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
   private final KubernetesClient client = api.clientOn(vertx);
   private final KubeWorker worker = new KubeWorker(vertx, 2);

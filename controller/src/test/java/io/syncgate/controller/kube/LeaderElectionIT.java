@@ -3,6 +3,7 @@ package io.syncgate.controller.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.vertx.core.Context;
@@ -23,7 +24,7 @@ class LeaderElectionIT {
       new LeaderElection.Timing(
           Duration.ofMillis(2000), Duration.ofMillis(1500), Duration.ofMillis(100));
 
-  private final MockApiServer api = MockApiServer.start();
+  private final EmbeddedApiServer api = EmbeddedApiServer.start();
   private final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
   private final KubernetesClient client = api.clientOn(vertx);
 

@@ -8,6 +8,7 @@ import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.istio.client.IstioClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.gating.Plan;
 import io.syncgate.controller.gating.Route;
 import io.syncgate.controller.gating.RouteDestination;
@@ -34,7 +35,7 @@ class OwnedObjectWriterIT {
   private static final MeshTarget TARGET =
       new MeshTarget(NAMESPACE, GATE, "uid-1", TestGates.HOST, 5432, "pod", null);
 
-  private final MockApiServer api = MockApiServer.start();
+  private final EmbeddedApiServer api = EmbeddedApiServer.start();
   private final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
   private final KubernetesClient client = api.clientOn(vertx);
   private final KubeWorker worker = new KubeWorker(vertx, 2);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.patroni.PatroniClientOptions;
 import io.syncgate.controller.testing.Await;
 import io.vertx.core.Vertx;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Patroni client options from a gate's Secrets; values never appear in messages. */
 class SecretReaderIT {
 
-  private final MockApiServer api = MockApiServer.start();
+  private final EmbeddedApiServer api = EmbeddedApiServer.start();
   private final Vertx vertx = Vertx.vertx();
   private final KubernetesClient client = api.clientOn(vertx);
   private final KubeWorker worker = new KubeWorker(vertx, 1);

@@ -1,4 +1,4 @@
-package io.syncgate.controller.kube;
+package io.syncgate.controller.embedded;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
@@ -12,6 +12,7 @@ import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.dsl.MockServerExpectation;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.syncgate.controller.kube.KubeClients;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,7 @@ import java.util.Queue;
  * <p>It records every request, so a test can count writes ({@link #requests()}), and a test may
  * script particular answers ({@link #expect()}, e.g. a 409), which take precedence over CRUD.
  */
-public final class MockApiServer implements AutoCloseable {
+public final class EmbeddedApiServer implements AutoCloseable {
 
   /** Where the crd-generator puts the ReplicaGate CRD inside the mesh-policies jar. */
   static final String REPLICA_GATE_CRD = "/META-INF/fabric8/replicagates.syncgate.io-v1.yml";
@@ -49,13 +50,13 @@ public final class MockApiServer implements AutoCloseable {
   private final KubernetesClient admin;
   private final List<RecordedRequest> taken = new ArrayList<>();
 
-  private MockApiServer(KubernetesMockServer server) {
+  private EmbeddedApiServer(KubernetesMockServer server) {
     this.server = server;
     this.admin = server.createClient();
   }
 
   /** Starts a server with the Istio and ReplicaGate CRDs registered. */
-  public static MockApiServer start() {
+  public static EmbeddedApiServer start() {
     Map<ServerRequest, Queue<ServerResponse>> scripted = new HashMap<>();
     KubernetesMockServer server =
         new KubernetesMockServer(
@@ -65,7 +66,7 @@ public final class MockApiServer implements AutoCloseable {
             new KubernetesMixedDispatcher(scripted),
             false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    MockApiServer api = new MockApiServer(server);
+    EmbeddedApiServer api = new EmbeddedApiServer(server);
     api.registerCrds();
     return api;
   }
@@ -131,7 +132,7 @@ public final class MockApiServer implements AutoCloseable {
         .customResourceDefinitions()
         .resource(istioCrd("VirtualService", "virtualservices", "vs"))
         .create();
-    try (InputStream in = MockApiServer.class.getResourceAsStream(REPLICA_GATE_CRD)) {
+    try (InputStream in = EmbeddedApiServer.class.getResourceAsStream(REPLICA_GATE_CRD)) {
       if (in == null) {
         throw new IllegalStateException("no " + REPLICA_GATE_CRD + " on the classpath");
       }
