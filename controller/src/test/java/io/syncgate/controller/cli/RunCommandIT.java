@@ -129,7 +129,12 @@ class RunCommandIT {
             Duration.ofSeconds(10),
             "metrics with both replicas serving",
             () -> body(base + "/metrics"),
-            m -> m.contains(serving1) && m.contains(serving2));
+            // Counters grow with every tick: wait until enough ticks happened, do not race them.
+            m ->
+                m.contains(serving1)
+                    && m.contains(serving2)
+                    && value(m, "syncgate_patroni_poll_seconds_count{" + labels + "}") > 5
+                    && value(m, "syncgate_tick_seconds_count{" + labels + "}") > 5);
     assertThat(metrics)
         .contains("syncgate_replica_weight{" + labels + ",replica=\"hippo-1\"} 50.0")
         .contains("syncgate_replica_weight{" + labels + ",replica=\"hippo-3\"} 0.0")

@@ -35,7 +35,7 @@ class SwitchoverIT {
   @Test
   void newLeaderLeavesTheRouteAndTheOldOneReturnsThroughGated() {
     h.servingCluster(2, spec -> {});
-    int versionsBefore = h.vsVersions().size();
+    int versionsBefore = h.awaitObserved(expected(member(1), 50, member(2), 50)).size();
 
     long newPosition = START_POSITION + 16 * MIB;
     h.sim(1).setRole(PatroniRole.LEADER).setTimeline(2).setLocation(newPosition);
@@ -53,9 +53,12 @@ class SwitchoverIT {
         w -> w.equals(expected(member(0), 50, member(2), 50)));
 
     // Every route after the switchover: the new leader absent, the old one at 0 until admitted.
+    // The watch may deliver the last version after the GET above saw it: wait for it there too.
+    List<ControllerHarness.Observed> seenVersions =
+        h.awaitObserved(expected(member(0), 50, member(2), 50));
     List<Map<String, Integer>> after = new ArrayList<>();
     for (ControllerHarness.Observed seen :
-        h.vsVersions().subList(versionsBefore, h.vsVersions().size())) {
+        seenVersions.subList(versionsBefore, seenVersions.size())) {
       after.add(seen.weights());
     }
     assertThat(after).isNotEmpty();

@@ -1,0 +1,88 @@
+package io.syncgate.controller.deploy;
+
+import java.util.List;
+
+/**
+ * Every Kubernetes API call the controller makes, as RBAC sees it: the one list that the RBAC in
+ * deploy/ must grant exactly (see {@link RbacCheck}). Change it together with the code that makes
+ * the call, and the rule in deploy/base/cluster-role.yaml, leader-election-role.yaml and
+ * overlays/namespaced/role.yaml.
+ */
+final class ControllerApiCalls {
+
+  /** Where a call goes. */
+  enum Scope {
+    /** The namespaces named by {@code --namespace}, or every namespace when none is. */
+    WATCHED_NAMESPACES,
+    /** The namespace named by {@code --lease-namespace}. */
+    LEASE_NAMESPACE
+  }
+
+  /**
+   * One call: {@code verb} on {@code resource} (with its subresource, as RBAC writes it) of API
+   * {@code group} ("" is core), made by {@code madeBy}.
+   */
+  record ApiCall(String group, String resource, String verb, Scope scope, String madeBy) {}
+
+  private static final String GATES = "syncgate.io";
+  private static final String ISTIO = "networking.istio.io";
+  private static final String CORE = "";
+  private static final String COORDINATION = "coordination.k8s.io";
+
+  static final List<ApiCall> ALL =
+      List.of(
+          // kube.SyncgateController.wire: one ReplicaGate informer per watched scope.
+          watched(GATES, "replicagates", "list", "SyncgateController: ReplicaGate informer"),
+          watched(GATES, "replicagates", "watch", "SyncgateController: ReplicaGate informer"),
+          // kube.StatusWriter.read; and StatusWriter.send's updateStatus() on a copy without a
+          // resourceVersion, for which fabric8 GETs the latest object first.
+          watched(GATES, "replicagates", "get", "StatusWriter.read, StatusWriter.send"),
+          // kube.StatusWriter.send: updateStatus() is a PUT to the status subresource.
+          watched(GATES, "replicagates/status", "update", "StatusWriter.send: updateStatus()"),
+          // mesh.IstioRenderer sets blockOwnerDeletion on the mesh objects' owner reference to the
+          // gate; the OwnerReferencesPermissionEnforcement admission plugin (on by default in
+          // OpenShift) then demands update on the owner's finalizers.
+          watched(
+              GATES,
+              "replicagates/finalizers",
+              "update",
+              "IstioRenderer: ownerReference.blockOwnerDeletion"),
+          // kube.GateReconciler.watchPods: a pod informer per gate, by its label selector.
+          watched(CORE, "pods", "list", "GateReconciler.watchPods"),
+          watched(CORE, "pods", "watch", "GateReconciler.watchPods"),
+          // kube.SecretReader.read: spec.patroni.credentialsSecret and caSecret, by name only.
+          watched(CORE, "secrets", "get", "SecretReader.read"),
+          // kube.EventRecorder.send: core/v1 Events, created (never patched: de-duplication
+          // happens in the controller).
+          watched(CORE, "events", "create", "EventRecorder.send"),
+          // kube.SyncgateController.wire: DestinationRule and VirtualService informers;
+          // kube.OwnedObjectWriter: read (get), readAndWrite (get, create, update as PUT).
+          watched(
+              ISTIO, "destinationrules", "list", "SyncgateController: DestinationRule informer"),
+          watched(
+              ISTIO, "destinationrules", "watch", "SyncgateController: DestinationRule informer"),
+          watched(ISTIO, "destinationrules", "get", "OwnedObjectWriter.read/readAndWrite"),
+          watched(ISTIO, "destinationrules", "create", "OwnedObjectWriter.readAndWrite"),
+          watched(ISTIO, "destinationrules", "update", "OwnedObjectWriter.readAndWrite"),
+          watched(ISTIO, "virtualservices", "list", "SyncgateController: VirtualService informer"),
+          watched(ISTIO, "virtualservices", "watch", "SyncgateController: VirtualService informer"),
+          watched(ISTIO, "virtualservices", "get", "OwnedObjectWriter.read/readAndWrite"),
+          watched(ISTIO, "virtualservices", "create", "OwnedObjectWriter.readAndWrite"),
+          watched(ISTIO, "virtualservices", "update", "OwnedObjectWriter.readAndWrite"),
+          // kube.LeaderElection.campaign: fabric8's LeaderElector with a LeaseLock reads the
+          // Lease (get), creates it when absent, and renews, takes over and releases it with a
+          // JSON merge patch (ResourceLock.update).
+          lease("get", "LeaderElection: LeaseLock.get"),
+          lease("create", "LeaderElection: LeaseLock.create"),
+          lease("patch", "LeaderElection: LeaseLock.update (merge patch)"));
+
+  private ControllerApiCalls() {}
+
+  private static ApiCall watched(String group, String resource, String verb, String madeBy) {
+    return new ApiCall(group, resource, verb, Scope.WATCHED_NAMESPACES, madeBy);
+  }
+
+  private static ApiCall lease(String verb, String madeBy) {
+    return new ApiCall(COORDINATION, "leases", verb, Scope.LEASE_NAMESPACE, madeBy);
+  }
+}
