@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,7 +29,6 @@ import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -285,65 +283,66 @@ class K3sIT {
 
   @Test
   void rbacFromDeployGrantsWhatTheControllerNeeds() throws IOException {
+    // The cluster-wide install: deploy/base, whose manifests carry their namespaces.
+    Path base = REPO.resolve("deploy/base");
+    Assumptions.assumeTrue(Files.isDirectory(base), "deploy/base does not exist yet");
+    List<String> order =
+        List.of(
+            "Namespace",
+            "ServiceAccount",
+            "ClusterRole",
+            "Role",
+            "ClusterRoleBinding",
+            "RoleBinding");
     List<HasMetadata> rbac = new ArrayList<>();
-    Path deploy = REPO.resolve("deploy");
-    try (Stream<Path> files = Files.walk(deploy)) {
+    try (Stream<Path> files = Files.list(base)) {
       for (Path file :
           files
-              .filter(f -> f.toString().endsWith(".yaml") && !f.startsWith(deploy.resolve("crds")))
+              .filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("kustomization.yaml"))
               .toList()) {
         try (InputStream in = Files.newInputStream(file)) {
           for (HasMetadata item : client.load(in).items()) {
-            if (List.of(
-                    "Namespace",
-                    "ServiceAccount",
-                    "ClusterRole",
-                    "ClusterRoleBinding",
-                    "Role",
-                    "RoleBinding")
-                .contains(item.getKind())) {
+            if (order.contains(item.getKind())) {
               rbac.add(item);
             }
           }
-        } catch (RuntimeException e) {
-          // Not a Kubernetes manifest (kustomization.yaml and the like).
         }
       }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
     Assumptions.assumeTrue(
         rbac.stream().anyMatch(r -> r.getKind().endsWith("Binding")),
-        "deploy/ has no RBAC manifests yet");
+        "deploy/base has no RBAC manifests yet");
+    rbac.sort(java.util.Comparator.comparingInt(r -> order.indexOf(r.getKind())));
     for (HasMetadata item : rbac) {
       client.resource(item).createOr(existing -> existing.update());
     }
-    List<Subject> subjects = new ArrayList<>();
-    for (HasMetadata item : rbac) {
-      if (item instanceof ClusterRoleBinding binding) {
-        subjects.addAll(binding.getSubjects());
-      } else if (item instanceof RoleBinding binding) {
-        subjects.addAll(binding.getSubjects());
-      }
-    }
     Subject account =
-        subjects.stream()
+        rbac.stream()
+            .filter(ClusterRoleBinding.class::isInstance)
+            .map(ClusterRoleBinding.class::cast)
+            .flatMap(binding -> binding.getSubjects().stream())
             .filter(s -> "ServiceAccount".equals(s.getKind()))
             .findFirst()
             .orElseThrow();
     String user = "system:serviceaccount:" + account.getNamespace() + ":" + account.getName();
-    String ns = account.getNamespace();
+    String own = account.getNamespace();
+    String watched = namespace();
 
-    assertThat(allowed(user, ns, "syncgate.io", "replicagates", "", "watch")).isTrue();
-    assertThat(allowed(user, ns, "syncgate.io", "replicagates", "status", "update")).isTrue();
-    assertThat(allowed(user, ns, "", "pods", "", "list")).isTrue();
-    assertThat(allowed(user, ns, "networking.istio.io", "virtualservices", "", "update")).isTrue();
-    assertThat(allowed(user, ns, "networking.istio.io", "destinationrules", "", "create")).isTrue();
-    assertThat(allowed(user, ns, "", "events", "", "create")).isTrue();
-    assertThat(allowed(user, ns, "coordination.k8s.io", "leases", "", "update")).isTrue();
-    // Least privilege: it reads pods, it never changes them.
-    assertThat(allowed(user, ns, "", "pods", "", "delete")).isFalse();
-    assertThat(allowed(user, ns, "syncgate.io", "replicagates", "", "delete")).isFalse();
+    assertThat(allowed(user, watched, "syncgate.io", "replicagates", "", "watch")).isTrue();
+    assertThat(allowed(user, watched, "syncgate.io", "replicagates", "status", "update")).isTrue();
+    assertThat(allowed(user, watched, "", "pods", "", "list")).isTrue();
+    assertThat(allowed(user, watched, "networking.istio.io", "virtualservices", "", "update"))
+        .isTrue();
+    assertThat(allowed(user, watched, "networking.istio.io", "destinationrules", "", "create"))
+        .isTrue();
+    assertThat(allowed(user, watched, "", "events", "", "create")).isTrue();
+    assertThat(allowed(user, own, "coordination.k8s.io", "leases", "", "patch")).isTrue();
+    // Least privilege: it reads pods and gates, it never changes or deletes them.
+    assertThat(allowed(user, watched, "", "pods", "", "delete")).isFalse();
+    assertThat(allowed(user, watched, "syncgate.io", "replicagates", "", "delete")).isFalse();
+    assertThat(allowed(user, watched, "coordination.k8s.io", "leases", "", "patch"))
+        .as("Leases only in its own namespace")
+        .isFalse();
   }
 
   private static boolean allowed(
