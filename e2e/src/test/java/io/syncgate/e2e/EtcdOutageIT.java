@@ -126,14 +126,19 @@ class EtcdOutageIT {
           newTimeline,
           writes);
 
+      // The leader came back between the last leaderless sample and the first with a leader: a
+      // route version the watch delivered before that last leaderless sample was written while no
+      // leader was known. The last sample itself is left out: its weights are read a few ms after
+      // its Patroni answers.
+      long lastLeaderless = leaderless.get(leaderless.size() - 1).atMillis();
       List<RouteVersion> writtenWhileNoLeader =
           gated.kube().routeVersions().stream()
-              .filter(v -> v.atMillis() >= stoppedAt && v.atMillis() < leaderBack)
+              .filter(v -> v.atMillis() >= stoppedAt && v.atMillis() <= lastLeaderless)
               .toList();
       assertThat(writtenWhileNoLeader)
-          .as("route versions from etcd stop until a leader was back")
+          .as("route versions from etcd stop until no leader was known any more")
           .allSatisfy(v -> assertThat(v.weights()).isEqualTo(before));
-      assertThat(leaderless)
+      assertThat(leaderless.subList(0, leaderless.size() - 1))
           .as("route while no leader was known")
           .isNotEmpty()
           .allSatisfy(s -> assertThat(s.weights()).isEqualTo(before));

@@ -98,7 +98,8 @@ class ReplayPauseIT {
           .as("kept its weight between admission.maxLag and ejection.maxLag (hysteresis)")
           .anySatisfy(
               s -> {
-                assertThat(s.trueLag(paused.name())).isBetween(2 * MIB, EJECTION_MAX_LAG - MIB);
+                assertThat(s.trueLag(paused.name()))
+                    .isBetween(3 * MIB / 2, EJECTION_MAX_LAG - MIB / 2);
                 assertThat(s.weight(paused.name())).isEqualTo(50);
               });
       assertThat(samples)
