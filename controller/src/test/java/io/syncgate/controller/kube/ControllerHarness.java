@@ -18,6 +18,7 @@ import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.gating.Route;
 import io.syncgate.controller.mesh.MeshDiff;
 import io.syncgate.controller.metrics.SyncgateMetrics;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.PatroniSpec;
 import io.syncgate.policy.ReplicaGate;
@@ -152,7 +153,7 @@ final class ControllerHarness implements AutoCloseable {
     for (int i = 1; i <= replicas; i++) {
       equalShares.put(member(i), 100 / replicas + (i <= 100 % replicas ? 1 : 0));
     }
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(15),
         "replicas 1.." + replicas + " serving",
         () -> {
@@ -215,7 +216,7 @@ final class ControllerHarness implements AutoCloseable {
         await(SyncgateController.deploy(vertx, client, config, metrics, Clock.systemUTC()));
     Running running = new Running(controller, client, metrics);
     controllers.add(running);
-    Poll.until(Duration.ofSeconds(10), "controller informers synced", controller::synced);
+    Await.until(Duration.ofSeconds(10), "controller informers synced", controller::synced);
     return running;
   }
 
@@ -270,7 +271,7 @@ final class ControllerHarness implements AutoCloseable {
 
   /** Waits until the watch has delivered a VirtualService with these weights; returns all seen. */
   List<Observed> awaitObserved(Map<String, Integer> weights) {
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(5),
         "a VirtualService with weights " + weights + " on the watch",
         () -> vsVersions().stream().anyMatch(o -> o.weights().equals(weights)));

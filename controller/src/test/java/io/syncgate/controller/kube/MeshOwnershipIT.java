@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
@@ -58,8 +59,8 @@ class MeshOwnershipIT {
     assertThat(ControllerHarness.weightsOf(edited))
         .isEqualTo(expected(member(1), 0, member(2), 100));
     long editedAt = System.nanoTime();
-    Poll.until(POLL_INTERVAL.plusSeconds(1), "the edit reverted", h::weights, rendered::equals);
-    Poll.until(
+    Await.until(POLL_INTERVAL.plusSeconds(1), "the edit reverted", h::weights, rendered::equals);
+    Await.until(
         Duration.ofSeconds(2),
         "a DriftCorrected event",
         () -> h.eventReasons().contains("DriftCorrected"));
@@ -97,7 +98,7 @@ class MeshOwnershipIT {
     h.startController();
 
     ReplicaGate gate =
-        Poll.until(
+        Await.until(
             Duration.ofSeconds(5),
             "condition Conflict",
             h::gate,
@@ -112,11 +113,11 @@ class MeshOwnershipIT {
     assertThat(
             GateConditions.find(gate.getStatus().getConditions(), GateConditions.READY).getStatus())
         .isEqualTo("False");
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(2), "a Conflict event", () -> h.eventReasons().contains("Conflict"));
     // Let a few more ticks pass: still untouched, and nothing written in its place.
     long until = System.nanoTime() + POLL_INTERVAL.multipliedBy(5).toNanos();
-    Poll.until(Duration.ofSeconds(5), "five ticks", () -> System.nanoTime() >= until);
+    Await.until(Duration.ofSeconds(5), "five ticks", () -> System.nanoTime() >= until);
     assertThat(h.writesTo(VS_PATH)).hasSize(writesBefore);
     assertThat(h.writesTo(DR_PATH)).isEmpty();
     VirtualService now = h.virtualService();
@@ -139,7 +140,7 @@ class MeshOwnershipIT {
     h.startController();
 
     ReplicaGate gate =
-        Poll.until(
+        Await.until(
             Duration.ofSeconds(5),
             "condition InvalidSpec",
             h::gate,
@@ -151,12 +152,12 @@ class MeshOwnershipIT {
         GateConditions.find(gate.getStatus().getConditions(), GateConditions.INVALID_SPEC);
     assertThat(invalid.getMessage()).contains("spec.ramp.steps").contains("spec.ejection.maxLag");
     assertThat(invalid.getObservedGeneration()).isEqualTo(gate.getMetadata().getGeneration());
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(2),
         "an InvalidSpec event",
         () -> h.eventReasons().contains("InvalidSpec"));
     long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-    Poll.until(Duration.ofSeconds(5), "a second", () -> System.nanoTime() >= until);
+    Await.until(Duration.ofSeconds(5), "a second", () -> System.nanoTime() >= until);
     assertThat(h.virtualService()).isNull();
     assertThat(h.destinationRule()).isNull();
     assertThat(h.writesTo(VS_PATH)).isEmpty();
@@ -173,7 +174,7 @@ class MeshOwnershipIT {
               g.getSpec().getEjection().setMaxLag("16Mi");
               return g;
             });
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(5),
         "InvalidSpec cleared and a VirtualService",
         () ->

@@ -8,6 +8,7 @@ import static io.syncgate.controller.kube.ControllerHarness.weightsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
@@ -36,15 +37,15 @@ class RestartIT {
   void restartMidRampMovesNoTraffic() {
     ControllerHarness.Running first = startWithJoiner();
     Map<String, Integer> midRamp = expected(member(1), 40, member(2), 40, member(3), 20);
-    Poll.until(Duration.ofSeconds(10), "the joiner ramping", h::weights, midRamp::equals);
-    Poll.until(Duration.ofSeconds(2), "status Ramping", () -> "Ramping".equals(h.phase(3)));
+    Await.until(Duration.ofSeconds(10), "the joiner ramping", h::weights, midRamp::equals);
+    Await.until(Duration.ofSeconds(2), "status Ramping", () -> "Ramping".equals(h.phase(3)));
 
     first.stop();
     int writesBeforeRestart = h.vsWrites().size();
     ControllerHarness.Running second = h.startController();
 
     // Wait until the new controller has reconciled the route a few times (and written nothing).
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(5),
         "the new controller reconciling the VirtualService",
         () -> vsNoops(second) >= 5);

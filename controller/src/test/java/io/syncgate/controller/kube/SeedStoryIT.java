@@ -8,6 +8,7 @@ import static io.syncgate.controller.kube.ControllerHarness.weightsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaStatus;
@@ -56,14 +57,14 @@ class SeedStoryIT {
   @Test
   void joiningReplicaIsHeldAtZeroUntilCaughtUpThenRampsToAnEqualShare() {
     ControllerHarness.Running controller = h.startController();
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(15),
         "two replicas serving",
         () -> "Serving".equals(h.phase(1)) && "Serving".equals(h.phase(2)));
     assertThat(h.weights()).isEqualTo(expected(member(1), 50, member(2), 50));
 
     h.createPod(3);
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(5),
         "the joiner in the route at weight 0",
         h::weights,
@@ -78,7 +79,7 @@ class SeedStoryIT {
     int writesWhileLagging = h.vsWrites().size();
     h.sim(3).setReceivedAndReplayed(LEADER_POSITION);
 
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(10),
         "the joiner at an equal share",
         h::weights,
@@ -114,7 +115,7 @@ class SeedStoryIT {
 
     // Status tells the same story.
     ReplicaGate gate =
-        Poll.until(
+        Await.until(
             Duration.ofSeconds(5),
             "status with three serving replicas",
             h::gate,
@@ -157,7 +158,7 @@ class SeedStoryIT {
   /** Lets the controller run a couple of ticks at the current positions. */
   private void pauseTicks(int ticks) {
     long until = System.nanoTime() + POLL_INTERVAL.multipliedBy(ticks).toNanos();
-    Poll.until(Duration.ofSeconds(5), "time to pass", () -> System.nanoTime() >= until);
+    Await.until(Duration.ofSeconds(5), "time to pass", () -> System.nanoTime() >= until);
   }
 
   private static <T> T last(List<T> list) {

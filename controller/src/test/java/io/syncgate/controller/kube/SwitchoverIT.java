@@ -7,6 +7,7 @@ import static io.syncgate.controller.kube.ControllerHarness.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncgate.controller.gating.PatroniRole;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
@@ -42,11 +43,11 @@ class SwitchoverIT {
     h.sim(0).setRole(PatroniRole.REPLICA).setTimeline(2).setReceivedAndReplayed(newPosition);
     h.sim(2).setTimeline(2).setReceivedAndReplayed(newPosition);
 
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(3),
         "old leader gated",
         () -> "Gated".equals(h.phase(0)) && member(1).equals(h.gate().getStatus().getLeader()));
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(10),
         "old leader serving again",
         h::weights,

@@ -7,6 +7,7 @@ import static io.syncgate.controller.kube.ControllerHarness.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
 import java.time.Duration;
 import java.util.List;
@@ -60,7 +61,7 @@ class TwoControllersIT {
     holder.stop();
     int before = h.requests().size();
     h.sim(2).setReceivedAndReplayed(START_POSITION - 100 * MIB);
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(10),
         "the standby ejects the lagging replica",
         h::weights,
