@@ -9,6 +9,8 @@ import io.syncgate.controller.gating.PatroniRole;
 import io.syncgate.controller.gating.SampleFailure;
 import io.syncgate.controller.patroni.LoopbackPatroni.RawServer;
 import io.syncgate.controller.patroni.PatroniClientOptions.Credentials;
+import io.syncgate.controller.testing.Await;
+import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -25,11 +27,11 @@ import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link PatroniClient} against real servers on loopback, each playing one kind of answer. */
 class PatroniClientIT {
@@ -37,20 +39,20 @@ class PatroniClientIT {
   private static final Duration TIMEOUT = Duration.ofMillis(1000);
   private static final byte[] LEADER_JSON = Fixtures.bytes("3.0.2/leader.json");
 
-  private static StrictVertx strict;
+  @RegisterExtension final BlockedThreadWatch blockedThreads = new BlockedThreadWatch();
+
   private static Vertx vertx;
   private PatroniClient client;
 
   @BeforeAll
   static void startVertx() {
-    strict = new StrictVertx();
-    vertx = strict.vertx();
+    BlockedThreadWatch.warmUpOnce();
+    vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
   }
 
   @AfterAll
-  static void noEventLoopWasBlocked() throws Exception {
-    assertThat(strict.blockedThreadWarnings()).isEmpty();
-    strict.close();
+  static void closeVertx() {
+    await(vertx.close());
   }
 
   @AfterEach
@@ -71,16 +73,6 @@ class PatroniClientIT {
 
   private MemberSample poll(PatroniClientOptions options, PatroniEndpoint endpoint) {
     return await(client(options).poll(endpoint));
-  }
-
-  private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 5s: " + what);
-      }
-      Thread.onSpinWait();
-    }
   }
 
   @Test
@@ -175,7 +167,10 @@ class PatroniClientIT {
       assertThat(sample)
           .isEqualTo(MemberSample.failed("pg-0", SampleFailure.TIMEOUT, "timeout after 1s"));
       assertThat(took).isBetween(TIMEOUT.minusMillis(50), TIMEOUT.plusMillis(500));
-      eventually("the server sees the connection closed", () -> server.closed.get() == 1);
+      Await.until(
+          Duration.ofSeconds(5),
+          "the server sees the connection closed",
+          () -> server.closed.get() == 1);
     }
   }
 
@@ -208,7 +203,10 @@ class PatroniClientIT {
     assertThat(sample)
         .isEqualTo(MemberSample.failed("pg-0", SampleFailure.TIMEOUT, "timeout after 1s"));
     assertThat(took).isLessThan(TIMEOUT.plusMillis(500));
-    eventually("the server sees the connection closed", () -> server.closed.get() == 1);
+    Await.until(
+        Duration.ofSeconds(5),
+        "the server sees the connection closed",
+        () -> server.closed.get() == 1);
   }
 
   /** One byte every 40 ms: a ~560-byte answer would take 20 s. */
@@ -360,7 +358,7 @@ class PatroniClientIT {
           poll(options(), PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
       assertThat(sample)
           .isEqualTo(MemberSample.failed("pg-0", SampleFailure.TOO_LARGE, "body over 65536 bytes"));
-      eventually("the server sees the connection closed", closed::get);
+      Await.until(Duration.ofSeconds(5), "the server sees the connection closed", closed::get);
       assertThat(written.get()).isLessThan(tenMiB);
     } finally {
       await(server.close());

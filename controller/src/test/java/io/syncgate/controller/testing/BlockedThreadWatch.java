@@ -9,9 +9,16 @@ import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.parsetools.RecordParser;
 import io.vertx.ext.web.client.WebClient;
 import java.util.List;
@@ -63,7 +70,10 @@ public final class BlockedThreadWatch implements BeforeEachCallback, AfterEachCa
   /**
    * Loads Vert.x's and Netty's classes once per JVM, before anything is watched. The first bind or
    * request of a JVM loads hundreds of classes on the event loop; on a busy two-core machine that
-   * alone can take longer than 200 ms, and it is not what the watch is about.
+   * alone can take longer than 200 ms, and it is not what the watch is about. The exchanges cover
+   * what the tests use: a keep-alive HTTP server and client, an HTTP/1.0 answer ended by a close
+   * (as Patroni 3.0 sends), TLS, a raw TCP socket and a worker. Syncgate's own classes are not
+   * warmed here.
    */
   public static void warmUpOnce() {
     if (!WARMED_UP.compareAndSet(false, true)) {
@@ -80,6 +90,7 @@ public final class BlockedThreadWatch implements BeforeEachCallback, AfterEachCa
       WebClient client = WebClient.create(vertx);
       Await.result(client.get(server.actualPort(), "127.0.0.1", "/").send()).bodyAsJsonObject();
       client.close();
+      warmUpHttp10AndTls(vertx);
       NetServer netServer =
           Await.result(
               vertx
@@ -98,6 +109,49 @@ public final class BlockedThreadWatch implements BeforeEachCallback, AfterEachCa
     } finally {
       Await.result(vertx.close());
     }
+  }
+
+  private static void warmUpHttp10AndTls(Vertx vertx) {
+    NetServer http10 =
+        Await.result(
+            vertx
+                .createNetServer()
+                .connectHandler(
+                    socket ->
+                        socket.handler(
+                            data ->
+                                socket.end(
+                                    Buffer.buffer(
+                                        "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{}"))))
+                .listen(0, "127.0.0.1"));
+    SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+    HttpServer tls =
+        Await.result(
+            vertx
+                .createHttpServer(
+                    new HttpServerOptions()
+                        .setSsl(true)
+                        .setKeyCertOptions(certificate.keyCertOptions()))
+                .requestHandler(request -> request.response().end("{}"))
+                .listen(0, "127.0.0.1"));
+    HttpClient client =
+        vertx.createHttpClient(new HttpClientOptions().setTrustOptions(certificate.trustOptions()));
+    try {
+      get(client, new RequestOptions().setPort(http10.actualPort()));
+      get(client, new RequestOptions().setPort(tls.actualPort()).setSsl(true));
+    } finally {
+      Await.result(client.close());
+      Await.result(http10.close());
+      Await.result(tls.close());
+      certificate.delete();
+    }
+  }
+
+  private static void get(HttpClient client, RequestOptions request) {
+    Await.result(
+        client
+            .request(request.setHost("localhost").setURI("/warm"))
+            .compose(req -> req.send().compose(HttpClientResponse::body)));
   }
 
   @Override
