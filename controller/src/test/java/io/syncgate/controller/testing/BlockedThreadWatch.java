@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * BlockedThreadWatch();} and create the test's {@code Vertx} with {@link #strictOptions()}: an
  * event loop busy for more than 200 ms then logs a warning that this extension turns into a test
  * failure after the test.
+ *
+ * <p>A self-test that blocks an event loop on purpose uses {@link #quiet()} and calls {@link
+ * #start()} and {@link #stop()} itself: the warnings it provokes are captured but kept off the
+ * console, so a build log that says "blocked for" always means a real block.
  */
 public final class BlockedThreadWatch implements BeforeEachCallback, AfterEachCallback {
 
@@ -45,7 +49,27 @@ public final class BlockedThreadWatch implements BeforeEachCallback, AfterEachCa
   private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
   private final Logger logger = (Logger) LoggerFactory.getLogger(CHECKER_LOGGER);
+  private final boolean toConsoleToo;
   private ListAppender<ILoggingEvent> appender;
+  private Level levelBefore;
+  private boolean additiveBefore;
+
+  /** A watch whose captured warnings also reach the configured appenders (the console). */
+  public BlockedThreadWatch() {
+    this(true);
+  }
+
+  private BlockedThreadWatch(boolean toConsoleToo) {
+    this.toConsoleToo = toConsoleToo;
+  }
+
+  /**
+   * A watch for deliberately provoked warnings: while it runs, the checker's logger writes only to
+   * this watch, not to the console.
+   */
+  public static BlockedThreadWatch quiet() {
+    return new BlockedThreadWatch(false);
+  }
 
   /** Vert.x options that make the checker strict: 200 ms event-loop budget, checked every 50 ms. */
   public static VertxOptions strictOptions() {
@@ -169,16 +193,23 @@ public final class BlockedThreadWatch implements BeforeEachCallback, AfterEachCa
   public void start() {
     appender = new ListAppender<>();
     appender.start();
+    levelBefore = logger.getLevel();
+    additiveBefore = logger.isAdditive();
     if (logger.getEffectiveLevel().isGreaterOrEqual(Level.ERROR)) {
       logger.setLevel(Level.WARN); // a quieter configuration must not hide the warnings
     }
     logger.addAppender(appender);
+    if (!toConsoleToo) {
+      logger.setAdditive(false); // the capture appender is then the only one the checker reaches
+    }
   }
 
-  /** Stops capturing. */
+  /** Stops capturing and puts the logger back as it was. */
   public void stop() {
     logger.detachAppender(appender);
     appender.stop();
+    logger.setAdditive(additiveBefore);
+    logger.setLevel(levelBefore);
   }
 
   /** The checker's messages captured so far. */
