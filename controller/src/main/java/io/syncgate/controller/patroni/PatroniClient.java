@@ -27,6 +27,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Polls {@code GET /patroni} on the members of one gate without blocking, over one pooled Vert.x
@@ -57,6 +59,8 @@ public final class PatroniClient implements AutoCloseable {
   /** Two per member: one in use, one being torn down after a reset. */
   private static final int MAX_CONNECTIONS_PER_MEMBER = 2;
 
+  private static final Logger LOG = LoggerFactory.getLogger(PatroniClient.class);
+
   private final Vertx vertx;
   private final PatroniClientOptions options;
   private final HttpClient httpClient;
@@ -66,7 +70,24 @@ public final class PatroniClient implements AutoCloseable {
   public PatroniClient(Vertx vertx, PatroniClientOptions options) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = Objects.requireNonNull(options, "options");
-    this.httpClient = vertx.createHttpClient(httpClientOptions(options));
+    HttpClientOptions httpOptions = httpClientOptions(options);
+    this.httpClient =
+        vertx
+            .httpClientBuilder()
+            .with(httpOptions)
+            .with(httpOptions.getPoolOptions())
+            // A connection's failure also reaches the request on it, whose handler decides the
+            // sample; after a reset at the deadline there is none left (the decoder then reports
+            // "closed before received headers"). Without this handler Vert.x logs each as an ERROR.
+            .withConnectHandler(
+                connection ->
+                    connection.exceptionHandler(
+                        failure ->
+                            LOG.debug(
+                                "Patroni connection to {} failed: {}",
+                                connection.remoteAddress(),
+                                failure.toString())))
+            .build();
     this.authorization =
         options.credentials() == null
             ? null
