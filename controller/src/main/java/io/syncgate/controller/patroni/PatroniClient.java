@@ -1,5 +1,6 @@
 package io.syncgate.controller.patroni;
 
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.syncgate.controller.gating.MemberSample;
 import io.syncgate.controller.gating.SampleFailure;
 import io.vertx.core.Future;
@@ -283,7 +284,8 @@ public final class PatroniClient implements AutoCloseable {
       if (t instanceof UnknownHostException) {
         return MemberSample.failed(member, SampleFailure.UNREACHABLE, "unknown host");
       }
-      if (t instanceof HttpClosedException) {
+      // Closed before any byte of the answer, or (Netty's decoder) in the middle of its head.
+      if (t instanceof HttpClosedException || t instanceof PrematureChannelClosureException) {
         return MemberSample.failed(
             member, SampleFailure.UNREACHABLE, "connection closed before the answer was complete");
       }

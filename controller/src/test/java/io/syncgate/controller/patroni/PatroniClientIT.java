@@ -252,7 +252,12 @@ class PatroniClientIT {
     try (RawServer server =
         LoopbackPatroni.raw(vertx, connection -> connection.socket().end(halfHead))) {
       MemberSample sample = poll(options(), PatroniEndpoint.http("pg-0", HOST, server.port()));
-      assertThat(sample.failure()).isEqualTo(SampleFailure.UNREACHABLE);
+      assertThat(sample)
+          .isEqualTo(
+              MemberSample.failed(
+                  "pg-0",
+                  SampleFailure.UNREACHABLE,
+                  "connection closed before the answer was complete"));
     }
   }
 
