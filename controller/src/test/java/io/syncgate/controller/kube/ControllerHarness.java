@@ -35,17 +35,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One controller scenario on loopback: the mock API server with the CRDs, a simulated Patroni
  * cluster (each member on its own 127.0.{subnet}.x:8008, like a pod IP), Pod objects pointing at
- * them, a ReplicaGate, and controllers on a Vert.x with a strict blocked-thread checker (register
- * {@link BlockedThreadWatch} in the test to fail on its warnings).
+ * them, a ReplicaGate, and controllers on a Vert.x with a strict blocked-thread checker.
+ *
+ * <p>A test registers it with {@code @RegisterExtension final ControllerHarness h = new
+ * ControllerHarness();}: after each test it closes everything and then fails the test if the
+ * checker complained during it ({@link BlockedThreadWatch}).
  *
  * <p>Also records every VirtualService version the API server sent out on a watch, with the time
  * the test saw it, so assertions can cover all versions, not just the last.
  */
-final class ControllerHarness implements AutoCloseable {
+final class ControllerHarness implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
   static final String NAMESPACE = TestGates.NAMESPACE;
   static final String GATE = TestGates.GATE;
@@ -75,6 +81,7 @@ final class ControllerHarness implements AutoCloseable {
   final EmbeddedApiServer api = EmbeddedApiServer.start();
   private final List<Observed> vsVersions = Collections.synchronizedList(new ArrayList<>());
   private final List<Running> controllers = new ArrayList<>();
+  private final BlockedThreadWatch blockedThreads = new BlockedThreadWatch();
   private Watch vsWatch;
   PatroniSimulator simulator;
 
@@ -335,6 +342,21 @@ final class ControllerHarness implements AutoCloseable {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("future did not complete: " + e, e);
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    blockedThreads.beforeEach(context);
+  }
+
+  /** Closes the scenario, then checks the event loops, closing included, were never blocked. */
+  @Override
+  public void afterEach(ExtensionContext context) {
+    try {
+      close();
+    } finally {
+      blockedThreads.afterEach(context);
     }
   }
 

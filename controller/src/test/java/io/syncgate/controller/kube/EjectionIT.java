@@ -8,26 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A serving replica that falls behind leaves the route within one poll interval + 1 s. */
 class EjectionIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void servingReplicaBehindEjectionMaxLagIsAtZeroWithinOnePollIntervalAndComesBackThroughGated() {

@@ -4,24 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Which gates a controller takes on, and what it does when one is deleted. */
 class GateLifecycleIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void aGateOutsideTheWatchedNamespacesIsLeftAlone() {

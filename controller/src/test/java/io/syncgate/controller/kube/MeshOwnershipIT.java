@@ -13,12 +13,10 @@ import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,16 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MeshOwnershipIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void handEditOfTheOwnedVirtualServiceIsRevertedWithinOnePollInterval() {

@@ -9,12 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,14 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RestartIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void restartMidRampMovesNoTraffic() {

@@ -9,13 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,17 +25,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SeedStoryIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
   private static final long LEADER_POSITION = 6 * GIB;
   private static final Duration STEP_INTERVAL = Duration.ofSeconds(1);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-  private ControllerHarness h;
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @BeforeEach
   void start() {
-    h = new ControllerHarness();
     h.simulate(List.of(h.leader(0), h.replica(1), h.replica(2), h.replica(3)));
     h.sim(0).setLocation(LEADER_POSITION);
     h.sim(1).setReceivedAndReplayed(LEADER_POSITION);
@@ -47,11 +42,6 @@ class SeedStoryIT {
       h.createPod(i);
     }
     h.createGate(spec -> {});
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
   }
 
   @Test

@@ -6,25 +6,16 @@ import static io.syncgate.controller.kube.ControllerHarness.VS_PATH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Nothing to change, nothing written: 30 s of steady state cost no mesh writes. */
 class SteadyStateIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
   private static final Duration STEADY = Duration.ofSeconds(30);
 
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void thirtySecondsOfSteadyStateWriteNoMeshObjectsAndAtMostThreeStatuses() {

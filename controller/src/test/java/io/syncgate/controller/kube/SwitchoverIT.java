@@ -8,13 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncgate.controller.gating.PatroniRole;
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,14 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SwitchoverIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void newLeaderLeavesTheRouteAndTheOldOneReturnsThroughGated() {

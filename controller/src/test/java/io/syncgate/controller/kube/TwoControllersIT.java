@@ -8,12 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,14 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class TwoControllersIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void onlyTheLeaseHolderWritesAndTheStandbyTakesOver() {

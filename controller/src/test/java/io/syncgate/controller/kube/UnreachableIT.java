@@ -7,11 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.syncgate.controller.demo.SimulatedMember.Behaviour;
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,18 +19,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class UnreachableIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
   private static final Duration UNREACHABLE_FOR = Duration.ofSeconds(1);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
   private static final Duration PATRONI_TIMEOUT = Duration.ofMillis(300);
 
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void replicaThatStopsAnsweringIsEjectedAfterUnreachableForAndNoOtherMemberIsAffected() {
