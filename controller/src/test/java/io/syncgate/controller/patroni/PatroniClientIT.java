@@ -27,7 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +54,7 @@ class PatroniClientIT {
 
   private static Vertx vertx;
   private PatroniClient client;
+  private final List<HttpServer> servers = new ArrayList<>();
 
   @BeforeAll
   static void startVertx() {
@@ -65,10 +68,17 @@ class PatroniClientIT {
   }
 
   @AfterEach
-  void closeClient() {
+  void closeClientAndServers() {
     if (client != null) {
       client.close();
     }
+    servers.forEach(server -> await(server.close()));
+  }
+
+  /** Closes {@code server} after the test, whatever the test's outcome. */
+  private HttpServer closedAfterTest(HttpServer server) {
+    servers.add(server);
+    return server;
   }
 
   private PatroniClient client(PatroniClientOptions options) {
@@ -111,34 +121,28 @@ class PatroniClientIT {
   @Test
   void aKeepAliveServerIsPolledOverPooledConnections() {
     AtomicInteger connections = new AtomicInteger();
-    HttpServer server = LoopbackPatroni.keepAlive(vertx, Buffer.buffer(LEADER_JSON), connections);
-    try {
-      PatroniClient keepAliveClient = client(options());
-      PatroniEndpoint endpoint = PatroniEndpoint.http("nodeA", HOST, server.actualPort());
-      for (int i = 0; i < 10; i++) {
-        assertThat(await(keepAliveClient.poll(endpoint)).usable()).isTrue();
-      }
-      // Back-to-back polls may beat a connection's return to the pool: at most the pool's two.
-      assertThat(connections.get()).isBetween(1, 2);
-    } finally {
-      await(server.close());
+    HttpServer server =
+        closedAfterTest(LoopbackPatroni.keepAlive(vertx, Buffer.buffer(LEADER_JSON), connections));
+    PatroniClient keepAliveClient = client(options());
+    PatroniEndpoint endpoint = PatroniEndpoint.http("nodeA", HOST, server.actualPort());
+    for (int i = 0; i < 10; i++) {
+      assertThat(await(keepAliveClient.poll(endpoint)).usable()).isTrue();
     }
+    // Back-to-back polls may beat a connection's return to the pool: at most the pool's two.
+    assertThat(connections.get()).isBetween(1, 2);
   }
 
   @Test
   void withoutKeepAliveEachPollOpensItsOwnConnection() {
     AtomicInteger connections = new AtomicInteger();
-    HttpServer server = LoopbackPatroni.keepAlive(vertx, Buffer.buffer(LEADER_JSON), connections);
-    try {
-      PatroniClient closingClient = client(options().withKeepAlive(false));
-      PatroniEndpoint endpoint = PatroniEndpoint.http("nodeA", HOST, server.actualPort());
-      for (int i = 0; i < 3; i++) {
-        assertThat(await(closingClient.poll(endpoint)).usable()).isTrue();
-      }
-      assertThat(connections.get()).isEqualTo(3);
-    } finally {
-      await(server.close());
+    HttpServer server =
+        closedAfterTest(LoopbackPatroni.keepAlive(vertx, Buffer.buffer(LEADER_JSON), connections));
+    PatroniClient closingClient = client(options().withKeepAlive(false));
+    PatroniEndpoint endpoint = PatroniEndpoint.http("nodeA", HOST, server.actualPort());
+    for (int i = 0; i < 3; i++) {
+      assertThat(await(closingClient.poll(endpoint)).usable()).isTrue();
     }
+    assertThat(connections.get()).isEqualTo(3);
   }
 
   @Test
@@ -278,40 +282,30 @@ class PatroniClientIT {
         });
   }
 
-  private static HttpServer httpServer(
+  private HttpServer httpServer(
       io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler) {
-    return await(vertx.createHttpServer().requestHandler(handler).listen(0, HOST));
+    return closedAfterTest(await(vertx.createHttpServer().requestHandler(handler).listen(0, HOST)));
   }
 
   @Test
   void http500() {
     HttpServer server = httpServer(request -> request.response().setStatusCode(500).end("boom"));
-    try {
-      MemberSample sample =
-          poll(options(), PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
-      assertThat(sample)
-          .isEqualTo(MemberSample.failed("pg-0", SampleFailure.HTTP_STATUS, "HTTP 500"));
-    } finally {
-      await(server.close());
-    }
+    MemberSample sample = poll(options(), PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
+    assertThat(sample)
+        .isEqualTo(MemberSample.failed("pg-0", SampleFailure.HTTP_STATUS, "HTTP 500"));
   }
 
   @Test
   void a200ThatIsNotJson() {
     HttpServer server =
         httpServer(request -> request.response().end("<html>502 Bad Gateway</html>"));
-    try {
-      MemberSample sample =
-          poll(options(), PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
-      assertThat(sample.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
-      assertThat(sample.reason()).startsWith("not JSON: ");
-    } finally {
-      await(server.close());
-    }
+    MemberSample sample = poll(options(), PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
+    assertThat(sample.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
+    assertThat(sample.reason()).startsWith("not JSON: ");
   }
 
   /** Like Patroni with restapi.authentication: 401 unless the basic-auth header matches. */
-  private static HttpServer basicAuthServer(String username, String password) {
+  private HttpServer basicAuthServer(String username, String password) {
     String expected =
         "Basic "
             + Base64.getEncoder()
@@ -333,59 +327,41 @@ class PatroniClientIT {
   @Test
   void basicAuthWithoutCredentialsIs401() {
     HttpServer server = basicAuthServer("patroni", "s3cret");
-    try {
-      MemberSample sample =
-          poll(options(), PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
-      assertThat(sample)
-          .isEqualTo(
-              MemberSample.failed(
-                  "pg-0",
-                  SampleFailure.UNAUTHORIZED,
-                  "HTTP 401: check spec.patroni.credentialsSecret"));
-    } finally {
-      await(server.close());
-    }
+    MemberSample sample = poll(options(), PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
+    assertThat(sample)
+        .isEqualTo(
+            MemberSample.failed(
+                "pg-0",
+                SampleFailure.UNAUTHORIZED,
+                "HTTP 401: check spec.patroni.credentialsSecret"));
   }
 
   @Test
   void basicAuthWithWrongPasswordIs401AndNeverShowsThePassword() {
     HttpServer server = basicAuthServer("patroni", "s3cret");
-    try {
-      PatroniClientOptions wrong = options().withCredentials(new Credentials("patroni", "guess"));
-      MemberSample sample = poll(wrong, PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
-      assertThat(sample.failure()).isEqualTo(SampleFailure.UNAUTHORIZED);
-      assertThat(sample.reason()).doesNotContain("guess");
-      assertThat(wrong.toString()).contains("patroni").doesNotContain("guess");
-      assertThat(wrong.credentials().toString()).doesNotContain("guess");
-    } finally {
-      await(server.close());
-    }
+    PatroniClientOptions wrong = options().withCredentials(new Credentials("patroni", "guess"));
+    MemberSample sample = poll(wrong, PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
+    assertThat(sample.failure()).isEqualTo(SampleFailure.UNAUTHORIZED);
+    assertThat(sample.reason()).doesNotContain("guess");
+    assertThat(wrong.toString()).contains("patroni").doesNotContain("guess");
+    assertThat(wrong.credentials().toString()).doesNotContain("guess");
   }
 
   @Test
   void basicAuthWithCorrectCredentialsIs200() {
     HttpServer server = basicAuthServer("patroni", "s3cret");
-    try {
-      PatroniClientOptions right = options().withCredentials(new Credentials("patroni", "s3cret"));
-      MemberSample sample = poll(right, PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
-      assertThat(sample).isEqualTo(PatroniParser.parse("pg-0", LEADER_JSON));
-    } finally {
-      await(server.close());
-    }
+    PatroniClientOptions right = options().withCredentials(new Credentials("patroni", "s3cret"));
+    MemberSample sample = poll(right, PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
+    assertThat(sample).isEqualTo(PatroniParser.parse("pg-0", LEADER_JSON));
   }
 
   @Test
   void forbiddenIsUnauthorizedToo() {
     HttpServer server =
         httpServer(request -> request.response().setStatusCode(403).end("Access is denied"));
-    try {
-      MemberSample sample =
-          poll(options(), PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
-      assertThat(sample.failure()).isEqualTo(SampleFailure.UNAUTHORIZED);
-      assertThat(sample.reason()).startsWith("HTTP 403");
-    } finally {
-      await(server.close());
-    }
+    MemberSample sample = poll(options(), PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
+    assertThat(sample.failure()).isEqualTo(SampleFailure.UNAUTHORIZED);
+    assertThat(sample.reason()).startsWith("HTTP 403");
   }
 
   @Test
@@ -394,27 +370,24 @@ class PatroniClientIT {
     AtomicLong written = new AtomicLong();
     AtomicBoolean closed = new AtomicBoolean();
     HttpServer server =
-        await(
-            vertx
-                .createHttpServer(new HttpServerOptions().setSendBufferSize(64 * 1024))
-                .requestHandler(
-                    request -> {
-                      HttpServerResponse response = request.response();
-                      request.connection().closeHandler(v -> closed.set(true));
-                      response.putHeader("Content-Length", String.valueOf(tenMiB));
-                      writeUntilFull(response, Buffer.buffer(new byte[64 * 1024]), tenMiB, written);
-                    })
-                .listen(0, HOST));
-    try {
-      MemberSample sample =
-          poll(options(), PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
-      assertThat(sample)
-          .isEqualTo(MemberSample.failed("pg-0", SampleFailure.TOO_LARGE, "body over 65536 bytes"));
-      Await.until(Duration.ofSeconds(5), "the server sees the connection closed", closed::get);
-      assertThat(written.get()).isLessThan(tenMiB);
-    } finally {
-      await(server.close());
-    }
+        closedAfterTest(
+            await(
+                vertx
+                    .createHttpServer(new HttpServerOptions().setSendBufferSize(64 * 1024))
+                    .requestHandler(
+                        request -> {
+                          HttpServerResponse response = request.response();
+                          request.connection().closeHandler(v -> closed.set(true));
+                          response.putHeader("Content-Length", String.valueOf(tenMiB));
+                          writeUntilFull(
+                              response, Buffer.buffer(new byte[64 * 1024]), tenMiB, written);
+                        })
+                    .listen(0, HOST)));
+    MemberSample sample = poll(options(), PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
+    assertThat(sample)
+        .isEqualTo(MemberSample.failed("pg-0", SampleFailure.TOO_LARGE, "body over 65536 bytes"));
+    Await.until(Duration.ofSeconds(5), "the server sees the connection closed", closed::get);
+    assertThat(written.get()).isLessThan(tenMiB);
   }
 
   private static void writeUntilFull(
@@ -435,22 +408,18 @@ class PatroniClientIT {
     String body = head + "x".repeat(cap - head.length() - 2) + "\"}";
     assertThat(body).hasSize(cap);
     HttpServer server = httpServer(request -> request.response().end(body));
-    try {
-      MemberSample atCap =
-          poll(
-              options().withMaxBodyBytes(cap),
-              PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
-      assertThat(atCap.usable()).isTrue();
-      client.close();
-      MemberSample overCap =
-          poll(
-              options().withMaxBodyBytes(cap - 1),
-              PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
-      assertThat(overCap.failure()).isEqualTo(SampleFailure.TOO_LARGE);
-      assertThat(overCap.reason()).isEqualTo("body over 4095 bytes");
-    } finally {
-      await(server.close());
-    }
+    MemberSample atCap =
+        poll(
+            options().withMaxBodyBytes(cap),
+            PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
+    assertThat(atCap.usable()).isTrue();
+    client.close();
+    MemberSample overCap =
+        poll(
+            options().withMaxBodyBytes(cap - 1),
+            PatroniEndpoint.http("pg-0", HOST, server.actualPort()));
+    assertThat(overCap.failure()).isEqualTo(SampleFailure.TOO_LARGE);
+    assertThat(overCap.reason()).isEqualTo("body over 4095 bytes");
   }
 
   @Test
