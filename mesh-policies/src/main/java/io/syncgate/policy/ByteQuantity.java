@@ -61,11 +61,6 @@ public final class ByteQuantity {
 
   /** Whether {@code text} is a size {@link #parse} accepts. */
   public static boolean isValid(String text) {
-    try {
-      parse(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return SpecStrings.parses(text, ByteQuantity::parse);
   }
 }

@@ -71,11 +71,6 @@ public final class GoDuration {
 
   /** Whether {@code text} is a duration {@link #parse} accepts. */
   public static boolean isValid(String text) {
-    try {
-      parse(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return SpecStrings.parses(text, GoDuration::parse);
   }
 }

@@ -1,5 +1,6 @@
 package io.syncgate.policy;
 
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /** What the parsers of a spec's strings ({@link ByteQuantity}, {@link GoDuration}) share. */
@@ -23,6 +24,16 @@ final class SpecStrings {
     }
     if (!form.matcher(text).matches()) {
       throw invalid(noun, text, "expected " + expected);
+    }
+  }
+
+  /** Whether {@code parse} accepts {@code text}. */
+  static boolean parses(String text, Consumer<String> parse) {
+    try {
+      parse.accept(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 
