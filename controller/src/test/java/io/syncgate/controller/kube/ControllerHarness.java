@@ -33,7 +33,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -337,12 +336,9 @@ final class ControllerHarness implements AutoCloseable, BeforeEachCallback, Afte
     return out;
   }
 
+  /** The future's result within 30 s: starting and stopping a scenario's parts can be slow. */
   static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
+    return Await.result(future, Duration.ofSeconds(30));
   }
 
   @Override
