@@ -15,8 +15,6 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.demo.SimulatedMember;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
-import io.syncgate.controller.gating.Route;
-import io.syncgate.controller.mesh.MeshDiff;
 import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
@@ -62,7 +60,7 @@ final class ControllerHarness implements AutoCloseable, BeforeEachCallback, Afte
   /** One observed VirtualService version and when the watch delivered it. */
   record Observed(long nanos, VirtualService vs) {
     Map<String, Integer> weights() {
-      return MeshDiff.routeOf(vs, MESH_PORT).map(Route::weights).orElse(Map.of());
+      return TestGates.weightsOf(vs);
     }
   }
 
@@ -235,7 +233,7 @@ final class ControllerHarness implements AutoCloseable, BeforeEachCallback, Afte
   }
 
   VirtualService virtualService() {
-    return istio().v1().virtualServices().inNamespace(NAMESPACE).withName(GATE).get();
+    return TestGates.virtualService(admin());
   }
 
   DestinationRule destinationRule() {
@@ -322,10 +320,6 @@ final class ControllerHarness implements AutoCloseable, BeforeEachCallback, Afte
                     .getKubernetesSerialization()
                     .unmarshal(r.getUtf8Body(), VirtualService.class))
         .toList();
-  }
-
-  static Map<String, Integer> weightsOf(VirtualService vs) {
-    return MeshDiff.routeOf(vs, MESH_PORT).map(Route::weights).orElse(Map.of());
   }
 
   static Map<String, Integer> expected(Object... subsetWeightPairs) {

@@ -47,8 +47,7 @@ class MeshOwnershipIT {
                   vs.getSpec().getTcp().get(0).getRoute().get(1).setWeight(100);
                   return vs;
                 });
-    assertThat(ControllerHarness.weightsOf(edited))
-        .isEqualTo(expected(member(1), 0, member(2), 100));
+    assertThat(TestGates.weightsOf(edited)).isEqualTo(expected(member(1), 0, member(2), 100));
     long editedAt = System.nanoTime();
     Await.until(POLL_INTERVAL.plusSeconds(1), "the edit reverted", h::weights, rendered::equals);
     Await.until(

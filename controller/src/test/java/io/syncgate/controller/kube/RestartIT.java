@@ -4,7 +4,7 @@ import static io.syncgate.controller.kube.ControllerHarness.GIB;
 import static io.syncgate.controller.kube.ControllerHarness.START_POSITION;
 import static io.syncgate.controller.kube.ControllerHarness.expected;
 import static io.syncgate.controller.kube.ControllerHarness.member;
-import static io.syncgate.controller.kube.ControllerHarness.weightsOf;
+import static io.syncgate.controller.kube.TestGates.weightsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.istio.api.networking.v1.VirtualService;
