@@ -23,6 +23,7 @@ public final class ByteQuantity {
 
   private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile(PATTERN);
   private static final BigDecimal MAX_BYTES = BigDecimal.valueOf(Long.MAX_VALUE);
+  private static final String NOUN = "size";
 
   private ByteQuantity() {}
 
@@ -33,50 +34,33 @@ public final class ByteQuantity {
    *     negative, not a Kubernetes quantity, a fraction of a byte, or too large
    */
   public static long parse(String text) {
-    if (text == null || text.isEmpty()) {
-      throw new IllegalArgumentException(
-          "size must not be empty: expected a Kubernetes quantity such as \"1Mi\" or \"16Mi\"");
-    }
-    if (text.startsWith("-")) {
-      throw new IllegalArgumentException("invalid size \"" + text + "\": must not be negative");
-    }
-    if (!WHOLE.matcher(text).matches()) {
-      throw new IllegalArgumentException(
-          "invalid size \""
-              + text
-              + "\": expected a Kubernetes quantity such as \"0\", \"512Ki\", \"1Mi\" or \"16Mi\"");
-    }
+    SpecStrings.requireForm(
+        text,
+        NOUN,
+        WHOLE,
+        "a Kubernetes quantity such as \"1Mi\" or \"16Mi\"",
+        "a Kubernetes quantity such as \"0\", \"512Ki\", \"1Mi\" or \"16Mi\"");
     BigDecimal bytes;
     try {
       bytes = Quantity.getAmountInBytes(Quantity.parse(text));
     } catch (ArithmeticException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid size \"" + text + "\": " + e.getMessage(), e);
+      throw SpecStrings.invalid(NOUN, text, e.getMessage(), e);
     }
     if (bytes.signum() < 0) {
-      throw new IllegalArgumentException("invalid size \"" + text + "\": must not be negative");
+      throw SpecStrings.invalid(NOUN, text, "must not be negative");
     }
     if (bytes.compareTo(MAX_BYTES) > 0) {
-      throw new IllegalArgumentException(
-          "invalid size \"" + text + "\": too large (at most " + Long.MAX_VALUE + " bytes)");
+      throw SpecStrings.invalid(NOUN, text, "too large (at most " + Long.MAX_VALUE + " bytes)");
     }
     if (bytes.stripTrailingZeros().scale() > 0) {
-      throw new IllegalArgumentException(
-          "invalid size \""
-              + text
-              + "\": "
-              + bytes.toPlainString()
-              + " is not a whole number of bytes");
+      throw SpecStrings.invalid(
+          NOUN, text, bytes.toPlainString() + " is not a whole number of bytes");
     }
     return bytes.longValueExact();
   }
 
   /** Whether {@code text} is a size {@link #parse} accepts. */
   public static boolean isValid(String text) {
-    try {
-      parse(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return SpecStrings.parses(text, ByteQuantity::parse);
   }
 }

@@ -38,6 +38,7 @@ public final class GoDuration {
           "h", 3_600_000_000_000L);
 
   private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
+  private static final String NOUN = "duration";
 
   private GoDuration() {}
 
@@ -48,21 +49,9 @@ public final class GoDuration {
    *     is null, empty, signed, malformed or out of range
    */
   public static Duration parse(String text) {
-    if (text == null || text.isEmpty()) {
-      throw new IllegalArgumentException(
-          "duration must not be empty: expected a Go-style duration such as \"500ms\", \"10s\" or"
-              + " \"1m30s\"");
-    }
-    if (text.startsWith("-")) {
-      throw new IllegalArgumentException("invalid duration \"" + text + "\": must not be negative");
-    }
-    if (!WHOLE.matcher(text).matches()) {
-      throw new IllegalArgumentException(
-          "invalid duration \""
-              + text
-              + "\": expected a Go-style duration such as \"500ms\", \"10s\" or \"1m30s\""
-              + " (number and unit, units ns, us, ms, s, m, h)");
-    }
+    String example = "a Go-style duration such as \"500ms\", \"10s\" or \"1m30s\"";
+    SpecStrings.requireForm(
+        text, NOUN, WHOLE, example, example + " (number and unit, units ns, us, ms, s, m, h)");
     if (text.equals("0")) {
       return Duration.ZERO;
     }
@@ -74,8 +63,7 @@ public final class GoDuration {
       // Go truncates a fraction below one nanosecond.
       nanos = nanos.add(amount.multiply(unit).toBigInteger());
       if (nanos.compareTo(MAX_NANOS) > 0) {
-        throw new IllegalArgumentException(
-            "invalid duration \"" + text + "\": out of range (at most 2562047h47m16.854775807s)");
+        throw SpecStrings.invalid(NOUN, text, "out of range (at most 2562047h47m16.854775807s)");
       }
     }
     return Duration.ofNanos(nanos.longValueExact());
@@ -83,11 +71,6 @@ public final class GoDuration {
 
   /** Whether {@code text} is a duration {@link #parse} accepts. */
   public static boolean isValid(String text) {
-    try {
-      parse(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return SpecStrings.parses(text, GoDuration::parse);
   }
 }

@@ -266,23 +266,17 @@ public final class ReplicaGateValidator {
 
   /** The duration at {@code path}, or null after recording why it is not one (or when unset). */
   private static Duration duration(String path, String value, List<Violation> out) {
-    if (value == null) {
-      return null;
-    }
-    if (length(value) > MAX_VALUE_LENGTH) {
-      out.add(new Violation(path, "must be at most " + MAX_VALUE_LENGTH + " characters"));
-      return null;
-    }
-    try {
-      return GoDuration.parse(value);
-    } catch (IllegalArgumentException e) {
-      out.add(new Violation(path, e.getMessage()));
-      return null;
-    }
+    return parsed(path, value, GoDuration::parse, out);
   }
 
   /** The byte size at {@code path}, or null after recording why it is not one (or when unset). */
   private static Long bytes(String path, String value, List<Violation> out) {
+    return parsed(path, value, ByteQuantity::parse, out);
+  }
+
+  /** {@code parse(value)}, or null after recording why it failed (or when unset). */
+  private static <T> T parsed(
+      String path, String value, Function<String, T> parse, List<Violation> out) {
     if (value == null) {
       return null;
     }
@@ -291,7 +285,7 @@ public final class ReplicaGateValidator {
       return null;
     }
     try {
-      return ByteQuantity.parse(value);
+      return parse.apply(value);
     } catch (IllegalArgumentException e) {
       out.add(new Violation(path, e.getMessage()));
       return null;

@@ -337,18 +337,7 @@ public final class GatingStep {
       if (silent.compareTo(policy.unreachableFor()) >= 0) {
         return eject(prev, observation, now, reason);
       }
-      return new Outcome(
-          state(
-              prev,
-              observation,
-              now,
-              prev.phase(),
-              prev.step(),
-              prev.since(),
-              prev.stepSince(),
-              null,
-              reason),
-          null);
+      return hold(prev, observation, now, reason);
     }
     if (observation.ejectCause() != null) {
       return eject(prev, observation, now, observation.ejectCause());
@@ -387,18 +376,7 @@ public final class GatingStep {
     String reason =
         admittedReason(prev.phase(), prev.step(), policy)
             + (policy.paused() && prev.phase() == Phase.RAMPING ? ", paused" : "");
-    return new Outcome(
-        state(
-            prev,
-            observation,
-            now,
-            prev.phase(),
-            prev.step(),
-            prev.since(),
-            prev.stepSince(),
-            null,
-            reason),
-        null);
+    return hold(prev, observation, now, reason);
   }
 
   private static Outcome ejected(
@@ -437,6 +415,23 @@ public final class GatingStep {
             Phase.EJECTED,
             prev.step(),
             reason));
+  }
+
+  /** Same phase, step and step start (Ramping, Serving), new reason. */
+  private static Outcome hold(
+      ReplicaState prev, Observation observation, Instant now, String reason) {
+    return new Outcome(
+        state(
+            prev,
+            observation,
+            now,
+            prev.phase(),
+            prev.step(),
+            prev.since(),
+            prev.stepSince(),
+            null,
+            reason),
+        null);
   }
 
   /** Same phase, no admission run (Unknown, Gated with a blocker, Ejected), new reason. */

@@ -237,13 +237,7 @@ final class GateReconciler {
         List.of(
             Desired.isFalse(GateConditions.READY, "InvalidSpec", message),
             Desired.isTrue(GateConditions.INVALID_SPEC, "ValidationFailed", message));
-    ReplicaGateStatus base = statusBase();
-    ReplicaGateStatus status =
-        GateStatusBuilder.withConditions(
-            base,
-            generation(),
-            GateConditions.merge(base.getConditions(), desired, generation(), now));
-    return writeStatus(status, myTerm, now);
+    return writeConditions(desired, myTerm, now);
   }
 
   // ------------------------------------------------------------------ valid spec
@@ -294,13 +288,7 @@ final class GateReconciler {
         List.of(
             Desired.isFalse(GateConditions.READY, "PatroniSecretUnavailable", message),
             Desired.isFalse(GateConditions.INVALID_SPEC, "SpecValid", ""));
-    ReplicaGateStatus base = statusBase();
-    ReplicaGateStatus status =
-        GateStatusBuilder.withConditions(
-            base,
-            generation(),
-            GateConditions.merge(base.getConditions(), desired, generation(), now));
-    return writeStatus(status, myTerm, now);
+    return writeConditions(desired, myTerm, now);
   }
 
   /** A message naming the foreign mesh objects of the gate's name (from the caches), or null. */
@@ -339,13 +327,7 @@ final class GateReconciler {
             Desired.isFalse(GateConditions.READY, "Conflict", message),
             Desired.isFalse(GateConditions.INVALID_SPEC, "SpecValid", ""),
             Desired.isTrue(GateConditions.CONFLICT, "NotManagedBySyncgate", message));
-    ReplicaGateStatus base = statusBase();
-    ReplicaGateStatus status =
-        GateStatusBuilder.withConditions(
-            base,
-            generation(),
-            GateConditions.merge(base.getConditions(), desired, generation(), now));
-    return writeStatus(status, myTerm, now);
+    return writeConditions(desired, myTerm, now);
   }
 
   private Future<Void> ensurePatroni(GateSettings.PatroniSettings settings, Instant now) {
@@ -667,6 +649,17 @@ final class GateReconciler {
 
   private Long generation() {
     return gate.getMetadata().getGeneration();
+  }
+
+  /** Writes the last status with only its conditions brought up to {@code desired}. */
+  private Future<Void> writeConditions(List<Desired> desired, long myTerm, Instant now) {
+    ReplicaGateStatus base = statusBase();
+    ReplicaGateStatus status =
+        GateStatusBuilder.withConditions(
+            base,
+            generation(),
+            GateConditions.merge(base.getConditions(), desired, generation(), now));
+    return writeStatus(status, myTerm, now);
   }
 
   private Future<Void> writeStatus(ReplicaGateStatus desired, long myTerm, Instant now) {

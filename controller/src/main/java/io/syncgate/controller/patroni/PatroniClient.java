@@ -1,5 +1,6 @@
 package io.syncgate.controller.patroni;
 
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.syncgate.controller.gating.MemberSample;
 import io.syncgate.controller.gating.SampleFailure;
 import io.vertx.core.Future;
@@ -27,6 +28,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Polls {@code GET /patroni} on the members of one gate without blocking, over one pooled Vert.x
@@ -57,6 +60,8 @@ public final class PatroniClient implements AutoCloseable {
   /** Two per member: one in use, one being torn down after a reset. */
   private static final int MAX_CONNECTIONS_PER_MEMBER = 2;
 
+  private static final Logger LOG = LoggerFactory.getLogger(PatroniClient.class);
+
   private final Vertx vertx;
   private final PatroniClientOptions options;
   private final HttpClient httpClient;
@@ -66,7 +71,24 @@ public final class PatroniClient implements AutoCloseable {
   public PatroniClient(Vertx vertx, PatroniClientOptions options) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = Objects.requireNonNull(options, "options");
-    this.httpClient = vertx.createHttpClient(httpClientOptions(options));
+    HttpClientOptions httpOptions = httpClientOptions(options);
+    this.httpClient =
+        vertx
+            .httpClientBuilder()
+            .with(httpOptions)
+            .with(httpOptions.getPoolOptions())
+            // A connection's failure also reaches the request on it, whose handler decides the
+            // sample; after a reset at the deadline there is none left (the decoder then reports
+            // "closed before received headers"). Without this handler Vert.x logs each as an ERROR.
+            .withConnectHandler(
+                connection ->
+                    connection.exceptionHandler(
+                        failure ->
+                            LOG.debug(
+                                "Patroni connection to {} failed: {}",
+                                connection.remoteAddress(),
+                                failure.toString())))
+            .build();
     this.authorization =
         options.credentials() == null
             ? null
@@ -262,7 +284,8 @@ public final class PatroniClient implements AutoCloseable {
       if (t instanceof UnknownHostException) {
         return MemberSample.failed(member, SampleFailure.UNREACHABLE, "unknown host");
       }
-      if (t instanceof HttpClosedException) {
+      // Closed before any byte of the answer, or (Netty's decoder) in the middle of its head.
+      if (t instanceof HttpClosedException || t instanceof PrematureChannelClosureException) {
         return MemberSample.failed(
             member, SampleFailure.UNREACHABLE, "connection closed before the answer was complete");
       }

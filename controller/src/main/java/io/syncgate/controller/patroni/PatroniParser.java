@@ -104,26 +104,14 @@ public final class PatroniParser {
     String replicationState = optionalText(root, "replication_state");
     String version = root.has("patroni") ? optionalText(object(root, "patroni"), "version") : null;
     long timeline = optionalPosition(root, "timeline", "timeline");
+    Reported reported = new Reported(member, role, state, replicationState, timeline, version);
 
     JsonNode xlog = root.get("xlog");
     if (xlog == null || xlog.isNull()) {
       if ("running".equals(state)) {
         throw new BadAnswer("missing xlog while state is running");
       }
-      return new MemberSample(
-          member,
-          null,
-          null,
-          role,
-          state,
-          replicationState,
-          timeline,
-          null,
-          null,
-          null,
-          null,
-          false,
-          version);
+      return reported.withPositions(null, null, null, null, false);
     }
     xlog = object(root, "xlog");
 
@@ -133,6 +121,30 @@ public final class PatroniParser {
             || (role == PatroniRole.OTHER && !xlog.has("replayed_location"));
     if (writePosition) {
       long location = requiredPosition(xlog, "location", "xlog.location");
+      return reported.withPositions(location, null, null, null, false);
+    }
+    long replayed = requiredPosition(xlog, "replayed_location", "xlog.replayed_location");
+    Long received =
+        xlog.hasNonNull("received_location")
+            ? requiredPosition(xlog, "received_location", "xlog.received_location")
+            : null;
+    Instant replayedAt = optionalTimestamp(xlog, "replayed_timestamp");
+    boolean paused = optionalBoolean(xlog, "paused");
+    return reported.withPositions(null, received, replayed, replayedAt, paused);
+  }
+
+  /** What every answer shape reports besides {@code xlog}. */
+  private record Reported(
+      String member,
+      PatroniRole role,
+      String state,
+      String replicationState,
+      long timeline,
+      String version) {
+
+    /** A usable sample: these fields and the positions the member's role reports. */
+    MemberSample withPositions(
+        Long location, Long received, Long replayed, Instant replayedAt, boolean paused) {
       return new MemberSample(
           member,
           null,
@@ -142,33 +154,12 @@ public final class PatroniParser {
           replicationState,
           timeline,
           location,
-          null,
-          null,
-          null,
-          false,
+          received,
+          replayed,
+          replayedAt,
+          paused,
           version);
     }
-    long replayed = requiredPosition(xlog, "replayed_location", "xlog.replayed_location");
-    Long received =
-        xlog.hasNonNull("received_location")
-            ? requiredPosition(xlog, "received_location", "xlog.received_location")
-            : null;
-    Instant replayedAt = optionalTimestamp(xlog, "replayed_timestamp");
-    boolean paused = optionalBoolean(xlog, "paused");
-    return new MemberSample(
-        member,
-        null,
-        null,
-        role,
-        state,
-        replicationState,
-        timeline,
-        null,
-        received,
-        replayed,
-        replayedAt,
-        paused,
-        version);
   }
 
   static PatroniRole roleOf(String role) {

@@ -7,7 +7,6 @@ import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.demo.SimulatedMember;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.kube.LoopbackSubnet;
-import io.syncgate.controller.kube.Poll;
 import io.syncgate.controller.kube.TestGates;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.Ports;
@@ -111,9 +110,9 @@ class RunCommandIT {
     process = builder.start();
 
     String base = "http://127.0.0.1:" + port;
-    Poll.until(Duration.ofSeconds(30), "/healthz answers", () -> status(base + "/healthz") == 200);
-    Poll.until(Duration.ofSeconds(30), "/readyz ready", () -> status(base + "/readyz") == 200);
-    Poll.until(
+    Await.until(Duration.ofSeconds(30), "/healthz answers", () -> status(base + "/healthz") == 200);
+    Await.until(Duration.ofSeconds(30), "/readyz ready", () -> status(base + "/readyz") == 200);
+    Await.until(
         Duration.ofSeconds(20),
         "two replicas serving, the unreachable one at 0",
         () -> TestGates.weights(api.admin()),
@@ -125,7 +124,7 @@ class RunCommandIT {
     String serving2 =
         "syncgate_replica_phase{" + labels + ",phase=\"Serving\",replica=\"hippo-2\"} 1.0";
     String metrics =
-        Poll.until(
+        Await.until(
             Duration.ofSeconds(10),
             "metrics with both replicas serving",
             () -> body(base + "/metrics"),

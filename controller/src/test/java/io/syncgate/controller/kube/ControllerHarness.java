@@ -15,9 +15,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.demo.SimulatedMember;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
-import io.syncgate.controller.gating.Route;
-import io.syncgate.controller.mesh.MeshDiff;
 import io.syncgate.controller.metrics.SyncgateMetrics;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.PatroniSpec;
 import io.syncgate.policy.ReplicaGate;
@@ -32,19 +31,24 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One controller scenario on loopback: the mock API server with the CRDs, a simulated Patroni
  * cluster (each member on its own 127.0.{subnet}.x:8008, like a pod IP), Pod objects pointing at
- * them, a ReplicaGate, and controllers on a Vert.x with a strict blocked-thread checker (register
- * {@link BlockedThreadWatch} in the test to fail on its warnings).
+ * them, a ReplicaGate, and controllers on a Vert.x with a strict blocked-thread checker.
+ *
+ * <p>A test registers it with {@code @RegisterExtension final ControllerHarness h = new
+ * ControllerHarness();}: after each test it closes everything and then fails the test if the
+ * checker complained during it ({@link BlockedThreadWatch}).
  *
  * <p>Also records every VirtualService version the API server sent out on a watch, with the time
  * the test saw it, so assertions can cover all versions, not just the last.
  */
-final class ControllerHarness implements AutoCloseable {
+final class ControllerHarness implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
   static final String NAMESPACE = TestGates.NAMESPACE;
   static final String GATE = TestGates.GATE;
@@ -56,7 +60,7 @@ final class ControllerHarness implements AutoCloseable {
   /** One observed VirtualService version and when the watch delivered it. */
   record Observed(long nanos, VirtualService vs) {
     Map<String, Integer> weights() {
-      return MeshDiff.routeOf(vs, MESH_PORT).map(Route::weights).orElse(Map.of());
+      return TestGates.weightsOf(vs);
     }
   }
 
@@ -74,6 +78,7 @@ final class ControllerHarness implements AutoCloseable {
   final EmbeddedApiServer api = EmbeddedApiServer.start();
   private final List<Observed> vsVersions = Collections.synchronizedList(new ArrayList<>());
   private final List<Running> controllers = new ArrayList<>();
+  private final BlockedThreadWatch blockedThreads = new BlockedThreadWatch();
   private Watch vsWatch;
   PatroniSimulator simulator;
 
@@ -152,7 +157,7 @@ final class ControllerHarness implements AutoCloseable {
     for (int i = 1; i <= replicas; i++) {
       equalShares.put(member(i), 100 / replicas + (i <= 100 % replicas ? 1 : 0));
     }
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(15),
         "replicas 1.." + replicas + " serving",
         () -> {
@@ -215,7 +220,7 @@ final class ControllerHarness implements AutoCloseable {
         await(SyncgateController.deploy(vertx, client, config, metrics, Clock.systemUTC()));
     Running running = new Running(controller, client, metrics);
     controllers.add(running);
-    Poll.until(Duration.ofSeconds(10), "controller informers synced", controller::synced);
+    Await.until(Duration.ofSeconds(10), "controller informers synced", controller::synced);
     return running;
   }
 
@@ -228,7 +233,7 @@ final class ControllerHarness implements AutoCloseable {
   }
 
   VirtualService virtualService() {
-    return istio().v1().virtualServices().inNamespace(NAMESPACE).withName(GATE).get();
+    return TestGates.virtualService(admin());
   }
 
   DestinationRule destinationRule() {
@@ -270,7 +275,7 @@ final class ControllerHarness implements AutoCloseable {
 
   /** Waits until the watch has delivered a VirtualService with these weights; returns all seen. */
   List<Observed> awaitObserved(Map<String, Integer> weights) {
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(5),
         "a VirtualService with weights " + weights + " on the watch",
         () -> vsVersions().stream().anyMatch(o -> o.weights().equals(weights)));
@@ -317,10 +322,6 @@ final class ControllerHarness implements AutoCloseable {
         .toList();
   }
 
-  static Map<String, Integer> weightsOf(VirtualService vs) {
-    return MeshDiff.routeOf(vs, MESH_PORT).map(Route::weights).orElse(Map.of());
-  }
-
   static Map<String, Integer> expected(Object... subsetWeightPairs) {
     Map<String, Integer> out = new LinkedHashMap<>();
     for (int i = 0; i < subsetWeightPairs.length; i += 2) {
@@ -329,11 +330,23 @@ final class ControllerHarness implements AutoCloseable {
     return out;
   }
 
+  /** The future's result within 30 s: starting and stopping a scenario's parts can be slow. */
   static <T> T await(Future<T> future) {
+    return Await.result(future, Duration.ofSeconds(30));
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    blockedThreads.beforeEach(context);
+  }
+
+  /** Closes the scenario, then checks the event loops, closing included, were never blocked. */
+  @Override
+  public void afterEach(ExtensionContext context) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
+      close();
+    } finally {
+      blockedThreads.afterEach(context);
     }
   }
 

@@ -3,24 +3,16 @@ package io.syncgate.controller.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Which gates a controller takes on, and what it does when one is deleted. */
 class GateLifecycleIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void aGateOutsideTheWatchedNamespacesIsLeftAlone() {
@@ -65,14 +57,14 @@ class GateLifecycleIT {
         .inNamespace(TestGates.NAMESPACE)
         .withName(TestGates.GATE)
         .delete();
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(3),
         "the gate's series gone from /metrics",
         () -> !running.metrics().scrape().contains("gate=\"hippo-reads\""));
     long polls = h.simulator.totalRequestCount();
     int writes = h.writesTo("/namespaces/db/").size();
     long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-    Poll.until(Duration.ofSeconds(5), "five poll intervals", () -> System.nanoTime() >= until);
+    Await.until(Duration.ofSeconds(5), "five poll intervals", () -> System.nanoTime() >= until);
 
     assertThat(h.simulator.totalRequestCount()).isEqualTo(polls);
     assertThat(h.writesTo("/namespaces/db/")).hasSize(writes);

@@ -74,19 +74,19 @@ class LeaderElectionIT {
     a.context.runOnContext(v -> a.election.start());
     b.context.runOnContext(v -> b.election.start());
 
-    Poll.until(Duration.ofSeconds(5), "a leader", () -> a.leads() || b.leads());
+    Await.until(Duration.ofSeconds(5), "a leader", () -> a.leads() || b.leads());
     Candidate leader = a.leads() ? a : b;
     Candidate standby = leader == a ? b : a;
     // Several renewals later, still exactly one.
     long until = System.nanoTime() + FAST.leaseDuration().toNanos();
-    Poll.until(Duration.ofSeconds(5), "a lease duration", () -> System.nanoTime() >= until);
+    Await.until(Duration.ofSeconds(5), "a lease duration", () -> System.nanoTime() >= until);
     assertThat(leader.leads()).isTrue();
     assertThat(standby.told).isEmpty();
 
     Await.result(
         io.vertx.core.Future.<Void>future(
             p -> leader.context.runOnContext(v -> leader.election.stop().onComplete(p))));
-    Poll.until(Duration.ofSeconds(3), "the standby leading", standby::leads);
+    Await.until(Duration.ofSeconds(3), "the standby leading", standby::leads);
     assertThat(leader.told).containsExactly("lead", "follow");
     // Callbacks run on the candidate's own context (an event loop), never on fabric8's threads.
     assertThat(leader.threads).allMatch(t -> t.getName().startsWith("vert.x-eventloop-thread"));

@@ -12,12 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,16 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MeshOwnershipIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void handEditOfTheOwnedVirtualServiceIsRevertedWithinOnePollInterval() {
@@ -55,11 +47,10 @@ class MeshOwnershipIT {
                   vs.getSpec().getTcp().get(0).getRoute().get(1).setWeight(100);
                   return vs;
                 });
-    assertThat(ControllerHarness.weightsOf(edited))
-        .isEqualTo(expected(member(1), 0, member(2), 100));
+    assertThat(TestGates.weightsOf(edited)).isEqualTo(expected(member(1), 0, member(2), 100));
     long editedAt = System.nanoTime();
-    Poll.until(POLL_INTERVAL.plusSeconds(1), "the edit reverted", h::weights, rendered::equals);
-    Poll.until(
+    Await.until(POLL_INTERVAL.plusSeconds(1), "the edit reverted", h::weights, rendered::equals);
+    Await.until(
         Duration.ofSeconds(2),
         "a DriftCorrected event",
         () -> h.eventReasons().contains("DriftCorrected"));
@@ -97,7 +88,7 @@ class MeshOwnershipIT {
     h.startController();
 
     ReplicaGate gate =
-        Poll.until(
+        Await.until(
             Duration.ofSeconds(5),
             "condition Conflict",
             h::gate,
@@ -112,11 +103,11 @@ class MeshOwnershipIT {
     assertThat(
             GateConditions.find(gate.getStatus().getConditions(), GateConditions.READY).getStatus())
         .isEqualTo("False");
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(2), "a Conflict event", () -> h.eventReasons().contains("Conflict"));
     // Let a few more ticks pass: still untouched, and nothing written in its place.
     long until = System.nanoTime() + POLL_INTERVAL.multipliedBy(5).toNanos();
-    Poll.until(Duration.ofSeconds(5), "five ticks", () -> System.nanoTime() >= until);
+    Await.until(Duration.ofSeconds(5), "five ticks", () -> System.nanoTime() >= until);
     assertThat(h.writesTo(VS_PATH)).hasSize(writesBefore);
     assertThat(h.writesTo(DR_PATH)).isEmpty();
     VirtualService now = h.virtualService();
@@ -139,7 +130,7 @@ class MeshOwnershipIT {
     h.startController();
 
     ReplicaGate gate =
-        Poll.until(
+        Await.until(
             Duration.ofSeconds(5),
             "condition InvalidSpec",
             h::gate,
@@ -151,12 +142,12 @@ class MeshOwnershipIT {
         GateConditions.find(gate.getStatus().getConditions(), GateConditions.INVALID_SPEC);
     assertThat(invalid.getMessage()).contains("spec.ramp.steps").contains("spec.ejection.maxLag");
     assertThat(invalid.getObservedGeneration()).isEqualTo(gate.getMetadata().getGeneration());
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(2),
         "an InvalidSpec event",
         () -> h.eventReasons().contains("InvalidSpec"));
     long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-    Poll.until(Duration.ofSeconds(5), "a second", () -> System.nanoTime() >= until);
+    Await.until(Duration.ofSeconds(5), "a second", () -> System.nanoTime() >= until);
     assertThat(h.virtualService()).isNull();
     assertThat(h.destinationRule()).isNull();
     assertThat(h.writesTo(VS_PATH)).isEmpty();
@@ -173,7 +164,7 @@ class MeshOwnershipIT {
               g.getSpec().getEjection().setMaxLag("16Mi");
               return g;
             });
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(5),
         "InvalidSpec cleared and a VirtualService",
         () ->

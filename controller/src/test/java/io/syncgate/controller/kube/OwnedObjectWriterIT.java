@@ -72,13 +72,7 @@ class OwnedObjectWriterIT {
   }
 
   private VirtualService live() {
-    return api.admin()
-        .adapt(IstioClient.class)
-        .v1()
-        .virtualServices()
-        .inNamespace(NAMESPACE)
-        .withName(GATE)
-        .get();
+    return TestGates.virtualService(api.admin());
   }
 
   private MeshWrite<VirtualService> reconcile(VirtualService desired, VirtualService cached) {
@@ -103,8 +97,8 @@ class OwnedObjectWriterIT {
 
     MeshWrite<VirtualService> updated = reconcile(rendered(80), live());
     assertThat(updated.result()).isEqualTo(WriteResult.UPDATED);
-    assertThat(ControllerHarness.weightsOf(live()).get("a")).isEqualTo(80);
-    assertThat(ControllerHarness.weightsOf(updated.before()).get("a")).isEqualTo(50);
+    assertThat(TestGates.weightsOf(live()).get("a")).isEqualTo(80);
+    assertThat(TestGates.weightsOf(updated.before()).get("a")).isEqualTo(50);
   }
 
   @Test
@@ -126,7 +120,7 @@ class OwnedObjectWriterIT {
 
     MeshWrite<VirtualService> conflict = reconcile(rendered(80), null);
     assertThat(conflict.result()).isEqualTo(WriteResult.CONFLICT);
-    assertThat(ControllerHarness.weightsOf(live()).get("a")).isEqualTo(50);
+    assertThat(TestGates.weightsOf(live()).get("a")).isEqualTo(50);
 
     assertThat(reconcile(rendered(80), null).result()).isEqualTo(WriteResult.UPDATED);
   }

@@ -4,16 +4,15 @@ import static io.syncgate.controller.kube.ControllerHarness.GIB;
 import static io.syncgate.controller.kube.ControllerHarness.START_POSITION;
 import static io.syncgate.controller.kube.ControllerHarness.expected;
 import static io.syncgate.controller.kube.ControllerHarness.member;
-import static io.syncgate.controller.kube.ControllerHarness.weightsOf;
+import static io.syncgate.controller.kube.TestGates.weightsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.istio.api.networking.v1.VirtualService;
-import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,28 +22,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RestartIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void restartMidRampMovesNoTraffic() {
     ControllerHarness.Running first = startWithJoiner();
     Map<String, Integer> midRamp = expected(member(1), 40, member(2), 40, member(3), 20);
-    Poll.until(Duration.ofSeconds(10), "the joiner ramping", h::weights, midRamp::equals);
-    Poll.until(Duration.ofSeconds(2), "status Ramping", () -> "Ramping".equals(h.phase(3)));
+    Await.until(Duration.ofSeconds(10), "the joiner ramping", h::weights, midRamp::equals);
+    Await.until(Duration.ofSeconds(2), "status Ramping", () -> "Ramping".equals(h.phase(3)));
 
     first.stop();
     int writesBeforeRestart = h.vsWrites().size();
     ControllerHarness.Running second = h.startController();
 
     // Wait until the new controller has reconciled the route a few times (and written nothing).
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(5),
         "the new controller reconciling the VirtualService",
         () -> vsNoops(second) >= 5);

@@ -4,17 +4,16 @@ import static io.syncgate.controller.kube.ControllerHarness.GIB;
 import static io.syncgate.controller.kube.ControllerHarness.MIB;
 import static io.syncgate.controller.kube.ControllerHarness.expected;
 import static io.syncgate.controller.kube.ControllerHarness.member;
-import static io.syncgate.controller.kube.ControllerHarness.weightsOf;
+import static io.syncgate.controller.kube.TestGates.weightsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,17 +25,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SeedStoryIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
   private static final long LEADER_POSITION = 6 * GIB;
   private static final Duration STEP_INTERVAL = Duration.ofSeconds(1);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-  private ControllerHarness h;
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @BeforeEach
   void start() {
-    h = new ControllerHarness();
     h.simulate(List.of(h.leader(0), h.replica(1), h.replica(2), h.replica(3)));
     h.sim(0).setLocation(LEADER_POSITION);
     h.sim(1).setReceivedAndReplayed(LEADER_POSITION);
@@ -48,22 +44,17 @@ class SeedStoryIT {
     h.createGate(spec -> {});
   }
 
-  @AfterEach
-  void stop() {
-    h.close();
-  }
-
   @Test
   void joiningReplicaIsHeldAtZeroUntilCaughtUpThenRampsToAnEqualShare() {
     ControllerHarness.Running controller = h.startController();
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(15),
         "two replicas serving",
         () -> "Serving".equals(h.phase(1)) && "Serving".equals(h.phase(2)));
     assertThat(h.weights()).isEqualTo(expected(member(1), 50, member(2), 50));
 
     h.createPod(3);
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(5),
         "the joiner in the route at weight 0",
         h::weights,
@@ -78,7 +69,7 @@ class SeedStoryIT {
     int writesWhileLagging = h.vsWrites().size();
     h.sim(3).setReceivedAndReplayed(LEADER_POSITION);
 
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(10),
         "the joiner at an equal share",
         h::weights,
@@ -114,7 +105,7 @@ class SeedStoryIT {
 
     // Status tells the same story.
     ReplicaGate gate =
-        Poll.until(
+        Await.until(
             Duration.ofSeconds(5),
             "status with three serving replicas",
             h::gate,
@@ -157,7 +148,7 @@ class SeedStoryIT {
   /** Lets the controller run a couple of ticks at the current positions. */
   private void pauseTicks(int ticks) {
     long until = System.nanoTime() + POLL_INTERVAL.multipliedBy(ticks).toNanos();
-    Poll.until(Duration.ofSeconds(5), "time to pass", () -> System.nanoTime() >= until);
+    Await.until(Duration.ofSeconds(5), "time to pass", () -> System.nanoTime() >= until);
   }
 
   private static <T> T last(List<T> list) {

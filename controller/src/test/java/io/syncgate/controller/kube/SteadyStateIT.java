@@ -5,31 +5,23 @@ import static io.syncgate.controller.kube.ControllerHarness.STATUS_PATH;
 import static io.syncgate.controller.kube.ControllerHarness.VS_PATH;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.Await;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Nothing to change, nothing written: 30 s of steady state cost no mesh writes. */
 class SteadyStateIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
   private static final Duration STEADY = Duration.ofSeconds(30);
 
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void thirtySecondsOfSteadyStateWriteNoMeshObjectsAndAtMostThreeStatuses() {
     ControllerHarness.Running running = h.servingCluster(2, spec -> {});
     // Let the last status of the ramp land before counting.
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(5),
         "status settled",
         () -> Integer.valueOf(2).equals(h.gate().getStatus().getServing()));
@@ -39,7 +31,7 @@ class SteadyStateIT {
     double ticksBefore = ticks(running);
 
     long until = System.nanoTime() + STEADY.toNanos();
-    Poll.until(STEADY.plusSeconds(5), "30 s of steady state", () -> System.nanoTime() >= until);
+    Await.until(STEADY.plusSeconds(5), "30 s of steady state", () -> System.nanoTime() >= until);
 
     int vsWrites = h.writesTo(VS_PATH).size() - vs;
     int drWrites = h.writesTo(DR_PATH).size() - dr;

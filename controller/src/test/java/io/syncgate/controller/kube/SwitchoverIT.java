@@ -7,13 +7,12 @@ import static io.syncgate.controller.kube.ControllerHarness.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncgate.controller.gating.PatroniRole;
-import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,14 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SwitchoverIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void newLeaderLeavesTheRouteAndTheOldOneReturnsThroughGated() {
@@ -42,11 +34,11 @@ class SwitchoverIT {
     h.sim(0).setRole(PatroniRole.REPLICA).setTimeline(2).setReceivedAndReplayed(newPosition);
     h.sim(2).setTimeline(2).setReceivedAndReplayed(newPosition);
 
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(3),
         "old leader gated",
         () -> "Gated".equals(h.phase(0)) && member(1).equals(h.gate().getStatus().getLeader()));
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(10),
         "old leader serving again",
         h::weights,

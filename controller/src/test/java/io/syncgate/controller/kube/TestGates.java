@@ -76,16 +76,22 @@ public final class TestGates {
 
   /** The live VirtualService's weights by subset; empty when there is none. */
   public static Map<String, Integer> weights(KubernetesClient admin) {
-    VirtualService vs =
-        admin
-            .adapt(IstioClient.class)
-            .v1()
-            .virtualServices()
-            .inNamespace(NAMESPACE)
-            .withName(GATE)
-            .get();
-    return vs == null
-        ? Map.of()
-        : MeshDiff.routeOf(vs, MESH_PORT).map(Route::weights).orElse(Map.of());
+    return weightsOf(virtualService(admin));
+  }
+
+  /** The gate's live VirtualService, or null. */
+  public static VirtualService virtualService(KubernetesClient admin) {
+    return admin
+        .adapt(IstioClient.class)
+        .v1()
+        .virtualServices()
+        .inNamespace(NAMESPACE)
+        .withName(GATE)
+        .get();
+  }
+
+  /** A VirtualService's weights by subset; empty when it is null or not of the rendered shape. */
+  public static Map<String, Integer> weightsOf(VirtualService vs) {
+    return MeshDiff.routeOf(vs, MESH_PORT).map(Route::weights).orElse(Map.of());
   }
 }

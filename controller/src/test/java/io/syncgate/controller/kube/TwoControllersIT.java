@@ -7,12 +7,11 @@ import static io.syncgate.controller.kube.ControllerHarness.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,14 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class TwoControllersIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void onlyTheLeaseHolderWritesAndTheStandbyTakesOver() {
@@ -60,7 +52,7 @@ class TwoControllersIT {
     holder.stop();
     int before = h.requests().size();
     h.sim(2).setReceivedAndReplayed(START_POSITION - 100 * MIB);
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(10),
         "the standby ejects the lagging replica",
         h::weights,

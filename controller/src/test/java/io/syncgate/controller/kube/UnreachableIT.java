@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.syncgate.controller.demo.SimulatedMember.Behaviour;
-import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,18 +19,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class UnreachableIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
-
   private static final Duration UNREACHABLE_FOR = Duration.ofSeconds(1);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
   private static final Duration PATRONI_TIMEOUT = Duration.ofMillis(300);
 
-  private final ControllerHarness h = new ControllerHarness();
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
   @Test
   void replicaThatStopsAnsweringIsEjectedAfterUnreachableForAndNoOtherMemberIsAffected() {
@@ -40,7 +32,7 @@ class UnreachableIT {
     h.sim(2).setBehaviour(Behaviour.HANG);
     long hung = System.nanoTime();
     // First its sample is unknown (a Warning event says so at once) ...
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(2),
         "a PatroniUnreachable event for the member",
         () ->
@@ -52,7 +44,7 @@ class UnreachableIT {
                             && e.getMessage().contains(member(2))
                             && e.getMessage().contains("timeout")));
 
-    Poll.until(
+    Await.until(
         // A hung member makes each tick last its timeout (+100 ms poller margin), so ticks come
         // that much slower while it hangs: allow two of them past unreachableFor.
         UNREACHABLE_FOR
@@ -65,7 +57,7 @@ class UnreachableIT {
     Duration took = Duration.ofNanos(System.nanoTime() - hung);
     // Not before unreachableFor: the last good answer came at most one poll interval earlier.
     assertThat(took).isGreaterThanOrEqualTo(UNREACHABLE_FOR.minus(POLL_INTERVAL));
-    Poll.until(Duration.ofSeconds(1), "status Ejected", () -> "Ejected".equals(h.phase(2)));
+    Await.until(Duration.ofSeconds(1), "status Ejected", () -> "Ejected".equals(h.phase(2)));
     assertThat(h.replicaStatus(2).getReason()).contains("unreachable").contains("timeout");
     assertThat(h.phase(1)).isEqualTo("Serving");
     ReplicaGate gate = h.gate();
@@ -87,13 +79,13 @@ class UnreachableIT {
 
     h.sim(0).setBehaviour(Behaviour.REFUSE);
     ControllerHarness.await(h.simulator.converged());
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(2),
         "Degraded",
         () -> GateConditions.isTrue(h.gate().getStatus().getConditions(), GateConditions.DEGRADED));
     // Well past unreachableFor: still nothing ejected, nothing written to the route.
     long until = System.nanoTime() + UNREACHABLE_FOR.multipliedBy(2).toNanos();
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(5), "two unreachableFor to pass", () -> System.nanoTime() >= until);
     assertThat(h.weights()).isEqualTo(before);
     assertThat(h.vsWrites()).hasSize(vsWritesBefore);
@@ -109,7 +101,7 @@ class UnreachableIT {
 
     h.sim(0).setBehaviour(Behaviour.NORMAL);
     ControllerHarness.await(h.simulator.converged());
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(3),
         "Degraded cleared",
         () ->
@@ -128,7 +120,7 @@ class UnreachableIT {
     h.startController();
 
     ReplicaGate gate =
-        Poll.until(
+        Await.until(
             Duration.ofSeconds(5),
             "Ready False for the Secret",
             h::gate,

@@ -1,12 +1,13 @@
 package io.syncgate.controller.patroni;
 
+import io.syncgate.controller.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -104,11 +105,8 @@ final class LoopbackPatroni {
     return await(server.listen(0, HOST));
   }
 
+  /** The future's result within 30 s, for the ITs and the benchmark alike. */
   static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Await.result(future, Duration.ofSeconds(30));
   }
 }

@@ -12,6 +12,7 @@ import io.syncgate.controller.gating.MemberSample;
 import io.syncgate.controller.gating.SampleFailure;
 import io.syncgate.controller.patroni.LoopbackPatroni.RawServer;
 import io.syncgate.controller.patroni.PatroniClientOptions.Credentials;
+import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -27,6 +28,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** {@link PatroniPoller} over many members on loopback, some of them broken or hanging. */
@@ -41,19 +43,19 @@ class PatroniPollerIT {
   private static final Buffer PAUSED =
       Buffer.buffer(Fixtures.bytes("3.0.2/replica-replay-paused.json"));
 
-  private static StrictVertx strict;
+  @RegisterExtension final BlockedThreadWatch blockedThreads = new BlockedThreadWatch();
+
   private static Vertx vertx;
 
   @BeforeAll
   static void startVertx() {
-    strict = new StrictVertx();
-    vertx = strict.vertx();
+    BlockedThreadWatch.warmUpOnce();
+    vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
   }
 
   @AfterAll
-  static void noEventLoopWasBlocked() throws Exception {
-    assertThat(strict.blockedThreadWarnings()).isEmpty();
-    strict.close();
+  static void closeVertx() {
+    await(vertx.close());
   }
 
   private static HttpServer answering(Buffer body) {

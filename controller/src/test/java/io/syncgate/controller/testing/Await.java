@@ -6,29 +6,42 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
-/** Waiting in tests, on the test thread (never on an event loop), always with a deadline. */
+/**
+ * Waiting in tests, on the test thread (never on an event loop), always with a deadline. Tests poll
+ * for a condition instead of sleeping: they wait exactly as long as the system under test needs,
+ * and fail with a message when it never gets there.
+ */
 public final class Await {
 
-  /** How long any single wait may take before the test fails. */
+  /** How long a wait may take before the test fails, unless the call names its own deadline. */
   public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private static final long POLL_INTERVAL_MILLIS = 20;
 
   private Await() {}
 
-  /** The future's result; its failure is rethrown as is (unchecked) or wrapped. */
+  /** The future's result within {@link #TIMEOUT}; its failure is rethrown as is or wrapped. */
   public static <T> T result(Future<T> future) {
+    return result(future, TIMEOUT);
+  }
+
+  /** The future's result within {@code timeout}; its failure is rethrown as is or wrapped. */
+  public static <T> T result(Future<T> future, Duration timeout) {
     try {
       return future
           .toCompletionStage()
           .toCompletableFuture()
-          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
       throw new IllegalStateException(e.getCause());
     } catch (TimeoutException e) {
-      throw new AssertionError("no result within " + TIMEOUT, e);
+      throw new AssertionError("no result within " + timeout, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
@@ -53,19 +66,47 @@ public final class Await {
     throw new AssertionError("expected a failure, got success");
   }
 
-  /** Polls {@code condition} every 10 ms until it holds; fails the test after {@link #TIMEOUT}. */
+  /** Returns once {@code condition} holds; fails with {@code what} after {@link #TIMEOUT}. */
   public static void until(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    until(TIMEOUT, what, condition);
+  }
+
+  /** Returns once {@code condition} holds; fails with {@code what} after {@code timeout}. */
+  public static void until(Duration timeout, String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + TIMEOUT + ": " + what);
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
       }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what, e);
+      pause(what);
+    }
+  }
+
+  /**
+   * Like {@link #until(Duration, String, BooleanSupplier)}, returning the value that satisfied
+   * {@code done} and naming the last value observed in the failure message.
+   */
+  public static <T> T until(Duration timeout, String what, Supplier<T> observe, Predicate<T> done) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    T last = observe.get();
+    while (!done.test(last)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
       }
+      pause(what);
+      last = observe.get();
+    }
+    return last;
+  }
+
+  private static void pause(String what) {
+    try {
+      // The polling interval of a wait loop, not a stand-in for synchronisation.
+      Thread.sleep(POLL_INTERVAL_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted waiting for " + what, e);
     }
   }
 }
