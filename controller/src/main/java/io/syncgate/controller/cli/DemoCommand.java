@@ -201,6 +201,11 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (DemoRun.DemoFailure e) {
       spec.commandLine().getErr().println("syncgate demo: " + e.getMessage());
       return 1;
+    } catch (RuntimeException e) {
+      // Not a failure the demo foresaw: say so, with the trace, and fail.
+      spec.commandLine().getErr().println("syncgate demo: failed: " + e);
+      e.printStackTrace(spec.commandLine().getErr());
+      return 1;
     } finally {
       finished.countDown();
       try {

@@ -132,11 +132,6 @@ public final class DemoCluster {
     begun = true;
   }
 
-  /** The joining replica's replay lag now, as the simulation has it. */
-  public long joinerLagBytes() {
-    return catchUp.at(elapsed()).lagBytes();
-  }
-
   /** Stops moving the positions and closes every member's socket. */
   public Future<Void> close() {
     vertx.cancelTimer(timer);

@@ -36,11 +36,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code syncgate demo} without its command line: the controller of {@code syncgate run} (same
@@ -71,6 +74,8 @@ public final class DemoRun {
   static final Duration STATUS_LAG_INTERVAL = Duration.ofSeconds(1);
 
   static final String IDENTITY = "syncgate-demo";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
 
   private final DemoSettings settings;
   private final DemoReporter reporter;
@@ -152,14 +157,20 @@ public final class DemoRun {
             () -> (System.nanoTime() - startedNanos[0]) / 1e9);
     CompletableFuture<Void> served = new CompletableFuture<>();
     Consumer<Runnable> onStory =
-        step ->
+        step -> {
+          try {
             r.storyThread.execute(
-                () -> {
-                  step.run();
-                  if (story.finished()) {
-                    served.complete(null);
-                  }
-                });
+                guarded(
+                    () -> {
+                      step.run();
+                      if (story.finished()) {
+                        served.complete(null);
+                      }
+                    }));
+          } catch (RejectedExecutionException e) {
+            // The demo is shutting down; a late watch event has nobody left to tell.
+          }
+        };
     r.watches.add(
         r.reader
             .adapt(IstioClient.class)
@@ -201,7 +212,7 @@ public final class DemoRun {
     long tableMillis = settings.tableInterval().toMillis();
     ScheduledFuture<?> tables =
         r.storyThread.scheduleAtFixedRate(
-            story::table, tableMillis, tableMillis, TimeUnit.MILLISECONDS);
+            guarded(story::table), tableMillis, tableMillis, TimeUnit.MILLISECONDS);
 
     Outcome outcome = awaitServing(served, story, r);
     if (outcome != Outcome.SERVING) {
@@ -402,6 +413,20 @@ public final class DemoRun {
         .withPodIP(ip)
         .endStatus()
         .build();
+  }
+
+  /**
+   * Logs what a story step throws instead of letting the executor swallow it (and, for the table
+   * timer, cancel every later run).
+   */
+  private static Runnable guarded(Runnable step) {
+    return () -> {
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        LOG.warn("demo story step failed", e);
+      }
+    };
   }
 
   private static <T> Watcher<T> watcher(Consumer<T> onChange) {

@@ -17,7 +17,7 @@ final class QuietLogs implements AutoCloseable {
   private static final Map<String, Level> QUIET =
       Map.of(
           "io.syncgate", Level.WARN,
-          "io.fabric8.kubernetes.client.utils.internal.VersionUsageUtils", Level.ERROR);
+          "io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", Level.ERROR);
 
   private final Map<Logger, Level> before = new LinkedHashMap<>();
 
