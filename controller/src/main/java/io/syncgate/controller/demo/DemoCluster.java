@@ -122,11 +122,14 @@ public final class DemoCluster {
   }
 
   /**
-   * Starts the clock: the leader starts writing and the joining replica replaying now. Before, the
-   * positions stay where they are at time zero, so a controller that takes a while to start does
-   * not find the backlog already partly replayed.
+   * Starts the clock (once): the leader starts writing and the joining replica replaying now.
+   * Before, the positions stay where they are at time zero, so a controller that takes a while to
+   * start and sync does not find the backlog already partly replayed.
    */
-  public void begin() {
+  public synchronized void begin() {
+    if (begun) {
+      return;
+    }
     startedAt = clock.instant();
     startedNanos = System.nanoTime();
     begun = true;

@@ -70,9 +70,6 @@ public final class DemoRun {
   /** How long start-up steps and shutdown may take. */
   static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 
-  /** How often lag-only status changes are written in the demo (the default is 10 s). */
-  static final Duration STATUS_LAG_INTERVAL = Duration.ofSeconds(1);
-
   static final String IDENTITY = "syncgate-demo";
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
@@ -185,6 +182,8 @@ public final class DemoRun {
                           MeshDiff.routeOf(vs, MeshSpec.DEFAULT_PORT)
                               .map(Route::weights)
                               .orElse(Map.of());
+                      // The controller's first write: from now on the cluster moves.
+                      cluster.begin();
                       onStory.accept(() -> story.onRoute(weights));
                     })));
     r.watches.add(
@@ -202,13 +201,15 @@ public final class DemoRun {
             ControllerApp.start(
                 r.controllerVertx,
                 r.controllerClient,
-                new ControllerApp.Settings(controllerConfig(), "127.0.0.1", metricsPort),
+                new ControllerApp.Settings(
+                    controllerConfig(settings.pollIntervalDuration()), "127.0.0.1", metricsPort),
                 Clock.systemUTC()),
             "the controller");
     awaitSynced(r.app);
-    // Time zero: the controller is ready, the leader starts writing, the new replica replaying.
+    // Time zero: the controller is ready. The leader starts writing and the new replica replaying
+    // when the controller first writes the route (below), so the story starts from the full
+    // backlog.
     startedNanos[0] = System.nanoTime();
-    r.cluster.begin();
     long tableMillis = settings.tableInterval().toMillis();
     ScheduledFuture<?> tables =
         r.storyThread.scheduleAtFixedRate(
@@ -374,8 +375,11 @@ public final class DemoRun {
         "http://127.0.0.1:" + metricsPort + "/metrics");
   }
 
-  /** The configuration of {@code syncgate run --namespace db --no-leader-elect}. */
-  static ControllerConfig controllerConfig() {
+  /**
+   * The configuration of {@code syncgate run --namespace db --no-leader-elect}, except that lag
+   * figures reach the status every poll instead of every 10 s, so the tables show current lag.
+   */
+  static ControllerConfig controllerConfig(Duration statusLagInterval) {
     ControllerConfig defaults =
         ControllerConfig.defaults(DemoSettings.NAMESPACE, IDENTITY)
             .withNamespaces(List.of(DemoSettings.NAMESPACE))
@@ -388,7 +392,7 @@ public final class DemoRun {
         defaults.identity(),
         defaults.leaseTiming(),
         defaults.kubeWorkers(),
-        STATUS_LAG_INTERVAL,
+        statusLagInterval,
         defaults.eventWindow());
   }
 
