@@ -24,6 +24,7 @@ import io.syncgate.controller.kube.EventRecorder.Reason;
 import io.syncgate.controller.kube.GateConditions.Desired;
 import io.syncgate.controller.mesh.IstioRenderer;
 import io.syncgate.controller.mesh.MeshDiff;
+import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.controller.patroni.FailureLog;
 import io.syncgate.controller.patroni.PatroniClient;
 import io.syncgate.controller.patroni.PatroniClientOptions;
@@ -86,6 +87,11 @@ final class GateReconciler {
   private PatroniPoller poller;
   private GateSettings.PatroniSettings patroniFor;
   private Instant secretsReadAt;
+
+  /** Set once the gate is deleted; from then on nothing is recorded in the metrics. */
+  private volatile boolean closed;
+
+  private SyncgateMetrics discardedMetrics;
 
   private long timer = -1;
   private Duration timerPeriod;
@@ -162,6 +168,7 @@ final class GateReconciler {
   /** The gate was deleted: stop and release everything; owner references remove the mesh. */
   void close() {
     deactivate();
+    closed = true;
     closePods();
     closePatroni();
     parts.metrics().forgetGate(key.namespace(), key.name());
@@ -213,8 +220,7 @@ final class GateReconciler {
     run.onComplete(
         ar -> {
           ticking = false;
-          parts
-              .metrics()
+          metrics()
               .recordTick(
                   key.namespace(), key.name(), Duration.ofNanos(System.nanoTime() - started));
           if (ar.failed()) {
@@ -318,9 +324,7 @@ final class GateReconciler {
   private Future<Void> conflictTick(String message, long myTerm, Instant now) {
     record(Reason.CONFLICT, message);
     for (String kind : List.of("DestinationRule", "VirtualService")) {
-      parts
-          .metrics()
-          .meshWrite(key.namespace(), key.name(), kind, metricResult(WriteResult.NOT_OWNED));
+      metrics().meshWrite(key.namespace(), key.name(), kind, metricResult(WriteResult.NOT_OWNED));
     }
     List<Desired> desired =
         List.of(
@@ -404,8 +408,7 @@ final class GateReconciler {
     return onContext(poller.pollAll(endpoints, now))
         .map(
             snapshot -> {
-              parts
-                  .metrics()
+              metrics()
                   .recordPoll(
                       key.namespace(), key.name(), Duration.ofNanos(System.nanoTime() - started));
               return snapshot;
@@ -506,9 +509,7 @@ final class GateReconciler {
     return onContext(writer.reconcile(desired, cached))
         .map(
             w -> {
-              parts
-                  .metrics()
-                  .meshWrite(key.namespace(), key.name(), w.kind(), metricResult(w.result()));
+              metrics().meshWrite(key.namespace(), key.name(), w.kind(), metricResult(w.result()));
               Object spec = spec(desired);
               Object applied = applied(w.kind());
               if (w.result() == WriteResult.UPDATED
@@ -674,9 +675,7 @@ final class GateReconciler {
     return onContext(parts.statusWriter().write(gate, desired))
         .map(
             w -> {
-              parts
-                  .metrics()
-                  .meshWrite(key.namespace(), key.name(), "status", metricResult(w.result()));
+              metrics().meshWrite(key.namespace(), key.name(), "status", metricResult(w.result()));
               if (w.result().settled()) {
                 writtenStatus = desired;
                 statusWrittenAt = now;
@@ -694,7 +693,7 @@ final class GateReconciler {
       if (sample.usable()) {
         continue;
       }
-      parts.metrics().pollError(key.namespace(), key.name(), sample.failure().label());
+      metrics().pollError(key.namespace(), key.name(), sample.failure().label());
       if (!Boolean.FALSE.equals(before)) {
         record(
             Reason.PATRONI_UNREACHABLE,
@@ -735,7 +734,7 @@ final class GateReconciler {
         .onSuccess(
             result -> {
               if (result != WriteResult.NOOP) {
-                parts.metrics().meshWrite(key.namespace(), key.name(), "event", result.label());
+                metrics().meshWrite(key.namespace(), key.name(), "event", result.label());
               }
             });
   }
@@ -744,8 +743,7 @@ final class GateReconciler {
     Set<String> now = new HashSet<>();
     for (ReplicaState r : state.replicas().values()) {
       now.add(r.name());
-      parts
-          .metrics()
+      metrics()
           .recordReplica(
               key.namespace(),
               key.name(),
@@ -756,7 +754,7 @@ final class GateReconciler {
     }
     for (String gone : replicaSeries) {
       if (!now.contains(gone)) {
-        parts.metrics().forgetReplica(key.namespace(), key.name(), gone);
+        metrics().forgetReplica(key.namespace(), key.name(), gone);
       }
     }
     replicaSeries.clear();
@@ -808,6 +806,21 @@ final class GateReconciler {
       patroniClient = null;
       poller = null;
     }
+  }
+
+  /**
+   * The metrics while the gate lives; once it is closed, a registry nobody scrapes: a tick or write
+   * still in flight when the gate was deleted must not bring its series back after {@code
+   * forgetGate}.
+   */
+  private SyncgateMetrics metrics() {
+    if (!closed) {
+      return parts.metrics();
+    }
+    if (discardedMetrics == null) {
+      discardedMetrics = new SyncgateMetrics();
+    }
+    return discardedMetrics;
   }
 
   /** Completes on the controller's context, whatever thread completes {@code future}. */

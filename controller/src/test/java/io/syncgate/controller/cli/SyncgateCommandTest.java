@@ -54,11 +54,14 @@ class SyncgateCommandTest {
   }
 
   @Test
-  void demoSaysItIsNotImplementedYet() {
-    Result result = run("demo");
+  void demoHelpListsItsOptions() {
+    Result result = run("demo", "--help");
 
-    assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("syncgate demo: not yet implemented (see README)");
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out())
+        .contains("--replicas", "--backlog", "--catch-up-rate", "--write-rate", "--max-lag")
+        .contains("--stable-for", "--steps", "--step-interval", "--poll-interval", "--follow")
+        .contains("--output", "--emit-dir", "--timeout", "--table-interval");
   }
 
   @Test

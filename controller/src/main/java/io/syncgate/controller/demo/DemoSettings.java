@@ -1,0 +1,195 @@
+package io.syncgate.controller.demo;
+
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.syncgate.controller.gating.HumanFormat;
+import io.syncgate.policy.ByteQuantity;
+import io.syncgate.policy.EjectionSpec;
+import io.syncgate.policy.GoDuration;
+import io.syncgate.policy.MeshSpec;
+import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateSpec;
+import io.syncgate.policy.ReplicaGateValidator;
+import io.syncgate.policy.Violation;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything {@code syncgate demo} is told: the simulated cluster's figures, the gate's policy, and
+ * how the story is told. Policy values stay in the spec's own notation ({@code 1Mi}, {@code 3s}) so
+ * the gate the demo applies reads exactly as the flags were given.
+ *
+ * @param replicas how many replicas are caught up from the start
+ * @param backlogBytes how far the joining replica starts behind the leader
+ * @param catchUpBytesPerSecond how fast the joining replica replays while behind
+ * @param writeBytesPerSecond how fast the leader writes WAL
+ * @param maxLag {@code spec.admission.maxLag}
+ * @param stableFor {@code spec.admission.stableFor}
+ * @param steps {@code spec.ramp.steps}
+ * @param stepInterval {@code spec.ramp.stepInterval}
+ * @param pollInterval {@code spec.pollInterval}
+ * @param tableInterval how often the table of all replicas is printed
+ * @param timeout how long the joining replica may take to serve before the demo fails
+ * @param follow keep running once it serves, until interrupted
+ * @param output text for people, JSON lines for scripts
+ * @param emitDir where the final mesh objects are written as YAML; null for nowhere
+ */
+public record DemoSettings(
+    int replicas,
+    long backlogBytes,
+    long catchUpBytesPerSecond,
+    long writeBytesPerSecond,
+    String maxLag,
+    String stableFor,
+    List<Integer> steps,
+    String stepInterval,
+    String pollInterval,
+    Duration tableInterval,
+    Duration timeout,
+    boolean follow,
+    Output output,
+    Path emitDir) {
+
+  /** How the story is printed. */
+  public enum Output {
+    /** Lines and tables for a person at a terminal. */
+    TEXT,
+    /** One JSON object per line, one per event. */
+    JSON
+  }
+
+  /** At most this many caught-up replicas (each member needs an address in one /24). */
+  public static final int MAX_REPLICAS = 50;
+
+  public static final String NAMESPACE = "db";
+  public static final String GATE = "hippo-reads";
+  public static final String CLUSTER = "hippo";
+  public static final String HOST = "hippo-replicas.db.svc.cluster.local";
+  public static final String CLUSTER_LABEL = "postgres-operator.crunchydata.com/cluster";
+
+  /** Which flag sets which spec field, for error messages in the flags' own words. */
+  private static final Map<String, String> FLAG_OF_FIELD =
+      Map.of(
+          "spec.admission.maxLag", "--max-lag",
+          "spec.admission.stableFor", "--stable-for",
+          "spec.ramp.steps", "--steps",
+          "spec.ramp.stepInterval", "--step-interval",
+          "spec.pollInterval", "--poll-interval");
+
+  public DemoSettings {
+    Objects.requireNonNull(maxLag, "maxLag");
+    Objects.requireNonNull(stableFor, "stableFor");
+    steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
+    Objects.requireNonNull(stepInterval, "stepInterval");
+    Objects.requireNonNull(pollInterval, "pollInterval");
+    Objects.requireNonNull(tableInterval, "tableInterval");
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(output, "output");
+  }
+
+  /**
+   * Every problem with these settings, each naming its flag; empty when the demo can run. The
+   * gate's policy is checked by the same validator the controller uses.
+   */
+  public List<String> problems() {
+    List<String> out = new ArrayList<>();
+    if (replicas < 0 || replicas > MAX_REPLICAS) {
+      out.add("--replicas must be 0.." + MAX_REPLICAS + ", got " + replicas);
+    }
+    if (backlogBytes < 0) {
+      out.add("--backlog must not be negative");
+    }
+    if (writeBytesPerSecond < 0) {
+      out.add("--write-rate must not be negative");
+    }
+    if (catchUpBytesPerSecond <= writeBytesPerSecond && backlogBytes > 0) {
+      out.add(
+          "--catch-up-rate ("
+              + HumanFormat.bytes(catchUpBytesPerSecond)
+              + "/s) must be above --write-rate ("
+              + HumanFormat.bytes(writeBytesPerSecond)
+              + "/s), or the new replica never catches up");
+    }
+    if (tableInterval.isNegative() || tableInterval.isZero()) {
+      out.add("--table-interval must be positive");
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      out.add("--timeout must be positive");
+    }
+    for (Violation v : ReplicaGateValidator.validate(gate().getSpec())) {
+      out.add(flagOf(v.path()) + ": " + v.message());
+    }
+    return out;
+  }
+
+  private static String flagOf(String path) {
+    for (Map.Entry<String, String> e : FLAG_OF_FIELD.entrySet()) {
+      if (path.equals(e.getKey()) || path.startsWith(e.getKey() + "[")) {
+        return e.getValue() + " (" + path + ")";
+      }
+    }
+    return path;
+  }
+
+  /** {@code maxLag} in bytes; call only on settings without {@link #problems()}. */
+  public long maxLagBytes() {
+    return ByteQuantity.parse(maxLag);
+  }
+
+  /** {@code pollInterval} as a duration; call only on settings without {@link #problems()}. */
+  public Duration pollIntervalDuration() {
+    return GoDuration.parse(pollInterval);
+  }
+
+  /** The caught-up replicas' member names: {@code hippo-1} … */
+  public List<String> caughtUpNames() {
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= replicas; i++) {
+      names.add(member(i));
+    }
+    return names;
+  }
+
+  /** The leader's member name. */
+  public String leaderName() {
+    return member(0);
+  }
+
+  /** The joining replica's member name: the one after the caught-up ones. */
+  public String joinerName() {
+    return member(replicas + 1);
+  }
+
+  /** Member {@code index}'s name, as Patroni names members after their pods. */
+  public static String member(int index) {
+    return CLUSTER + "-" + index;
+  }
+
+  /**
+   * The gate the demo applies: the Crunchy-PGO-shaped example with this policy. The ejection
+   * threshold keeps its default unless the admission threshold is above it (it must not be below).
+   */
+  public ReplicaGate gate() {
+    ReplicaGate gate = new ReplicaGate();
+    gate.getMetadata().setNamespace(NAMESPACE);
+    gate.getMetadata().setName(GATE);
+    ReplicaGateSpec spec = gate.getSpec();
+    spec.setSelector(new LabelSelectorBuilder().addToMatchLabels(CLUSTER_LABEL, CLUSTER).build());
+    MeshSpec mesh = new MeshSpec();
+    mesh.setHost(HOST);
+    spec.setMesh(mesh);
+    spec.getAdmission().setMaxLag(maxLag);
+    spec.getAdmission().setStableFor(stableFor);
+    spec.getRamp().setSteps(new ArrayList<>(steps));
+    spec.getRamp().setStepInterval(stepInterval);
+    spec.setPollInterval(pollInterval);
+    if (ByteQuantity.isValid(maxLag)
+        && ByteQuantity.parse(maxLag) > ByteQuantity.parse(EjectionSpec.DEFAULT_MAX_LAG)) {
+      spec.getEjection().setMaxLag(maxLag);
+    }
+    return gate;
+  }
+}

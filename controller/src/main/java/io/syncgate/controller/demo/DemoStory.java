@@ -1,0 +1,255 @@
+package io.syncgate.controller.demo;
+
+import io.syncgate.controller.gating.HumanFormat;
+import io.syncgate.controller.gating.Phase;
+import io.syncgate.policy.ReplicaGateStatus;
+import io.syncgate.policy.ReplicaStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Turns what a reader of the API server sees (the gate's status, the VirtualService's route) into
+ * the demo's events: a line per phase or step change, a table on request, and the summary once the
+ * joining replica serves. It asks Patroni what its own checks would answer at each of those
+ * moments.
+ *
+ * <p>Not thread-safe: the demo calls it from one story thread only.
+ */
+final class DemoStory {
+
+  /** What Patroni's own checks answer for a member, by HTTP status. */
+  interface Probes {
+    /** {@code GET /readiness}. */
+    int readiness(String member);
+
+    /** {@code GET /replica?lag=<admission.maxLag>}. */
+    int replicaWithinMaxLag(String member);
+  }
+
+  private final DemoSettings settings;
+  private final DemoReporter reporter;
+  private final Probes probes;
+  private final DoubleSupplier elapsedSeconds;
+  private final String joiner;
+  private final String replicaCheck;
+
+  private Map<String, Integer> route;
+  private ReplicaGateStatus status;
+  private final Map<String, ReplicaStatus> seen = new TreeMap<>();
+
+  private Double joinerFirstSeen;
+  private Double joinerAdmitted;
+  private Double joinerServing;
+  private int readinessOkWhileGated;
+  private int readinessChecksWhileGated;
+  private DemoEvent.Summary summary;
+
+  DemoStory(
+      DemoSettings settings, DemoReporter reporter, Probes probes, DoubleSupplier elapsedSeconds) {
+    this.settings = settings;
+    this.reporter = reporter;
+    this.probes = probes;
+    this.elapsedSeconds = elapsedSeconds;
+    this.joiner = settings.joinerName();
+    this.replicaCheck = "/replica?lag=" + PatroniProbe.lagParameter(settings.maxLagBytes());
+  }
+
+  /** The live VirtualService's route (weights by subset) as a watch delivered it. */
+  void onRoute(Map<String, Integer> weights) {
+    Map<String, Integer> sorted = new TreeMap<>(weights);
+    if (sorted.equals(route)) {
+      return;
+    }
+    route = sorted;
+    reporter.report(
+        new DemoEvent.RouteChanged(
+            now(), sortedCopy(sorted), sorted.containsKey(settings.leaderName())));
+    finishIfServing();
+  }
+
+  /** The gate's status as a watch delivered it. */
+  void onStatus(ReplicaGateStatus newStatus) {
+    if (newStatus == null) {
+      return;
+    }
+    status = newStatus;
+    for (ReplicaStatus r : newStatus.getReplicas()) {
+      ReplicaStatus before = seen.put(r.getName(), r);
+      if (joiner.equals(r.getName()) && joinerFirstSeen == null) {
+        joinerFirstSeen = now();
+      }
+      boolean changed =
+          before == null
+              || !Objects.equals(before.getPhase(), r.getPhase())
+              || !Objects.equals(before.getStep(), r.getStep());
+      if (changed) {
+        replicaChanged(before, r);
+      }
+    }
+    finishIfServing();
+  }
+
+  /**
+   * Reports every replica: what Patroni answers, its lag, phase and weight. Nothing before the
+   * first status, and nothing after the summary unless the demo follows on.
+   */
+  void table() {
+    if (status == null || (summary != null && !settings.follow())) {
+      return;
+    }
+    List<DemoEvent.Row> rows = new ArrayList<>();
+    for (ReplicaStatus r : sortedReplicas()) {
+      int readiness = readiness(r);
+      rows.add(
+          new DemoEvent.Row(
+              r.getName(),
+              readiness,
+              probes.replicaWithinMaxLag(r.getName()),
+              r.getLagBytes(),
+              r.getPhase(),
+              weightOf(r)));
+    }
+    reporter.report(new DemoEvent.Table(now(), replicaCheck, rows));
+  }
+
+  /** True once the joining replica serves in the status and in the live route. */
+  boolean finished() {
+    return summary != null;
+  }
+
+  /** The summary, once {@link #finished()}. */
+  DemoEvent.Summary summary() {
+    return summary;
+  }
+
+  /** The timeout event: where the joining replica got stuck. */
+  DemoEvent.TimedOut timedOut(Duration timeout) {
+    ReplicaStatus r = seen.get(joiner);
+    String phase = r == null ? "not in the gate's status" : r.getPhase();
+    String reason = r == null ? null : r.getReason();
+    String message =
+        joiner
+            + " is not serving after "
+            + HumanFormat.duration(timeout)
+            + ": "
+            + phase
+            + (reason == null ? "" : " (" + reason + ")");
+    return new DemoEvent.TimedOut(now(), joiner, r == null ? null : r.getPhase(), reason, message);
+  }
+
+  private void replicaChanged(ReplicaStatus before, ReplicaStatus r) {
+    String change = change(before, r);
+    if (joiner.equals(r.getName())) {
+      if ("admitted".equals(change) && joinerAdmitted == null) {
+        joinerAdmitted = now();
+      }
+      if (Phase.SERVING.displayName().equals(r.getPhase()) && joinerServing == null) {
+        joinerServing = now();
+        if (joinerAdmitted == null) {
+          joinerAdmitted = joinerServing; // a single-step ramp serves on admission
+        }
+      }
+    }
+    Integer step = r.getStep();
+    Integer percent =
+        step != null && step >= 0 && step < settings.steps().size()
+            ? settings.steps().get(step)
+            : null;
+    reporter.report(
+        new DemoEvent.ReplicaChanged(
+            now(),
+            r.getName(),
+            change,
+            r.getPhase(),
+            step,
+            percent,
+            r.getWeight() == null ? 0 : r.getWeight(),
+            r.getLagBytes(),
+            readiness(r),
+            r.getReason()));
+  }
+
+  /** How a replica moved, in the words of the story. */
+  static String change(ReplicaStatus before, ReplicaStatus now) {
+    String phase = now.getPhase();
+    boolean ramping = Phase.RAMPING.displayName().equals(phase);
+    boolean wasRamping = before != null && Phase.RAMPING.displayName().equals(before.getPhase());
+    if (ramping && !wasRamping) {
+      return before == null ? "ramping" : "admitted";
+    }
+    if (ramping) {
+      return "step";
+    }
+    if (Phase.SERVING.displayName().equals(phase) && before != null && !wasRamping) {
+      // Straight from Gated to Serving: a ramp of one step.
+      return "admitted";
+    }
+    return phase == null ? "unknown" : phase.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Asks the member's /readiness, counting the joiner's answers while it gets no reads. */
+  private int readiness(ReplicaStatus r) {
+    int answer = probes.readiness(r.getName());
+    if (joiner.equals(r.getName()) && joinerAdmitted == null) {
+      readinessChecksWhileGated++;
+      if (answer == 200) {
+        readinessOkWhileGated++;
+      }
+    }
+    return answer;
+  }
+
+  private void finishIfServing() {
+    if (summary != null || joinerServing == null || route == null) {
+      return;
+    }
+    ReplicaStatus r = seen.get(joiner);
+    Integer routed = route.get(joiner);
+    if (r == null || routed == null || routed == 0 || !routed.equals(r.getWeight())) {
+      return;
+    }
+    table();
+    double first = joinerFirstSeen == null ? 0 : joinerFirstSeen;
+    summary =
+        new DemoEvent.Summary(
+            now(),
+            joiner,
+            round(joinerAdmitted - first),
+            round(joinerServing - joinerAdmitted),
+            readinessOkWhileGated,
+            readinessChecksWhileGated,
+            settings.steps(),
+            sortedCopy(route));
+    reporter.report(summary);
+  }
+
+  /** The status's replicas (the controller sorts them by name). */
+  private List<ReplicaStatus> sortedReplicas() {
+    return status.getReplicas();
+  }
+
+  /** An unmodifiable copy that keeps the names in order, for text and JSON alike. */
+  private static Map<String, Integer> sortedCopy(Map<String, Integer> weights) {
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(weights));
+  }
+
+  private int weightOf(ReplicaStatus r) {
+    if (route != null) {
+      return route.getOrDefault(r.getName(), 0);
+    }
+    return r.getWeight() == null ? 0 : r.getWeight();
+  }
+
+  private double now() {
+    return round(elapsedSeconds.getAsDouble());
+  }
+
+  private static double round(double seconds) {
+    return Math.round(seconds * 1000) / 1000.0;
+  }
+}

@@ -1,0 +1,264 @@
+package io.syncgate.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.istio.api.api.networking.v1alpha3.Subset;
+import io.fabric8.istio.api.api.networking.v1alpha3.TCPRoute;
+import io.fabric8.istio.api.networking.v1.DestinationRule;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.syncgate.controller.kube.Poll;
+import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateValidator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code syncgate demo} in-process with small figures (512 MiB behind, replaying 256 MiB/s, short
+ * intervals): the whole story from the command line to the exit status, in text and in JSON, with
+ * the emitted YAML, and a run that times out.
+ */
+class DemoCommandIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A quick demo: about 2 s gated, 1 s stable, three ramp steps of 1 s. */
+  private static final List<String> QUICK =
+      List.of(
+          "demo",
+          "--backlog",
+          "512Mi",
+          "--catch-up-rate",
+          "256Mi",
+          "--write-rate",
+          "2Mi",
+          "--stable-for",
+          "1s",
+          "--step-interval",
+          "1s",
+          "--poll-interval",
+          "200ms",
+          "--table-interval",
+          "1s",
+          "--timeout",
+          "60s");
+
+  @TempDir Path dir;
+
+  private static SyncgateCommandTest.Result demo(String... more) {
+    List<String> args = new ArrayList<>(QUICK);
+    args.addAll(List.of(more));
+    return SyncgateCommandTest.run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void textTellsGatedWhileReadyThenAdmittedRampedServingAndSummarizes() {
+    SyncgateCommandTest.Result result = demo();
+
+    assertThat(result.exitCode()).as("stderr: %s", result.err()).isZero();
+    List<String> lines = result.out().lines().toList();
+    List<String> joiner = lines.stream().filter(l -> l.contains("  hippo-3  ")).toList();
+    // In order: held at 0 while Patroni says ready, admitted, each ramp step, serving.
+    assertThat(indexOf(joiner, "gated", "weight   0", "/readiness 200", "> 1 MiB"))
+        .isGreaterThanOrEqualTo(0);
+    int gated = indexOf(joiner, "gated", "/readiness 200");
+    int admitted = indexOf(joiner, "admitted 10%");
+    int step25 = indexOf(joiner, "ramp 25%");
+    int step50 = indexOf(joiner, "ramp 50%");
+    int serving = indexOf(joiner, "serving", "serving full share");
+    assertThat(List.of(gated, admitted, step25, step50, serving)).isSorted().doesNotContain(-1);
+    // A table shows it ready by Patroni while it gets no reads.
+    assertThat(lines)
+        .anyMatch(
+            l ->
+                l.contains("hippo-3  200")
+                    && l.contains("Gated")
+                    && l.endsWith("<- ready by Patroni, 0% of reads"));
+    // Two caught-up replicas next to it, and the final equal shares.
+    assertThat(result.out())
+        .contains("hippo-1  replica, caught up", "hippo-2  replica, caught up")
+        .contains("hippo-3 serves after")
+        .contains("while Patroni's /readiness answered 200")
+        .contains("final weights  hippo-1 34, hippo-2 33, hippo-3 33");
+    assertThat(lastIndexOf(lines, "hippo-3 serves after"))
+        .isGreaterThan(lines.indexOf(joiner.get(serving)));
+  }
+
+  @Test
+  void jsonLinesParseAndEmittedYamlIsTheFinalDestinationRuleAndVirtualService() throws Exception {
+    Path emit = dir.resolve("out");
+    SyncgateCommandTest.Result result = demo("--output", "json", "--emit-dir", emit.toString());
+
+    assertThat(result.exitCode()).as("stderr: %s", result.err()).isZero();
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : result.out().lines().toList()) {
+      events.add(JSON.readTree(line)); // every line is JSON, nothing else is on stdout
+    }
+    assertThat(events).isNotEmpty();
+    assertThat(events.get(0).get("event").asText()).isEqualTo("started");
+    assertThat(events.get(events.size() - 1).get("event").asText()).isEqualTo("emitted");
+    assertThat(events)
+        .extracting(e -> e.get("event").asText())
+        .contains("started", "route", "replica", "table", "summary", "emitted")
+        .allMatch(
+            type ->
+                List.of("started", "route", "replica", "table", "summary", "emitted")
+                    .contains(type));
+
+    List<JsonNode> joiner =
+        events.stream()
+            .filter(e -> e.get("event").asText().equals("replica"))
+            .filter(e -> e.get("replica").asText().equals("hippo-3"))
+            .toList();
+    assertThat(joiner)
+        .extracting(e -> e.get("change").asText())
+        .containsExactly("gated", "admitted", "step", "step", "serving");
+    assertThat(joiner.get(0).get("readiness").asInt()).isEqualTo(200);
+    assertThat(joiner.get(0).get("weight").asInt()).isZero();
+    assertThat(joiner.get(0).get("lagBytes").asLong()).isGreaterThan(1L << 20);
+    assertThat(joiner)
+        .extracting(e -> e.get("stepPercent").isNull() ? null : e.get("stepPercent").asInt())
+        .containsExactly(null, 10, 25, 50, null);
+
+    for (JsonNode route :
+        events.stream().filter(e -> e.get("event").asText().equals("route")).toList()) {
+      int sum = 0;
+      for (JsonNode weight : route.get("weights")) {
+        sum += weight.asInt();
+      }
+      assertThat(sum).as("route %s", route).isEqualTo(100);
+    }
+
+    JsonNode summary =
+        events.stream().filter(e -> e.get("event").asText().equals("summary")).findFirst().get();
+    assertThat(summary.get("replica").asText()).isEqualTo("hippo-3");
+    assertThat(summary.get("gatedSeconds").asDouble()).isPositive();
+    assertThat(summary.get("rampingSeconds").asDouble()).isGreaterThanOrEqualTo(2.0);
+    assertThat(summary.get("readinessChecksWhileGated").asInt()).isPositive();
+    assertThat(summary.get("readinessOkWhileGated").asInt())
+        .isEqualTo(summary.get("readinessChecksWhileGated").asInt());
+    assertThat(JSON.convertValue(summary.get("weights"), Map.class))
+        .isEqualTo(Map.of("hippo-1", 34, "hippo-2", 33, "hippo-3", 33));
+
+    KubernetesSerialization yaml = new KubernetesSerialization();
+    DestinationRule dr =
+        yaml.unmarshal(
+            Files.readString(emit.resolve("destinationrule.yaml")), DestinationRule.class);
+    assertThat(dr.getMetadata().getName()).isEqualTo("hippo-reads");
+    assertThat(dr.getMetadata().getOwnerReferences()).isNullOrEmpty();
+    assertThat(dr.getMetadata().getResourceVersion()).isNull();
+    assertThat(dr.getSpec().getHost()).isEqualTo("hippo-replicas.db.svc.cluster.local");
+    assertThat(dr.getSpec().getSubsets())
+        .extracting(Subset::getName)
+        .containsExactly("hippo-0", "hippo-1", "hippo-2", "hippo-3");
+
+    VirtualService vs =
+        yaml.unmarshal(Files.readString(emit.resolve("virtualservice.yaml")), VirtualService.class);
+    assertThat(vs.getSpec().getHosts()).containsExactly("hippo-replicas.db.svc.cluster.local");
+    assertThat(vs.getSpec().getTcp()).hasSize(1);
+    TCPRoute tcp = vs.getSpec().getTcp().get(0);
+    Map<String, Integer> weights = new LinkedHashMap<>();
+    tcp.getRoute().forEach(r -> weights.put(r.getDestination().getSubset(), r.getWeight()));
+    assertThat(weights)
+        .containsExactly(
+            Map.entry("hippo-1", 34), Map.entry("hippo-2", 33), Map.entry("hippo-3", 33));
+    assertThat(weights.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
+
+    ReplicaGate gate =
+        yaml.unmarshal(Files.readString(emit.resolve("replicagate.yaml")), ReplicaGate.class);
+    assertThat(gate.getStatus()).isNull();
+    assertThat(gate.getSpec().getRamp().getStepInterval()).isEqualTo("1s");
+    assertThat(ReplicaGateValidator.validate(gate.getSpec())).isEmpty();
+  }
+
+  @Test
+  void aReplicaThatCannotCatchUpInTimeFailsWithExitOneAndSaysWhere() throws Exception {
+    SyncgateCommandTest.Result result =
+        SyncgateCommandTest.run(
+            "demo",
+            "--backlog",
+            "5Gi",
+            "--catch-up-rate",
+            "64Mi",
+            "--poll-interval",
+            "200ms",
+            "--timeout",
+            "8s",
+            "--output",
+            "json");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err())
+        .contains(
+            "syncgate demo: hippo-3 did not serve within 8s; raise --timeout or"
+                + " --catch-up-rate");
+    List<String> lines = result.out().lines().toList();
+    JsonNode last = JSON.readTree(lines.get(lines.size() - 1));
+    assertThat(last.get("event").asText()).isEqualTo("timeout");
+    assertThat(last.get("phase").asText()).isEqualTo("Gated");
+    assertThat(last.get("message").asText()).startsWith("hippo-3 is not serving after 8s: Gated");
+    assertThat(last.get("reason").asText()).contains("> 1 MiB");
+  }
+
+  @Test
+  void followKeepsRunningAfterServingUntilStopped() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine =
+        new CommandLine(new SyncgateCommand())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true));
+    DemoCommand demo = commandLine.getSubcommands().get("demo").getCommand();
+    List<String> args = new ArrayList<>(QUICK);
+    args.add("--follow");
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(() -> commandLine.execute(args.toArray(String[]::new)));
+
+    Poll.until(
+        Duration.ofSeconds(60),
+        "a table printed after the summary",
+        () -> {
+          String text = out.toString();
+          int following = text.indexOf("--follow: still running; Ctrl-C stops.");
+          return following >= 0 && text.indexOf("replica  /readiness", following) > following;
+        });
+    assertThat(exit).isNotDone();
+    demo.stop.complete(null);
+
+    assertThat(exit.get(30, TimeUnit.SECONDS)).as("stderr: %s", err).isZero();
+    assertThat(out.toString()).contains("hippo-3 serves after");
+  }
+
+  private static int indexOf(List<String> lines, String... parts) {
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (List.of(parts).stream().allMatch(line::contains)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastIndexOf(List<String> lines, String part) {
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (lines.get(i).contains(part)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

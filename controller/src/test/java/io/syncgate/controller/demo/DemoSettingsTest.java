@@ -1,0 +1,100 @@
+package io.syncgate.controller.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateValidator;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The demo's settings: problems named by their flags, and the gate they make. */
+class DemoSettingsTest {
+
+  private static DemoSettings settings(
+      int replicas, long catchUp, long write, String maxLag, List<Integer> steps, String poll) {
+    return new DemoSettings(
+        replicas,
+        5L << 30,
+        catchUp,
+        write,
+        maxLag,
+        "3s",
+        steps,
+        "3s",
+        poll,
+        Duration.ofSeconds(5),
+        Duration.ofMinutes(2),
+        false,
+        DemoSettings.Output.TEXT,
+        null);
+  }
+
+  private static DemoSettings defaults() {
+    return settings(2, 250L << 20, 2L << 20, "1Mi", List.of(10, 25, 50, 100), "500ms");
+  }
+
+  @Test
+  void theDefaultsMakeAValidGateForTheHippoPods() {
+    DemoSettings s = defaults();
+
+    assertThat(s.problems()).isEmpty();
+    ReplicaGate gate = s.gate();
+    assertThat(ReplicaGateValidator.validate(gate.getSpec())).isEmpty();
+    assertThat(gate.getMetadata().getNamespace()).isEqualTo("db");
+    assertThat(gate.getMetadata().getName()).isEqualTo("hippo-reads");
+    assertThat(gate.getSpec().getSelector().getMatchLabels())
+        .containsEntry("postgres-operator.crunchydata.com/cluster", "hippo");
+    assertThat(gate.getSpec().getAdmission().getStableFor()).isEqualTo("3s");
+    assertThat(gate.getSpec().getRamp().getSteps()).containsExactly(10, 25, 50, 100);
+    assertThat(gate.getSpec().getPollInterval()).isEqualTo("500ms");
+    assertThat(gate.getSpec().getEjection().getMaxLag()).isEqualTo("16Mi");
+    assertThat(s.leaderName()).isEqualTo("hippo-0");
+    assertThat(s.caughtUpNames()).containsExactly("hippo-1", "hippo-2");
+    assertThat(s.joinerName()).isEqualTo("hippo-3");
+  }
+
+  @Test
+  void aReplicaThatReplaysNoFasterThanTheLeaderWritesIsRefused() {
+    assertThat(settings(2, 2L << 20, 2L << 20, "1Mi", List.of(100), "1s").problems())
+        .containsExactly(
+            "--catch-up-rate (2 MiB/s) must be above --write-rate (2 MiB/s), or the new replica"
+                + " never catches up");
+  }
+
+  @Test
+  void policyProblemsNameTheFlagAndTheField() {
+    List<String> problems =
+        settings(2, 250L << 20, 2L << 20, "lots", List.of(50, 25, 100), "10ms").problems();
+
+    assertThat(problems)
+        .anyMatch(p -> p.startsWith("--max-lag (spec.admission.maxLag): "))
+        .anyMatch(p -> p.startsWith("--steps (spec.ramp.steps"))
+        .anyMatch(p -> p.startsWith("--poll-interval (spec.pollInterval): "));
+  }
+
+  @Test
+  void replicasAreBounded() {
+    assertThat(settings(51, 250L << 20, 2L << 20, "1Mi", List.of(100), "1s").problems())
+        .containsExactly("--replicas must be 0..50, got 51");
+    assertThat(settings(-1, 250L << 20, 2L << 20, "1Mi", List.of(100), "1s").problems())
+        .containsExactly("--replicas must be 0..50, got -1");
+  }
+
+  @Test
+  void anAdmissionLagAboveTheEjectionDefaultRaisesTheEjectionThresholdWithIt() {
+    DemoSettings s = settings(2, 250L << 20, 2L << 20, "64Mi", List.of(100), "1s");
+
+    assertThat(s.problems()).isEmpty();
+    assertThat(s.gate().getSpec().getEjection().getMaxLag()).isEqualTo("64Mi");
+    assertThat(s.maxLagBytes()).isEqualTo(64L << 20);
+  }
+
+  @Test
+  void withoutCaughtUpReplicasTheJoinerIsTheFirstReplica() {
+    DemoSettings s = settings(0, 250L << 20, 2L << 20, "1Mi", List.of(100), "1s");
+
+    assertThat(s.caughtUpNames()).isEmpty();
+    assertThat(s.joinerName()).isEqualTo("hippo-1");
+  }
+}
