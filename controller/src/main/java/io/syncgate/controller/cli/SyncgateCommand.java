@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = SyncgateVersion.class,
     description = "Keeps catching-up PostgreSQL replicas out of read traffic.",
-    subcommands = {RunCommand.class, DemoCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class})
 public final class SyncgateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

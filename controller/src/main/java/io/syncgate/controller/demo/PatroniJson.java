@@ -17,10 +17,10 @@ import java.util.List;
  * Renders the JSON bodies of Patroni 3.0.2's REST API byte for byte: same key order, same
  * separators as Python's {@code json.dumps} ({@code ", "} and {@code ": "}), non-ASCII escaped.
  */
-final class PatroniJson {
+public final class PatroniJson {
 
   /** One row of a leader's {@code replication} list ({@code pg_stat_replication}). */
-  record Replication(String applicationName, String clientAddr) {}
+  public record Replication(String applicationName, String clientAddr) {}
 
   /** One entry of {@code GET /cluster}'s {@code members}; {@code lag} null for the leader. */
   record ClusterMember(
@@ -42,7 +42,7 @@ final class PatroniJson {
   private PatroniJson() {}
 
   /** The body of {@code GET /patroni} (and {@code /replica}) for one member. */
-  static byte[] patroni(
+  public static byte[] patroni(
       MemberState s,
       String scope,
       String systemIdentifier,

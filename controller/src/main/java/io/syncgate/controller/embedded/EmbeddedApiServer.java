@@ -11,6 +11,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.dsl.MockServerExpectation;
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.syncgate.controller.kube.KubeClients;
 import io.vertx.core.Vertx;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * fabric8's mock API server in CRUD mode on loopback, with the CRDs the controller needs
@@ -31,8 +33,8 @@ import java.util.Queue;
  *
  * <p>It records every request, so a test can count writes ({@link #requests()}), and a test may
  * script particular answers ({@link #expect()}, e.g. a 409), which take precedence over CRUD. A
- * long run that needs no record (the demo with {@code --follow}) starts it with {@link
- * #startUnrecorded()}, so memory does not grow with every request.
+ * long run (the benchmark) switches recording off and watches requests as they are dispatched
+ * instead ({@link #start(boolean, RequestObserver)}), so its memory stays flat.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
 
@@ -48,47 +50,56 @@ public final class EmbeddedApiServer implements AutoCloseable {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
+  /** Sees each request as the server dispatches it. */
+  @FunctionalInterface
+  public interface RequestObserver {
+    /**
+     * Called on the server's own event-loop thread once the request was handled, with the request
+     * body as it arrived (handling reads the request's own body buffer) and the status of the
+     * answer (a watch is answered by upgrading to a WebSocket); must be quick and must not block.
+     */
+    void dispatched(RecordedRequest request, byte[] body, int status);
+  }
+
   private final KubernetesMockServer server;
   private final KubernetesClient admin;
   private final List<RecordedRequest> taken = new ArrayList<>();
-  private final Thread discarder;
-  private volatile boolean closed;
 
-  private EmbeddedApiServer(KubernetesMockServer server, boolean record) {
+  private EmbeddedApiServer(KubernetesMockServer server) {
     this.server = server;
     this.admin = server.createClient();
-    this.discarder = record ? null : new Thread(this::discardRequests, "embedded-api-discard");
-    if (discarder != null) {
-      discarder.setDaemon(true);
-      discarder.start();
-    }
   }
 
-  /** Starts a server with the Istio and ReplicaGate CRDs registered. */
+  /** Starts a server with the Istio and ReplicaGate CRDs registered, recording every request. */
   public static EmbeddedApiServer start() {
-    return start(true);
+    return start(true, null);
   }
 
   /**
-   * Starts a server like {@link #start()} that keeps no record of requests: the mock server queues
-   * every request until someone takes it, so a thread takes and drops them. {@link #requests()}
-   * then answers an empty list.
+   * Starts a server like {@link #start()} that keeps no record of requests, for long runs (the
+   * demo with {@code --follow}): {@link #requests()} then answers an empty list.
    */
   public static EmbeddedApiServer startUnrecorded() {
-    return start(false);
+    return start(false, null);
   }
 
-  private static EmbeddedApiServer start(boolean record) {
+  /**
+   * Starts a server with the Istio and ReplicaGate CRDs registered. With {@code recordRequests}
+   * false nothing is kept for {@link #requests()} (which then stays empty); {@code observer}, if
+   * not null, sees every request.
+   */
+  public static EmbeddedApiServer start(boolean recordRequests, RequestObserver observer) {
     Map<ServerRequest, Queue<ServerResponse>> scripted = new HashMap<>();
+    MockWebServer web = new MockWebServer();
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(),
-            new MockWebServer(),
+            web,
             scripted,
-            new KubernetesMixedDispatcher(scripted),
+            new ObservedDispatcher(scripted, web, recordRequests, observer),
             false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    EmbeddedApiServer api = new EmbeddedApiServer(server, record);
+    EmbeddedApiServer api = new EmbeddedApiServer(server);
     api.registerCrds();
     return api;
   }
@@ -113,14 +124,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return server.expect();
   }
 
-  /**
-   * Every request the server received so far, oldest first (including earlier calls' ones); empty
-   * for a server from {@link #startUnrecorded()}.
-   */
+  /** Every request the server received so far, oldest first (including earlier calls' ones). */
   public synchronized List<RecordedRequest> requests() {
-    if (discarder != null) {
-      return List.of();
-    }
     RecordedRequest next;
     try {
       while ((next = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
@@ -143,21 +148,46 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
     admin.close();
     server.destroy();
-    if (discarder != null) {
-      discarder.interrupt();
-    }
   }
 
-  private void discardRequests() {
-    while (!closed) {
-      try {
-        server.takeRequest(1, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        return;
+  /** CRUD behaviour, plus the observer and, with recording off, an emptied request queue. */
+  private static final class ObservedDispatcher extends KubernetesMixedDispatcher {
+    private final MockWebServer web;
+    private final boolean record;
+    private final RequestObserver observer;
+
+    ObservedDispatcher(
+        Map<ServerRequest, Queue<ServerResponse>> scripted,
+        MockWebServer web,
+        boolean record,
+        RequestObserver observer) {
+      super(scripted);
+      this.web = web;
+      this.record = record;
+      this.observer = observer;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      byte[] body =
+          observer == null || request.getBody() == null ? null : request.getBody().getBytes();
+      MockResponse response = super.dispatch(request);
+      if (!record) {
+        // MockWebServer queues each request before dispatching it; drop it again here.
+        try {
+          while (web.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+            // discard
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
+      if (observer != null) {
+        observer.dispatched(request, body, response.code());
+      }
+      return response;
     }
   }
 

@@ -1,0 +1,623 @@
+package io.syncgate.controller.bench;
+
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.Counter;
+import io.syncgate.controller.demo.PatroniSimulator;
+import io.syncgate.controller.embedded.EmbeddedApiServer;
+import io.syncgate.controller.gating.Route;
+import io.syncgate.controller.kube.ControllerConfig;
+import io.syncgate.controller.kube.KubeClients;
+import io.syncgate.controller.kube.SyncgateController;
+import io.syncgate.controller.mesh.MeshDiff;
+import io.syncgate.controller.metrics.SyncgateMetrics;
+import io.syncgate.policy.MeshSpec;
+import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One benchmark run in one simulator mode, on the calling thread: the embedded API server, the
+ * Patroni fleet, the member pods and the gates, the real controller; then, once every replica
+ * serves and the warm-up has passed, a steady phase (nothing changes) and a flapping phase (every
+ * {@code flipEvery} a replica falls behind ejection.maxLag or catches up again), and the figures.
+ *
+ * <p>The bench gates use the defaults of a ReplicaGate except: {@code pollInterval} from the
+ * settings, {@code admission.stableFor: 0s} (so an admission's latency is the controller's, not the
+ * deliberate wait), {@code ramp.steps: [50, 100]} and {@code ramp.stepInterval: 5s} (so the fleet
+ * is serving within seconds).
+ */
+final class BenchRun {
+
+  static final String NAMESPACE = "bench";
+  static final String CLUSTER_LABEL = "syncgate.io/bench-cluster";
+  static final long MESH_PORT = MeshSpec.DEFAULT_PORT;
+  static final List<Integer> RAMP_STEPS = List.of(50, 100);
+  static final String STEP_INTERVAL = "5s";
+  static final String STABLE_FOR = "0s";
+
+  /** How far a flipped replica falls behind: four times the default ejection.maxLag (16 MiB). */
+  static final long LAGGING_BYTES = 64L << 20;
+
+  /** How fast every simulated leader writes. */
+  static final long LEADER_WRITE_BYTES_PER_SECOND = 256L << 10;
+
+  private static final long SECOND = 1_000_000_000L;
+  private static final double MIB = 1024.0 * 1024.0;
+
+  /** The outcome of one run: its figures, or why it was skipped, and notes. */
+  record Result(
+      PatroniSimulator.Mode mode,
+      Map<Figure, Double> figures,
+      String skipped,
+      List<String> notes) {}
+
+  private final BenchSettings settings;
+  private final PatroniSimulator.Mode mode;
+  private final PrintWriter progress;
+  private final ApiTraffic traffic = new ApiTraffic();
+  private final Reactions reactions = new Reactions();
+  private final Map<String, Map<String, Integer>> liveWeights = new HashMap<>();
+  private final long[][] counts = new long[2][ApiTraffic.Kind.values().length];
+  private final KubernetesSerialization serialization = new KubernetesSerialization();
+  private final SplittableRandom random = new SplittableRandom(42);
+  private final List<String> notes = new ArrayList<>();
+  private final Set<Long> benchThreads = Set.of(Thread.currentThread().getId());
+  private long steadyStart = Long.MAX_VALUE;
+  private long steadyEnd = Long.MAX_VALUE;
+  private long flappingStart = Long.MAX_VALUE;
+  private long flappingEnd = Long.MAX_VALUE;
+  private long maxOpenFiles;
+  private int flips;
+  private FleetSimulator fleet;
+
+  BenchRun(BenchSettings settings, PatroniSimulator.Mode mode, PrintWriter progress) {
+    this.settings = settings;
+    this.mode = mode;
+    this.progress = progress;
+  }
+
+  /** The name of a mode in the table and the JSON. */
+  static String modeName(PatroniSimulator.Mode mode) {
+    return mode == PatroniSimulator.Mode.HTTP10_CLOSE ? "http10-close" : "keep-alive";
+  }
+
+  /**
+   * File descriptors the run needs at most: a listening socket per member, both ends of each
+   * member's kept connection in keep-alive mode, both ends of each gate's pod watch, and room for
+   * the rest (connections being opened and closed, the JVM's own files).
+   */
+  static long openFilesNeeded(BenchSettings settings, PatroniSimulator.Mode mode) {
+    long members = settings.members();
+    long kept = mode == PatroniSimulator.Mode.KEEP_ALIVE ? 2 * members : 0;
+    return members + kept + 2L * settings.gates() + 1000;
+  }
+
+  Result run() throws Exception {
+    long limit = maxOpenFiles();
+    long needed = openFilesNeeded(settings, mode);
+    if (limit > 0 && needed > limit) {
+      String why =
+          String.format(
+              Locale.ROOT,
+              "needs about %d open files (%d listening sockets%s), the limit is %d: raise it"
+                  + " (ulimit -n) or run fewer members",
+              needed,
+              settings.members(),
+              mode == PatroniSimulator.Mode.KEEP_ALIVE
+                  ? " plus both ends of a kept connection per member"
+                  : "",
+              limit);
+      say("skipped: " + why);
+      return new Result(mode, null, why, List.of());
+    }
+    Map<Figure, Double> figures = new EnumMap<>(Figure.class);
+    figures.put(Figure.LOAD_BEFORE, loadAverage());
+    try (EmbeddedApiServer api = EmbeddedApiServer.start(false, traffic)) {
+      fleet = startFleet();
+      try {
+        say(
+            String.format(
+                Locale.ROOT,
+                "%d members on 127.%d.0.0/16:%d, creating pods",
+                settings.members(),
+                fleet.subnet(),
+                FleetSimulator.PATRONI_PORT));
+        createPods(api.admin());
+        figures.put(Figure.HEAP_BEFORE, heapAfterGcMib());
+        runController(api, figures);
+      } finally {
+        fleet.close();
+      }
+    }
+    figures.put(Figure.LOAD_AFTER, loadAverage());
+    return new Result(mode, figures, null, List.copyOf(notes));
+  }
+
+  private void runController(EmbeddedApiServer api, Map<Figure, Double> figures) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    TickTimes registry = new TickTimes();
+    SyncgateMetrics metrics = new SyncgateMetrics(registry);
+    KubernetesClient client = KubeClients.create(vertx, api.config());
+    try {
+      ControllerConfig config =
+          ControllerConfig.defaults(NAMESPACE, "syncgate-bench")
+              .withNamespaces(List.of(NAMESPACE))
+              .withLeaderElection(false, NAMESPACE, ControllerConfig.DEFAULT_LEASE_NAME);
+      SyncgateController controller =
+          await(
+              SyncgateController.deploy(vertx, client, config, metrics, Clock.systemUTC()),
+              Duration.ofSeconds(60));
+      if (!runUntil(controller::synced, Duration.ofSeconds(60))) {
+        throw new IllegalStateException("the controller's informers did not sync within 60s");
+      }
+      long gatesCreated = System.nanoTime();
+      createGates(api.admin());
+      say("waiting until every replica serves");
+      double warmup = awaitServing(api.admin(), gatesCreated);
+      figures.put(Figure.WARMUP_SECONDS, warmup);
+      say("all replicas serving; warming up for " + settings.warmup().toSeconds() + "s");
+      runFor(settings.warmup().toNanos(), false, null);
+      measure(registry, metrics, figures);
+      await(controller.shutdown(), Duration.ofSeconds(30));
+    } finally {
+      client.close();
+      await(vertx.close(), Duration.ofSeconds(30));
+    }
+  }
+
+  private void measure(TickTimes registry, SyncgateMetrics metrics, Map<Figure, Double> figures) {
+    CpuMeter cpu = new CpuMeter(traffic.serverThreads(), benchThreads);
+    long polls0 = fleet.polls();
+    double errors0 = pollErrors(metrics);
+    registry.ticks().clear();
+    cpu.start();
+    steadyStart = System.nanoTime();
+    steadyEnd = steadyStart + settings.steady().toNanos();
+    say("measuring: " + settings.steady().toSeconds() + "s steady");
+    runFor(steadyEnd - System.nanoTime(), false, cpu);
+    flappingStart = System.nanoTime();
+    flappingEnd = flappingStart + settings.flapping().toNanos();
+    say(
+        "measuring: "
+            + settings.flapping().toSeconds()
+            + "s flapping, a flip every "
+            + settings.flipEvery().toMillis()
+            + "ms");
+    runFor(flappingEnd - System.nanoTime(), true, cpu);
+    cpu.stop();
+    long measuredNanos = System.nanoTime() - steadyStart;
+    long polls = fleet.polls() - polls0;
+    double errors = pollErrors(metrics) - errors0;
+    Latencies.Summary ticks = registry.ticks().summary();
+
+    // Late reactions to the last flips still count; nothing else is measured any more.
+    long grace = 3 * settings.pollInterval().toNanos() + 5 * SECOND;
+    runUntil(() -> reactions.pendingCount() == 0, Duration.ofNanos(grace));
+
+    double seconds = measuredNanos / 1e9;
+    figures.put(Figure.POLLS_ASKED, settings.askedPollsPerSecond());
+    figures.put(Figure.POLLS_ACHIEVED, polls / seconds);
+    figures.put(Figure.POLL_ERRORS, errors);
+    figures.put(Figure.TICKS, (double) ticks.count());
+    figures.put(Figure.TICK_P50, ticks.p50Millis());
+    figures.put(Figure.TICK_P99, ticks.p99Millis());
+    figures.put(Figure.TICK_MAX, ticks.maxMillis());
+    long controller = cpu.nanos(CpuMeter.Part.CONTROLLER);
+    long simulator = cpu.nanos(CpuMeter.Part.SIMULATOR);
+    figures.put(
+        Figure.CONTROLLER_MICROS_PER_POLL, polls == 0 ? Double.NaN : controller / 1e3 / polls);
+    figures.put(
+        Figure.CONTROLLER_SECONDS_PER_1000,
+        polls == 0 ? Double.NaN : controller / 1e9 / (polls / 1e3));
+    figures.put(Figure.CONTROLLER_CORES, controller / (double) measuredNanos);
+    figures.put(
+        Figure.SIMULATOR_MICROS_PER_POLL, polls == 0 ? Double.NaN : simulator / 1e3 / polls);
+    figures.put(Figure.SIMULATOR_CORES, simulator / (double) measuredNanos);
+    figures.put(
+        Figure.API_SERVER_CORES, cpu.nanos(CpuMeter.Part.API_SERVER) / (double) measuredNanos);
+    figures.put(Figure.JVM_CORES, cpu.jvmNanos() / (double) measuredNanos);
+    figures.put(Figure.PROCESS_CORES, cpu.processNanos() / (double) measuredNanos);
+    putReactions(figures, Reactions.Direction.EJECT);
+    putReactions(figures, Reactions.Direction.ADMIT);
+    double steadyMinutes = (steadyEnd - steadyStart) / 60e9;
+    double flappingMinutes = (flappingEnd - flappingStart) / 60e9;
+    putWrites(figures, 0, steadyMinutes, Figure.STEADY_DR, Figure.STEADY_VS, Figure.STEADY_STATUS);
+    figures.put(Figure.STEADY_EVENTS, count(0, ApiTraffic.Kind.EVENT_WRITE) / steadyMinutes);
+    figures.put(Figure.STEADY_READS, count(0, ApiTraffic.Kind.READ) / steadyMinutes);
+    putWrites(
+        figures,
+        1,
+        flappingMinutes,
+        Figure.FLAPPING_DR,
+        Figure.FLAPPING_VS,
+        Figure.FLAPPING_STATUS);
+    figures.put(Figure.FLAPPING_EVENTS, count(1, ApiTraffic.Kind.EVENT_WRITE) / flappingMinutes);
+    figures.put(Figure.FLAPPING_READS, count(1, ApiTraffic.Kind.READ) / flappingMinutes);
+    figures.put(Figure.HEAP_AFTER, heapAfterGcMib());
+    figures.put(Figure.RSS, rssMib());
+    sampleOpenFiles();
+    figures.put(Figure.OPEN_FILES, (double) maxOpenFiles);
+    if (count(0, ApiTraffic.Kind.OTHER_WRITE) + count(1, ApiTraffic.Kind.OTHER_WRITE) > 0) {
+      notes.add(
+          "other writes while measuring: "
+              + (count(0, ApiTraffic.Kind.OTHER_WRITE) + count(1, ApiTraffic.Kind.OTHER_WRITE)));
+    }
+    say(String.format(Locale.ROOT, "done: %d polls in %.1fs, %d flips", polls, seconds, flips));
+  }
+
+  private void putReactions(Map<Figure, Double> figures, Reactions.Direction direction) {
+    Latencies.Summary summary = reactions.summary(direction);
+    boolean eject = direction == Reactions.Direction.EJECT;
+    figures.put(eject ? Figure.EJECTIONS : Figure.ADMISSIONS, (double) summary.count());
+    figures.put(eject ? Figure.EJECTION_P50 : Figure.ADMISSION_P50, summary.p50Millis());
+    figures.put(eject ? Figure.EJECTION_P99 : Figure.ADMISSION_P99, summary.p99Millis());
+    figures.put(eject ? Figure.EJECTION_MAX : Figure.ADMISSION_MAX, summary.maxMillis());
+    figures.put(
+        eject ? Figure.EJECTIONS_MISSED : Figure.ADMISSIONS_MISSED,
+        (double) reactions.missed(direction));
+  }
+
+  private void putWrites(
+      Map<Figure, Double> figures,
+      int phase,
+      double minutes,
+      Figure destinationRules,
+      Figure virtualServices,
+      Figure status) {
+    figures.put(destinationRules, count(phase, ApiTraffic.Kind.DESTINATION_RULE_WRITE) / minutes);
+    figures.put(virtualServices, count(phase, ApiTraffic.Kind.VIRTUAL_SERVICE_WRITE) / minutes);
+    figures.put(status, count(phase, ApiTraffic.Kind.STATUS_WRITE) / minutes);
+  }
+
+  private long count(int phase, ApiTraffic.Kind kind) {
+    return counts[phase][kind.ordinal()];
+  }
+
+  // ------------------------------------------------------------------ the driver loop
+
+  /** Runs the loop for {@code nanos}: API traffic, samples, and flips when {@code flipping}. */
+  private void runFor(long nanos, boolean flipping, CpuMeter cpu) {
+    long now = System.nanoTime();
+    long end = now + Math.max(0, nanos);
+    long nextSample = now + SECOND;
+    long flipEvery = settings.flipEvery().toNanos();
+    long nextFlip = flipping ? now + flipEvery : Long.MAX_VALUE;
+    while ((now = System.nanoTime()) < end) {
+      absorbTraffic();
+      if (now >= nextSample) {
+        if (cpu != null) {
+          cpu.sample();
+        }
+        sampleOpenFiles();
+        nextSample += SECOND;
+      }
+      if (now >= nextFlip) {
+        flip();
+        nextFlip += flipEvery;
+      }
+      LockSupport.parkNanos(Math.min(10_000_000L, Math.max(1, end - now)));
+    }
+    absorbTraffic();
+  }
+
+  /** Runs the loop until {@code done} or the time is up; says which. */
+  private boolean runUntil(BooleanSupplier done, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      runFor(50_000_000L, false, null);
+    }
+    return true;
+  }
+
+  /** Counts the API requests of the measured phases and follows the VirtualService weights. */
+  private void absorbTraffic() {
+    for (ApiTraffic.Request request : traffic.drain()) {
+      int phase = phaseOf(request.nanos());
+      if (phase >= 0) {
+        counts[phase][request.kind().ordinal()]++;
+      }
+      if (request.kind() == ApiTraffic.Kind.VIRTUAL_SERVICE_WRITE
+          && request.succeeded()
+          && request.body() != null) {
+        VirtualService vs =
+            serialization.unmarshal(new ByteArrayInputStream(request.body()), VirtualService.class);
+        if (vs == null || vs.getMetadata() == null) {
+          continue;
+        }
+        String gate = vs.getMetadata().getName();
+        Map<String, Integer> weights =
+            MeshDiff.routeOf(vs, MESH_PORT).map(Route::weights).orElse(Map.of());
+        liveWeights.put(gate, weights);
+        reactions.written(gate, weights, request.nanos());
+      }
+    }
+  }
+
+  /** 0 steady, 1 flapping, -1 neither. */
+  private int phaseOf(long nanos) {
+    if (nanos >= steadyStart && nanos < steadyEnd) {
+      return 0;
+    }
+    if (nanos >= flappingStart && nanos < flappingEnd) {
+      return 1;
+    }
+    return -1;
+  }
+
+  /**
+   * Every other flip brings back the oldest replica whose ejection was seen; the others make a
+   * random replica that has a share fall behind.
+   */
+  private void flip() {
+    flips++;
+    Reactions.Flip back = flips % 2 == 0 ? reactions.takeEjected() : null;
+    if (back != null) {
+      long nanos = changed(fleet.setLagging(back.gate(), back.replica(), false));
+      reactions.flipped(
+          FleetSimulator.gateName(back.gate()),
+          new Reactions.Flip(
+              Reactions.Direction.ADMIT, back.gate(), back.replica(), back.replicaName(), nanos));
+      return;
+    }
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int gate = random.nextInt(settings.gates());
+      int replica = 1 + random.nextInt(settings.membersPerGate() - 1);
+      String gateName = FleetSimulator.gateName(gate);
+      String name = FleetSimulator.memberName(gate, replica);
+      Map<String, Integer> weights = liveWeights.get(gateName);
+      if (weights == null
+          || weights.getOrDefault(name, 0) == 0
+          || reactions.isPending(gateName, name)) {
+        continue;
+      }
+      long nanos = changed(fleet.setLagging(gate, replica, true));
+      reactions.flipped(
+          gateName, new Reactions.Flip(Reactions.Direction.EJECT, gate, replica, name, nanos));
+      return;
+    }
+  }
+
+  private static long changed(java.util.concurrent.CompletableFuture<Long> flip) {
+    try {
+      return flip.get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("the simulator did not flip a replica: " + e, e);
+    }
+  }
+
+  // ------------------------------------------------------------------ set-up
+
+  private FleetSimulator startFleet() throws BindException {
+    return FleetSimulator.startOnFreeSubnet(
+        settings.gates(),
+        settings.membersPerGate(),
+        mode,
+        new FleetSimulator.Script(
+            LEADER_WRITE_BYTES_PER_SECOND, settings.lagJitterBytes(), LAGGING_BYTES),
+        settings.simulatorThreads());
+  }
+
+  private void createPods(KubernetesClient admin) throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> created = new ArrayList<>();
+      for (int g = 0; g < settings.gates(); g++) {
+        for (int m = 0; m < settings.membersPerGate(); m++) {
+          Pod pod = pod(g, m);
+          created.add(
+              pool.submit(() -> admin.pods().inNamespace(NAMESPACE).resource(pod).create()));
+        }
+      }
+      for (java.util.concurrent.Future<?> f : created) {
+        f.get();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot create the member pods: " + e.getCause(), e);
+    } finally {
+      pool.shutdown();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private Pod pod(int gate, int member) {
+    String name = FleetSimulator.memberName(gate, member);
+    return new PodBuilder()
+        .withMetadata(
+            new ObjectMetaBuilder()
+                .withNamespace(NAMESPACE)
+                .withName(name)
+                .addToLabels(CLUSTER_LABEL, FleetSimulator.gateName(gate))
+                .addToLabels(MeshSpec.DEFAULT_SUBSET_LABEL, name)
+                .build())
+        .withNewSpec()
+        .addNewContainer()
+        .withName("database")
+        .withImage("postgres")
+        .endContainer()
+        .endSpec()
+        .withNewStatus()
+        .withPhase("Running")
+        .withPodIP(fleet.host(gate, member))
+        .endStatus()
+        .build();
+  }
+
+  /** One gate after the other, so their ticks spread over the poll interval, as in a cluster. */
+  private void createGates(KubernetesClient admin) {
+    for (int g = 0; g < settings.gates(); g++) {
+      admin.resources(ReplicaGate.class).inNamespace(NAMESPACE).resource(gate(g)).create();
+      absorbTraffic();
+    }
+  }
+
+  ReplicaGate gate(int index) {
+    String name = FleetSimulator.gateName(index);
+    ReplicaGate gate = new ReplicaGate();
+    gate.getMetadata().setNamespace(NAMESPACE);
+    gate.getMetadata().setName(name);
+    ReplicaGateSpec spec = gate.getSpec();
+    spec.setSelector(new LabelSelectorBuilder().addToMatchLabels(CLUSTER_LABEL, name).build());
+    MeshSpec mesh = new MeshSpec();
+    mesh.setHost(name + "-replicas." + NAMESPACE + ".svc.cluster.local");
+    spec.setMesh(mesh);
+    spec.setPollInterval(goDuration(settings.pollInterval()));
+    spec.getAdmission().setStableFor(STABLE_FOR);
+    spec.getRamp().setSteps(RAMP_STEPS);
+    spec.getRamp().setStepInterval(STEP_INTERVAL);
+    return gate;
+  }
+
+  /** Seconds from the first gate's creation until every gate reports all replicas serving. */
+  private double awaitServing(KubernetesClient admin, long since) {
+    long limit = (120L + settings.members() / 50) * SECOND;
+    long nextReport = System.nanoTime() + 10 * SECOND;
+    int serving = 0;
+    while (System.nanoTime() - since < limit) {
+      serving = servingGates(admin);
+      if (serving == settings.gates()) {
+        return (System.nanoTime() - since) / 1e9;
+      }
+      if (System.nanoTime() >= nextReport) {
+        say(serving + " of " + settings.gates() + " gates serving");
+        nextReport += 10 * SECOND;
+      }
+      runFor(SECOND, false, null);
+    }
+    String note =
+        String.format(
+            Locale.ROOT,
+            "only %d of %d gates had every replica serving after %ds; measured anyway",
+            serving,
+            settings.gates(),
+            limit / SECOND);
+    notes.add(note);
+    say(note);
+    return Double.NaN;
+  }
+
+  private int servingGates(KubernetesClient admin) {
+    int expected = settings.membersPerGate() - 1;
+    int serving = 0;
+    for (ReplicaGate gate :
+        admin.resources(ReplicaGate.class).inNamespace(NAMESPACE).list().getItems()) {
+      if (gate.getStatus() != null
+          && gate.getStatus().getServing() != null
+          && gate.getStatus().getServing() == expected) {
+        serving++;
+      }
+    }
+    return serving;
+  }
+
+  // ------------------------------------------------------------------ the process
+
+  private static double pollErrors(SyncgateMetrics metrics) {
+    double total = 0;
+    for (Counter counter : metrics.registry().find("syncgate.patroni.poll.errors").counters()) {
+      total += counter.count();
+    }
+    return total;
+  }
+
+  private static double heapAfterGcMib() {
+    System.gc();
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / MIB;
+  }
+
+  /** The resident set size from /proc/self/status (Linux); NaN elsewhere. */
+  static double rssMib() {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.isReadable(status)) {
+      return Double.NaN;
+    }
+    try {
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith("VmRSS:")) {
+          String kib = line.substring("VmRSS:".length()).replace("kB", "").strip();
+          return Long.parseLong(kib) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+
+  private void sampleOpenFiles() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      maxOpenFiles = Math.max(maxOpenFiles, unix.getOpenFileDescriptorCount());
+    }
+  }
+
+  /** The process's open-file limit, or -1 when unknown. */
+  static long maxOpenFiles() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      return unix.getMaxFileDescriptorCount();
+    }
+    return -1;
+  }
+
+  static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  /** A duration the way a ReplicaGate spells it: {@code 1s}, {@code 250ms}. */
+  static String goDuration(Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 == 0 ? (millis / 1000) + "s" : millis + "ms";
+  }
+
+  private void say(String message) {
+    progress.printf("bench [%s]: %s%n", modeName(mode), message);
+    progress.flush();
+  }
+
+  private static <T> T await(Future<T> future, Duration limit) {
+    try {
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("did not complete within " + limit + ": " + e, e);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.syncgate.controller.bench;
+
+import io.syncgate.controller.demo.PatroniSimulator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What {@code syncgate bench} runs.
+ *
+ * @param gates how many ReplicaGates (Patroni clusters)
+ * @param membersPerGate members of each cluster, the leader included
+ * @param duration the measured time of one run: the first half steady, the second half flapping
+ * @param pollInterval every gate's {@code spec.pollInterval}
+ * @param modes how the simulator answers, one run per mode, in this order
+ * @param flipEvery how often a replica's lag is flipped while flapping
+ * @param warmup how long to keep running once every replica serves, before measuring
+ * @param simulatorThreads event loops of the Patroni fleet simulator
+ * @param lagJitterBytes the largest replay lag of a replica that keeps up (0: always caught up)
+ * @param jsonOut where the JSON report goes
+ */
+public record BenchSettings(
+    int gates,
+    int membersPerGate,
+    Duration duration,
+    Duration pollInterval,
+    List<PatroniSimulator.Mode> modes,
+    Duration flipEvery,
+    Duration warmup,
+    int simulatorThreads,
+    long lagJitterBytes,
+    Path jsonOut) {
+
+  /** The smallest poll interval a ReplicaGate accepts. */
+  static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
+
+  public BenchSettings {
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(pollInterval, "pollInterval");
+    Objects.requireNonNull(flipEvery, "flipEvery");
+    Objects.requireNonNull(warmup, "warmup");
+    Objects.requireNonNull(jsonOut, "jsonOut");
+    modes = List.copyOf(modes);
+    if (gates < 1) {
+      throw new IllegalArgumentException("--gates must be at least 1, got " + gates);
+    }
+    if (membersPerGate < 2) {
+      throw new IllegalArgumentException(
+          "--members-per-gate must be at least 2 (a leader and a replica), got " + membersPerGate);
+    }
+    if ((long) gates * membersPerGate > FleetSimulator.MAX_MEMBERS) {
+      throw new IllegalArgumentException(
+          "at most "
+              + FleetSimulator.MAX_MEMBERS
+              + " members fit the loopback address plan, asked for "
+              + (long) gates * membersPerGate);
+    }
+    if (duration.compareTo(Duration.ofSeconds(2)) < 0) {
+      throw new IllegalArgumentException("--duration must be at least 2s, got " + duration);
+    }
+    if (pollInterval.compareTo(MIN_POLL_INTERVAL) < 0) {
+      throw new IllegalArgumentException(
+          "--poll-interval must be at least 100ms (the ReplicaGate minimum), got " + pollInterval);
+    }
+    if (flipEvery.isNegative() || flipEvery.isZero()) {
+      throw new IllegalArgumentException("--flip-every must be positive, got " + flipEvery);
+    }
+    if (warmup.isNegative()) {
+      throw new IllegalArgumentException("--warmup must not be negative, got " + warmup);
+    }
+    if (modes.isEmpty()) {
+      throw new IllegalArgumentException("no mode to run");
+    }
+    if (simulatorThreads < 1) {
+      throw new IllegalArgumentException(
+          "--simulator-threads must be at least 1, got " + simulatorThreads);
+    }
+    if (lagJitterBytes < 0) {
+      throw new IllegalArgumentException("--lag-jitter must not be negative");
+    }
+  }
+
+  /** All members of all clusters. */
+  public int members() {
+    return gates * membersPerGate;
+  }
+
+  /** Polls per second the gates ask for: every member once per poll interval. */
+  public double askedPollsPerSecond() {
+    return members() * 1e9 / pollInterval.toNanos();
+  }
+
+  /** The steady half of {@link #duration}. */
+  Duration steady() {
+    return duration.dividedBy(2);
+  }
+
+  /** The flapping half of {@link #duration}. */
+  Duration flapping() {
+    return duration.minus(steady());
+  }
+}

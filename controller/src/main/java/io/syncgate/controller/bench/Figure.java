@@ -1,0 +1,96 @@
+package io.syncgate.controller.bench;
+
+/**
+ * One figure of a benchmark run: its key in the JSON report ({@code group.name}), its label in the
+ * table, and how many decimals both show (the JSON holds the same rounded number as the table).
+ */
+enum Figure {
+  POLLS_ASKED("polls.askedPerSecond", "members polled/s, asked", 0),
+  POLLS_ACHIEVED("polls.achievedPerSecond", "members polled/s, achieved", 1),
+  POLL_ERRORS("polls.failed", "polls without a usable answer", 0),
+  TICKS("ticks.count", "gate ticks", 0),
+  TICK_P50("ticks.p50Millis", "tick duration p50 (ms)", 2),
+  TICK_P99("ticks.p99Millis", "tick duration p99 (ms)", 2),
+  TICK_MAX("ticks.maxMillis", "tick duration max (ms)", 2),
+  CONTROLLER_MICROS_PER_POLL("cpu.controllerMicrosPerPoll", "controller CPU per poll (us)", 1),
+  CONTROLLER_SECONDS_PER_1000(
+      "cpu.controllerSecondsPer1000Polls", "controller CPU s per 1,000 polls", 4),
+  CONTROLLER_CORES("cpu.controllerCores", "controller CPU (cores)", 3),
+  SIMULATOR_MICROS_PER_POLL("cpu.simulatorMicrosPerPoll", "simulator CPU per poll (us)", 1),
+  SIMULATOR_CORES("cpu.simulatorCores", "simulator CPU (cores)", 3),
+  API_SERVER_CORES("cpu.apiServerCores", "embedded API server CPU (cores)", 3),
+  JVM_CORES("cpu.jvmCores", "GC, JIT, other JVM CPU (cores)", 3),
+  PROCESS_CORES("cpu.processCores", "whole process CPU (cores)", 3),
+  EJECTIONS("ejection.count", "ejections measured", 0),
+  EJECTION_P50("ejection.p50Millis", "ejection reaction p50 (ms)", 0),
+  EJECTION_P99("ejection.p99Millis", "ejection reaction p99 (ms)", 0),
+  EJECTION_MAX("ejection.maxMillis", "ejection reaction max (ms)", 0),
+  EJECTIONS_MISSED("ejection.missed", "ejections not reflected", 0),
+  ADMISSIONS("admission.count", "admissions measured", 0),
+  ADMISSION_P50("admission.p50Millis", "admission reaction p50 (ms)", 0),
+  ADMISSION_P99("admission.p99Millis", "admission reaction p99 (ms)", 0),
+  ADMISSION_MAX("admission.maxMillis", "admission reaction max (ms)", 0),
+  ADMISSIONS_MISSED("admission.missed", "admissions not reflected", 0),
+  STEADY_DR("steady.destinationRuleWritesPerMinute", "steady: DestinationRule writes/min", 1),
+  STEADY_VS("steady.virtualServiceWritesPerMinute", "steady: VirtualService writes/min", 1),
+  STEADY_STATUS("steady.statusWritesPerMinute", "steady: status writes/min", 1),
+  STEADY_EVENTS("steady.eventWritesPerMinute", "steady: event writes/min", 1),
+  STEADY_READS("steady.readsPerMinute", "steady: API reads/min (GET, not watch)", 1),
+  FLAPPING_DR("flapping.destinationRuleWritesPerMinute", "flapping: DestinationRule writes/min", 1),
+  FLAPPING_VS("flapping.virtualServiceWritesPerMinute", "flapping: VirtualService writes/min", 1),
+  FLAPPING_STATUS("flapping.statusWritesPerMinute", "flapping: status writes/min", 1),
+  FLAPPING_EVENTS("flapping.eventWritesPerMinute", "flapping: event writes/min", 1),
+  FLAPPING_READS("flapping.readsPerMinute", "flapping: API reads/min (GET, not watch)", 1),
+  HEAP_BEFORE("memory.heapBeforeControllerMiB", "heap after GC, before controller (MiB)", 1),
+  HEAP_AFTER("memory.heapAfterGcMiB", "heap after GC, at the end (MiB)", 1),
+  RSS("memory.rssMiB", "RSS at the end (MiB)", 1),
+  OPEN_FILES("process.maxOpenFiles", "open files, most seen", 0),
+  WARMUP_SECONDS("process.secondsUntilAllServing", "start: all replicas serving after (s)", 1),
+  LOAD_BEFORE("process.loadAverageBefore", "load average (1 min), before", 2),
+  LOAD_AFTER("process.loadAverageAfter", "load average (1 min), after", 2);
+
+  private final String key;
+  private final String label;
+  private final int decimals;
+
+  Figure(String key, String label, int decimals) {
+    this.key = key;
+    this.label = label;
+    this.decimals = decimals;
+  }
+
+  /** {@code group.name} in the JSON report. */
+  String key() {
+    return key;
+  }
+
+  String group() {
+    return key.substring(0, key.indexOf('.'));
+  }
+
+  String field() {
+    return key.substring(key.indexOf('.') + 1);
+  }
+
+  String label() {
+    return label;
+  }
+
+  int decimals() {
+    return decimals;
+  }
+
+  /** The value rounded to this figure's decimals (half up); null for NaN, infinite or null. */
+  java.math.BigDecimal round(Double value) {
+    if (value == null || value.isNaN() || value.isInfinite()) {
+      return null;
+    }
+    return java.math.BigDecimal.valueOf(value).setScale(decimals, java.math.RoundingMode.HALF_UP);
+  }
+
+  /** The value as the table prints it: {@link #round} in plain digits, {@code n/a} for none. */
+  String format(Double value) {
+    java.math.BigDecimal rounded = round(value);
+    return rounded == null ? "n/a" : rounded.toPlainString();
+  }
+}
