@@ -76,8 +76,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   /**
-   * Starts a server like {@link #start()} that keeps no record of requests, for long runs (the
-   * demo with {@code --follow}): {@link #requests()} then answers an empty list.
+   * Starts a server like {@link #start()} that keeps no record of requests, for long runs (the demo
+   * with {@code --follow}): {@link #requests()} then answers an empty list.
    */
   public static EmbeddedApiServer startUnrecorded() {
     return start(false, null);

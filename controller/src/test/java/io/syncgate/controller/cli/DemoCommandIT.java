@@ -9,7 +9,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.TCPRoute;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.syncgate.controller.kube.Poll;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateValidator;
 import java.io.PrintWriter;
@@ -228,7 +228,7 @@ class DemoCommandIT {
     CompletableFuture<Integer> exit =
         CompletableFuture.supplyAsync(() -> commandLine.execute(args.toArray(String[]::new)));
 
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(60),
         "a table printed after the summary",
         () -> {
