@@ -107,11 +107,28 @@ class PatroniClusterIT {
     // Patroni exits without stopping PostgreSQL in maintenance mode; close() stops it anyway.
     cluster.close();
 
-    assertThat(postmasters)
-        .allSatisfy(
-            pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+    // The postmaster outlived Patroni, so it was reparented: once stopped it may linger as a
+    // zombie until its new parent reaps it. A zombie runs nothing and holds no port.
+    Poll.until(
+        Duration.ofSeconds(10),
+        "the postmasters gone",
+        () -> postmasters.stream().noneMatch(PatroniClusterIT::running));
     assertThat(PatroniCluster.listening(leader.address(), PatroniMember.PG_PORT)).isFalse();
     assertThat(PatroniCluster.listening(replica.address(), PatroniMember.PG_PORT)).isFalse();
+  }
+
+  /** Alive and not a zombie (state Z in /proc/PID/stat). */
+  private static boolean running(long pid) {
+    if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()) {
+      return false;
+    }
+    try {
+      String stat =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid + "", "stat"));
+      return !stat.substring(stat.lastIndexOf(')') + 1).trim().startsWith("Z");
+    } catch (java.io.IOException e) {
+      return false; // gone between the two looks
+    }
   }
 
   private static Long count(Connection connection) {
