@@ -32,6 +32,7 @@ import io.syncgate.controller.patroni.PatroniEndpoint;
 import io.syncgate.controller.patroni.PatroniPoller;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
@@ -102,6 +103,16 @@ final class GateReconciler {
   private GateState state;
   private ReplicaGateStatus writtenStatus;
   private Instant statusWrittenAt;
+
+  /** The gate's resourceVersion as last seen (informer or our own status write), for the PUT. */
+  private String statusVersion;
+
+  /** A status write is on its way; ticks do not wait for it, and never send a second one. */
+  private boolean statusInFlight;
+
+  /** The newest status asked for while a write was in flight; written when that write ends. */
+  private Runnable statusQueued;
+
   private final Map<String, Boolean> reachable = new HashMap<>();
   private final Set<String> replicaSeries = new HashSet<>();
   private Object appliedDestinationRule;
@@ -119,6 +130,7 @@ final class GateReconciler {
             || !Objects.equals(gate.getSpec(), newGate.getSpec())
             || !Objects.equals(gate.getMetadata().getUid(), newGate.getMetadata().getUid());
     gate = newGate;
+    statusVersion = newGate.getMetadata().getResourceVersion();
     if (!specChanged) {
       return;
     }
@@ -392,6 +404,9 @@ final class GateReconciler {
                       now);
               writtenStatus = status == null ? null : GateStatusBuilder.copy(status);
               statusWrittenAt = null;
+              if (stored != null) {
+                statusVersion = stored.getMetadata().getResourceVersion();
+              }
               LOG.info(
                   "{}: adopted {} replica(s) from status, leader {}, live route {}",
                   key,
@@ -663,7 +678,17 @@ final class GateReconciler {
     return writeStatus(status, myTerm, now);
   }
 
+  /**
+   * Starts the status write when one is due, and returns at once: a slow API server delays the
+   * status, not the next poll or mesh write. While a write is in flight no second one starts: the
+   * newest status asked for meanwhile is written when it ends, so none is lost even without another
+   * tick.
+   */
   private Future<Void> writeStatus(ReplicaGateStatus desired, long myTerm, Instant now) {
+    if (statusInFlight) {
+      statusQueued = () -> writeStatus(desired, myTerm, now);
+      return Future.succeededFuture();
+    }
     ReplicaGateStatus base = writtenStatus != null ? writtenStatus : gate.getStatus();
     if (!GateStatusBuilder.writeDue(
         base, desired, statusWrittenAt, parts.config().statusLagInterval(), now)) {
@@ -672,18 +697,41 @@ final class GateReconciler {
     if (!current(myTerm)) {
       return Future.succeededFuture();
     }
-    return onContext(parts.statusWriter().write(gate, desired))
-        .map(
-            w -> {
-              metrics().meshWrite(key.namespace(), key.name(), "status", metricResult(w.result()));
-              if (w.result().settled()) {
-                writtenStatus = desired;
-                statusWrittenAt = now;
-              } else {
-                LOG.warn("{}: status write {}: {}", key, w.result().label(), w.message());
+    statusInFlight = true;
+    onContext(parts.statusWriter().write(gate, desired, statusVersion))
+        .onComplete(
+            ar -> {
+              statusInFlight = false;
+              settleStatusWrite(ar, desired, myTerm, now);
+              Runnable queued = statusQueued;
+              statusQueued = null;
+              if (queued != null) {
+                queued.run();
               }
-              return null;
             });
+    return Future.succeededFuture();
+  }
+
+  private void settleStatusWrite(
+      AsyncResult<MeshWrite<ReplicaGate>> ar, ReplicaGateStatus desired, long myTerm, Instant now) {
+    if (ar.failed()) {
+      LOG.warn("{}: status write failed: {}", key, ar.cause().toString());
+      return;
+    }
+    MeshWrite<ReplicaGate> w = ar.result();
+    metrics().meshWrite(key.namespace(), key.name(), "status", metricResult(w.result()));
+    if (!current(myTerm)) {
+      return;
+    }
+    if (w.result().settled()) {
+      writtenStatus = desired;
+      statusWrittenAt = now;
+      if (w.after() != null && w.after().getMetadata() != null) {
+        statusVersion = w.after().getMetadata().getResourceVersion();
+      }
+    } else {
+      LOG.warn("{}: status write {}: {}", key, w.result().label(), w.message());
+    }
   }
 
   /** Poll-error metrics and a PatroniUnreachable event when a member stops answering. */

@@ -17,12 +17,22 @@ public final class KubeWorker implements AutoCloseable {
   /** The pool's name, as it appears in thread names and Vert.x metrics. */
   public static final String POOL_NAME = "syncgate-kube";
 
+  /**
+   * The pool of status and event writes, apart so that a backlog of them (a slow API server, many
+   * gates) never delays a mesh write behind it.
+   */
+  public static final String STATUS_POOL_NAME = "syncgate-kube-status";
+
   public static final int DEFAULT_POOL_SIZE = 4;
 
   private final WorkerExecutor executor;
 
   public KubeWorker(Vertx vertx, int poolSize) {
-    this.executor = vertx.createSharedWorkerExecutor(POOL_NAME, poolSize);
+    this(vertx, poolSize, POOL_NAME);
+  }
+
+  public KubeWorker(Vertx vertx, int poolSize, String poolName) {
+    this.executor = vertx.createSharedWorkerExecutor(poolName, poolSize);
   }
 
   /**

@@ -12,9 +12,11 @@ import java.net.HttpURLConnection;
  * Reads gates and writes their status subresource. Blocking calls run on the {@link KubeWorker}
  * inside each method.
  *
- * <p>The write replaces the whole status without a resourceVersion precondition (fabric8 reads the
- * current version just before the PUT): only the elected controller writes status, and it writes
- * what it computed from the live state, so there is nothing newer to lose.
+ * <p>The write replaces the whole status. It is sent with the resourceVersion the caller last saw
+ * (from the gate informer or its own previous write), so a write costs one PUT and no read. When
+ * that version is stale (409), the write is sent once more without a precondition, for which
+ * fabric8 reads the current version just before the PUT: only the elected controller writes status,
+ * and it writes what it computed from the live state, so there is nothing newer to lose.
  */
 public final class StatusWriter {
 
@@ -42,19 +44,30 @@ public final class StatusWriter {
    *
    * @param gate the gate (not modified; its spec goes along unchanged, which the API server ignores
    *     on the status subresource)
-   * @return {@link WriteResult#UPDATED}, {@link WriteResult#CONFLICT} on 409 or {@link
-   *     WriteResult#ERROR}; never a failed future
+   * @param resourceVersion the gate's version as last seen, or null to have fabric8 read it first
+   * @return {@link WriteResult#UPDATED} with the written gate as {@code after}, {@link
+   *     WriteResult#CONFLICT} on 409 or {@link WriteResult#ERROR}; never a failed future
    */
-  public Future<MeshWrite<ReplicaGate>> write(ReplicaGate gate, ReplicaGateStatus status) {
+  public Future<MeshWrite<ReplicaGate>> write(
+      ReplicaGate gate, ReplicaGateStatus status, String resourceVersion) {
     ReplicaGate copy = new ReplicaGate();
     copy.setMetadata(
         new ObjectMetaBuilder()
             .withNamespace(gate.getMetadata().getNamespace())
             .withName(gate.getMetadata().getName())
+            .withResourceVersion(resourceVersion)
             .build());
     copy.setSpec(gate.getSpec());
     copy.setStatus(status);
-    return worker.call(() -> send(copy));
+    return worker.call(
+        () -> {
+          MeshWrite<ReplicaGate> first = send(copy);
+          if (first.result() != WriteResult.CONFLICT || resourceVersion == null) {
+            return first;
+          }
+          copy.getMetadata().setResourceVersion(null);
+          return send(copy);
+        });
   }
 
   // Runs on the worker pool.

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A verticle, so it has an event-loop context of its own: informer callbacks (fabric8 pool
  * threads) hop onto it with {@code runOnContext}, and all controller state lives there without
- * locks. Blocking fabric8 calls run on the named worker pool {@value KubeWorker#POOL_NAME}.
+ * locks. Blocking fabric8 calls run on the named worker pools {@value KubeWorker#POOL_NAME} and
+ * (status, events) {@value KubeWorker#STATUS_POOL_NAME}.
  *
  * <p>Order of start-up: informers start; once all have synced the controller is ready and campaigns
  * for the Lease (or, without leader election, leads at once); only a leader ticks.
@@ -51,6 +52,7 @@ public final class SyncgateController extends AbstractVerticle {
   private final List<SharedIndexInformer<VirtualService>> vsInformers = new ArrayList<>();
 
   private KubeWorker worker;
+  private KubeWorker statusWorker;
   private ControllerParts parts;
   private LeaderElection election;
   private volatile boolean synced;
@@ -104,6 +106,7 @@ public final class SyncgateController extends AbstractVerticle {
   @Override
   public void start(Promise<Void> started) {
     worker = new KubeWorker(vertx, config.kubeWorkers());
+    statusWorker = new KubeWorker(vertx, config.kubeWorkers(), KubeWorker.STATUS_POOL_NAME);
     worker
         .call(
             () -> {
@@ -136,9 +139,9 @@ public final class SyncgateController extends AbstractVerticle {
             worker,
             drWriter,
             vsWriter,
-            new StatusWriter(client, worker),
+            new StatusWriter(client, statusWorker),
             new SecretReader(client, worker),
-            new EventRecorder(client, worker, clock, config.identity(), config.eventWindow()),
+            new EventRecorder(client, statusWorker, clock, config.identity(), config.eventWindow()),
             metrics,
             new ControllerParts.MeshCache() {
               @Override
@@ -199,6 +202,7 @@ public final class SyncgateController extends AbstractVerticle {
               .onComplete(
                   x -> {
                     worker.close();
+                    statusWorker.close();
                     LOG.info("controller {} stopped", config.identity());
                     stopped.complete();
                   });

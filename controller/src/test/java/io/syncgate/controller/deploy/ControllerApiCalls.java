@@ -34,8 +34,8 @@ final class ControllerApiCalls {
           // kube.SyncgateController.wire: one ReplicaGate informer per watched scope.
           watched(GATES, "replicagates", "list", "SyncgateController: ReplicaGate informer"),
           watched(GATES, "replicagates", "watch", "SyncgateController: ReplicaGate informer"),
-          // kube.StatusWriter.read; and StatusWriter.send's updateStatus() on a copy without a
-          // resourceVersion, for which fabric8 GETs the latest object first.
+          // kube.StatusWriter.read; and, after a 409, StatusWriter.send's updateStatus() on a copy
+          // without a resourceVersion, for which fabric8 GETs the latest object first.
           watched(GATES, "replicagates", "get", "StatusWriter.read, StatusWriter.send"),
           // kube.StatusWriter.send: updateStatus() is a PUT to the status subresource.
           watched(GATES, "replicagates/status", "update", "StatusWriter.send: updateStatus()"),

@@ -1,0 +1,120 @@
+package io.syncgate.controller.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.syncgate.controller.embedded.EmbeddedApiServer;
+import io.syncgate.controller.testing.Await;
+import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateStatus;
+import io.vertx.core.Vertx;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Status writes cost one PUT with the version last seen, and survive a stale one. */
+class StatusWriterIT {
+
+  private final EmbeddedApiServer api = EmbeddedApiServer.start();
+  private final Vertx vertx = Vertx.vertx();
+  private final KubernetesClient client = api.clientOn(vertx);
+  private final KubeWorker worker = new KubeWorker(vertx, 1);
+  private final StatusWriter writer = new StatusWriter(client, worker);
+
+  @AfterEach
+  void stop() {
+    worker.close();
+    client.close();
+    Await.result(vertx.close());
+    api.close();
+  }
+
+  private ReplicaGate createGate() {
+    return api.admin()
+        .resources(ReplicaGate.class)
+        .inNamespace(TestGates.NAMESPACE)
+        .resource(TestGates.gate(spec -> {}))
+        .create();
+  }
+
+  private static ReplicaGateStatus status(long generation) {
+    ReplicaGateStatus status = new ReplicaGateStatus();
+    status.setObservedGeneration(generation);
+    return status;
+  }
+
+  private List<String> gateRequestsSince(int from) {
+    List<RecordedRequest> all = api.requests();
+    return all.subList(from, all.size()).stream()
+        .filter(r -> r.getPath().contains("/replicagates/"))
+        .map(r -> r.getMethod() + " " + (r.getPath().endsWith("/status") ? "status" : "gate"))
+        .toList();
+  }
+
+  @Test
+  void aCurrentVersionCostsOnePutAndNoRead() {
+    ReplicaGate gate = createGate();
+    int before = api.requests().size();
+
+    MeshWrite<ReplicaGate> first =
+        Await.result(writer.write(gate, status(1), gate.getMetadata().getResourceVersion()));
+    MeshWrite<ReplicaGate> second =
+        Await.result(
+            writer.write(gate, status(2), first.after().getMetadata().getResourceVersion()));
+
+    assertThat(first.result()).isEqualTo(WriteResult.UPDATED);
+    assertThat(second.result()).isEqualTo(WriteResult.UPDATED);
+    assertThat(gateRequestsSince(before)).containsExactly("PUT status", "PUT status");
+    assertThat(
+            Await.result(writer.read(new GateKey(TestGates.NAMESPACE, TestGates.GATE)))
+                .getStatus()
+                .getObservedGeneration())
+        .isEqualTo(2L);
+  }
+
+  private static final String STATUS_PATH =
+      "/apis/"
+          + ReplicaGate.GROUP
+          + "/"
+          + ReplicaGate.VERSION
+          + "/namespaces/"
+          + TestGates.NAMESPACE
+          + "/replicagates/"
+          + TestGates.GATE
+          + "/status";
+
+  @Test
+  void aStaleVersionIsRetriedOnceAgainstTheCurrentOne() {
+    ReplicaGate gate = createGate();
+    String stale = gate.getMetadata().getResourceVersion();
+    // The CRUD mock does not check preconditions; a real API server answers a stale one so.
+    api.expect()
+        .put()
+        .withPath(STATUS_PATH)
+        .andReturn(409, "{\"kind\":\"Status\",\"code\":409}")
+        .once();
+    int before = api.requests().size();
+
+    MeshWrite<ReplicaGate> write = Await.result(writer.write(gate, status(7), stale));
+
+    assertThat(write.result()).isEqualTo(WriteResult.UPDATED);
+    assertThat(gateRequestsSince(before)).containsExactly("PUT status", "GET gate", "PUT status");
+    assertThat(
+            Await.result(writer.read(new GateKey(TestGates.NAMESPACE, TestGates.GATE)))
+                .getStatus()
+                .getObservedGeneration())
+        .isEqualTo(7L);
+  }
+
+  @Test
+  void withoutAVersionFabric8ReadsTheCurrentOneFirst() {
+    ReplicaGate gate = createGate();
+    int before = api.requests().size();
+
+    MeshWrite<ReplicaGate> write = Await.result(writer.write(gate, status(3), null));
+
+    assertThat(write.result()).isEqualTo(WriteResult.UPDATED);
+    assertThat(gateRequestsSince(before)).containsExactly("GET gate", "PUT status");
+  }
+}
