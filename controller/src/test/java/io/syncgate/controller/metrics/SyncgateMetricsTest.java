@@ -110,6 +110,22 @@ class SyncgateMetricsTest {
   }
 
   @Test
+  void aGateRecreatedAfterForgetGateStartsItsSeriesAfresh() {
+    metrics.meshWrite("db", "g", "status", "updated");
+    metrics.recordTick("db", "g", Duration.ofMillis(4));
+    metrics.forgetGate("db", "g");
+
+    metrics.meshWrite("db", "g", "status", "updated");
+    metrics.recordTick("db", "g", Duration.ofMillis(4));
+
+    assertThat(samplesOf("syncgate_mesh_writes_total"))
+        .containsExactly(
+            "syncgate_mesh_writes_total{gate=\"g\",kind=\"status\",namespace=\"db\",result=\"updated\"} 1.0");
+    assertThat(samplesOf("syncgate_tick_seconds_count"))
+        .containsExactly("syncgate_tick_seconds_count{gate=\"g\",namespace=\"db\"} 1");
+  }
+
+  @Test
   void pollErrorsAndMeshWritesAreCounters() {
     metrics.pollError("db", "g", "timeout");
     metrics.pollError("db", "g", "timeout");
