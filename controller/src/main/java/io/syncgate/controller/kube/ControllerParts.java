@@ -16,6 +16,7 @@ record ControllerParts(
     ControllerConfig config,
     KubernetesClient client,
     KubeWorker worker,
+    PollLoops pollLoops,
     OwnedObjectWriter<DestinationRule> destinationRules,
     OwnedObjectWriter<VirtualService> virtualServices,
     StatusWriter statusWriter,

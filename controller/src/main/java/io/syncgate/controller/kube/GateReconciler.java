@@ -371,7 +371,13 @@ final class GateReconciler {
     }
     closePatroni();
     patroniClient = new PatroniClient(parts.vertx(), options);
-    poller = new PatroniPoller(parts.vertx(), patroniClient, new FailureLog(key.toString()));
+    poller =
+        new PatroniPoller(
+            parts.vertx(),
+            patroniClient,
+            new FailureLog(key.toString()),
+            PatroniPoller.DEFAULT_MARGIN,
+            parts.pollLoops().next());
   }
 
   /**

@@ -41,6 +41,9 @@ public final class SyncgateController extends AbstractVerticle {
 
   private static final Logger LOG = LoggerFactory.getLogger(SyncgateController.class);
 
+  /** One poll context per core: polling is most of the controller's work. */
+  private static final int POLL_LOOPS = Runtime.getRuntime().availableProcessors();
+
   private final KubernetesClient client;
   private final ControllerConfig config;
   private final SyncgateMetrics metrics;
@@ -53,6 +56,7 @@ public final class SyncgateController extends AbstractVerticle {
 
   private KubeWorker worker;
   private KubeWorker statusWorker;
+  private PollLoops pollLoops;
   private ControllerParts parts;
   private LeaderElection election;
   private volatile boolean synced;
@@ -107,11 +111,16 @@ public final class SyncgateController extends AbstractVerticle {
   public void start(Promise<Void> started) {
     worker = new KubeWorker(vertx, config.kubeWorkers());
     statusWorker = new KubeWorker(vertx, config.kubeWorkers(), KubeWorker.STATUS_POOL_NAME);
-    worker
-        .call(
-            () -> {
-              WarmUp.run(client, vertx);
-              return null;
+    // Deployed from this verticle, so undeploying the controller undeploys them first.
+    PollLoops.deploy(vertx, POLL_LOOPS)
+        .compose(
+            loops -> {
+              pollLoops = loops;
+              return worker.call(
+                  () -> {
+                    WarmUp.run(client, vertx);
+                    return null;
+                  });
             })
         .onComplete(
             ar -> {
@@ -137,6 +146,7 @@ public final class SyncgateController extends AbstractVerticle {
             config,
             client,
             worker,
+            pollLoops,
             drWriter,
             vsWriter,
             new StatusWriter(client, statusWorker),

@@ -3,6 +3,7 @@ package io.syncgate.controller.patroni;
 import io.syncgate.controller.gating.ClusterSnapshot;
 import io.syncgate.controller.gating.MemberSample;
 import io.syncgate.controller.gating.SampleFailure;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -23,6 +24,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@link #DEFAULT_MARGIN}, even if a request hangs: at that deadline every member still without a
  * sample gets a timeout sample. Failed samples are logged through a rate-limited {@link
  * FailureLog}.
+ *
+ * <p>Given a poll context, the requests are made from it, so their connections and timers live on
+ * its event loop; the snapshot then completes there, and the caller hops back to its own context.
+ * Without one they are made from the caller's context.
  */
 public final class PatroniPoller {
 
@@ -33,16 +38,30 @@ public final class PatroniPoller {
   private final PatroniClient client;
   private final FailureLog failureLog;
   private final Duration margin;
+  private final Context pollContext;
 
   public PatroniPoller(Vertx vertx, PatroniClient client, FailureLog failureLog) {
-    this(vertx, client, failureLog, DEFAULT_MARGIN);
+    this(vertx, client, failureLog, DEFAULT_MARGIN, null);
   }
 
   public PatroniPoller(Vertx vertx, PatroniClient client, FailureLog failureLog, Duration margin) {
+    this(vertx, client, failureLog, margin, null);
+  }
+
+  /**
+   * @param pollContext the context the requests are made from, or null for the caller's
+   */
+  public PatroniPoller(
+      Vertx vertx,
+      PatroniClient client,
+      FailureLog failureLog,
+      Duration margin,
+      Context pollContext) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.client = Objects.requireNonNull(client, "client");
     this.failureLog = Objects.requireNonNull(failureLog, "failureLog");
     this.margin = Objects.requireNonNull(margin, "margin");
+    this.pollContext = pollContext;
   }
 
   /**
@@ -62,6 +81,21 @@ public final class PatroniPoller {
     AtomicInteger pending = new AtomicInteger(members.size());
     AtomicBoolean finished = new AtomicBoolean();
     Promise<ClusterSnapshot> done = Promise.promise();
+    if (pollContext == null || Vertx.currentContext() == pollContext) {
+      start(members, tickTime, samples, pending, finished, done);
+    } else {
+      pollContext.runOnContext(v -> start(members, tickTime, samples, pending, finished, done));
+    }
+    return done.future();
+  }
+
+  private void start(
+      List<PatroniEndpoint> members,
+      Instant tickTime,
+      AtomicReferenceArray<MemberSample> samples,
+      AtomicInteger pending,
+      AtomicBoolean finished,
+      Promise<ClusterSnapshot> done) {
     Duration timeout = client.options().timeout();
     long backstop =
         vertx.setTimer(
@@ -97,7 +131,6 @@ public final class PatroniPoller {
             }
           });
     }
-    return done.future();
   }
 
   private void finish(

@@ -13,6 +13,10 @@ import io.syncgate.controller.gating.SampleFailure;
 import io.syncgate.controller.patroni.LoopbackPatroni.RawServer;
 import io.syncgate.controller.patroni.PatroniClientOptions.Credentials;
 import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -235,5 +239,67 @@ class PatroniPollerIT {
       assertThat(snapshot.samples()).isEmpty();
       assertThat(snapshot.noLeaderReason()).isEqualTo("no leader answered");
     }
+  }
+
+  @Test
+  void withAPollContextTheRequestsAndTheSnapshotLiveOnItsEventLoop() {
+    HttpServer leader = answering(LEADER);
+    HttpServer replica = answering(CAUGHT_UP);
+    // Contexts made from the test thread stick to one event loop; each deployment takes the next.
+    Context caller = await(verticleContext());
+    Context pollContext = await(verticleContext());
+    String callerThread = await(threadOf(caller));
+    String pollThread = await(threadOf(pollContext));
+    assertThat(callerThread).isNotEqualTo(pollThread);
+    try (PatroniClient client = new PatroniClient(vertx, PatroniClientOptions.defaults())) {
+      PatroniPoller poller =
+          new PatroniPoller(
+              vertx,
+              client,
+              new FailureLog("ReplicaGate(t/ctx)"),
+              PatroniPoller.DEFAULT_MARGIN,
+              pollContext);
+      List<PatroniEndpoint> endpoints =
+          List.of(
+              PatroniEndpoint.http("pg-0", HOST, leader.actualPort()),
+              PatroniEndpoint.http("pg-1", HOST, replica.actualPort()));
+      Promise<ClusterSnapshot> done = Promise.promise();
+      Promise<String> completedOn = Promise.promise();
+      caller.runOnContext(
+          v ->
+              poller
+                  .pollAll(endpoints, TICK)
+                  .onComplete(
+                      ar -> {
+                        completedOn.complete(Thread.currentThread().getName());
+                        done.handle(ar);
+                      }));
+      ClusterSnapshot snapshot = await(done.future());
+
+      assertThat(snapshot.samples()).hasSize(2);
+      assertThat(snapshot.samples().values()).allSatisfy(s -> assertThat(s.usable()).isTrue());
+      assertThat(await(completedOn.future())).isEqualTo(pollThread);
+    } finally {
+      await(leader.close());
+      await(replica.close());
+    }
+  }
+
+  private static Future<Context> verticleContext() {
+    Promise<Context> started = Promise.promise();
+    vertx.deployVerticle(
+        new AbstractVerticle() {
+          @Override
+          public void start() {
+            started.complete(context);
+          }
+        });
+    return started.future();
+  }
+
+  private static Future<String> threadOf(Context context) {
+    Promise<String> name = Promise.promise();
+    context.runOnContext(v -> name.complete(Thread.currentThread().getName()));
+    return name.future();
   }
 }
