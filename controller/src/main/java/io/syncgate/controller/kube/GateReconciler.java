@@ -610,6 +610,10 @@ final class GateReconciler {
 
   private Future<Void> finish(
       GateSettings settings, Plan plan, MeshOutcome mesh, long myTerm, Instant now) {
+    if (!current(myTerm)) {
+      // Leadership was lost (or the controller stopped) during the mesh writes: state is gone.
+      return Future.succeededFuture();
+    }
     Optional<Route> route = plan.route().isPresent() ? plan.route() : state.route();
     recordReplicaMetrics(route);
     List<Desired> desired = new ArrayList<>();
