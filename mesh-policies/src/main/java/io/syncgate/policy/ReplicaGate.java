@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /**
  * A ReplicaGate ({@code syncgate.io/v1alpha1}, short name {@code rgate}): keeps the replicas of one
  * Patroni cluster out of its Istio read route until their replay lag is small, then ramps them in.
- * See DESIGN.md "The ReplicaGate contract".
+ * See docs/design.md "The ReplicaGate contract".
  */
 @Group(ReplicaGate.GROUP)
 @Version(ReplicaGate.VERSION)

@@ -13,7 +13,7 @@ import java.util.Objects;
 
 /**
  * The desired behaviour of a {@link ReplicaGate}: which Patroni members to watch, which read route
- * to gate, and when replicas are admitted, ramped and ejected (DESIGN.md "The ReplicaGate
+ * to gate, and when replicas are admitted, ramped and ejected (docs/design.md, "The ReplicaGate
  * contract").
  *
  * <p>Every field but {@code selector} and {@code mesh} has a default; the CRD carries it (so the

@@ -27,7 +27,7 @@ import io.syncgate.controller.demo.MemberState;
 import io.syncgate.controller.demo.PatroniJson;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.demo.SimulatedMember;
-import io.syncgate.controller.gating.PatroniRole;
+import io.syncgate.policy.gating.PatroniRole;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

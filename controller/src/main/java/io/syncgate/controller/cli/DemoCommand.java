@@ -2,9 +2,9 @@ package io.syncgate.controller.cli;
 
 import io.syncgate.controller.demo.DemoRun;
 import io.syncgate.controller.demo.DemoSettings;
-import io.syncgate.controller.gating.HumanFormat;
 import io.syncgate.policy.ByteQuantity;
 import io.syncgate.policy.GoDuration;
+import io.syncgate.policy.gating.HumanFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
 package io.syncgate.controller.demo;
 
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.syncgate.controller.gating.HumanFormat;
 import io.syncgate.policy.ByteQuantity;
 import io.syncgate.policy.EjectionSpec;
 import io.syncgate.policy.GoDuration;
@@ -10,6 +9,7 @@ import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateSpec;
 import io.syncgate.policy.ReplicaGateValidator;
 import io.syncgate.policy.Violation;
+import io.syncgate.policy.gating.HumanFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.syncgate.controller.demo;
 
-import io.syncgate.controller.gating.HumanFormat;
-import io.syncgate.controller.gating.Phase;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.ReplicaStatus;
+import io.syncgate.policy.gating.HumanFormat;
+import io.syncgate.policy.gating.Phase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

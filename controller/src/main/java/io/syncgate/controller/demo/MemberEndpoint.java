@@ -1,6 +1,6 @@
 package io.syncgate.controller.demo;
 
-import io.syncgate.controller.gating.PatroniRole;
+import io.syncgate.policy.gating.PatroniRole;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

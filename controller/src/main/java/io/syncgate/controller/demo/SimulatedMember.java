@@ -1,7 +1,7 @@
 package io.syncgate.controller.demo;
 
 import io.netty.util.NetUtil;
-import io.syncgate.controller.gating.PatroniRole;
+import io.syncgate.policy.gating.PatroniRole;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

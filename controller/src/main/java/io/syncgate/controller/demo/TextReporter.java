@@ -1,6 +1,6 @@
 package io.syncgate.controller.demo;
 
-import io.syncgate.controller.gating.HumanFormat;
+import io.syncgate.policy.gating.HumanFormat;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

@@ -1,9 +1,6 @@
 package io.syncgate.controller.kube;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.syncgate.controller.gating.Fallback;
-import io.syncgate.controller.gating.GatePolicy;
-import io.syncgate.controller.mesh.MeshTarget;
 import io.syncgate.policy.AdmissionSpec;
 import io.syncgate.policy.ByteQuantity;
 import io.syncgate.policy.EjectionSpec;
@@ -16,6 +13,9 @@ import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateSpec;
 import io.syncgate.policy.ReplicaGateValidator;
 import io.syncgate.policy.Violation;
+import io.syncgate.policy.gating.Fallback;
+import io.syncgate.policy.gating.GatePolicy;
+import io.syncgate.policy.mesh.MeshTarget;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

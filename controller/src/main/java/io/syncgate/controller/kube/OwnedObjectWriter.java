@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.syncgate.controller.mesh.MeshDiff;
+import io.syncgate.policy.mesh.MeshDiff;
 import io.vertx.core.Future;
 import java.net.HttpURLConnection;
 import java.util.function.BiPredicate;

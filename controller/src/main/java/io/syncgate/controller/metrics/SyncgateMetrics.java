@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.syncgate.controller.gating.Phase;
+import io.syncgate.policy.gating.Phase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -1,7 +1,7 @@
 package io.syncgate.controller.patroni;
 
-import io.syncgate.controller.gating.MemberSample;
-import io.syncgate.controller.gating.SampleFailure;
+import io.syncgate.policy.gating.MemberSample;
+import io.syncgate.policy.gating.SampleFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package io.syncgate.controller.patroni;
 
-import io.syncgate.controller.gating.ClusterSnapshot;
-import io.syncgate.controller.gating.MemberSample;
-import io.syncgate.controller.gating.SampleFailure;
+import io.syncgate.policy.gating.ClusterSnapshot;
+import io.syncgate.policy.gating.MemberSample;
+import io.syncgate.policy.gating.SampleFailure;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

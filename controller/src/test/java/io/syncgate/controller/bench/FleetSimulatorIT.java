@@ -3,9 +3,9 @@ package io.syncgate.controller.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncgate.controller.demo.PatroniSimulator;
-import io.syncgate.controller.gating.MemberSample;
-import io.syncgate.controller.gating.PatroniRole;
 import io.syncgate.controller.patroni.PatroniParser;
+import io.syncgate.policy.gating.MemberSample;
+import io.syncgate.policy.gating.PatroniRole;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

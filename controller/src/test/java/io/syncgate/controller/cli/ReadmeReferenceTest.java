@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.syncgate.controller.kube.EventRecorder;
-import io.syncgate.controller.kube.GateConditions;
 import io.syncgate.controller.metrics.SyncgateMetrics;
+import io.syncgate.policy.status.GateConditions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

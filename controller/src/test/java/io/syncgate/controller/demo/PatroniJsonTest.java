@@ -2,7 +2,7 @@ package io.syncgate.controller.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncgate.controller.gating.PatroniRole;
+import io.syncgate.policy.gating.PatroniRole;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.syncgate.controller.demo.PatroniSimulator.Mode;
 import io.syncgate.controller.demo.SimulatedMember.Behaviour;
-import io.syncgate.controller.gating.PatroniRole;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.controller.testing.Ports;
+import io.syncgate.policy.gating.PatroniRole;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;

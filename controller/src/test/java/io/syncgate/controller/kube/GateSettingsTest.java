@@ -2,11 +2,11 @@ package io.syncgate.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncgate.controller.gating.Fallback;
-import io.syncgate.controller.gating.GatePolicy;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.SecretRef;
 import io.syncgate.policy.Violation;
+import io.syncgate.policy.gating.Fallback;
+import io.syncgate.policy.gating.GatePolicy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -14,6 +14,7 @@ import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.status.GateConditions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

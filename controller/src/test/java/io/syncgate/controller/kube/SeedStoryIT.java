@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaStatus;
+import io.syncgate.policy.status.GateConditions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

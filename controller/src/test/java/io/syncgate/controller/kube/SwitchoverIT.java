@@ -6,9 +6,9 @@ import static io.syncgate.controller.kube.ControllerHarness.expected;
 import static io.syncgate.controller.kube.ControllerHarness.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncgate.controller.gating.PatroniRole;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.gating.PatroniRole;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

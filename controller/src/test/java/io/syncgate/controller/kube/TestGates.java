@@ -7,11 +7,11 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.syncgate.controller.gating.Route;
-import io.syncgate.controller.mesh.MeshDiff;
 import io.syncgate.policy.MeshSpec;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateSpec;
+import io.syncgate.policy.gating.Route;
+import io.syncgate.policy.mesh.MeshDiff;
 import java.util.Map;
 import java.util.function.Consumer;
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.syncgate.controller.demo.SimulatedMember.Behaviour;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.status.GateConditions;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

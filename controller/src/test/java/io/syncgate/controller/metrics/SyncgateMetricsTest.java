@@ -3,7 +3,7 @@ package io.syncgate.controller.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.syncgate.controller.gating.Phase;
+import io.syncgate.policy.gating.Phase;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

@@ -2,10 +2,10 @@ package io.syncgate.controller.patroni;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncgate.controller.gating.ClusterSnapshot;
-import io.syncgate.controller.gating.MemberSample;
-import io.syncgate.controller.gating.PatroniRole;
-import io.syncgate.controller.gating.SampleFailure;
+import io.syncgate.policy.gating.ClusterSnapshot;
+import io.syncgate.policy.gating.MemberSample;
+import io.syncgate.policy.gating.PatroniRole;
+import io.syncgate.policy.gating.SampleFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -6,7 +6,7 @@ import static io.syncgate.controller.patroni.LoopbackPatroni.await;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.netty.util.concurrent.EventExecutor;
-import io.syncgate.controller.gating.ClusterSnapshot;
+import io.syncgate.policy.gating.ClusterSnapshot;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;

@@ -1,9 +1,0 @@
-package io.syncgate.controller.gating;
-
-/** Where reads go when no replica holds a share. */
-public enum Fallback {
-  /** 100 to the leader's subset. */
-  PRIMARY,
-  /** Equal shares among all replicas: fail open, availability over freshness. */
-  ALL_REPLICAS
-}

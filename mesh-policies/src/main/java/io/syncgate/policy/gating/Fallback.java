@@ -1,0 +1,9 @@
+package io.syncgate.policy.gating;
+
+/** Where reads go when no replica holds a share. */
+public enum Fallback {
+  /** 100 to the leader's subset. */
+  PRIMARY,
+  /** Equal shares among all replicas: fail open, availability over freshness. */
+  ALL_REPLICAS
+}

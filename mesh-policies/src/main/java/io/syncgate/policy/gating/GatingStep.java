@@ -1,0 +1,564 @@
+package io.syncgate.policy.gating;
+
+import static io.syncgate.policy.gating.HumanFormat.bytes;
+import static io.syncgate.policy.gating.HumanFormat.duration;
+import static io.syncgate.policy.gating.HumanFormat.seconds;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The gating core: {@code (previous state, snapshot, policy, now) → (new state, plan)}, as
+ * docs/design.md, "Phases and weights" describes it. Pure: no clock, no I/O; {@code now} is an
+ * input.
+ *
+ * <p>Rules worth knowing when reading the code:
+ *
+ * <ul>
+ *   <li>A replica changes phase at most once per step, and a ramp advances at most one step per
+ *       step. Admission and ramp progress also need {@code now} to be strictly after the last
+ *       change, so feeding a result back with the same snapshot and {@code now} changes nothing,
+ *       even with zero {@code stableFor}/{@code stepInterval}.
+ *   <li>Ejection (Ramping/Serving only) is decided before ramp progress and applies while paused.
+ *   <li>A replica with an ejection cause is never admissible, so a replica is never admitted only
+ *       to be ejected at once.
+ *   <li>Without a single leader the step fails static: route, phases and steps stay as they were.
+ * </ul>
+ *
+ * <p>Reasons are computed from the new phase and this step's observation only, so they are stable
+ * under replay; the admission reason ("admitted: lag 8 KiB &lt;= 1 MiB for 10s") travels on the
+ * {@link Transition.Kind#ADMITTED} transition, the replica's reason then names its ramp step.
+ */
+public final class GatingStep {
+
+  private static final String RUNNING = "running";
+  private static final String STREAMING = "streaming";
+
+  private GatingStep() {}
+
+  /**
+   * One step of the gate.
+   *
+   * @param previous what the previous step returned (or {@link GateState#empty()}, or a state
+   *     rebuilt by {@link GateRestore#restore})
+   * @param snapshot this tick's samples of every member pod
+   * @param policy the gate's policy
+   * @param now this tick's time
+   */
+  public static StepResult step(
+      GateState previous, ClusterSnapshot snapshot, GatePolicy policy, Instant now) {
+    Objects.requireNonNull(previous, "previous");
+    Objects.requireNonNull(snapshot, "snapshot");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(now, "now");
+    List<String> members = new ArrayList<>(new TreeSet<>(snapshot.samples().keySet()));
+    if (snapshot.leader() == null) {
+      return failStatic(previous, snapshot, policy, members, now);
+    }
+    return withLeader(previous, snapshot, policy, members, now);
+  }
+
+  private static StepResult withLeader(
+      GateState previous,
+      ClusterSnapshot snapshot,
+      GatePolicy policy,
+      List<String> members,
+      Instant now) {
+    String leader = snapshot.leader();
+    Long timeline = snapshot.leaderTimeline();
+    if (timeline == null) {
+      throw new IllegalArgumentException("snapshot names leader " + leader + " but no timeline");
+    }
+    List<Transition> transitions = new ArrayList<>();
+    if (previous.leader() != null && !previous.leader().equals(leader)) {
+      transitions.add(
+          new Transition(
+              Transition.Kind.LEADER_CHANGED,
+              null,
+              null,
+              null,
+              0,
+              "leader changed from "
+                  + previous.leader()
+                  + " to "
+                  + leader
+                  + " on timeline "
+                  + timeline));
+    }
+    Map<String, ReplicaState> next = new TreeMap<>();
+    for (String name : members) {
+      if (name.equals(leader)) {
+        continue;
+      }
+      ReplicaState prev = previous.replicas().get(name);
+      if (prev == null || name.equals(previous.leader())) {
+        // New member, or the old leader now following: both start from scratch.
+        prev = fresh(name, now, "new member");
+      }
+      prev = fitToPolicy(prev, policy);
+      Observation observation =
+          observe(snapshot.samples().get(name), snapshot.lags().get(name), timeline, policy);
+      Outcome outcome = advance(prev, observation, policy, now);
+      next.put(name, outcome.state());
+      if (outcome.transition() != null) {
+        transitions.add(outcome.transition());
+      }
+    }
+    Weights.Decision decision = Weights.decide(next.values(), leader, policy);
+    GateState state = new GateState(next, leader, timeline, Optional.of(decision.route()));
+    Plan plan =
+        new Plan(
+            members,
+            leader,
+            Optional.of(decision.route()),
+            decision.fallbackActive(),
+            null,
+            transitions);
+    return new StepResult(state, plan);
+  }
+
+  /**
+   * No single leader: no lag can be computed. Keep the route (minus vanished members), phases and
+   * steps; break admission runs; remember who answered; admit, advance and eject nobody.
+   */
+  private static StepResult failStatic(
+      GateState previous,
+      ClusterSnapshot snapshot,
+      GatePolicy policy,
+      List<String> members,
+      Instant now) {
+    String degradedReason = degradedReason(previous, snapshot);
+    Map<String, ReplicaState> next = new TreeMap<>();
+    for (String name : members) {
+      if (name.equals(previous.leader())) {
+        continue;
+      }
+      boolean usable = snapshot.samples().get(name).usable();
+      ReplicaState prev = previous.replicas().get(name);
+      if (prev == null) {
+        ReplicaState unknown = fresh(name, now, "waiting for a single leader: " + degradedReason);
+        next.put(name, usable ? withLastUsable(unknown, now) : unknown);
+        continue;
+      }
+      prev = fitToPolicy(prev, policy);
+      next.put(
+          name,
+          new ReplicaState(
+              prev.name(),
+              prev.phase(),
+              prev.step(),
+              prev.since(),
+              prev.stepSince(),
+              null,
+              usable ? now : prev.lastUsableSample(),
+              prev.lagBytes(),
+              prev.lagSeconds(),
+              prev.reason()));
+    }
+    Set<String> present = new TreeSet<>(members);
+    // When no destination with weight is left there is no valid route to keep: write nothing and
+    // forget the old route, so that a pod recreated under a vanished name never inherits its
+    // weight.
+    Optional<Route> kept = previous.route().flatMap(r -> Weights.restrictTo(r, present));
+    GateState state = new GateState(next, previous.leader(), previous.timeline(), kept);
+    boolean fallbackActive = kept.isPresent() && Weights.noShares(next.values(), policy);
+    Plan plan = new Plan(members, null, kept, fallbackActive, degradedReason, List.of());
+    return new StepResult(state, plan);
+  }
+
+  private static String degradedReason(GateState previous, ClusterSnapshot snapshot) {
+    if (previous.leader() != null) {
+      MemberSample leaderSample = snapshot.samples().get(previous.leader());
+      if (leaderSample != null && !leaderSample.usable()) {
+        return "leader " + previous.leader() + " unreachable: " + leaderSample.reason();
+      }
+    }
+    return snapshot.noLeaderReason() != null ? snapshot.noLeaderReason() : "no single leader";
+  }
+
+  // ---------------------------------------------------------------- observation of one replica
+
+  /**
+   * What this tick's sample says about a replica.
+   *
+   * @param ejectCause why a Ramping/Serving replica must go to zero now, or null
+   * @param notAdmissible why the replica may not be admitted now, or null when it may
+   */
+  private record Observation(
+      MemberSample sample, ClusterSnapshot.Lag lag, String ejectCause, String notAdmissible) {
+
+    boolean usable() {
+      return sample.usable();
+    }
+  }
+
+  private static Observation observe(
+      MemberSample sample, ClusterSnapshot.Lag lag, long leaderTimeline, GatePolicy policy) {
+    if (!sample.usable()) {
+      return new Observation(sample, null, null, sample.reason());
+    }
+    String hard = hardCause(sample, leaderTimeline);
+    String lagEjection = lag == null ? null : lagEjectCause(lag, policy);
+    String ejectCause = hard != null ? hard : lagEjection;
+    String notAdmissible = hard != null ? hard : admissionBlocker(sample, lag, policy, lagEjection);
+    return new Observation(sample, lag, ejectCause, notAdmissible);
+  }
+
+  /** Causes that make a replica unfit at any lag: they gate and they eject. */
+  private static String hardCause(MemberSample sample, long leaderTimeline) {
+    if (sample.role() != PatroniRole.REPLICA) {
+      return sample.role() == null
+          ? "no role reported"
+          : "role " + sample.role().name().toLowerCase(Locale.ROOT) + ", not a replica";
+    }
+    if (sample.timeline() != leaderTimeline) {
+      return "timeline " + sample.timeline() + " != leader timeline " + leaderTimeline;
+    }
+    if (!RUNNING.equals(sample.state())) {
+      return "state " + (sample.state() == null ? "unknown" : sample.state());
+    }
+    return null;
+  }
+
+  private static String lagEjectCause(ClusterSnapshot.Lag lag, GatePolicy policy) {
+    if (lag.bytes() > policy.ejectionMaxLagBytes()) {
+      return "lag " + bytes(lag.bytes()) + " > " + bytes(policy.ejectionMaxLagBytes());
+    }
+    if (checked(policy.ejectionMaxLagTime())
+        && lag.seconds() != null
+        && lag.seconds() > toSeconds(policy.ejectionMaxLagTime())) {
+      return "lag " + seconds(lag.seconds()) + " > " + duration(policy.ejectionMaxLagTime());
+    }
+    return null;
+  }
+
+  /** Why a replica without a hard cause may not be admitted, or null when it may. */
+  private static String admissionBlocker(
+      MemberSample sample, ClusterSnapshot.Lag lag, GatePolicy policy, String lagEjection) {
+    if (sample.replicationState() != null && !STREAMING.equals(sample.replicationState())) {
+      return "replication state " + sample.replicationState();
+    }
+    if (sample.replayPaused()) {
+      return "replay paused";
+    }
+    if (lag == null) {
+      return "no replay position reported";
+    }
+    if (lag.bytes() > policy.admissionMaxLagBytes()) {
+      return "lag " + bytes(lag.bytes()) + " > " + bytes(policy.admissionMaxLagBytes());
+    }
+    if (checked(policy.admissionMaxLagTime())) {
+      if (lag.seconds() == null) {
+        return "lag in time unknown: no replay timestamp";
+      }
+      if (lag.seconds() > toSeconds(policy.admissionMaxLagTime())) {
+        return "lag " + seconds(lag.seconds()) + " > " + duration(policy.admissionMaxLagTime());
+      }
+    }
+    return lagEjection;
+  }
+
+  // ---------------------------------------------------------------- phase machine
+
+  private record Outcome(ReplicaState state, Transition transition) {}
+
+  private static Outcome advance(
+      ReplicaState prev, Observation observation, GatePolicy policy, Instant now) {
+    return switch (prev.phase()) {
+      case UNKNOWN ->
+          observation.usable()
+              ? enterGated(prev, observation, policy, now)
+              : stay(
+                  prev, observation, now, "no usable sample yet: " + observation.sample().reason());
+      case GATED -> gated(prev, observation, policy, now);
+      case RAMPING, SERVING -> admitted(prev, observation, policy, now);
+      case EJECTED -> ejected(prev, observation, policy, now);
+    };
+  }
+
+  private static Outcome gated(
+      ReplicaState prev, Observation observation, GatePolicy policy, Instant now) {
+    if (!observation.usable()) {
+      return stay(prev, observation, now, unreachable(prev, observation, now));
+    }
+    if (observation.notAdmissible() != null) {
+      return stay(prev, observation, now, observation.notAdmissible());
+    }
+    // Counting starts no earlier than entering Gated, whatever the stored value says.
+    Instant runStart =
+        prev.admissibleSince() == null ? now : max(prev.admissibleSince(), prev.since());
+    if (runStart.isAfter(now)) {
+      runStart = now;
+    }
+    Duration held = Duration.between(runStart, now);
+    boolean stable = held.compareTo(policy.stableFor()) >= 0;
+    if (stable && !policy.paused() && now.isAfter(prev.since())) {
+      boolean singleStep = policy.rampSteps().size() == 1;
+      Phase to = singleStep ? Phase.SERVING : Phase.RAMPING;
+      ReplicaState admitted =
+          state(
+              prev,
+              observation,
+              now,
+              to,
+              0,
+              now,
+              singleStep ? null : now,
+              null,
+              admittedReason(to, 0, policy));
+      return new Outcome(
+          admitted,
+          new Transition(
+              Transition.Kind.ADMITTED,
+              prev.name(),
+              Phase.GATED,
+              to,
+              0,
+              "admitted: " + admissionSummary(observation, policy) + " for " + duration(held)));
+    }
+    String reason = waitingReason(observation, held, policy);
+    return new Outcome(
+        state(prev, observation, now, Phase.GATED, 0, prev.since(), null, runStart, reason), null);
+  }
+
+  private static Outcome admitted(
+      ReplicaState prev, Observation observation, GatePolicy policy, Instant now) {
+    if (!observation.usable()) {
+      Duration silent = silentFor(prev, now);
+      String reason = unreachable(prev, observation, now);
+      if (silent.compareTo(policy.unreachableFor()) >= 0) {
+        return eject(prev, observation, now, reason);
+      }
+      return hold(prev, observation, now, reason);
+    }
+    if (observation.ejectCause() != null) {
+      return eject(prev, observation, now, observation.ejectCause());
+    }
+    if (prev.phase() == Phase.RAMPING && !policy.paused()) {
+      Instant stepSince = prev.stepSince() != null ? prev.stepSince() : prev.since();
+      boolean due =
+          Duration.between(stepSince, now).compareTo(policy.stepInterval()) >= 0
+              && now.isAfter(stepSince);
+      if (due) {
+        int nextStep = prev.step() + 1;
+        if (nextStep >= policy.rampSteps().size() - 1) {
+          String reason = admittedReason(Phase.SERVING, 0, policy);
+          return new Outcome(
+              state(prev, observation, now, Phase.SERVING, 0, now, null, null, reason),
+              new Transition(
+                  Transition.Kind.SERVING,
+                  prev.name(),
+                  Phase.RAMPING,
+                  Phase.SERVING,
+                  nextStep,
+                  "ramp complete after " + nextStep + " steps: serving full share"));
+        }
+        String reason = admittedReason(Phase.RAMPING, nextStep, policy);
+        return new Outcome(
+            state(prev, observation, now, Phase.RAMPING, nextStep, prev.since(), now, null, reason),
+            new Transition(
+                Transition.Kind.RAMP_STEP,
+                prev.name(),
+                Phase.RAMPING,
+                Phase.RAMPING,
+                nextStep,
+                reason));
+      }
+    }
+    String reason =
+        admittedReason(prev.phase(), prev.step(), policy)
+            + (policy.paused() && prev.phase() == Phase.RAMPING ? ", paused" : "");
+    return hold(prev, observation, now, reason);
+  }
+
+  private static Outcome ejected(
+      ReplicaState prev, Observation observation, GatePolicy policy, Instant now) {
+    if (!observation.usable()) {
+      return stay(prev, observation, now, unreachable(prev, observation, now));
+    }
+    if (observation.ejectCause() != null) {
+      return stay(prev, observation, now, observation.ejectCause());
+    }
+    return enterGated(prev, observation, policy, now);
+  }
+
+  private static Outcome enterGated(
+      ReplicaState prev, Observation observation, GatePolicy policy, Instant now) {
+    boolean admissible = observation.notAdmissible() == null;
+    String reason =
+        admissible
+            ? waitingReason(observation, Duration.ZERO, policy)
+            : observation.notAdmissible();
+    ReplicaState gated =
+        state(prev, observation, now, Phase.GATED, 0, now, null, admissible ? now : null, reason);
+    return new Outcome(
+        gated,
+        new Transition(Transition.Kind.PHASE, prev.name(), prev.phase(), Phase.GATED, 0, reason));
+  }
+
+  private static Outcome eject(
+      ReplicaState prev, Observation observation, Instant now, String reason) {
+    return new Outcome(
+        state(prev, observation, now, Phase.EJECTED, 0, now, null, null, reason),
+        new Transition(
+            Transition.Kind.EJECTED,
+            prev.name(),
+            prev.phase(),
+            Phase.EJECTED,
+            prev.step(),
+            reason));
+  }
+
+  /** Same phase, step and step start (Ramping, Serving), new reason. */
+  private static Outcome hold(
+      ReplicaState prev, Observation observation, Instant now, String reason) {
+    return new Outcome(
+        state(
+            prev,
+            observation,
+            now,
+            prev.phase(),
+            prev.step(),
+            prev.since(),
+            prev.stepSince(),
+            null,
+            reason),
+        null);
+  }
+
+  /** Same phase, no admission run (Unknown, Gated with a blocker, Ejected), new reason. */
+  private static Outcome stay(
+      ReplicaState prev, Observation observation, Instant now, String reason) {
+    return new Outcome(
+        state(prev, observation, now, prev.phase(), 0, prev.since(), null, null, reason), null);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static ReplicaState state(
+      ReplicaState prev,
+      Observation observation,
+      Instant now,
+      Phase phase,
+      int step,
+      Instant since,
+      Instant stepSince,
+      Instant admissibleSince,
+      String reason) {
+    boolean lagKnown = observation.lag() != null;
+    return new ReplicaState(
+        prev.name(),
+        phase,
+        step,
+        since,
+        stepSince,
+        admissibleSince,
+        observation.usable() ? now : prev.lastUsableSample(),
+        lagKnown ? Long.valueOf(observation.lag().bytes()) : prev.lagBytes(),
+        lagKnown ? observation.lag().seconds() : prev.lagSeconds(),
+        reason);
+  }
+
+  private static ReplicaState fresh(String name, Instant now, String reason) {
+    return new ReplicaState(name, Phase.UNKNOWN, 0, now, null, null, null, null, null, reason);
+  }
+
+  private static ReplicaState withLastUsable(ReplicaState r, Instant now) {
+    return new ReplicaState(
+        r.name(),
+        r.phase(),
+        r.step(),
+        r.since(),
+        r.stepSince(),
+        r.admissibleSince(),
+        now,
+        r.lagBytes(),
+        r.lagSeconds(),
+        r.reason());
+  }
+
+  /**
+   * A Ramping step beyond the policy's last ramping step (the steps were shortened) is read as the
+   * last ramping step, or as Serving when the policy has only the 100 step.
+   */
+  private static ReplicaState fitToPolicy(ReplicaState r, GatePolicy policy) {
+    int lastRampingStep = policy.rampSteps().size() - 2;
+    if (r.phase() != Phase.RAMPING || (r.step() >= 0 && r.step() <= lastRampingStep)) {
+      return r;
+    }
+    boolean serving = lastRampingStep < 0;
+    return new ReplicaState(
+        r.name(),
+        serving ? Phase.SERVING : Phase.RAMPING,
+        serving ? 0 : Math.max(0, Math.min(r.step(), lastRampingStep)),
+        r.since(),
+        serving ? null : r.stepSince(),
+        r.admissibleSince(),
+        r.lastUsableSample(),
+        r.lagBytes(),
+        r.lagSeconds(),
+        r.reason());
+  }
+
+  private static String admittedReason(Phase phase, int step, GatePolicy policy) {
+    if (phase == Phase.SERVING) {
+      return "serving full share";
+    }
+    return "ramp step " + step + " (" + policy.rampSteps().get(step) + "%)";
+  }
+
+  /** An admissible Gated replica: "lag 8 KiB &lt;= 1 MiB for 3s of 10s[, admission paused]". */
+  private static String waitingReason(Observation observation, Duration held, GatePolicy policy) {
+    boolean stable = held.compareTo(policy.stableFor()) >= 0;
+    return admissionSummary(observation, policy)
+        + " for "
+        + duration(held)
+        + (stable ? "" : " of " + duration(policy.stableFor()))
+        + (policy.paused() ? ", admission paused" : "");
+  }
+
+  /** "lag 8 KiB &lt;= 1 MiB", plus the time bound when it is checked. */
+  private static String admissionSummary(Observation observation, GatePolicy policy) {
+    ClusterSnapshot.Lag lag = observation.lag();
+    String summary = "lag " + bytes(lag.bytes()) + " <= " + bytes(policy.admissionMaxLagBytes());
+    if (checked(policy.admissionMaxLagTime())) {
+      summary += " and " + seconds(lag.seconds()) + " <= " + duration(policy.admissionMaxLagTime());
+    }
+    return summary;
+  }
+
+  private static String unreachable(ReplicaState prev, Observation observation, Instant now) {
+    return "Patroni unreachable for "
+        + duration(silentFor(prev, now))
+        + ": "
+        + observation.sample().reason();
+  }
+
+  /** Time since the last usable sample, or since the phase began when there never was one. */
+  private static Duration silentFor(ReplicaState prev, Instant now) {
+    Instant from = prev.lastUsableSample() != null ? prev.lastUsableSample() : prev.since();
+    Duration silent = Duration.between(from, now);
+    return silent.isNegative() ? Duration.ZERO : silent;
+  }
+
+  private static boolean checked(Duration limit) {
+    return !limit.isZero() && !limit.isNegative();
+  }
+
+  private static double toSeconds(Duration d) {
+    return d.toNanos() / 1e9;
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+}

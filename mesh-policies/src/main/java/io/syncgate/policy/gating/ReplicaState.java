@@ -1,0 +1,29 @@
+package io.syncgate.policy.gating;
+
+import java.time.Instant;
+
+/**
+ * Everything the gating core remembers about one replica between steps.
+ *
+ * @param name member (pod) name
+ * @param phase current phase
+ * @param step index into the ramp steps while {@link Phase#RAMPING}; otherwise 0
+ * @param since when the phase last changed
+ * @param stepSince when the current ramp step began (equals {@code since} on admission)
+ * @param admissibleSince start of the current unbroken run of admissible samples, or null
+ * @param lastUsableSample time of the last usable sample of this member, or null if none yet
+ * @param lagBytes last known replay lag in bytes, or null
+ * @param lagSeconds last known replay lag in seconds, or null
+ * @param reason human-readable reason for the current phase ("lag 5.2 GiB > 1 MiB")
+ */
+public record ReplicaState(
+    String name,
+    Phase phase,
+    int step,
+    Instant since,
+    Instant stepSince,
+    Instant admissibleSince,
+    Instant lastUsableSample,
+    Long lagBytes,
+    Double lagSeconds,
+    String reason) {}

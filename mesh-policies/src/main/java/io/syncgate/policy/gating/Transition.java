@@ -1,0 +1,23 @@
+package io.syncgate.policy.gating;
+
+/**
+ * Something that happened in one step, worth an event: a replica changed phase or ramp step, or the
+ * leader changed. {@code replica} is null for leader changes.
+ */
+public record Transition(Kind kind, String replica, Phase from, Phase to, int step, String reason) {
+
+  public enum Kind {
+    /** Gated/Unknown → Ramping(0). */
+    ADMITTED,
+    /** Ramping(k) → Ramping(k+1). */
+    RAMP_STEP,
+    /** Ramping → Serving. */
+    SERVING,
+    /** Ramping/Serving → Ejected. */
+    EJECTED,
+    /** Any other phase change (Unknown → Gated, Ejected → Gated, …). */
+    PHASE,
+    /** A different member is leader than in the previous step. */
+    LEADER_CHANGED
+  }
+}

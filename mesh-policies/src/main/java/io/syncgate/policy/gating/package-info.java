@@ -1,0 +1,25 @@
+/**
+ * The pure gating core of docs/design.md, "Phases and weights": per-replica phases (Unknown, Gated,
+ * Ramping, Serving, Ejected), ramp and ejection rules, and the read route's integer weights.
+ *
+ * <p>{@link io.syncgate.policy.gating.GatingStep#step} is the whole decision: {@code (previous
+ * state, snapshot, policy, now) → (state, plan)}. Nothing here does I/O or reads a clock ({@code
+ * ArchitectureTest} enforces it), so every rule is a unit or property test.
+ *
+ * <p>Decisions worth knowing:
+ *
+ * <ul>
+ *   <li>Replicas are all snapshot members but the leader; a member missing from the snapshot is
+ *       forgotten, so a pod recreated under the same name starts again as Unknown.
+ *   <li>Hysteresis: admission needs lag within {@code admission.*} for {@code stableFor}; only
+ *       {@code ejection.*}, a hard cause (other timeline, role or state) or {@code unreachableFor}
+ *       of silence take weight away. Replay paused and archive recovery block admission only.
+ *   <li>No single leader: fail static. The route is kept (members that vanished are cut out and
+ *       their weight spread over the rest by largest remainder; with no weight left nothing is
+ *       written and the route is forgotten), phases and steps are kept, admission runs restart.
+ *   <li>Restarts: {@link io.syncgate.policy.gating.GateRestore} rebuilds the state from status and
+ *       the live route, filling what status lacks on the safe side: admission and ramp steps may
+ *       come later than without the restart, never earlier.
+ * </ul>
+ */
+package io.syncgate.policy.gating;

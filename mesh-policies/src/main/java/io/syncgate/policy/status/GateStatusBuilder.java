@@ -1,0 +1,214 @@
+package io.syncgate.policy.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.syncgate.policy.ReplicaGateStatus;
+import io.syncgate.policy.ReplicaStatus;
+import io.syncgate.policy.gating.GateState;
+import io.syncgate.policy.gating.Phase;
+import io.syncgate.policy.gating.ReplicaState;
+import io.syncgate.policy.gating.Route;
+import io.syncgate.policy.gating.StoredReplica;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds {@code ReplicaGate.status} from the gating state, reads it back for a restart, and tells
+ * whether a new status is worth a write. Pure.
+ *
+ * <p>A write is due at once when anything but the lag figures and the human-readable texts changed
+ * (a phase, weight, step, leader, timeline, count, or a condition's status or reason); a change
+ * only in lag figures, reasons or condition messages waits until {@code lagInterval} has passed
+ * since the last write. Reasons count as lag figures because they quote the lag ("lag 5 GiB &gt; 1
+ * MiB") and so change with it.
+ */
+public final class GateStatusBuilder {
+
+  private GateStatusBuilder() {}
+
+  /**
+   * The status of a valid gate after a tick.
+   *
+   * @param route the route in force (the one just written, or the one kept), for the weights
+   */
+  public static ReplicaGateStatus build(
+      Long generation, GateState state, Optional<Route> route, List<Condition> conditions) {
+    ReplicaGateStatus status = new ReplicaGateStatus();
+    status.setObservedGeneration(generation);
+    status.setLeader(state.leader());
+    status.setTimeline(state.timeline());
+    int serving = 0;
+    int ramping = 0;
+    int gated = 0;
+    List<ReplicaStatus> replicas = new ArrayList<>();
+    for (ReplicaState r : state.replicas().values()) {
+      switch (r.phase()) {
+        case SERVING -> serving++;
+        case RAMPING -> ramping++;
+        default -> gated++;
+      }
+      ReplicaStatus entry = new ReplicaStatus();
+      entry.setName(r.name());
+      entry.setPhase(r.phase().displayName());
+      entry.setWeight(route.map(x -> x.weightOf(r.name())).orElse(0));
+      entry.setStep(r.phase() == Phase.RAMPING ? r.step() : null);
+      entry.setLagBytes(r.lagBytes());
+      entry.setLagSeconds(r.lagSeconds());
+      // Milliseconds, so a restarted controller resumes a ramp step where it was.
+      entry.setSince(
+          r.since() == null
+              ? null
+              : DateTimeFormatter.ISO_INSTANT.format(r.since().truncatedTo(ChronoUnit.MILLIS)));
+      entry.setReason(r.reason());
+      replicas.add(entry);
+    }
+    status.setServing(serving);
+    status.setRamping(ramping);
+    status.setGated(gated);
+    status.setReplicas(replicas);
+    status.setConditions(new ArrayList<>(conditions));
+    return status;
+  }
+
+  /** A copy of {@code previous} (or an empty status) with new conditions and generation. */
+  public static ReplicaGateStatus withConditions(
+      ReplicaGateStatus previous, Long generation, List<Condition> conditions) {
+    ReplicaGateStatus status = copy(previous);
+    status.setObservedGeneration(generation);
+    status.setConditions(new ArrayList<>(conditions));
+    return status;
+  }
+
+  /** The stored replicas of a status, for {@link io.syncgate.policy.gating.GateRestore}. */
+  public static List<StoredReplica> storedReplicas(ReplicaGateStatus status) {
+    List<StoredReplica> out = new ArrayList<>();
+    if (status == null || status.getReplicas() == null) {
+      return out;
+    }
+    for (ReplicaStatus r : status.getReplicas()) {
+      if (r == null || r.getName() == null || r.getName().isBlank()) {
+        continue;
+      }
+      out.add(
+          new StoredReplica(
+              r.getName(),
+              phase(r.getPhase()),
+              r.getStep() == null ? 0 : r.getStep(),
+              r.getWeight(),
+              instant(r.getSince()),
+              r.getLagBytes(),
+              r.getLagSeconds(),
+              r.getReason()));
+    }
+    return out;
+  }
+
+  /** True when the two differ in anything but lag figures and texts: write at once. */
+  public static boolean significantChange(ReplicaGateStatus before, ReplicaGateStatus after) {
+    return !Objects.equals(withoutFigures(before), withoutFigures(after));
+  }
+
+  /**
+   * Whether {@code desired} should be written now.
+   *
+   * @param written the status last written (or read from the API server), or null
+   * @param lastWrite when that happened, or null when unknown
+   */
+  public static boolean writeDue(
+      ReplicaGateStatus written,
+      ReplicaGateStatus desired,
+      Instant lastWrite,
+      java.time.Duration lagInterval,
+      Instant now) {
+    if (written == null) {
+      return true;
+    }
+    if (Objects.equals(written, desired)) {
+      return false;
+    }
+    if (significantChange(written, desired)) {
+      return true;
+    }
+    return lastWrite == null || !now.isBefore(lastWrite.plus(lagInterval));
+  }
+
+  private static ReplicaGateStatus withoutFigures(ReplicaGateStatus status) {
+    if (status == null) {
+      return null;
+    }
+    ReplicaGateStatus s = copy(status);
+    for (ReplicaStatus r : s.getReplicas()) {
+      r.setLagBytes(null);
+      r.setLagSeconds(null);
+      r.setReason(null);
+    }
+    List<Condition> conditions = new ArrayList<>();
+    for (Condition c : s.getConditions()) {
+      conditions.add(new ConditionBuilder(c).withMessage(null).build());
+    }
+    s.setConditions(conditions);
+    return s;
+  }
+
+  /** A deep copy (replica entries and conditions are mutable beans). */
+  public static ReplicaGateStatus copy(ReplicaGateStatus status) {
+    ReplicaGateStatus s = new ReplicaGateStatus();
+    if (status == null) {
+      return s;
+    }
+    s.setObservedGeneration(status.getObservedGeneration());
+    s.setLeader(status.getLeader());
+    s.setTimeline(status.getTimeline());
+    s.setServing(status.getServing());
+    s.setRamping(status.getRamping());
+    s.setGated(status.getGated());
+    List<ReplicaStatus> replicas = new ArrayList<>();
+    for (ReplicaStatus r : status.getReplicas()) {
+      ReplicaStatus c = new ReplicaStatus();
+      c.setName(r.getName());
+      c.setPhase(r.getPhase());
+      c.setWeight(r.getWeight());
+      c.setStep(r.getStep());
+      c.setLagBytes(r.getLagBytes());
+      c.setLagSeconds(r.getLagSeconds());
+      c.setSince(r.getSince());
+      c.setReason(r.getReason());
+      replicas.add(c);
+    }
+    s.setReplicas(replicas);
+    List<Condition> conditions = new ArrayList<>();
+    for (Condition c : status.getConditions()) {
+      conditions.add(new ConditionBuilder(c).build());
+    }
+    s.setConditions(conditions);
+    return s;
+  }
+
+  private static Phase phase(String name) {
+    if (name == null) {
+      return null;
+    }
+    try {
+      return Phase.fromDisplayName(name);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Instant instant(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

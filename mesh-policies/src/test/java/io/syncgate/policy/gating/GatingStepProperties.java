@@ -1,0 +1,498 @@
+package io.syncgate.policy.gating;
+
+import static io.syncgate.policy.gating.Samples.GIB;
+import static io.syncgate.policy.gating.Samples.KIB;
+import static io.syncgate.policy.gating.Samples.MIB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * The invariants of docs/design.md, "Phases and weights", checked after every step of random tick
+ * sequences over random clusters (1..8 members; roles including zero and two leaders, failovers,
+ * timelines, lags around every limit, failed samples, paused replay, archive recovery, vanishing
+ * pods) and random policies, with pausing switched on and off between ticks.
+ */
+class GatingStepProperties {
+
+  private static final Instant START = Instant.parse("2026-11-28T16:00:00Z");
+
+  enum Mode {
+    HEALTHY,
+    FAILED,
+    STARTING,
+    OTHER_ROLE,
+    ARCHIVE_RECOVERY,
+    REPLAY_PAUSED,
+    OLD_TIMELINE
+  }
+
+  enum LeaderAction {
+    KEEP,
+    FAILOVER,
+    NO_LEADER,
+    TWO_LEADERS,
+    LEADER_FAILED
+  }
+
+  record MemberTick(Mode mode, int lagClass, Double lagSeconds) {}
+
+  record Tick(
+      int dtSeconds,
+      LeaderAction action,
+      int target,
+      int vanish,
+      boolean paused,
+      List<MemberTick> members) {}
+
+  record Scenario(GatePolicy policy, int size, List<Tick> ticks) {}
+
+  @Property(tries = 1000)
+  void everyStepKeepsTheInvariants(@ForAll("scenarios") Scenario scenario) {
+    Run run = new Run(scenario);
+    run.all();
+    // The invariants mean little unless the generators reach these places often enough.
+    Statistics.label("reached Serving")
+        .collect(run.reached.contains(Phase.SERVING))
+        .coverage(c -> c.check(true).percentage(p -> p >= 5));
+    Statistics.label("ejected")
+        .collect(run.reached.contains(Phase.EJECTED))
+        .coverage(c -> c.check(true).percentage(p -> p >= 10));
+    Statistics.label("failed static")
+        .collect(run.failedStatic)
+        .coverage(c -> c.check(true).percentage(p -> p >= 20));
+    Statistics.label("leader changed")
+        .collect(run.leaderChanged)
+        .coverage(c -> c.check(true).percentage(p -> p >= 5));
+  }
+
+  /** Carries one scenario through its ticks, checking after each. */
+  private static final class Run {
+    private final Scenario scenario;
+    private final Map<String, Track> tracks = new HashMap<>();
+    private GateState state = GateState.empty();
+    private Instant now = START;
+    private int leaderIndex = 0;
+    private long timeline = 1;
+    private final Set<Phase> reached = EnumSet.noneOf(Phase.class);
+    private boolean failedStatic;
+    private boolean leaderChanged;
+
+    Run(Scenario scenario) {
+      this.scenario = scenario;
+    }
+
+    void all() {
+      for (int i = 0; i < scenario.ticks().size(); i++) {
+        Tick tick = scenario.ticks().get(i);
+        now = now.plusSeconds(tick.dtSeconds());
+        GatePolicy policy = scenario.policy().withPaused(tick.paused());
+        ClusterSnapshot snapshot = ClusterSnapshot.of(samples(tick, policy), now);
+        StepResult result = GatingStep.step(state, snapshot, policy, now);
+        try {
+          check(state, snapshot, policy, result);
+        } catch (AssertionError e) {
+          throw new AssertionError(
+              String.format(
+                  "tick %d at %s%n previous %s%n snapshot %s%n result %s",
+                  i, now, state, snapshot, result),
+              e);
+        }
+        state = result.state();
+        result.state().replicas().values().forEach(r -> reached.add(r.phase()));
+        failedStatic |= result.plan().degraded();
+        leaderChanged |=
+            result.plan().transitions().stream()
+                .anyMatch(t -> t.kind() == Transition.Kind.LEADER_CHANGED);
+      }
+    }
+
+    private List<MemberSample> samples(Tick tick, GatePolicy policy) {
+      int n = scenario.size();
+      if (tick.action() == LeaderAction.FAILOVER && n > 1 && tick.target() % n != leaderIndex) {
+        leaderIndex = tick.target() % n;
+        timeline++;
+      }
+      int second = (leaderIndex + 1 + tick.target() % Math.max(1, n - 1)) % n;
+      List<MemberSample> samples = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (i == tick.vanish()) {
+          continue;
+        }
+        String name = "pg-" + i;
+        MemberTick m = tick.members().get(i);
+        if (i == leaderIndex) {
+          samples.add(
+              switch (tick.action()) {
+                case NO_LEADER -> Samples.replica(name, timeline, 0);
+                case LEADER_FAILED -> Samples.timeout(name);
+                default -> Samples.leader(name, timeline);
+              });
+        } else if (tick.action() == LeaderAction.TWO_LEADERS && i == second) {
+          samples.add(Samples.leader(name, timeline));
+        } else {
+          samples.add(replica(name, m, policy));
+        }
+      }
+      return samples;
+    }
+
+    private MemberSample replica(String name, MemberTick m, GatePolicy policy) {
+      long lag = lagBytes(m.lagClass(), policy);
+      long tl = m.mode() == Mode.OLD_TIMELINE ? timeline - 1 : timeline;
+      MemberSample base =
+          m.lagSeconds() == null
+              ? Samples.replica(name, tl, lag)
+              : Samples.replica(name, tl, lag, m.lagSeconds(), now);
+      return switch (m.mode()) {
+        case HEALTHY, OLD_TIMELINE -> base;
+        case FAILED -> Samples.timeout(name);
+        case STARTING -> base.withState("starting", null);
+        case ARCHIVE_RECOVERY -> base.withState("running", "in archive recovery");
+        case REPLAY_PAUSED -> base.withReplayPaused(true);
+        case OTHER_ROLE ->
+            new MemberSample(
+                name,
+                null,
+                null,
+                PatroniRole.OTHER,
+                "running",
+                null,
+                tl,
+                null,
+                null,
+                null,
+                null,
+                false,
+                null);
+      };
+    }
+
+    private void check(
+        GateState previous, ClusterSnapshot snapshot, GatePolicy policy, StepResult result) {
+      Plan plan = result.plan();
+      GateState next = result.state();
+      String leader = snapshot.leader();
+      boolean allReplicasFallback =
+          plan.fallbackActive() && policy.fallback() == Fallback.ALL_REPLICAS;
+
+      // The replica set: every member but the leader (the last known one while failing static).
+      Set<String> expectedReplicas = new TreeSet<>(snapshot.samples().keySet());
+      String excluded = leader != null ? leader : previous.leader();
+      if (excluded != null) {
+        expectedReplicas.remove(excluded);
+      }
+      assertThat(next.replicas().keySet()).isEqualTo(expectedReplicas);
+
+      // (a) a route always sums to 100; with a leader there always is one.
+      plan.route()
+          .ifPresent(
+              route ->
+                  assertThat(route.destinations().stream().mapToInt(RouteDestination::weight).sum())
+                      .isEqualTo(100));
+      if (leader != null) {
+        assertThat(plan.route()).isPresent();
+      }
+      if (previous.route().isEmpty() && leader == null) {
+        assertThat(plan.route()).isEmpty();
+      }
+
+      // (b) no weight for Unknown, Gated or Ejected, except when failing open.
+      for (ReplicaState r : next.replicas().values()) {
+        if (EnumSet.of(Phase.UNKNOWN, Phase.GATED, Phase.EJECTED).contains(r.phase())
+            && !allReplicasFallback) {
+          assertThat(weight(plan, r.name())).as("weight of %s %s", r.phase(), r.name()).isZero();
+        }
+      }
+
+      // (d) ejection beats everything: too far behind means no weight in this very tick.
+      if (leader != null && !allReplicasFallback) {
+        snapshot
+            .lags()
+            .forEach(
+                (name, lag) -> {
+                  boolean tooFar =
+                      lag.bytes() > policy.ejectionMaxLagBytes()
+                          || (!policy.ejectionMaxLagTime().isZero()
+                              && lag.seconds() != null
+                              && lag.seconds() > policy.ejectionMaxLagTime().toMillis() / 1000.0);
+                  if (tooFar && !name.equals(leader)) {
+                    assertThat(weight(plan, name))
+                        .as("weight of %s lagging %s", name, lag)
+                        .isZero();
+                  }
+                });
+      }
+
+      // (f) the leader's subset only as the Primary fallback or when there are no replicas.
+      plan.route()
+          .ifPresent(
+              route -> {
+                for (RouteDestination d : route.destinations()) {
+                  if (!next.replicas().containsKey(d.subset())) {
+                    assertThat(plan.fallbackActive()).as("%s in %s", d.subset(), route).isTrue();
+                  }
+                }
+                if (leader != null) {
+                  boolean leaderRouted = route.weights().containsKey(leader);
+                  assertThat(leaderRouted)
+                      .as("leader %s in %s", leader, route)
+                      .isEqualTo(
+                          plan.fallbackActive()
+                              && (policy.fallback() == Fallback.PRIMARY
+                                  || next.replicas().isEmpty()));
+                }
+              });
+
+      // (e) replaying the step changes nothing.
+      StepResult replay = GatingStep.step(next, snapshot, policy, now);
+      assertThat(replay.state()).isEqualTo(next);
+      assertThat(replay.plan().route()).isEqualTo(plan.route());
+      assertThat(replay.plan().fallbackActive()).isEqualTo(plan.fallbackActive());
+      assertThat(replay.plan().degradedReason()).isEqualTo(plan.degradedReason());
+      assertThat(replay.plan().transitions()).isEmpty();
+
+      // A restart (state rebuilt from what status and the live route keep) moves no traffic on
+      // the same samples, as long as no admitted replica is silent (a restart forgets when it last
+      // answered and counts its silence from its last phase change instead).
+      boolean admittedSilent =
+          next.replicas().values().stream()
+              .anyMatch(
+                  r ->
+                      (r.phase() == Phase.RAMPING || r.phase() == Phase.SERVING)
+                          && !snapshot.samples().get(r.name()).usable());
+      if (leader == null || !admittedSilent) {
+        GateState restored =
+            GateRestore.restore(
+                next.replicas().values().stream()
+                    .map(r -> StoredReplica.of(r, next.route()))
+                    .toList(),
+                next.route(),
+                next.leader(),
+                next.timeline(),
+                policy,
+                now);
+        StepResult afterRestart = GatingStep.step(restored, snapshot, policy, now);
+        assertThat(afterRestart.plan().route()).isEqualTo(plan.route());
+        assertThat(phasesAndSteps(afterRestart.state())).isEqualTo(phasesAndSteps(next));
+      }
+
+      // Transitions: the leader change first, then at most one per replica, by name.
+      List<Transition> transitions = plan.transitions();
+      List<String> replicaOrder = new ArrayList<>();
+      for (int i = 0; i < transitions.size(); i++) {
+        Transition t = transitions.get(i);
+        if (t.kind() == Transition.Kind.LEADER_CHANGED) {
+          assertThat(i).isZero();
+          assertThat(leader).isNotNull().isNotEqualTo(previous.leader());
+        } else {
+          replicaOrder.add(t.replica());
+          assertThat(t.to()).isEqualTo(next.replicas().get(t.replica()).phase());
+        }
+      }
+      assertThat(replicaOrder).isSorted().doesNotHaveDuplicates();
+      if (leader == null) {
+        assertThat(transitions).isEmpty();
+      }
+
+      // (c) Serving only through every ramp step, each held for at least stepInterval.
+      for (ReplicaState r : next.replicas().values()) {
+        Track old = tracks.get(r.name());
+        if (!previous.replicas().containsKey(r.name())) {
+          assertThat(r.phase()).as("new %s", r.name()).isIn(Phase.UNKNOWN, Phase.GATED);
+        } else if (old.phase() != r.phase() || old.step() != r.step()) {
+          checkMove(old, r, policy);
+        } else {
+          continue;
+        }
+        tracks.put(r.name(), new Track(r.phase(), r.step(), now));
+      }
+      tracks.keySet().retainAll(next.replicas().keySet());
+    }
+
+    private void checkMove(Track old, ReplicaState r, GatePolicy policy) {
+      int lastRampingStep = policy.rampSteps().size() - 2;
+      Duration held = Duration.between(old.since(), now);
+      String what = r.name() + " " + old + " -> " + r.phase() + "(" + r.step() + ")";
+      switch (r.phase()) {
+        case RAMPING -> {
+          if (r.step() == 0) {
+            assertThat(old.phase()).as(what).isEqualTo(Phase.GATED);
+          } else {
+            assertThat(old.phase()).as(what).isEqualTo(Phase.RAMPING);
+            assertThat(old.step()).as(what).isEqualTo(r.step() - 1);
+            assertThat(held).as(what).isGreaterThanOrEqualTo(policy.stepInterval());
+          }
+        }
+        case SERVING -> {
+          if (lastRampingStep < 0) {
+            assertThat(old.phase()).as(what).isEqualTo(Phase.GATED);
+          } else {
+            assertThat(old.phase()).as(what).isEqualTo(Phase.RAMPING);
+            assertThat(old.step()).as(what).isEqualTo(lastRampingStep);
+            assertThat(held).as(what).isGreaterThanOrEqualTo(policy.stepInterval());
+          }
+        }
+        case GATED -> assertThat(old.phase()).as(what).isIn(Phase.UNKNOWN, Phase.EJECTED);
+        case EJECTED -> assertThat(old.phase()).as(what).isIn(Phase.RAMPING, Phase.SERVING);
+        case UNKNOWN -> throw new AssertionError("back to Unknown: " + what);
+      }
+    }
+  }
+
+  private record Track(Phase phase, int step, Instant since) {}
+
+  private static Map<String, String> phasesAndSteps(GateState state) {
+    Map<String, String> out = new HashMap<>();
+    state.replicas().values().forEach(r -> out.put(r.name(), r.phase() + "/" + r.step()));
+    return out;
+  }
+
+  private static int weight(Plan plan, String subset) {
+    return plan.route().map(r -> r.weightOf(subset)).orElse(0);
+  }
+
+  private static long lagBytes(int lagClass, GatePolicy policy) {
+    long admission = policy.admissionMaxLagBytes();
+    long ejection = policy.ejectionMaxLagBytes();
+    return switch (lagClass) {
+      case 0 -> 0;
+      case 1 -> Math.min(8 * KIB, admission);
+      case 2 -> admission;
+      case 3 -> admission + 1;
+      case 4 -> (admission + ejection) / 2;
+      case 5 -> ejection;
+      case 6 -> ejection + 1;
+      default -> 5 * GIB;
+    };
+  }
+
+  // ---------------------------------------------------------------- generators
+
+  @Provide
+  Arbitrary<Scenario> scenarios() {
+    return Arbitraries.integers()
+        .between(1, 8)
+        .flatMap(
+            n ->
+                Combinators.combine(policies(), tick(n).list().ofMinSize(1).ofMaxSize(60))
+                    .as((policy, ticks) -> new Scenario(policy, n, ticks)));
+  }
+
+  private static Arbitrary<GatePolicy> policies() {
+    Arbitrary<long[]> lagLimits =
+        Combinators.combine(Arbitraries.of(0L, 4 * KIB, MIB), Arbitraries.of(0L, MIB, 15 * MIB))
+            .as((admission, extra) -> new long[] {admission, admission + extra});
+    Arbitrary<Duration[]> timeLimits =
+        Combinators.combine(seconds(0, 5, 30), seconds(0, 10, 60))
+            .as((admission, ejection) -> new Duration[] {admission, ejection});
+    Arbitrary<List<Integer>> steps =
+        Arbitraries.integers()
+            .between(1, 99)
+            .set()
+            .ofMaxSize(4)
+            .map(
+                set -> {
+                  List<Integer> sorted = new ArrayList<>(new TreeSet<>(set));
+                  sorted.add(100);
+                  return sorted;
+                });
+    return Combinators.combine(
+            lagLimits,
+            timeLimits,
+            seconds(0, 1, 10, 20),
+            steps,
+            seconds(0, 1, 5, 30),
+            seconds(0, 3, 10),
+            Arbitraries.of(Fallback.class))
+        .as(
+            (lag, time, stableFor, rampSteps, stepInterval, unreachableFor, fallback) ->
+                new GatePolicy(
+                    lag[0],
+                    time[0],
+                    stableFor,
+                    rampSteps,
+                    stepInterval,
+                    lag[1],
+                    time[1],
+                    unreachableFor,
+                    fallback,
+                    false));
+  }
+
+  private static Arbitrary<Duration> seconds(int... values) {
+    List<Duration> durations = new ArrayList<>();
+    for (int v : values) {
+      durations.add(Duration.ofSeconds(v));
+    }
+    return Arbitraries.of(durations);
+  }
+
+  private static Arbitrary<Tick> tick(int n) {
+    Arbitrary<Integer> dt =
+        Arbitraries.frequencyOf(
+            Tuple.of(5, Arbitraries.just(0)),
+            Tuple.of(40, Arbitraries.just(1)),
+            Tuple.of(55, Arbitraries.integers().between(1, 40)));
+    Arbitrary<LeaderAction> action =
+        Arbitraries.frequency(
+            Tuple.of(85, LeaderAction.KEEP),
+            Tuple.of(5, LeaderAction.FAILOVER),
+            Tuple.of(3, LeaderAction.NO_LEADER),
+            Tuple.of(3, LeaderAction.TWO_LEADERS),
+            Tuple.of(4, LeaderAction.LEADER_FAILED));
+    Arbitrary<Integer> vanish =
+        Arbitraries.frequencyOf(
+            Tuple.of(90, Arbitraries.just(-1)),
+            Tuple.of(10, Arbitraries.integers().between(0, n - 1)));
+    Arbitrary<Boolean> paused = Arbitraries.frequency(Tuple.of(90, false), Tuple.of(10, true));
+    return Combinators.combine(
+            dt,
+            action,
+            Arbitraries.integers().between(0, 7),
+            vanish,
+            paused,
+            memberTick().list().ofSize(n))
+        .as(Tick::new);
+  }
+
+  private static Arbitrary<MemberTick> memberTick() {
+    Arbitrary<Mode> mode =
+        Arbitraries.frequency(
+            Tuple.of(60, Mode.HEALTHY),
+            Tuple.of(10, Mode.FAILED),
+            Tuple.of(4, Mode.STARTING),
+            Tuple.of(2, Mode.OTHER_ROLE),
+            Tuple.of(4, Mode.ARCHIVE_RECOVERY),
+            Tuple.of(4, Mode.REPLAY_PAUSED),
+            Tuple.of(6, Mode.OLD_TIMELINE));
+    Arbitrary<Integer> lagClass =
+        Arbitraries.frequency(
+            Tuple.of(30, 0),
+            Tuple.of(25, 1),
+            Tuple.of(5, 2),
+            Tuple.of(5, 3),
+            Tuple.of(10, 4),
+            Tuple.of(5, 5),
+            Tuple.of(5, 6),
+            Tuple.of(15, 7));
+    Arbitrary<Double> lagSeconds = Arbitraries.of(0.0, 2.0, 10.0, 40.0, 200.0).injectNull(0.3);
+    return Combinators.combine(mode, lagClass, lagSeconds).as(MemberTick::new);
+  }
+}

@@ -1,0 +1,801 @@
+package io.syncgate.policy.gating;
+
+import static io.syncgate.policy.gating.Samples.KIB;
+import static io.syncgate.policy.gating.Samples.MIB;
+import static io.syncgate.policy.gating.Samples.leader;
+import static io.syncgate.policy.gating.Samples.replica;
+import static io.syncgate.policy.gating.Samples.timeout;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One rule per test, on the default policy (admission 1 MiB for 10 s, ramp 10/25/50/100 % every 30
+ * s, ejection 16 MiB or 10 s unreachable, fallback Primary) unless a test says otherwise. Every
+ * tick also checks that replaying it changes nothing (see {@link GateDriver}).
+ */
+class GatingStepTest {
+
+  private static final GatePolicy DEFAULTS = GatePolicy.defaults();
+  private static final MemberSample LEADER = leader("pg-0", 1);
+
+  private static MemberSample ok(String name) {
+    return replica(name, 1, 8 * KIB);
+  }
+
+  private static MemberSample lagging(String name, long lagBytes) {
+    return replica(name, 1, lagBytes);
+  }
+
+  /**
+   * Walks {@code names} from nothing to Serving on the default policy, with {@code others} present
+   * and unchanged in every tick: Gated at t, Ramping(0) at t+10, steps at +30 each, Serving at
+   * t+100. Leaves the clock at t+100.
+   */
+  private static void serve(GateDriver d, List<MemberSample> others, String... names) {
+    serveOnTimeline(d, others, 1, names);
+  }
+
+  private static void serveOnTimeline(
+      GateDriver d, List<MemberSample> others, long timeline, String... names) {
+    List<MemberSample> samples = new ArrayList<>(others);
+    for (String name : names) {
+      samples.add(replica(name, timeline, 8 * KIB));
+    }
+    d.tick(samples);
+    for (long dt : new long[] {10, 30, 30, 30}) {
+      d.advanceSeconds(dt);
+      d.tick(samples);
+    }
+    for (String name : names) {
+      assertThat(d.phase(name)).as(name).isEqualTo(Phase.SERVING);
+    }
+  }
+
+  private static Route route(Object... subsetsAndWeights) {
+    List<RouteDestination> destinations = new ArrayList<>();
+    for (int i = 0; i < subsetsAndWeights.length; i += 2) {
+      destinations.add(
+          new RouteDestination((String) subsetsAndWeights[i], (Integer) subsetsAndWeights[i + 1]));
+    }
+    return new Route(destinations);
+  }
+
+  private static Transition phase(String replica, Phase from, Phase to, String reason) {
+    return new Transition(Transition.Kind.PHASE, replica, from, to, 0, reason);
+  }
+
+  @Nested
+  class Admission {
+
+    @Test
+    void newMemberIsUnknownUntilItsFirstUsableSampleThenGated() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      StepResult r = d.tick(LEADER, timeout("pg-1"));
+      assertThat(d.replica("pg-1").phase()).isEqualTo(Phase.UNKNOWN);
+      assertThat(d.replica("pg-1").reason()).isEqualTo("no usable sample yet: timeout after 2s");
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-0", 100));
+      assertThat(r.plan().fallbackActive()).isTrue();
+
+      d.advanceSeconds(1);
+      r = d.tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
+      assertThat(d.replica("pg-1").reason()).isEqualTo("lag 8 KiB <= 1 MiB for 0s of 10s");
+      assertThat(d.replica("pg-1").since()).isEqualTo(d.now());
+      assertThat(r.plan().transitions())
+          .containsExactly(
+              phase("pg-1", Phase.UNKNOWN, Phase.GATED, "lag 8 KiB <= 1 MiB for 0s of 10s"));
+      assertThat(d.weight("pg-1")).isZero();
+    }
+
+    @Test
+    void admittedAfterStableForOfUnbrokenAdmissibleTicks() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      d.tick(LEADER, ok("pg-1"));
+      for (int s = 1; s <= 4; s++) {
+        d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
+        assertThat(d.replica("pg-1").reason())
+            .isEqualTo("lag 8 KiB <= 1 MiB for " + s + "s of 10s");
+        assertThat(d.weight("pg-1")).isZero();
+      }
+      // One tick above the limit breaks the run.
+      d.advanceSeconds(1).tick(LEADER, lagging("pg-1", 2 * MIB));
+      assertThat(d.replica("pg-1").reason()).isEqualTo("lag 2 MiB > 1 MiB");
+      assertThat(d.replica("pg-1").admissibleSince()).isNull();
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
+      Instant runStart = d.now();
+      for (int s = 1; s <= 9; s++) {
+        d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
+        assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
+        assertThat(d.replica("pg-1").admissibleSince()).isEqualTo(runStart);
+        assertThat(d.weight("pg-1")).isZero();
+      }
+      StepResult r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.RAMPING);
+      assertThat(d.replica("pg-1").step()).isZero();
+      assertThat(d.replica("pg-1").reason()).isEqualTo("ramp step 0 (10%)");
+      assertThat(r.plan().transitions())
+          .containsExactly(
+              new Transition(
+                  Transition.Kind.ADMITTED,
+                  "pg-1",
+                  Phase.GATED,
+                  Phase.RAMPING,
+                  0,
+                  "admitted: lag 8 KiB <= 1 MiB for 10s"));
+      assertThat(r.plan().route()).contains(route("pg-1", 100));
+      assertThat(r.plan().fallbackActive()).isFalse();
+    }
+
+    @Test
+    void replayPausedIsNotAdmissible() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      for (int s = 0; s <= 60; s += 10) {
+        d.tick(LEADER, ok("pg-1").withReplayPaused(true));
+        assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
+        assertThat(d.replica("pg-1").reason()).isEqualTo("replay paused");
+        d.advanceSeconds(10);
+      }
+    }
+
+    @Test
+    void archiveRecoveryIsNotAdmissible() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      for (int s = 0; s <= 60; s += 10) {
+        d.tick(LEADER, ok("pg-1").withState("running", "in archive recovery"));
+        assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
+        assertThat(d.replica("pg-1").reason()).isEqualTo("replication state in archive recovery");
+        d.advanceSeconds(10);
+      }
+    }
+
+    @Test
+    void timelineRoleAndStateGate() {
+      MemberSample other =
+          new MemberSample(
+              "pg-4",
+              null,
+              null,
+              PatroniRole.OTHER,
+              "running",
+              null,
+              3,
+              null,
+              null,
+              null,
+              null,
+              false,
+              null);
+      GateDriver d = new GateDriver(DEFAULTS);
+      for (int s = 0; s <= 60; s += 10) {
+        d.tick(
+            leader("pg-0", 3),
+            replica("pg-1", 2, 0),
+            replica("pg-2", 3, 0).withState("starting", null),
+            other);
+        assertThat(d.replica("pg-1").reason()).isEqualTo("timeline 2 != leader timeline 3");
+        assertThat(d.replica("pg-2").reason()).isEqualTo("state starting");
+        assertThat(d.replica("pg-4").reason()).isEqualTo("role other, not a replica");
+        assertThat(d.state().replicas().values())
+            .allSatisfy(r -> assertThat(r.phase()).isEqualTo(Phase.GATED));
+        d.advanceSeconds(10);
+      }
+    }
+
+    @Test
+    void lagBetweenAdmissionAndEjectionLimitsDoesNotAdmit() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      for (int s = 0; s <= 120; s += 5) {
+        d.tick(LEADER, lagging("pg-1", 5 * MIB));
+        assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
+        assertThat(d.replica("pg-1").reason()).isEqualTo("lag 5 MiB > 1 MiB");
+        assertThat(d.weight("pg-1")).isZero();
+        d.advanceSeconds(5);
+      }
+    }
+
+    @Test
+    void lagInTimeIsCheckedWhenConfigured() {
+      GatePolicy timed =
+          new GatePolicy(
+              MIB,
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(10),
+              List.of(10, 25, 50, 100),
+              Duration.ofSeconds(30),
+              16 * MIB,
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(10),
+              Fallback.PRIMARY,
+              false);
+      GateDriver d = new GateDriver(timed);
+      Instant t = d.now();
+      d.tick(
+          LEADER,
+          replica("pg-1", 1, 8 * KIB, 8.0, t),
+          replica("pg-2", 1, 8 * KIB),
+          replica("pg-3", 1, 0, 0.0, t));
+      assertThat(d.replica("pg-1").reason()).isEqualTo("lag 8s > 5s");
+      assertThat(d.replica("pg-1").lagSeconds()).isEqualTo(8.0);
+      assertThat(d.replica("pg-2").reason()).isEqualTo("lag in time unknown: no replay timestamp");
+      assertThat(d.replica("pg-3").reason())
+          .isEqualTo("lag 0 B <= 1 MiB and 0s <= 5s for 0s of 10s");
+
+      // Unchecked at admission but checked at ejection: never admit what would be ejected at once.
+      GatePolicy ejectionOnly =
+          new GatePolicy(
+              MIB,
+              Duration.ZERO,
+              Duration.ZERO,
+              List.of(10, 25, 50, 100),
+              Duration.ofSeconds(30),
+              16 * MIB,
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(10),
+              Fallback.PRIMARY,
+              false);
+      GateDriver e = new GateDriver(ejectionOnly);
+      for (int s = 0; s <= 30; s += 10) {
+        e.tick(LEADER, replica("pg-1", 1, 8 * KIB, 40.0, e.now()));
+        assertThat(e.phase("pg-1")).isEqualTo(Phase.GATED);
+        assertThat(e.replica("pg-1").reason()).isEqualTo("lag 40s > 30s");
+        e.advanceSeconds(10);
+      }
+    }
+
+    @Test
+    void zeroStableForStillSpendsOneTickInGated() {
+      GatePolicy eager =
+          new GatePolicy(
+              MIB,
+              Duration.ZERO,
+              Duration.ZERO,
+              List.of(10, 25, 50, 100),
+              Duration.ofSeconds(30),
+              16 * MIB,
+              Duration.ZERO,
+              Duration.ofSeconds(10),
+              Fallback.PRIMARY,
+              false);
+      GateDriver d = new GateDriver(eager);
+      d.tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
+      d.advance(Duration.ofMillis(1)).tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.RAMPING);
+    }
+  }
+
+  @Nested
+  class Ramp {
+
+    @Test
+    void oneStepPerIntervalThenServingAtTheLastStep() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      d.tick(LEADER, ok("pg-1"));
+      d.advanceSeconds(10).tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.RAMPING);
+      Instant admitted = d.now();
+
+      d.advanceSeconds(29).tick(LEADER, ok("pg-1"));
+      assertThat(d.replica("pg-1").step()).isZero();
+      StepResult r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
+      assertThat(d.replica("pg-1").step()).isEqualTo(1);
+      assertThat(d.replica("pg-1").stepSince()).isEqualTo(d.now());
+      assertThat(d.replica("pg-1").since()).isEqualTo(admitted);
+      assertThat(r.plan().transitions())
+          .containsExactly(
+              new Transition(
+                  Transition.Kind.RAMP_STEP,
+                  "pg-1",
+                  Phase.RAMPING,
+                  Phase.RAMPING,
+                  1,
+                  "ramp step 1 (25%)"));
+
+      d.advanceSeconds(30).tick(LEADER, ok("pg-1"));
+      assertThat(d.replica("pg-1").step()).isEqualTo(2);
+      assertThat(d.replica("pg-1").reason()).isEqualTo("ramp step 2 (50%)");
+      d.advanceSeconds(29).tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.RAMPING);
+      r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
+      assertThat(d.replica("pg-1").step()).isZero();
+      assertThat(d.replica("pg-1").reason()).isEqualTo("serving full share");
+      assertThat(r.plan().transitions())
+          .extracting(Transition::kind, Transition::from, Transition::to, Transition::step)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(
+                  Transition.Kind.SERVING, Phase.RAMPING, Phase.SERVING, 3));
+    }
+
+    @Test
+    void aLongGapAdvancesOnlyOneStep() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      d.tick(LEADER, ok("pg-1"));
+      d.advanceSeconds(10).tick(LEADER, ok("pg-1"));
+      d.advanceSeconds(1000).tick(LEADER, ok("pg-1"));
+      assertThat(d.replica("pg-1").step()).isEqualTo(1);
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
+      assertThat(d.replica("pg-1").step()).isEqualTo(1);
+    }
+
+    @Test
+    void aSingleStepPolicyAdmitsStraightToServing() {
+      GatePolicy oneStep =
+          new GatePolicy(
+              MIB,
+              Duration.ZERO,
+              Duration.ofSeconds(10),
+              List.of(100),
+              Duration.ofSeconds(30),
+              16 * MIB,
+              Duration.ZERO,
+              Duration.ofSeconds(10),
+              Fallback.PRIMARY,
+              false);
+      GateDriver d = new GateDriver(oneStep);
+      d.tick(LEADER, ok("pg-1"));
+      StepResult r = d.advanceSeconds(10).tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
+      assertThat(r.plan().transitions())
+          .extracting(Transition::kind, Transition::to)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(Transition.Kind.ADMITTED, Phase.SERVING));
+    }
+
+    @Test
+    void shortenedStepsKeepARampingReplicaOnItsLastRampingStep() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      d.tick(LEADER, ok("pg-1"));
+      for (long dt : new long[] {10, 30, 30}) {
+        d.advanceSeconds(dt).tick(LEADER, ok("pg-1"));
+      }
+      assertThat(d.replica("pg-1").step()).isEqualTo(2);
+      d.policy(
+          new GatePolicy(
+              MIB,
+              Duration.ZERO,
+              Duration.ofSeconds(10),
+              List.of(50, 100),
+              Duration.ofSeconds(30),
+              16 * MIB,
+              Duration.ZERO,
+              Duration.ofSeconds(10),
+              Fallback.PRIMARY,
+              false));
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.RAMPING);
+      assertThat(d.replica("pg-1").step()).isZero();
+      d.advanceSeconds(29).tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
+    }
+
+    @Test
+    void pausedFreezesAdmissionAndRampButNotEjection() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      d.tick(LEADER, ok("pg-2"));
+      d.advanceSeconds(10).tick(LEADER, ok("pg-1"), ok("pg-2"));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.RAMPING);
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
+
+      d.policy(DEFAULTS.withPaused(true));
+      for (int s = 10; s <= 60; s += 10) {
+        d.advanceSeconds(10).tick(LEADER, ok("pg-1"), ok("pg-2"));
+        assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
+        assertThat(d.phase("pg-2")).isEqualTo(Phase.RAMPING);
+        assertThat(d.replica("pg-2").step()).isZero();
+      }
+      assertThat(d.replica("pg-1").reason())
+          .isEqualTo("lag 8 KiB <= 1 MiB for 1m, admission paused");
+      assertThat(d.replica("pg-2").reason()).isEqualTo("ramp step 0 (10%), paused");
+
+      StepResult r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"), lagging("pg-2", 32 * MIB));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.EJECTED);
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-2", 0, "pg-0", 100));
+
+      // Unpaused: pg-1's run went on counting while paused, so it is admitted at once.
+      d.policy(DEFAULTS);
+      r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.RAMPING);
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.GATED);
+      assertThat(r.plan().route()).contains(route("pg-1", 100, "pg-2", 0));
+    }
+  }
+
+  @Nested
+  class Ejection {
+
+    @Test
+    void lagAboveTheEjectionLimitEjectsAServingReplica() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2");
+      StepResult r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"), lagging("pg-2", 32 * MIB));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-2").reason()).isEqualTo("lag 32 MiB > 16 MiB");
+      assertThat(r.plan().transitions())
+          .containsExactly(
+              new Transition(
+                  Transition.Kind.EJECTED,
+                  "pg-2",
+                  Phase.SERVING,
+                  Phase.EJECTED,
+                  0,
+                  "lag 32 MiB > 16 MiB"));
+      assertThat(r.plan().route()).contains(route("pg-1", 100, "pg-2", 0));
+    }
+
+    @Test
+    void lagBetweenTheLimitsKeepsAServingReplicaServing() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2");
+      for (int s = 1; s <= 120; s += 5) {
+        d.advanceSeconds(5).tick(LEADER, lagging("pg-1", 5 * MIB), ok("pg-2"));
+        assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
+        assertThat(d.weight("pg-1")).isEqualTo(50);
+      }
+    }
+
+    @Test
+    void ejectionBeatsRampProgressInTheSameTick() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      d.tick(LEADER, ok("pg-1"));
+      d.advanceSeconds(10).tick(LEADER, ok("pg-1"));
+      StepResult r = d.advanceSeconds(30).tick(LEADER, lagging("pg-1", 32 * MIB));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.EJECTED);
+      assertThat(r.plan().transitions())
+          .extracting(Transition::kind)
+          .containsExactly(Transition.Kind.EJECTED);
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-0", 100));
+    }
+
+    @Test
+    void hardCausesEjectButReplayPausedAndArchiveRecoveryDoNot() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serveOnTimeline(d, List.of(leader("pg-0", 3)), 3, "pg-1", "pg-2", "pg-3", "pg-4", "pg-5");
+      d.advanceSeconds(1)
+          .tick(
+              leader("pg-0", 3),
+              replica("pg-1", 2, 0),
+              replica("pg-2", 3, 0).withState("starting", null),
+              replica("pg-3", 3, 0).withReplayPaused(true),
+              replica("pg-4", 3, 0).withState("running", "in archive recovery"),
+              replica("pg-5", 3, 0));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-1").reason()).isEqualTo("timeline 2 != leader timeline 3");
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-2").reason()).isEqualTo("state starting");
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.SERVING);
+      assertThat(d.phase("pg-4")).isEqualTo(Phase.SERVING);
+      assertThat(d.last().plan().route())
+          .contains(route("pg-1", 0, "pg-2", 0, "pg-3", 34, "pg-4", 33, "pg-5", 33));
+    }
+
+    @Test
+    void replayPausedEjectsOnceTheLagItCausesIsTooLarge() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1");
+      d.advanceSeconds(1).tick(LEADER, lagging("pg-1", 15 * MIB).withReplayPaused(true));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
+      d.advanceSeconds(1).tick(LEADER, lagging("pg-1", 17 * MIB).withReplayPaused(true));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-1").reason()).isEqualTo("lag 17 MiB > 16 MiB");
+    }
+
+    @Test
+    void unreachableShorterThanUnreachableForKeepsPhaseAndWeight() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2");
+      for (int s = 1; s <= 9; s++) {
+        d.advanceSeconds(1).tick(LEADER, timeout("pg-1"), ok("pg-2"));
+        assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
+        assertThat(d.weight("pg-1")).isEqualTo(50);
+        assertThat(d.replica("pg-1").reason())
+            .isEqualTo("Patroni unreachable for " + s + "s: timeout after 2s");
+      }
+      StepResult r = d.advanceSeconds(1).tick(LEADER, timeout("pg-1"), ok("pg-2"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-1").reason())
+          .isEqualTo("Patroni unreachable for 10s: timeout after 2s");
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-2", 100));
+
+      d.advanceSeconds(5).tick(LEADER, timeout("pg-1"), ok("pg-2"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-1").reason())
+          .isEqualTo("Patroni unreachable for 15s: timeout after 2s");
+    }
+
+    @Test
+    void unreachableHoldsRampProgress() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      d.tick(LEADER, ok("pg-1"));
+      d.advanceSeconds(10).tick(LEADER, ok("pg-1"));
+      d.advanceSeconds(25).tick(LEADER, ok("pg-1"));
+      d.advanceSeconds(5).tick(LEADER, timeout("pg-1"));
+      assertThat(d.replica("pg-1").step()).isZero();
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
+      assertThat(d.replica("pg-1").step()).isEqualTo(1);
+    }
+
+    @Test
+    void ejectedComesBackThroughGatedAndRampsFromTheFirstStep() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2");
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"), lagging("pg-2", 32 * MIB));
+      StepResult r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"), lagging("pg-2", 20 * MIB));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-2").reason()).isEqualTo("lag 20 MiB > 16 MiB");
+      assertThat(r.plan().transitions()).isEmpty();
+
+      // Below the ejection limit but above admission: back to Gated, not admissible.
+      r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"), lagging("pg-2", 5 * MIB));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.GATED);
+      assertThat(r.plan().transitions())
+          .containsExactly(phase("pg-2", Phase.EJECTED, Phase.GATED, "lag 5 MiB > 1 MiB"));
+      assertThat(d.weight("pg-2")).isZero();
+
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"));
+      for (int s = 1; s <= 9; s++) {
+        d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"));
+        assertThat(d.phase("pg-2")).isEqualTo(Phase.GATED);
+        assertThat(d.weight("pg-2")).isZero();
+      }
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.RAMPING);
+      assertThat(d.replica("pg-2").step()).isZero();
+    }
+
+    @Test
+    void ejectedReplicaThatTurnsAdmissibleStillWaitsStableForInGated() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1");
+      d.advanceSeconds(1).tick(LEADER, lagging("pg-1", 32 * MIB));
+      d.advanceSeconds(60).tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
+      assertThat(d.replica("pg-1").admissibleSince()).isEqualTo(d.now());
+      d.advanceSeconds(9).tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.RAMPING);
+    }
+  }
+
+  @Nested
+  class FailStatic {
+
+    /** pg-1 Serving, pg-2 Ramping(0) since t110, pg-3 Gated since t132; clock at t132. */
+    private GateDriver threeReplicas() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1");
+      d.tick(LEADER, ok("pg-1"), ok("pg-2"));
+      d.advanceSeconds(10).tick(LEADER, ok("pg-1"), ok("pg-2"));
+      d.advanceSeconds(22).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.RAMPING);
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.GATED);
+      // Σs = 1.1: 90.91 / 9.09 / 0 → 90 / 9 / 0, the spare unit to pg-1 (.91 > .09).
+      assertThat(d.last().plan().route()).contains(route("pg-1", 91, "pg-2", 9, "pg-3", 0));
+      return d;
+    }
+
+    @Test
+    void zeroLeadersKeepRoutePhasesAndStepsAndBreakAdmissionRuns() {
+      GateDriver d = threeReplicas();
+      Route before = d.last().plan().route().orElseThrow();
+      MemberSample noLongerLeader = replica("pg-0", 1, 0);
+      // t140..t143: pg-2's step is due (t140), pg-3 would be admitted at t142.
+      d.advanceSeconds(8);
+      for (int s = 0; s < 4; s++) {
+        StepResult r = d.tick(noLongerLeader, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+        assertThat(r.plan().route()).contains(before);
+        assertThat(r.plan().leader()).isNull();
+        assertThat(r.plan().degradedReason()).isEqualTo("no leader answered");
+        assertThat(r.plan().transitions()).isEmpty();
+        assertThat(r.plan().fallbackActive()).isFalse();
+        assertThat(d.phase("pg-2")).isEqualTo(Phase.RAMPING);
+        assertThat(d.replica("pg-2").step()).isZero();
+        assertThat(d.phase("pg-3")).isEqualTo(Phase.GATED);
+        assertThat(d.replica("pg-3").admissibleSince()).isNull();
+        assertThat(d.replica("pg-3").lastUsableSample()).isEqualTo(d.now());
+        assertThat(d.state().leader()).isEqualTo("pg-0");
+        d.advanceSeconds(1);
+      }
+      // Leader back at t144: the ramp resumes, pg-3 counts again from now.
+      StepResult r = d.tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      assertThat(r.plan().degraded()).isFalse();
+      assertThat(d.replica("pg-2").step()).isEqualTo(1);
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.GATED);
+      assertThat(d.replica("pg-3").admissibleSince()).isEqualTo(d.now());
+      d.advanceSeconds(9).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.GATED);
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.RAMPING);
+    }
+
+    @Test
+    void twoLeadersFailStatic() {
+      GateDriver d = threeReplicas();
+      Route before = d.last().plan().route().orElseThrow();
+      StepResult r = d.advanceSeconds(1).tick(LEADER, leader("pg-1", 2), ok("pg-2"), ok("pg-3"));
+      assertThat(r.plan().route()).contains(before);
+      assertThat(r.plan().degradedReason()).isEqualTo("more than one leader: pg-0, pg-1");
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
+    }
+
+    @Test
+    void unreachableLeaderFailsStaticAndNobodyIsEjectedMeanwhile() {
+      GateDriver d = threeReplicas();
+      Route before = d.last().plan().route().orElseThrow();
+      for (int s = 1; s <= 30; s++) {
+        StepResult r =
+            d.advanceSeconds(1)
+                .tick(timeout("pg-0"), timeout("pg-1"), lagging("pg-2", 64 * MIB), ok("pg-3"));
+        assertThat(r.plan().route()).contains(before);
+        assertThat(r.plan().degradedReason())
+            .isEqualTo("leader pg-0 unreachable: timeout after 2s");
+        assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
+        assertThat(d.phase("pg-2")).isEqualTo(Phase.RAMPING);
+      }
+      // Leader back: pg-1 has been silent for 30 s, which now ejects it.
+      d.advanceSeconds(1).tick(LEADER, timeout("pg-1"), ok("pg-2"), ok("pg-3"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-1").reason())
+          .isEqualTo("Patroni unreachable for 31s: timeout after 2s");
+    }
+
+    @Test
+    void withoutAnyRouteYetNothingIsWritten() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      StepResult r = d.tick(replica("pg-0", 1, 0), ok("pg-1"));
+      assertThat(r.plan().route()).isEmpty();
+      assertThat(r.state().route()).isEmpty();
+      assertThat(r.plan().degradedReason()).isEqualTo("no leader answered");
+      assertThat(d.phase("pg-0")).isEqualTo(Phase.UNKNOWN);
+      assertThat(d.replica("pg-1").reason())
+          .isEqualTo("waiting for a single leader: no leader answered");
+      // A leader appears: it leaves the replicas, the rest proceed normally.
+      r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
+      assertThat(r.state().replicas()).containsOnlyKeys("pg-1");
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-0", 100));
+      assertThat(r.plan().transitions())
+          .extracting(Transition::kind)
+          .containsExactly(Transition.Kind.PHASE);
+    }
+
+    @Test
+    void aMemberVanishingHandsItsWeightToTheRestInProportion() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2", "pg-3");
+      assertThat(d.last().plan().route()).contains(route("pg-1", 34, "pg-2", 33, "pg-3", 33));
+      // pg-3 deleted while no leader answers: 34/67 and 33/67 → 50.75 / 49.25 → 51 / 49.
+      StepResult r = d.advanceSeconds(1).tick(timeout("pg-0"), ok("pg-1"), ok("pg-2"));
+      assertThat(r.plan().route()).contains(route("pg-1", 51, "pg-2", 49));
+      assertThat(r.state().replicas()).containsOnlyKeys("pg-1", "pg-2");
+      r = d.advanceSeconds(1).tick(timeout("pg-0"), ok("pg-1"), ok("pg-2"));
+      assertThat(r.plan().route()).contains(route("pg-1", 51, "pg-2", 49));
+      // pg-3 is back with the leader: a new member.
+      r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.GATED);
+      assertThat(r.plan().route()).contains(route("pg-1", 50, "pg-2", 50, "pg-3", 0));
+    }
+
+    @Test
+    void nothingWeightedLeftMeansWriteNothing() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      d.tick(LEADER, lagging("pg-1", 5 * MIB));
+      Route fallback = route("pg-1", 0, "pg-0", 100);
+      assertThat(d.last().plan().route()).contains(fallback);
+      // The leader's pod is gone and nobody leads.
+      StepResult r = d.advanceSeconds(1).tick(lagging("pg-1", 5 * MIB));
+      assertThat(r.plan().route()).isEmpty();
+      assertThat(r.plan().fallbackActive()).isFalse();
+      assertThat(r.state().route()).isEmpty();
+      // Its pod is recreated while nobody leads: still nothing to write, no weight inherited.
+      r = d.advanceSeconds(1).tick(replica("pg-0", 2, 0), lagging("pg-1", 5 * MIB));
+      assertThat(r.plan().route()).isEmpty();
+      assertThat(r.state().replicas()).containsOnlyKeys("pg-1");
+    }
+
+    @Test
+    void keptFallbackRouteStaysMarkedAsFallback() {
+      GateDriver d = new GateDriver(DEFAULTS.withFallback(Fallback.ALL_REPLICAS));
+      d.tick(LEADER, lagging("pg-1", 5 * MIB), lagging("pg-2", 5 * MIB));
+      StepResult r = d.advanceSeconds(1).tick(timeout("pg-0"), lagging("pg-2", 5 * MIB));
+      assertThat(r.plan().route()).contains(route("pg-2", 100));
+      assertThat(r.plan().fallbackActive()).isTrue();
+    }
+  }
+
+  @Nested
+  class Leaders {
+
+    @Test
+    void leaderChangeGatesTheOldTimelineAndTheOldLeaderStartsOver() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2", "pg-3");
+      StepResult r =
+          d.advanceSeconds(1)
+              .tick(
+                  replica("pg-0", 1, 0),
+                  leader("pg-1", 2),
+                  replica("pg-2", 2, 0),
+                  replica("pg-3", 1, 0));
+      assertThat(r.plan().leader()).isEqualTo("pg-1");
+      assertThat(r.state().leader()).isEqualTo("pg-1");
+      assertThat(r.state().timeline()).isEqualTo(2L);
+      assertThat(r.state().replicas()).containsOnlyKeys("pg-0", "pg-2", "pg-3");
+      assertThat(d.phase("pg-0")).isEqualTo(Phase.GATED);
+      assertThat(d.replica("pg-0").reason()).isEqualTo("timeline 1 != leader timeline 2");
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.SERVING);
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.EJECTED);
+      assertThat(r.plan().transitions())
+          .extracting(Transition::kind, Transition::replica)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(Transition.Kind.LEADER_CHANGED, null),
+              org.assertj.core.groups.Tuple.tuple(Transition.Kind.PHASE, "pg-0"),
+              org.assertj.core.groups.Tuple.tuple(Transition.Kind.EJECTED, "pg-3"));
+      assertThat(r.plan().transitions().get(0).reason())
+          .isEqualTo("leader changed from pg-0 to pg-1 on timeline 2");
+      assertThat(r.plan().route()).contains(route("pg-0", 0, "pg-2", 100, "pg-3", 0));
+    }
+
+    @Test
+    void noReplicasRoutesToTheLeaderWithEitherFallback() {
+      for (Fallback f : Fallback.values()) {
+        GateDriver d = new GateDriver(DEFAULTS.withFallback(f));
+        StepResult r = d.tick(LEADER);
+        assertThat(r.plan().route()).contains(route("pg-0", 100));
+        assertThat(r.plan().fallbackActive()).isTrue();
+        assertThat(r.plan().members()).containsExactly("pg-0");
+      }
+    }
+
+    @Test
+    void primaryFallbackRoutesToTheLeaderWhileNoReplicaHoldsAShare() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      StepResult r = d.tick(LEADER, lagging("pg-2", 5 * MIB), timeout("pg-1"));
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-2", 0, "pg-0", 100));
+      assertThat(r.plan().fallbackActive()).isTrue();
+      assertThat(r.plan().members()).containsExactly("pg-0", "pg-1", "pg-2");
+    }
+
+    @Test
+    void allReplicasFallbackSharesEquallyAmongReplicasUntilOneIsAdmitted() {
+      GateDriver d = new GateDriver(DEFAULTS.withFallback(Fallback.ALL_REPLICAS));
+      StepResult r = d.tick(LEADER, ok("pg-1"), timeout("pg-2"));
+      assertThat(r.plan().route()).contains(route("pg-1", 50, "pg-2", 50));
+      assertThat(r.plan().fallbackActive()).isTrue();
+      r = d.advanceSeconds(10).tick(LEADER, ok("pg-1"), timeout("pg-2"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.RAMPING);
+      assertThat(r.plan().route()).contains(route("pg-1", 100, "pg-2", 0));
+      assertThat(r.plan().fallbackActive()).isFalse();
+    }
+  }
+
+  @Test
+  void replayingAStepWithTheSameSnapshotAndTimeChangesNothing() {
+    GateDriver d = new GateDriver(DEFAULTS);
+    serve(d, List.of(LEADER), "pg-1");
+    ClusterSnapshot snapshot =
+        ClusterSnapshot.of(List.of(LEADER, ok("pg-1"), ok("pg-2")), d.now().plusSeconds(1));
+    StepResult first = GatingStep.step(d.state(), snapshot, DEFAULTS, d.now().plusSeconds(1));
+    StepResult again = GatingStep.step(first.state(), snapshot, DEFAULTS, d.now().plusSeconds(1));
+    assertThat(first.plan().transitions()).isNotEmpty();
+    assertThat(again.state()).isEqualTo(first.state());
+    assertThat(again.plan().route()).isEqualTo(first.plan().route());
+    assertThat(again.plan().transitions()).isEmpty();
+    assertThat(again.plan())
+        .isEqualTo(
+            new Plan(
+                first.plan().members(),
+                first.plan().leader(),
+                first.plan().route(),
+                first.plan().fallbackActive(),
+                null,
+                List.of()));
+  }
+}
