@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.syncgate.policy.status.EventReason;
+import io.syncgate.policy.status.WriteResult;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,53 +33,7 @@ import org.slf4j.LoggerFactory;
  * write itself runs on the {@link KubeWorker} and its failure is logged, never propagated: an event
  * is worth less than the tick that produced it.
  */
-public final class EventRecorder {
-
-  /** The event reasons syncgate uses. */
-  public enum Reason {
-    REPLICA_ADMITTED("ReplicaAdmitted", Type.NORMAL),
-    RAMP_STEP("RampStep", Type.NORMAL),
-    REPLICA_SERVING("ReplicaServing", Type.NORMAL),
-    LEADER_CHANGED("LeaderChanged", Type.NORMAL),
-    DRIFT_CORRECTED("DriftCorrected", Type.NORMAL),
-    REPLICA_EJECTED("ReplicaEjected", Type.WARNING),
-    PATRONI_UNREACHABLE("PatroniUnreachable", Type.WARNING),
-    INVALID_SPEC("InvalidSpec", Type.WARNING),
-    CONFLICT("Conflict", Type.WARNING);
-
-    private final String value;
-    private final Type type;
-
-    Reason(String value, Type type) {
-      this.value = value;
-      this.type = type;
-    }
-
-    /** The CamelCase value of {@code Event.reason}. */
-    public String value() {
-      return value;
-    }
-
-    public Type type() {
-      return type;
-    }
-  }
-
-  /** {@code Event.type}. */
-  public enum Type {
-    NORMAL("Normal"),
-    WARNING("Warning");
-
-    private final String value;
-
-    Type(String value) {
-      this.value = value;
-    }
-
-    public String value() {
-      return value;
-    }
-  }
+public final class EventRecorder implements EventSink {
 
   /** The {@code source.component} / {@code reportingComponent} of every event. */
   public static final String COMPONENT = "syncgate";
@@ -94,7 +50,7 @@ public final class EventRecorder {
   private final Duration window;
   private final Map<GateKey, Sent> lastSent = new HashMap<>();
 
-  private record Sent(Reason reason, String message, Instant at) {}
+  private record Sent(EventReason reason, String message, Instant at) {}
 
   /**
    * @param instance this controller's identity ({@code reportingInstance})
@@ -116,7 +72,8 @@ public final class EventRecorder {
    * @return {@link WriteResult#CREATED}, {@link WriteResult#NOOP} when suppressed, or {@link
    *     WriteResult#ERROR}; never a failed future
    */
-  public Future<WriteResult> record(HasMetadata gate, Reason reason, String message) {
+  @Override
+  public Future<WriteResult> record(HasMetadata gate, EventReason reason, String message) {
     Objects.requireNonNull(gate, "gate");
     String text = truncate(message);
     Instant now = clock.instant();
@@ -131,7 +88,7 @@ public final class EventRecorder {
     return worker.call(() -> send(event));
   }
 
-  /** Forgets what was sent about a gate (it was deleted, or leadership changed hands). */
+  @Override
   public void forget(GateKey gate) {
     lastSent.remove(gate);
   }
@@ -152,7 +109,7 @@ public final class EventRecorder {
     }
   }
 
-  private Event event(HasMetadata gate, Reason reason, String message, Instant now) {
+  private Event event(HasMetadata gate, EventReason reason, String message, Instant now) {
     String timestamp = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
     String namespace = gate.getMetadata().getNamespace();
     return new EventBuilder()

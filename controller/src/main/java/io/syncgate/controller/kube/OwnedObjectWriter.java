@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.syncgate.policy.mesh.MeshDiff;
+import io.syncgate.policy.mesh.MeshKind;
 import io.vertx.core.Future;
 import java.net.HttpURLConnection;
 import java.util.function.BiPredicate;
@@ -28,14 +29,14 @@ import java.util.function.BinaryOperator;
  */
 public final class OwnedObjectWriter<T extends HasMetadata> {
 
-  private final String kind;
+  private final MeshKind kind;
   private final KubeWorker worker;
   private final MixedOperation<T, ?, Resource<T>> operations;
   private final BiPredicate<T, T> sameSpec;
   private final BinaryOperator<T> forUpdate;
 
   OwnedObjectWriter(
-      String kind,
+      MeshKind kind,
       KubeWorker worker,
       MixedOperation<T, ?, Resource<T>> operations,
       BiPredicate<T, T> sameSpec,
@@ -51,7 +52,7 @@ public final class OwnedObjectWriter<T extends HasMetadata> {
   public static OwnedObjectWriter<VirtualService> virtualServices(
       KubernetesClient client, KubeWorker worker) {
     return new OwnedObjectWriter<>(
-        "VirtualService",
+        MeshKind.VIRTUAL_SERVICE,
         worker,
         client.adapt(IstioClient.class).v1().virtualServices(),
         MeshDiff::sameSpec,
@@ -62,14 +63,14 @@ public final class OwnedObjectWriter<T extends HasMetadata> {
   public static OwnedObjectWriter<DestinationRule> destinationRules(
       KubernetesClient client, KubeWorker worker) {
     return new OwnedObjectWriter<>(
-        "DestinationRule",
+        MeshKind.DESTINATION_RULE,
         worker,
         client.adapt(IstioClient.class).v1().destinationRules(),
         MeshDiff::sameSpec,
         MeshDiff::forUpdate);
   }
 
-  public String kind() {
+  public MeshKind kind() {
     return kind;
   }
 
@@ -78,15 +79,15 @@ public final class OwnedObjectWriter<T extends HasMetadata> {
    *
    * @param desired the rendered object (name, namespace, labels, owner reference, spec)
    * @param cached the informer's copy of the object of that name, or null; never mutated
-   * @return what was done; never a failed future (failures are {@link WriteResult#ERROR})
+   * @return what was done; never a failed future (failures are {@link WriteOutcome.Failed})
    */
-  public Future<MeshWrite<T>> reconcile(T desired, T cached) {
+  public Future<WriteOutcome<T>> reconcile(T desired, T cached) {
     if (cached != null) {
       if (!MeshDiff.managedBySyncgate(cached)) {
         return Future.succeededFuture(notOwned(cached));
       }
       if (sameSpec.test(desired, cached)) {
-        return Future.succeededFuture(new MeshWrite<>(kind, WriteResult.NOOP, cached, cached, ""));
+        return Future.succeededFuture(new WriteOutcome.Unchanged<>(cached));
       }
     }
     return worker.call(() -> readAndWrite(desired));
@@ -101,57 +102,53 @@ public final class OwnedObjectWriter<T extends HasMetadata> {
   }
 
   // Runs on the worker pool.
-  private MeshWrite<T> readAndWrite(T desired) {
+  private WriteOutcome<T> readAndWrite(T desired) {
     String namespace = desired.getMetadata().getNamespace();
     String name = desired.getMetadata().getName();
     T live;
     try {
       live = operations.inNamespace(namespace).withName(name).get();
     } catch (KubernetesClientException e) {
-      return failed(null, "reading " + describe(desired) + ": " + e.getMessage(), e);
+      return failed("reading " + describe(desired) + ": " + e.getMessage(), e);
     }
     if (live == null) {
       try {
         T created = operations.inNamespace(namespace).resource(desired).create();
-        return new MeshWrite<>(kind, WriteResult.CREATED, null, created, "created");
+        return new WriteOutcome.Created<>(created);
       } catch (KubernetesClientException e) {
-        return failed(null, "creating " + describe(desired) + ": " + e.getMessage(), e);
+        return failed("creating " + describe(desired) + ": " + e.getMessage(), e);
       }
     }
     if (!MeshDiff.managedBySyncgate(live)) {
       return notOwned(live);
     }
     if (sameSpec.test(desired, live)) {
-      return new MeshWrite<>(kind, WriteResult.NOOP, live, live, "");
+      return new WriteOutcome.Unchanged<>(live);
     }
     T update;
     try {
       update = forUpdate.apply(live, desired);
     } catch (IllegalArgumentException e) {
       // Managed-by label present but controlled by some other owner: not ours either.
-      return new MeshWrite<>(kind, WriteResult.NOT_OWNED, live, live, e.getMessage());
+      return new WriteOutcome.NotOwned<>(live, e.getMessage());
     }
     try {
       T updated = operations.inNamespace(namespace).resource(update).update();
-      return new MeshWrite<>(kind, WriteResult.UPDATED, live, updated, "updated");
+      return new WriteOutcome.Updated<>(live, updated);
     } catch (KubernetesClientException e) {
-      return failed(live, "updating " + describe(desired) + ": " + e.getMessage(), e);
+      return failed("updating " + describe(desired) + ": " + e.getMessage(), e);
     }
   }
 
-  private MeshWrite<T> failed(T live, String message, KubernetesClientException e) {
-    WriteResult result =
-        e.getCode() == HttpURLConnection.HTTP_CONFLICT ? WriteResult.CONFLICT : WriteResult.ERROR;
-    return new MeshWrite<>(kind, result, live, live, message);
+  static <T> WriteOutcome<T> failed(String message, KubernetesClientException e) {
+    return e.getCode() == HttpURLConnection.HTTP_CONFLICT
+        ? new WriteOutcome.Conflict<>(message)
+        : new WriteOutcome.Failed<>(message);
   }
 
-  private MeshWrite<T> notOwned(T live) {
-    return new MeshWrite<>(
-        kind,
-        WriteResult.NOT_OWNED,
-        live,
-        live,
-        describe(live) + " exists and is not managed by syncgate; left untouched");
+  private WriteOutcome<T> notOwned(T live) {
+    return new WriteOutcome.NotOwned<>(
+        live, describe(live) + " exists and is not managed by syncgate; left untouched");
   }
 
   private String describe(T object) {

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.vertx.core.Future;
-import java.net.HttpURLConnection;
 
 /**
  * Reads gates and writes their status subresource. Blocking calls run on the {@link KubeWorker}
@@ -18,7 +17,7 @@ import java.net.HttpURLConnection;
  * fabric8 reads the current version just before the PUT: only the elected controller writes status,
  * and it writes what it computed from the live state, so there is nothing newer to lose.
  */
-public final class StatusWriter {
+public final class StatusWriter implements StatusSink {
 
   private final KubernetesClient client;
   private final KubeWorker worker;
@@ -28,7 +27,7 @@ public final class StatusWriter {
     this.worker = worker;
   }
 
-  /** The gate as the API server has it now, or null when it is gone. */
+  @Override
   public Future<ReplicaGate> read(GateKey key) {
     return worker.call(
         () ->
@@ -45,10 +44,11 @@ public final class StatusWriter {
    * @param gate the gate (not modified; its spec goes along unchanged, which the API server ignores
    *     on the status subresource)
    * @param resourceVersion the gate's version as last seen, or null to have fabric8 read it first
-   * @return {@link WriteResult#UPDATED} with the written gate as {@code after}, {@link
-   *     WriteResult#CONFLICT} on 409 or {@link WriteResult#ERROR}; never a failed future
+   * @return {@link WriteOutcome.Updated} with the written gate, {@link WriteOutcome.Conflict} on
+   *     409 or {@link WriteOutcome.Failed}; never a failed future
    */
-  public Future<MeshWrite<ReplicaGate>> write(
+  @Override
+  public Future<WriteOutcome<ReplicaGate>> write(
       ReplicaGate gate, ReplicaGateStatus status, String resourceVersion) {
     ReplicaGate copy = new ReplicaGate();
     copy.setMetadata(
@@ -61,17 +61,17 @@ public final class StatusWriter {
     copy.setStatus(status);
     return worker.call(
         () -> {
-          MeshWrite<ReplicaGate> first = send(copy);
-          if (first.result() != WriteResult.CONFLICT || resourceVersion == null) {
+          WriteOutcome<ReplicaGate> first = send(gate, copy);
+          if (!(first instanceof WriteOutcome.Conflict) || resourceVersion == null) {
             return first;
           }
           copy.getMetadata().setResourceVersion(null);
-          return send(copy);
+          return send(gate, copy);
         });
   }
 
   // Runs on the worker pool.
-  private MeshWrite<ReplicaGate> send(ReplicaGate copy) {
+  private WriteOutcome<ReplicaGate> send(ReplicaGate gate, ReplicaGate copy) {
     try {
       ReplicaGate written =
           client
@@ -79,11 +79,9 @@ public final class StatusWriter {
               .inNamespace(copy.getMetadata().getNamespace())
               .resource(copy)
               .updateStatus();
-      return new MeshWrite<>("status", WriteResult.UPDATED, null, written, "updated");
+      return new WriteOutcome.Updated<>(gate, written);
     } catch (KubernetesClientException e) {
-      WriteResult result =
-          e.getCode() == HttpURLConnection.HTTP_CONFLICT ? WriteResult.CONFLICT : WriteResult.ERROR;
-      return new MeshWrite<>("status", result, null, null, e.getMessage());
+      return OwnedObjectWriter.failed(e.getMessage(), e);
     }
   }
 }

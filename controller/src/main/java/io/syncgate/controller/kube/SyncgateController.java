@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller: watches ReplicaGates (and, per gate, its pods), the owned DestinationRules and
- * VirtualServices, and runs one {@link GateReconciler} per gate while it holds leadership.
+ * VirtualServices, and runs one {@link GateRuntime} per gate while it holds leadership.
  *
  * <p>A verticle, so it has an event-loop context of its own: informer callbacks (fabric8 pool
  * threads) hop onto it with {@code runOnContext}, and all controller state lives there without
@@ -49,7 +49,7 @@ public final class SyncgateController extends AbstractVerticle {
   private final SyncgateMetrics metrics;
   private final Clock clock;
 
-  private final Map<GateKey, GateReconciler> gates = new TreeMap<>();
+  private final Map<GateKey, GateRuntime> gates = new TreeMap<>();
   private final List<SharedIndexInformer<ReplicaGate>> gateInformers = new ArrayList<>();
   private final List<SharedIndexInformer<DestinationRule>> drInformers = new ArrayList<>();
   private final List<SharedIndexInformer<VirtualService>> vsInformers = new ArrayList<>();
@@ -57,7 +57,12 @@ public final class SyncgateController extends AbstractVerticle {
   private KubeWorker worker;
   private KubeWorker statusWorker;
   private PollLoops pollLoops;
-  private ControllerParts parts;
+  private GateEnv env;
+  private OwnedObjectWriter<DestinationRule> destinationRuleWriter;
+  private OwnedObjectWriter<VirtualService> virtualServiceWriter;
+  private StatusWriter statusWriter;
+  private SecretReader secrets;
+  private EventRecorder events;
   private LeaderElection election;
   private volatile boolean synced;
   private volatile boolean leading;
@@ -135,35 +140,13 @@ public final class SyncgateController extends AbstractVerticle {
 
   private void wire() {
     IstioClient istio = client.adapt(IstioClient.class);
-    OwnedObjectWriter<DestinationRule> drWriter =
-        OwnedObjectWriter.destinationRules(client, worker);
-    OwnedObjectWriter<VirtualService> vsWriter = OwnedObjectWriter.virtualServices(client, worker);
-    parts =
-        new ControllerParts(
-            vertx,
-            context,
-            clock,
-            config,
-            client,
-            worker,
-            pollLoops,
-            drWriter,
-            vsWriter,
-            new StatusWriter(client, statusWorker),
-            new SecretReader(client, worker),
-            new EventRecorder(client, statusWorker, clock, config.identity(), config.eventWindow()),
-            metrics,
-            new ControllerParts.MeshCache() {
-              @Override
-              public DestinationRule destinationRule(GateKey gate) {
-                return lookup(drInformers, gate);
-              }
-
-              @Override
-              public VirtualService virtualService(GateKey gate) {
-                return lookup(vsInformers, gate);
-              }
-            });
+    destinationRuleWriter = OwnedObjectWriter.destinationRules(client, worker);
+    virtualServiceWriter = OwnedObjectWriter.virtualServices(client, worker);
+    statusWriter = new StatusWriter(client, statusWorker);
+    secrets = new SecretReader(client, worker);
+    events =
+        new EventRecorder(client, statusWorker, clock, config.identity(), config.eventWindow());
+    env = new GateEnv(vertx, context, clock, config.statusLagInterval(), metrics);
 
     for (Informable<ReplicaGate> scope : scopes(client.resources(ReplicaGate.class))) {
       gateInformers.add(informer(scope, gateHandler()));
@@ -197,7 +180,7 @@ public final class SyncgateController extends AbstractVerticle {
     released.onComplete(
         v -> {
           leading = false;
-          gates.values().forEach(GateReconciler::close);
+          gates.values().forEach(GateRuntime::close);
           gates.clear();
           List<SharedIndexInformer<?>> all = new ArrayList<>();
           all.addAll(gateInformers);
@@ -247,7 +230,7 @@ public final class SyncgateController extends AbstractVerticle {
 
   private void onLeadership(boolean nowLeading) {
     leading = nowLeading;
-    for (GateReconciler gate : gates.values()) {
+    for (GateRuntime gate : gates.values()) {
       if (nowLeading) {
         gate.activate();
       } else {
@@ -287,10 +270,10 @@ public final class SyncgateController extends AbstractVerticle {
 
   private void upsert(ReplicaGate gate) {
     GateKey key = GateKey.of(gate);
-    GateReconciler reconciler = gates.get(key);
+    GateRuntime reconciler = gates.get(key);
     boolean fresh = reconciler == null;
     if (fresh) {
-      reconciler = new GateReconciler(key, parts);
+      reconciler = new GateRuntime(key, seams(key), env);
       gates.put(key, reconciler);
       LOG.info("{}: watching", key);
     }
@@ -301,11 +284,35 @@ public final class SyncgateController extends AbstractVerticle {
   }
 
   private void remove(GateKey key) {
-    GateReconciler reconciler = gates.remove(key);
+    GateRuntime reconciler = gates.remove(key);
     if (reconciler != null) {
       reconciler.close();
       LOG.info("{}: deleted; owner references let the mesh objects go", key);
     }
+  }
+
+  /** One gate's seams to the cluster and to Patroni. */
+  private GateSeams seams(GateKey key) {
+    return new GateSeams(
+        new InformerPodSource(key, client, worker),
+        new PatroniMembers(key, vertx, context, secrets, pollLoops),
+        new ClusterMeshWriter(
+            key,
+            destinationRuleWriter,
+            virtualServiceWriter,
+            new ClusterMeshWriter.MeshCache() {
+              @Override
+              public DestinationRule destinationRule(GateKey gate) {
+                return lookup(drInformers, gate);
+              }
+
+              @Override
+              public VirtualService virtualService(GateKey gate) {
+                return lookup(vsInformers, gate);
+              }
+            }),
+        statusWriter,
+        events);
   }
 
   // ------------------------------------------------------------------ informers

@@ -2,12 +2,17 @@
  * The controller's Kubernetes side: informers, the per-gate loop, the writers, events and leader
  * election.
  *
- * <p>Shape of one tick of one gate ({@link io.syncgate.controller.kube.GateReconciler}): member
- * pods from the gate's pod informer (Running, with a pod IP, not terminating) → one concurrent
- * Patroni poll → {@code GatingStep} → {@code IstioRenderer} → {@link
- * io.syncgate.controller.kube.OwnedObjectWriter} for the DestinationRule and the VirtualService
- * (nothing sent when the informer's copy already matches) → status (at once on a phase or weight
- * change, lag figures at most every 10 s), events, metrics.
+ * <p>One gate, one {@link io.syncgate.controller.kube.GateRuntime}: its spec, timer, leadership
+ * {@link io.syncgate.controller.kube.Term} and the memory carried between ticks. Each tick is an
+ * immutable {@link io.syncgate.controller.kube.GateTick}, one pipeline of stages fenced by the
+ * term: member pods ({@link io.syncgate.controller.kube.PodSource}) → Patroni ({@link
+ * io.syncgate.controller.kube.MemberPoller}) → {@code GatingStep} → {@code IstioRenderer} → the
+ * DestinationRule and VirtualService ({@link io.syncgate.controller.kube.MeshWriter}; nothing sent
+ * when the informer's copy already matches). What happened becomes a {@code TickReport} (pure, in
+ * mesh-policies): conditions, events ({@link io.syncgate.controller.kube.EventSink}) and metrics;
+ * the {@link io.syncgate.controller.kube.StatusPublisher} writes the status off the tick ({@link
+ * io.syncgate.controller.kube.StatusSink}). docs/design.md, "One tick end to end", tells the whole
+ * story.
  *
  * <p>Threads: all controller state lives on the {@link
  * io.syncgate.controller.kube.SyncgateController} verticle's context; informer callbacks hop onto

@@ -47,9 +47,9 @@ final class ControllerApiCalls {
               "replicagates/finalizers",
               "update",
               "IstioRenderer: ownerReference.blockOwnerDeletion"),
-          // kube.GateReconciler.watchPods: a pod informer per gate, by its label selector.
-          watched(CORE, "pods", "list", "GateReconciler.watchPods"),
-          watched(CORE, "pods", "watch", "GateReconciler.watchPods"),
+          // kube.InformerPodSource.watch: a pod informer per gate, by its label selector.
+          watched(CORE, "pods", "list", "InformerPodSource.watch"),
+          watched(CORE, "pods", "watch", "InformerPodSource.watch"),
           // kube.SecretReader.read: spec.patroni.credentialsSecret and caSecret, by name only.
           watched(CORE, "secrets", "get", "SecretReader.read"),
           // kube.EventRecorder.send: core/v1 Events, created (never patched: de-duplication

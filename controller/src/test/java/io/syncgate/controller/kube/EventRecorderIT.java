@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
-import io.syncgate.controller.kube.EventRecorder.Reason;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.status.EventReason;
+import io.syncgate.policy.status.WriteResult;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class EventRecorderIT {
     api.close();
   }
 
-  private WriteResult record(Reason reason, String message) {
+  private WriteResult record(EventReason reason, String message) {
     return Await.result(events.record(gate, reason, message));
   }
 
@@ -57,7 +58,7 @@ class EventRecorderIT {
 
   @Test
   void anEventNamesTheGateItsReasonTypeAndReporter() {
-    assertThat(record(Reason.REPLICA_EJECTED, "replica hippo-2: lag 100 MiB > 16 MiB"))
+    assertThat(record(EventReason.REPLICA_EJECTED, "replica hippo-2: lag 100 MiB > 16 MiB"))
         .isEqualTo(WriteResult.CREATED);
 
     Event event = written().get(0);
@@ -74,21 +75,21 @@ class EventRecorderIT {
 
   @Test
   void anUnbrokenRepeatIsDroppedUntilTheWindowHasPassed() {
-    record(Reason.INVALID_SPEC, "spec.ramp.steps: must increase");
+    record(EventReason.INVALID_SPEC, "spec.ramp.steps: must increase");
     clock.advance(Duration.ofSeconds(1));
-    assertThat(record(Reason.INVALID_SPEC, "spec.ramp.steps: must increase"))
+    assertThat(record(EventReason.INVALID_SPEC, "spec.ramp.steps: must increase"))
         .isEqualTo(WriteResult.NOOP);
     clock.advance(WINDOW);
-    assertThat(record(Reason.INVALID_SPEC, "spec.ramp.steps: must increase"))
+    assertThat(record(EventReason.INVALID_SPEC, "spec.ramp.steps: must increase"))
         .isEqualTo(WriteResult.CREATED);
     assertThat(written()).hasSize(2);
   }
 
   @Test
   void aStoryThatRepeatsItselfIsToldInFull() {
-    record(Reason.REPLICA_EJECTED, "replica hippo-2: lag 100 MiB > 16 MiB");
-    record(Reason.REPLICA_ADMITTED, "replica hippo-2: admitted");
-    record(Reason.REPLICA_EJECTED, "replica hippo-2: lag 100 MiB > 16 MiB");
+    record(EventReason.REPLICA_EJECTED, "replica hippo-2: lag 100 MiB > 16 MiB");
+    record(EventReason.REPLICA_ADMITTED, "replica hippo-2: admitted");
+    record(EventReason.REPLICA_EJECTED, "replica hippo-2: lag 100 MiB > 16 MiB");
 
     assertThat(written())
         .extracting(Event::getReason)
@@ -97,7 +98,7 @@ class EventRecorderIT {
 
   @Test
   void aLongMessageIsCutToWhatTheApiServerAccepts() {
-    record(Reason.CONFLICT, "x".repeat(5000));
+    record(EventReason.CONFLICT, "x".repeat(5000));
 
     assertThat(written().get(0).getMessage()).hasSize(1024).endsWith("…");
   }

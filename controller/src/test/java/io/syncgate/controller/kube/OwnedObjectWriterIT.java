@@ -16,6 +16,7 @@ import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.RouteDestination;
 import io.syncgate.policy.mesh.IstioRenderer;
 import io.syncgate.policy.mesh.MeshTarget;
+import io.syncgate.policy.status.WriteResult;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Optional;
@@ -75,13 +76,13 @@ class OwnedObjectWriterIT {
     return TestGates.virtualService(api.admin());
   }
 
-  private MeshWrite<VirtualService> reconcile(VirtualService desired, VirtualService cached) {
+  private WriteOutcome<VirtualService> reconcile(VirtualService desired, VirtualService cached) {
     return Await.result(writer.reconcile(desired, cached));
   }
 
   @Test
   void createsWhatIsMissingUpdatesWhatDiffersAndSendsNothingWhenTheCacheMatches() {
-    MeshWrite<VirtualService> created = reconcile(rendered(50), null);
+    WriteOutcome<VirtualService> created = reconcile(rendered(50), null);
     assertThat(created.result()).isEqualTo(WriteResult.CREATED);
     assertThat(live().getMetadata().getLabels())
         .containsEntry(IstioRenderer.MANAGED_BY_LABEL, IstioRenderer.MANAGED_BY_VALUE);
@@ -90,24 +91,26 @@ class OwnedObjectWriterIT {
         .satisfies(ref -> assertThat(ref.getUid()).isEqualTo("uid-1"));
 
     int requests = api.requests().size();
-    MeshWrite<VirtualService> noop = reconcile(rendered(50), live());
+    WriteOutcome<VirtualService> noop = reconcile(rendered(50), live());
     assertThat(noop.result()).isEqualTo(WriteResult.NOOP);
     // One GET by this test's live() above; the writer itself sent nothing.
     assertThat(api.requests()).hasSize(requests + 1);
 
-    MeshWrite<VirtualService> updated = reconcile(rendered(80), live());
+    WriteOutcome<VirtualService> updated = reconcile(rendered(80), live());
     assertThat(updated.result()).isEqualTo(WriteResult.UPDATED);
     assertThat(TestGates.weightsOf(live()).get("a")).isEqualTo(80);
-    assertThat(TestGates.weightsOf(updated.before()).get("a")).isEqualTo(50);
+    assertThat(
+            TestGates.weightsOf(((WriteOutcome.Updated<VirtualService>) updated).before()).get("a"))
+        .isEqualTo(50);
   }
 
   @Test
   void aStaleCacheIsReadAgainBeforeAnythingIsWritten() {
-    VirtualService stale = reconcile(rendered(50), null).after();
+    VirtualService stale = reconcile(rendered(50), null).live().orElseThrow();
     reconcile(rendered(80), stale);
     int writes = api.writesTo("/virtualservices").size();
 
-    MeshWrite<VirtualService> again = reconcile(rendered(80), stale);
+    WriteOutcome<VirtualService> again = reconcile(rendered(80), stale);
 
     assertThat(again.result()).isEqualTo(WriteResult.NOOP);
     assertThat(api.writesTo("/virtualservices")).hasSize(writes);
@@ -118,7 +121,7 @@ class OwnedObjectWriterIT {
     reconcile(rendered(50), null);
     api.expect().put().withPath(PATH).andReturn(409, "{\"kind\":\"Status\",\"code\":409}").once();
 
-    MeshWrite<VirtualService> conflict = reconcile(rendered(80), null);
+    WriteOutcome<VirtualService> conflict = reconcile(rendered(80), null);
     assertThat(conflict.result()).isEqualTo(WriteResult.CONFLICT);
     assertThat(TestGates.weightsOf(live()).get("a")).isEqualTo(50);
 
@@ -131,7 +134,7 @@ class OwnedObjectWriterIT {
     // RBAC without update on virtualservices. (fabric8 retries 5xx itself, so take a 403.)
     api.expect().put().withPath(PATH).andReturn(403, "{\"kind\":\"Status\",\"code\":403}").once();
 
-    MeshWrite<VirtualService> error = reconcile(rendered(80), null);
+    WriteOutcome<VirtualService> error = reconcile(rendered(80), null);
 
     assertThat(error.result()).isEqualTo(WriteResult.ERROR);
     assertThat(error.message()).contains("updating VirtualService db/hippo-reads");
@@ -158,7 +161,7 @@ class OwnedObjectWriterIT {
             .create();
 
     assertThat(reconcile(rendered(50), foreign).result()).isEqualTo(WriteResult.NOT_OWNED);
-    MeshWrite<VirtualService> read = reconcile(rendered(50), null);
+    WriteOutcome<VirtualService> read = reconcile(rendered(50), null);
     assertThat(read.result()).isEqualTo(WriteResult.NOT_OWNED);
     assertThat(read.message()).contains("not managed by syncgate");
     assertThat(api.writesTo("/virtualservices")).hasSize(1); // the test's own create

@@ -8,6 +8,7 @@ import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
+import io.syncgate.policy.status.WriteResult;
 import io.vertx.core.Vertx;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -57,11 +58,12 @@ class StatusWriterIT {
     ReplicaGate gate = createGate();
     int before = api.requests().size();
 
-    MeshWrite<ReplicaGate> first =
+    WriteOutcome<ReplicaGate> first =
         Await.result(writer.write(gate, status(1), gate.getMetadata().getResourceVersion()));
-    MeshWrite<ReplicaGate> second =
+    WriteOutcome<ReplicaGate> second =
         Await.result(
-            writer.write(gate, status(2), first.after().getMetadata().getResourceVersion()));
+            writer.write(
+                gate, status(2), first.live().orElseThrow().getMetadata().getResourceVersion()));
 
     assertThat(first.result()).isEqualTo(WriteResult.UPDATED);
     assertThat(second.result()).isEqualTo(WriteResult.UPDATED);
@@ -96,7 +98,7 @@ class StatusWriterIT {
         .once();
     int before = api.requests().size();
 
-    MeshWrite<ReplicaGate> write = Await.result(writer.write(gate, status(7), stale));
+    WriteOutcome<ReplicaGate> write = Await.result(writer.write(gate, status(7), stale));
 
     assertThat(write.result()).isEqualTo(WriteResult.UPDATED);
     assertThat(gateRequestsSince(before)).containsExactly("PUT status", "GET gate", "PUT status");
@@ -112,7 +114,7 @@ class StatusWriterIT {
     ReplicaGate gate = createGate();
     int before = api.requests().size();
 
-    MeshWrite<ReplicaGate> write = Await.result(writer.write(gate, status(3), null));
+    WriteOutcome<ReplicaGate> write = Await.result(writer.write(gate, status(3), null));
 
     assertThat(write.result()).isEqualTo(WriteResult.UPDATED);
     assertThat(gateRequestsSince(before)).containsExactly("GET gate", "PUT status");

@@ -1,4 +1,4 @@
-package io.syncgate.controller.kube;
+package io.syncgate.policy.status;
 
 /**
  * What a writer did with one object. Every value but {@link #NOOP} is counted in {@code

@@ -1,0 +1,8 @@
+package io.syncgate.controller.kube;
+
+/**
+ * Everything one gate's reconciler reads or writes outside itself, each behind a small interface,
+ * so the reconciler runs as well against the cluster as against in-memory fakes.
+ */
+record GateSeams(
+    PodSource pods, MemberPoller members, MeshWriter mesh, StatusSink status, EventSink events) {}

@@ -1,0 +1,26 @@
+package io.syncgate.controller.kube;
+
+import io.fabric8.istio.api.networking.v1.DestinationRule;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.vertx.core.Future;
+
+/**
+ * A gate's DestinationRule and VirtualService: the informers' copies, the writes (which compare
+ * with those copies first), and a fresh read for restoring. Futures complete on any thread and
+ * never fail: a failed write is a {@link WriteOutcome}.
+ */
+interface MeshWriter {
+
+  /** The informer's copy of the gate's DestinationRule, or null (never modify it). */
+  DestinationRule cachedDestinationRule();
+
+  /** The informer's copy of the gate's VirtualService, or null (never modify it). */
+  VirtualService cachedVirtualService();
+
+  Future<WriteOutcome<DestinationRule>> writeDestinationRule(DestinationRule desired);
+
+  Future<WriteOutcome<VirtualService>> writeVirtualService(VirtualService desired);
+
+  /** The gate's VirtualService as the API server has it now, or null. */
+  Future<VirtualService> readVirtualService();
+}

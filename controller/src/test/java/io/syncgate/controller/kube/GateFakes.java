@@ -1,0 +1,265 @@
+package io.syncgate.controller.kube;
+
+import io.fabric8.istio.api.networking.v1.DestinationRule;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.syncgate.controller.patroni.PatroniEndpoint;
+import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateStatus;
+import io.syncgate.policy.gating.ClusterSnapshot;
+import io.syncgate.policy.gating.MemberSample;
+import io.syncgate.policy.mesh.MeshDiff;
+import io.syncgate.policy.mesh.MeshKind;
+import io.syncgate.policy.status.EventReason;
+import io.syncgate.policy.status.WriteResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiPredicate;
+
+/**
+ * In-memory stand-ins for a gate's seams, for reconciler unit tests. Each records what it was
+ * asked, completes at once unless told to hold a call open, and is touched on the test's Vert.x
+ * context only (the lists are safe to read from the test thread).
+ */
+final class GateFakes {
+
+  private GateFakes() {}
+
+  /** The member pods, synced at once. */
+  static final class Pods implements PodSource {
+    final List<LabelSelector> watched = new CopyOnWriteArrayList<>();
+    final Map<String, Pod> pods = new LinkedHashMap<>();
+    boolean synced = true;
+    boolean closed;
+
+    @Override
+    public void watch(LabelSelector selector) {
+      watched.add(selector);
+    }
+
+    @Override
+    public boolean synced() {
+      return synced;
+    }
+
+    @Override
+    public List<Pod> pods() {
+      return List.copyOf(pods.values());
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  /** Patroni's answers, by member name; a member without one gives no usable answer. */
+  static final class Members implements MemberPoller {
+    final Map<String, MemberSample> samples = new LinkedHashMap<>();
+    String unavailable;
+
+    @Override
+    public Future<Void> prepare(GateSettings.PatroniSettings settings, Instant now) {
+      return unavailable == null
+          ? Future.succeededFuture()
+          : Future.failedFuture(new PatroniUnavailable(unavailable));
+    }
+
+    @Override
+    public Future<ClusterSnapshot> poll(List<PatroniEndpoint> endpoints, Instant now) {
+      List<MemberSample> answers = new ArrayList<>();
+      for (PatroniEndpoint endpoint : endpoints) {
+        MemberSample sample = samples.get(endpoint.member());
+        answers.add(
+            sample != null
+                ? sample
+                : MemberSample.failed(
+                    endpoint.member(),
+                    io.syncgate.policy.gating.SampleFailure.TIMEOUT,
+                    "no answer in the test"));
+      }
+      return Future.succeededFuture(ClusterSnapshot.of(answers, now));
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * The API server's copy of the gate's DestinationRule and VirtualService, which is also what the
+   * informers hold. Every write asked is recorded in order; {@link #hold} keeps the next write of a
+   * kind waiting until the test completes the promise.
+   */
+  static final class Mesh implements MeshWriter {
+    DestinationRule destinationRule;
+    VirtualService virtualService;
+    final List<MeshKind> asked = new CopyOnWriteArrayList<>();
+    final List<MeshKind> changed = new CopyOnWriteArrayList<>();
+    private final Map<MeshKind, Promise<Void>> held = new LinkedHashMap<>();
+
+    /** The next write of {@code kind} waits for the returned promise. */
+    Promise<Void> hold(MeshKind kind) {
+      Promise<Void> promise = Promise.promise();
+      held.put(kind, promise);
+      return promise;
+    }
+
+    @Override
+    public DestinationRule cachedDestinationRule() {
+      return destinationRule;
+    }
+
+    @Override
+    public VirtualService cachedVirtualService() {
+      return virtualService;
+    }
+
+    @Override
+    public Future<WriteOutcome<DestinationRule>> writeDestinationRule(DestinationRule desired) {
+      return after(
+          MeshKind.DESTINATION_RULE,
+          () -> {
+            WriteOutcome<DestinationRule> outcome =
+                outcome(destinationRule, desired, MeshDiff::sameSpec);
+            destinationRule = desired;
+            return outcome;
+          });
+    }
+
+    @Override
+    public Future<WriteOutcome<VirtualService>> writeVirtualService(VirtualService desired) {
+      return after(
+          MeshKind.VIRTUAL_SERVICE,
+          () -> {
+            WriteOutcome<VirtualService> outcome =
+                outcome(virtualService, desired, MeshDiff::sameSpec);
+            virtualService = desired;
+            return outcome;
+          });
+    }
+
+    @Override
+    public Future<VirtualService> readVirtualService() {
+      return Future.succeededFuture(virtualService);
+    }
+
+    private <T> Future<WriteOutcome<T>> after(
+        MeshKind kind, java.util.function.Supplier<WriteOutcome<T>> write) {
+      asked.add(kind);
+      Promise<Void> gate = held.remove(kind);
+      Future<Void> ready = gate == null ? Future.succeededFuture() : gate.future();
+      return ready.map(
+          v -> {
+            WriteOutcome<T> outcome = write.get();
+            if (outcome.result().wrote()) {
+              changed.add(kind);
+            }
+            return outcome;
+          });
+    }
+
+    private static <T extends HasMetadata> WriteOutcome<T> outcome(
+        T live, T desired, BiPredicate<T, T> sameSpec) {
+      if (live == null) {
+        return new WriteOutcome.Created<>(desired);
+      }
+      if (sameSpec.test(desired, live)) {
+        return new WriteOutcome.Unchanged<>(live);
+      }
+      return new WriteOutcome.Updated<>(live, desired);
+    }
+  }
+
+  /** The gate's stored status: every write is recorded when sent; {@link #hold} delays them. */
+  static final class Status implements StatusSink {
+    ReplicaGate stored;
+    final List<ReplicaGateStatus> written = new CopyOnWriteArrayList<>();
+    private Promise<Void> held;
+
+    /** Writes wait for the returned promise until it completes. */
+    Promise<Void> hold() {
+      held = Promise.promise();
+      return held;
+    }
+
+    @Override
+    public Future<ReplicaGate> read(GateKey key) {
+      return Future.succeededFuture(stored);
+    }
+
+    @Override
+    public Future<WriteOutcome<ReplicaGate>> write(
+        ReplicaGate gate, ReplicaGateStatus status, String resourceVersion) {
+      written.add(status);
+      Future<Void> ready = held == null ? Future.succeededFuture() : held.future();
+      return ready.map(
+          v -> {
+            ReplicaGate copy = new ReplicaGate();
+            copy.setMetadata(gate.getMetadata());
+            copy.setSpec(gate.getSpec());
+            copy.setStatus(status);
+            stored = copy;
+            return new WriteOutcome.Updated<>(gate, copy);
+          });
+    }
+  }
+
+  /** The events recorded, in order, with no de-duplication. */
+  static final class Events implements EventSink {
+    record Recorded(EventReason reason, String message) {}
+
+    final List<Recorded> recorded = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Future<WriteResult> record(HasMetadata gate, EventReason reason, String message) {
+      recorded.add(new Recorded(reason, message));
+      return Future.succeededFuture(WriteResult.CREATED);
+    }
+
+    @Override
+    public void forget(GateKey gate) {}
+
+    List<EventReason> reasons() {
+      return recorded.stream().map(Recorded::reason).toList();
+    }
+  }
+
+  /** A clock the test moves by hand. */
+  static final class TestClock extends Clock {
+    private volatile Instant now;
+
+    TestClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}

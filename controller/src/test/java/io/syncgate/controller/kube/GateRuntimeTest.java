@@ -1,0 +1,397 @@
+package io.syncgate.controller.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.syncgate.controller.metrics.SyncgateMetrics;
+import io.syncgate.controller.testing.Await;
+import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateStatus;
+import io.syncgate.policy.ReplicaStatus;
+import io.syncgate.policy.gating.MemberSample;
+import io.syncgate.policy.mesh.MeshKind;
+import io.syncgate.policy.status.EventReason;
+import io.syncgate.policy.status.GateConditions;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler of one gate against in-memory seams: ticks are run by hand (the poll interval is
+ * an hour, so the timer never fires), time is a test clock, and every write is recorded in order.
+ */
+class GateRuntimeTest {
+
+  private static final GateKey KEY = new GateKey(TestGates.NAMESPACE, TestGates.GATE);
+  private static final Instant START = Instant.parse("2026-12-07T10:00:00Z");
+  private static final long WAL = 64L << 20;
+
+  private static Vertx vertx;
+  private Context context;
+
+  private GateFakes.Pods pods;
+  private GateFakes.Members members;
+  private GateFakes.Mesh mesh;
+  private GateFakes.Status status;
+  private GateFakes.Events events;
+  private GateFakes.TestClock clock;
+  private SyncgateMetrics metrics;
+  private ReplicaGate gate;
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopVertx() {
+    Await.result(vertx.close());
+  }
+
+  @BeforeEach
+  void cluster() {
+    context = vertx.getOrCreateContext();
+    pods = new GateFakes.Pods();
+    members = new GateFakes.Members();
+    mesh = new GateFakes.Mesh();
+    status = new GateFakes.Status();
+    events = new GateFakes.Events();
+    clock = new GateFakes.TestClock(START);
+    metrics = new SyncgateMetrics();
+    gate =
+        TestGates.gate(
+            spec -> {
+              spec.setPollInterval("1h");
+              spec.getAdmission().setStableFor("0s");
+              spec.getRamp().setSteps(List.of(50, 100));
+              spec.getRamp().setStepInterval("1s");
+            });
+    gate.getMetadata().setUid("uid-1");
+    gate.getMetadata().setGeneration(1L);
+    gate.getMetadata().setResourceVersion("1");
+    member("hippo-a", MemberSample.leader("hippo-a", 1, WAL));
+    member("hippo-b", MemberSample.replica("hippo-b", 1, WAL, WAL, START));
+    member("hippo-c", MemberSample.replica("hippo-c", 1, WAL, WAL, START));
+  }
+
+  @Test
+  void theRouteIsRewrittenBeforeTheSubsetItUsesDisappears() {
+    GateRuntime runtime = leading();
+    assertThat(mesh.asked).containsExactly(MeshKind.DESTINATION_RULE, MeshKind.VIRTUAL_SERVICE);
+    assertThat(TestGates.weightsOf(mesh.virtualService)).containsKey("hippo-c");
+
+    pods.pods.remove("hippo-c");
+    tick(runtime);
+
+    // hippo-c's subset goes from the DestinationRule: the route that names it is rewritten first.
+    assertThat(mesh.asked)
+        .containsExactly(
+            MeshKind.DESTINATION_RULE,
+            MeshKind.VIRTUAL_SERVICE,
+            MeshKind.VIRTUAL_SERVICE,
+            MeshKind.DESTINATION_RULE);
+    assertThat(TestGates.weightsOf(mesh.virtualService)).doesNotContainKey("hippo-c");
+  }
+
+  @Test
+  void newSubsetsAreWrittenBeforeTheRouteNamesThem() {
+    GateRuntime runtime = leading();
+    member("hippo-d", MemberSample.replica("hippo-d", 1, WAL, WAL, START));
+    mesh.asked.clear();
+
+    tick(runtime);
+
+    assertThat(mesh.asked).containsExactly(MeshKind.DESTINATION_RULE, MeshKind.VIRTUAL_SERVICE);
+    assertThat(TestGates.weightsOf(mesh.virtualService)).containsEntry("hippo-d", 0);
+  }
+
+  @Test
+  void aTermEndingDuringAMeshWriteWritesNothingMore() {
+    GateRuntime runtime = runtime();
+    Promise<Void> destinationRule = mesh.hold(MeshKind.DESTINATION_RULE);
+    onContext(
+        () -> {
+          runtime.update(gate);
+          runtime.activate();
+          return Future.succeededFuture();
+        });
+    Await.until(Duration.ofSeconds(5), "the DestinationRule write", () -> !mesh.asked.isEmpty());
+
+    onContext(
+        () -> {
+          runtime.deactivate();
+          destinationRule.complete();
+          return Future.succeededFuture();
+        });
+    awaitTicks(runtime, 1);
+
+    assertThat(mesh.asked).containsExactly(MeshKind.DESTINATION_RULE);
+    assertThat(status.written).isEmpty();
+    assertThat(events.recorded).isEmpty();
+  }
+
+  @Test
+  void aTermThatEndedStartsNoTick() {
+    GateRuntime runtime = leading();
+    int asked = mesh.asked.size();
+    int written = status.written.size();
+
+    onContext(
+        () -> {
+          runtime.deactivate();
+          return runtime.tick();
+        });
+
+    assertThat(mesh.asked).hasSize(asked);
+    assertThat(status.written).hasSize(written);
+  }
+
+  @Test
+  void aHandEditIsRevertedWithADriftCorrectedEvent() {
+    GateRuntime runtime = leading();
+    VirtualService rendered = mesh.virtualService;
+    mesh.virtualService =
+        new VirtualServiceBuilder(rendered)
+            .editSpec()
+            .withHosts("somewhere.else.svc.cluster.local")
+            .endSpec()
+            .build();
+    events.recorded.clear();
+
+    tick(runtime);
+
+    assertThat(mesh.virtualService.getSpec().getHosts()).containsExactly(TestGates.HOST);
+    assertThat(events.reasons()).contains(EventReason.DRIFT_CORRECTED);
+    assertThat(events.recorded)
+        .filteredOn(e -> e.reason() == EventReason.DRIFT_CORRECTED)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .isEqualTo(
+                        "VirtualService db/hippo-reads was changed outside syncgate; restored the"
+                            + " rendered spec"));
+  }
+
+  @Test
+  void ourOwnRouteChangesAreNotDrift() {
+    GateRuntime runtime = leading();
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      tick(runtime);
+    }
+    assertThat(mesh.changed).contains(MeshKind.VIRTUAL_SERVICE);
+    assertThat(events.reasons()).doesNotContain(EventReason.DRIFT_CORRECTED);
+  }
+
+  @Test
+  void statusAskedForDuringAWriteIsCoalescedIntoOneWriteOfTheNewest() {
+    Promise<Void> firstWrite = status.hold();
+    GateRuntime runtime = leading();
+    assertThat(status.written).hasSize(1);
+
+    // Two more ticks, each changing phases, while the first status write is still in flight.
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+    assertThat(status.written).hasSize(1);
+
+    onContext(
+        () -> {
+          firstWrite.complete();
+          return Future.succeededFuture();
+        });
+    Await.until(Duration.ofSeconds(5), "the queued status write", () -> status.written.size() > 1);
+
+    assertThat(status.written).hasSize(2);
+    assertThat(phases(status.written.get(0)))
+        .containsEntry("hippo-b", "Gated")
+        .containsEntry("hippo-c", "Gated");
+    // The newest status (after the third tick), not the one of the second tick.
+    assertThat(phases(status.written.get(1)))
+        .containsEntry("hippo-b", "Serving")
+        .containsEntry("hippo-c", "Serving");
+  }
+
+  @Test
+  void aNewLeaderAdoptsTheStoredStatusAndLiveRouteAndMovesNoTraffic() {
+    GateRuntime first = leading();
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      tick(first);
+    }
+    assertThat(phases(status.stored.getStatus())).containsEntry("hippo-b", "Serving");
+    Map<String, Integer> weights = TestGates.weightsOf(mesh.virtualService);
+    onContext(
+        () -> {
+          first.deactivate();
+          return Future.succeededFuture();
+        });
+    mesh.asked.clear();
+    mesh.changed.clear();
+    int statusWrites = status.written.size();
+
+    clock.advance(Duration.ofSeconds(2));
+    GateRuntime second = leading();
+
+    assertThat(mesh.changed).isEmpty();
+    assertThat(TestGates.weightsOf(mesh.virtualService)).isEqualTo(weights);
+    assertThat(status.written.subList(statusWrites, status.written.size()))
+        .allSatisfy(s -> assertThat(phases(s)).containsEntry("hippo-b", "Serving"));
+    assertThat(second.ticksDone()).isEqualTo(1);
+  }
+
+  @Test
+  void aForeignVirtualServiceIsNeverWritten() {
+    mesh.virtualService =
+        new VirtualServiceBuilder()
+            .withMetadata(
+                new ObjectMetaBuilder()
+                    .withNamespace(TestGates.NAMESPACE)
+                    .withName(TestGates.GATE)
+                    .build())
+            .withNewSpec()
+            .withHosts(TestGates.HOST)
+            .endSpec()
+            .build();
+
+    leading();
+
+    assertThat(mesh.asked).isEmpty();
+    assertThat(events.reasons()).containsExactly(EventReason.CONFLICT);
+    assertThat(GateConditions.isTrue(status.written.get(0).getConditions(), "Conflict")).isTrue();
+  }
+
+  @Test
+  void anInvalidSpecIsReportedAndNothingIsPolledOrWritten() {
+    gate.getSpec().setPollInterval("10ms");
+
+    leading();
+
+    assertThat(mesh.asked).isEmpty();
+    assertThat(events.reasons()).containsExactly(EventReason.INVALID_SPEC);
+    assertThat(GateConditions.find(status.written.get(0).getConditions(), "Ready").getReason())
+        .isEqualTo("InvalidSpec");
+  }
+
+  @Test
+  void withoutPatroniCredentialsTheGateSaysSoAndWritesNoMesh() {
+    members.unavailable = "secret db/patroni-auth not found";
+
+    leading();
+
+    assertThat(mesh.asked).isEmpty();
+    assertThat(GateConditions.find(status.written.get(0).getConditions(), "Ready").getMessage())
+        .isEqualTo("secret db/patroni-auth not found");
+  }
+
+  @Test
+  void anUnsyncedPodCacheSkipsTheTickInsteadOfEmptyingTheRoute() {
+    pods.synced = false;
+
+    leading();
+
+    assertThat(mesh.asked).isEmpty();
+    assertThat(status.written).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private GateRuntime runtime() {
+    return new GateRuntime(
+        KEY,
+        new GateSeams(pods, members, mesh, status, events),
+        new GateEnv(vertx, context, clock, Duration.ofSeconds(10), metrics));
+  }
+
+  /** A runtime that has the gate, leads, and has finished its first tick. */
+  private GateRuntime leading() {
+    GateRuntime runtime = runtime();
+    onContext(
+        () -> {
+          runtime.update(gate);
+          runtime.activate();
+          return Future.succeededFuture();
+        });
+    awaitTicks(runtime, 1);
+    return runtime;
+  }
+
+  private void tick(GateRuntime runtime) {
+    onContext(runtime::tick);
+  }
+
+  private void awaitTicks(GateRuntime runtime, long ticks) {
+    Await.until(
+        Duration.ofSeconds(5),
+        ticks + " tick(s)",
+        () -> onContext(() -> Future.succeededFuture(runtime.ticksDone())) >= ticks);
+  }
+
+  private void member(String name, MemberSample sample) {
+    int n = pods.pods.size() + 2;
+    pods.pods.put(name, pod(name, "127.0.9." + n));
+    members.samples.put(name, sample);
+  }
+
+  private static Pod pod(String name, String ip) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withNamespace(TestGates.NAMESPACE)
+        .withName(name)
+        .endMetadata()
+        .withNewStatus()
+        .withPhase("Running")
+        .withPodIP(ip)
+        .endStatus()
+        .build();
+  }
+
+  private static Map<String, String> phases(ReplicaGateStatus s) {
+    Map<String, String> out = new TreeMap<>();
+    for (ReplicaStatus r : s.getReplicas()) {
+      out.put(r.getName(), r.getPhase());
+    }
+    return out;
+  }
+
+  /** Runs {@code action} on the runtime's context and waits for the future it returns. */
+  private <T> T onContext(Supplier<Future<T>> action) {
+    CompletableFuture<T> done = new CompletableFuture<>();
+    context.runOnContext(
+        v ->
+            action
+                .get()
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        done.complete(ar.result());
+                      } else {
+                        done.completeExceptionally(ar.cause());
+                      }
+                    }));
+    try {
+      return done.get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.syncgate.policy.status;
+
+/** The {@code reason} values of the gate's conditions (CamelCase, as metav1.Condition wants). */
+public final class ConditionReason {
+
+  /** Ready=True: the mesh holds what the gate decided. */
+  public static final String RECONCILED = "Reconciled";
+
+  /** Ready=False: the spec breaks a rule. */
+  public static final String INVALID_SPEC = "InvalidSpec";
+
+  /** Ready=False: a mesh object of the gate's name is not syncgate's. */
+  public static final String CONFLICT = "Conflict";
+
+  /** Ready=False: Patroni cannot be polled at all (its Secrets cannot be read). */
+  public static final String PATRONI_SECRET_UNAVAILABLE = "PatroniSecretUnavailable";
+
+  /** Ready=False: a mesh write failed; retried next tick. */
+  public static final String MESH_WRITE_FAILED = "MeshWriteFailed";
+
+  /** Ready=False: no single reachable leader. */
+  public static final String DEGRADED = "Degraded";
+
+  /** Degraded=True. */
+  public static final String LEADER_UNKNOWN = "LeaderUnknown";
+
+  /** Degraded=False. */
+  public static final String LEADER_KNOWN = "LeaderKnown";
+
+  /** InvalidSpec=True. */
+  public static final String VALIDATION_FAILED = "ValidationFailed";
+
+  /** InvalidSpec=False. */
+  public static final String SPEC_VALID = "SpecValid";
+
+  /** Conflict=True. */
+  public static final String NOT_MANAGED_BY_SYNCGATE = "NotManagedBySyncgate";
+
+  /** Conflict=False. */
+  public static final String NO_CONFLICT = "NoConflict";
+
+  private ConditionReason() {}
+}

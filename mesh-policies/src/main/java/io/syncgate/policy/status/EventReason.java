@@ -1,0 +1,47 @@
+package io.syncgate.policy.status;
+
+/** The reasons of the Events syncgate records about a gate, with their {@code Event.type}. */
+public enum EventReason {
+  REPLICA_ADMITTED("ReplicaAdmitted", Type.NORMAL),
+  RAMP_STEP("RampStep", Type.NORMAL),
+  REPLICA_SERVING("ReplicaServing", Type.NORMAL),
+  LEADER_CHANGED("LeaderChanged", Type.NORMAL),
+  DRIFT_CORRECTED("DriftCorrected", Type.NORMAL),
+  REPLICA_EJECTED("ReplicaEjected", Type.WARNING),
+  PATRONI_UNREACHABLE("PatroniUnreachable", Type.WARNING),
+  INVALID_SPEC("InvalidSpec", Type.WARNING),
+  CONFLICT("Conflict", Type.WARNING);
+
+  private final String value;
+  private final Type type;
+
+  EventReason(String value, Type type) {
+    this.value = value;
+    this.type = type;
+  }
+
+  /** The CamelCase value of {@code Event.reason}. */
+  public String value() {
+    return value;
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  /** {@code Event.type}. */
+  public enum Type {
+    NORMAL("Normal"),
+    WARNING("Warning");
+
+    private final String value;
+
+    Type(String value) {
+      this.value = value;
+    }
+
+    public String value() {
+      return value;
+    }
+  }
+}
