@@ -1,9 +1,7 @@
 package io.syncgate.controller.kube;
 
-import io.fabric8.istio.api.api.networking.v1alpha3.Subset;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.VirtualService;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.syncgate.controller.patroni.PatroniEndpoint;
 import io.syncgate.policy.ReplicaGate;
@@ -17,14 +15,11 @@ import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.StepResult;
 import io.syncgate.policy.mesh.IstioRenderer;
 import io.syncgate.policy.mesh.MeshDiff;
-import io.syncgate.policy.mesh.MeshKind;
 import io.syncgate.policy.status.GateStatusBuilder;
 import io.syncgate.policy.status.TickOutcome;
 import io.syncgate.policy.status.TickOutcome.Decided;
 import io.syncgate.policy.status.TickOutcome.MeshResult;
-import io.syncgate.policy.status.TickOutcome.ObjectWrite;
 import io.syncgate.policy.status.TickReport;
-import io.syncgate.policy.status.WriteResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -36,10 +31,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,24 +55,9 @@ final class GateTick {
    * @param applied the specs this term last wrote, to tell drift from our own changes
    * @param reachable per member, whether its last poll was usable
    */
-  record Memory(GateState state, Applied applied, Map<String, Boolean> reachable) {
+  record Memory(GateState state, MeshWrites.Applied applied, Map<String, Boolean> reachable) {
     Memory {
       reachable = Map.copyOf(reachable);
-    }
-  }
-
-  /** The specs of the mesh objects as this term last wrote (or found) them; null before that. */
-  record Applied(Object destinationRule, Object virtualService) {
-    static final Applied NONE = new Applied(null, null);
-
-    Object of(MeshKind kind) {
-      return kind == MeshKind.VIRTUAL_SERVICE ? virtualService : destinationRule;
-    }
-
-    Applied with(MeshKind kind, Object spec) {
-      return kind == MeshKind.VIRTUAL_SERVICE
-          ? new Applied(destinationRule, spec)
-          : new Applied(spec, virtualService);
     }
   }
 
@@ -175,10 +153,13 @@ final class GateTick {
   }
 
   private Future<GateSettings> requireOwnedMesh(GateSettings settings) {
-    String foreign = foreignObjects();
-    return foreign == null
-        ? Future.succeededFuture(settings)
-        : stop(new TickOutcome.ForeignObjects(foreign));
+    return MeshDiff.foreignObjects(
+            seams.mesh().cachedDestinationRule(),
+            seams.mesh().cachedVirtualService(),
+            key.namespace(),
+            key.name())
+        .<Future<GateSettings>>map(foreign -> stop(new TickOutcome.ForeignObjects(foreign)))
+        .orElseGet(() -> Future.succeededFuture(settings));
   }
 
   private Future<GateSettings> preparePatroni(GateSettings settings) {
@@ -230,7 +211,7 @@ final class GateTick {
                   liveRoute.map(r -> r.weights().toString()).orElse("none"));
               return new Begun(
                   settings,
-                  new Memory(state, Applied.NONE, Map.of()),
+                  new Memory(state, MeshWrites.Applied.NONE, Map.of()),
                   new Restored(
                       status, fresh == null ? null : fresh.getMetadata().getResourceVersion()));
             });
@@ -265,45 +246,15 @@ final class GateTick {
     }
   }
 
-  /**
-   * Writes the DestinationRule and the VirtualService. The DestinationRule goes first (new subsets
-   * must exist before a route names them) unless it drops a subset the live route still uses: then
-   * the route is rewritten first. The second write waits for the first to settle.
-   */
   private Future<Result> writeMesh(Decision decision) {
+    MeshWrites.Applied applied = decision.polled().begun().memory().applied();
     if (decision.renderError() != null) {
       return Future.succeededFuture(
-          decision.result(
-              new TickOutcome.WriteFailed(List.of(), decision.renderError()),
-              decision.polled().begun().memory().applied()));
+          decision.result(new TickOutcome.WriteFailed(List.of(), decision.renderError()), applied));
     }
-    Applied applied = decision.polled().begun().memory().applied();
-    Set<String> drSubsets = new TreeSet<>();
-    if (decision.dr().getSpec().getSubsets() != null) {
-      decision.dr().getSpec().getSubsets().stream().map(Subset::getName).forEach(drSubsets::add);
-    }
-    boolean routeFirst =
-        decision.vs().isPresent()
-            && !drSubsets.containsAll(routedSubsets(seams.mesh().cachedVirtualService()));
-    List<Write> order = new ArrayList<>();
-    Write dr =
-        last ->
-            write(
-                MeshKind.DESTINATION_RULE, decision.dr(), seams.mesh()::writeDestinationRule, last);
-    if (decision.vs().isPresent()) {
-      Write vs =
-          last ->
-              write(
-                  MeshKind.VIRTUAL_SERVICE,
-                  decision.vs().get(),
-                  seams.mesh()::writeVirtualService,
-                  last);
-      order.addAll(routeFirst ? List.of(vs, dr) : List.of(dr, vs));
-    } else {
-      order.add(dr);
-    }
-    return writeInOrder(order, 0, new Written(List.of(), applied))
-        .map(written -> decision.result(written.meshResult(), written.applied()));
+    return new MeshWrites(key, term, seams.mesh(), context)
+        .write(decision.dr(), decision.vs(), applied)
+        .map(written -> decision.result(written.result(), written.applied()));
   }
 
   // ------------------------------------------------------------------ stage values
@@ -320,7 +271,7 @@ final class GateTick {
       String renderError) {
 
     /** The tick's result once the mesh writes ended as {@code mesh}. */
-    Result result(MeshResult mesh, Applied applied) {
+    Result result(MeshResult mesh, MeshWrites.Applied applied) {
       ClusterSnapshot snapshot = polled.snapshot();
       Map<String, Boolean> before = polled.begun().memory().reachable();
       Map<String, Boolean> reachable = new HashMap<>();
@@ -343,83 +294,20 @@ final class GateTick {
     }
   }
 
-  /** The writes so far and the applied specs after them. */
-  private record Written(List<ObjectWrite> writes, Applied applied) {
-    Written plus(ObjectWrite write, Applied applied) {
-      List<ObjectWrite> all = new ArrayList<>(writes);
-      all.add(write);
-      return new Written(all, applied);
-    }
-
-    boolean settled() {
-      return writes.stream().allMatch(w -> w.result().settled());
-    }
-
-    MeshResult meshResult() {
-      if (settled()) {
-        return new TickOutcome.Settled(writes);
-      }
-      ObjectWrite last = writes.get(writes.size() - 1);
-      return last.result() == WriteResult.NOT_OWNED
-          ? new TickOutcome.NotOwned(writes, last.message())
-          : new TickOutcome.WriteFailed(writes, last.message());
-    }
-  }
-
-  /** One mesh write: what it did and the spec it leaves applied. */
-  private record Step(ObjectWrite write, Object appliedSpec) {}
-
-  /** A mesh write not yet started; it compares with the specs applied before it. */
-  private interface Write {
-    Future<Step> start(Applied applied);
-  }
-
-  // ------------------------------------------------------------------ writes
-
-  private Future<Written> writeInOrder(List<Write> order, int next, Written sofar) {
-    if (next == order.size() || !sofar.settled()) {
-      return Future.succeededFuture(sofar);
-    }
-    return Future.succeededFuture(sofar.applied())
-        .compose(fenced(applied -> order.get(next).start(applied)))
-        .compose(
-            step -> {
-              MeshKind kind = step.write().kind();
-              Applied applied = sofar.applied().with(kind, step.appliedSpec());
-              return writeInOrder(order, next + 1, sofar.plus(step.write(), applied));
-            });
-  }
-
-  private <T extends HasMetadata> Future<Step> write(
-      MeshKind kind, T desired, Function<T, Future<WriteOutcome<T>>> writer, Applied applied) {
-    return onContext(writer.apply(desired))
-        .map(
-            outcome -> {
-              Object before = applied.of(kind);
-              boolean drift =
-                  outcome instanceof WriteOutcome.Updated<T> updated
-                      && before != null
-                      && !Objects.equals(spec(updated.before()), before);
-              switch (outcome.result()) {
-                case CREATED, UPDATED -> LOG.info("{}: {} {}", key, kind, outcome.result().label());
-                case CONFLICT, ERROR -> LOG.warn("{}: {}: {}", key, kind, outcome.message());
-                default -> {}
-              }
-              Object appliedSpec = outcome.result().settled() ? spec(desired) : before;
-              return new Step(
-                  new ObjectWrite(kind, outcome.result(), drift, outcome.message()), appliedSpec);
-            });
-  }
-
   // ------------------------------------------------------------------ helpers
 
   /** A stage that runs only while the tick's term is current; otherwise the tick stops. */
   private <A, B> Function<A, Future<B>> fenced(Function<A, Future<B>> stage) {
+    return fenced(term, stage);
+  }
+
+  /** A stage that runs only while {@code term} is current; otherwise the tick stops. */
+  static <A, B> Function<A, Future<B>> fenced(Term term, Function<A, Future<B>> stage) {
     return value -> term.current() ? stage.apply(value) : stop(null);
   }
 
   /** Ends the tick with {@code outcome} (null: nothing to report). */
-  private static <T> Future<T> stop(TickOutcome outcome) {
+  static <T> Future<T> stop(TickOutcome outcome) {
     return Future.failedFuture(new Stop(outcome));
   }
 
@@ -438,30 +326,6 @@ final class GateTick {
       super(null, null, false, false);
       this.outcome = outcome;
     }
-  }
-
-  /** A message naming the foreign mesh objects of the gate's name (from the caches), or null. */
-  private String foreignObjects() {
-    List<String> foreign = new ArrayList<>();
-    DestinationRule dr = seams.mesh().cachedDestinationRule();
-    if (dr != null && !MeshDiff.managedBySyncgate(dr)) {
-      foreign.add(MeshKind.DESTINATION_RULE + " " + key.namespace() + "/" + key.name());
-    }
-    VirtualService vs = seams.mesh().cachedVirtualService();
-    if (vs != null && !MeshDiff.managedBySyncgate(vs)) {
-      foreign.add(MeshKind.VIRTUAL_SERVICE + " " + key.namespace() + "/" + key.name());
-    }
-    if (foreign.isEmpty()) {
-      return null;
-    }
-    return String.join(" and ", foreign)
-        + " exist"
-        + (foreign.size() == 1 ? "s" : "")
-        + " without label "
-        + IstioRenderer.MANAGED_BY_LABEL
-        + "="
-        + IstioRenderer.MANAGED_BY_VALUE
-        + "; syncgate does not overwrite objects it does not manage";
   }
 
   /** The gate's members: its pods that run, have an address and are not terminating, by name. */
@@ -485,32 +349,6 @@ final class GateTick {
     }
     endpoints.sort(Comparator.comparing(PatroniEndpoint::member));
     return endpoints;
-  }
-
-  private static Object spec(HasMetadata object) {
-    if (object instanceof VirtualService vs) {
-      return vs.getSpec();
-    }
-    if (object instanceof DestinationRule dr) {
-      return dr.getSpec();
-    }
-    throw new IllegalArgumentException("not a mesh object: " + object.getKind());
-  }
-
-  private static Set<String> routedSubsets(VirtualService vs) {
-    Set<String> subsets = new TreeSet<>();
-    if (vs == null || vs.getSpec() == null || vs.getSpec().getTcp() == null) {
-      return subsets;
-    }
-    vs.getSpec().getTcp().stream()
-        .filter(Objects::nonNull)
-        .filter(tcp -> tcp.getRoute() != null)
-        .flatMap(tcp -> tcp.getRoute().stream())
-        .filter(r -> r != null && r.getDestination() != null)
-        .map(r -> r.getDestination().getSubset())
-        .filter(Objects::nonNull)
-        .forEach(subsets::add);
-    return subsets;
   }
 
   /** Completes on the controller's context, whatever thread completes {@code future}. */

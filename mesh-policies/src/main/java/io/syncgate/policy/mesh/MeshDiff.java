@@ -1,6 +1,7 @@
 package io.syncgate.policy.mesh;
 
 import io.fabric8.istio.api.api.networking.v1alpha3.L4MatchAttributes;
+import io.fabric8.istio.api.api.networking.v1alpha3.Subset;
 import io.fabric8.istio.api.api.networking.v1alpha3.TCPRoute;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.DestinationRuleBuilder;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Compares rendered mesh objects with the API server's copies and builds what to write. Only the
@@ -43,6 +45,81 @@ public final class MeshDiff {
     Map<String, String> labels = object.getMetadata().getLabels();
     return labels != null
         && IstioRenderer.MANAGED_BY_VALUE.equals(labels.get(IstioRenderer.MANAGED_BY_LABEL));
+  }
+
+  /**
+   * Says which of the gate's mesh objects exist without {@code app.kubernetes.io/managed-by:
+   * syncgate}: those syncgate never overwrites.
+   *
+   * @param destinationRule the live DestinationRule of the gate's name, or null
+   * @param virtualService the live VirtualService of the gate's name, or null
+   * @return a message naming them, or empty when there are none
+   */
+  public static Optional<String> foreignObjects(
+      DestinationRule destinationRule,
+      VirtualService virtualService,
+      String namespace,
+      String name) {
+    List<String> foreign = new ArrayList<>();
+    if (destinationRule != null && !managedBySyncgate(destinationRule)) {
+      foreign.add(MeshKind.DESTINATION_RULE + " " + namespace + "/" + name);
+    }
+    if (virtualService != null && !managedBySyncgate(virtualService)) {
+      foreign.add(MeshKind.VIRTUAL_SERVICE + " " + namespace + "/" + name);
+    }
+    if (foreign.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.join(" and ", foreign)
+            + " exist"
+            + (foreign.size() == 1 ? "s" : "")
+            + " without label "
+            + IstioRenderer.MANAGED_BY_LABEL
+            + "="
+            + IstioRenderer.MANAGED_BY_VALUE
+            + "; syncgate does not overwrite objects it does not manage");
+  }
+
+  /**
+   * The order of a tick's writes. The DestinationRule goes first, so new subsets exist before a
+   * route names them, unless it drops a subset the live route still uses: then the route is
+   * rewritten first, so no request is routed to a subset that is gone.
+   *
+   * @param desired the DestinationRule to write
+   * @param writesRoute whether the tick writes a VirtualService at all
+   * @param liveRoute the live VirtualService, or null
+   */
+  public static boolean routeFirst(
+      DestinationRule desired, boolean writesRoute, VirtualService liveRoute) {
+    if (!writesRoute) {
+      return false;
+    }
+    Set<String> subsets = new TreeSet<>();
+    if (desired.getSpec() != null && desired.getSpec().getSubsets() != null) {
+      desired.getSpec().getSubsets().stream()
+          .filter(Objects::nonNull)
+          .map(Subset::getName)
+          .forEach(subsets::add);
+    }
+    return !subsets.containsAll(routedSubsets(liveRoute));
+  }
+
+  /** The subsets a VirtualService's TCP routes name. */
+  static Set<String> routedSubsets(VirtualService vs) {
+    Set<String> subsets = new TreeSet<>();
+    if (vs == null || vs.getSpec() == null || vs.getSpec().getTcp() == null) {
+      return subsets;
+    }
+    vs.getSpec().getTcp().stream()
+        .filter(Objects::nonNull)
+        .filter(tcp -> tcp.getRoute() != null)
+        .flatMap(tcp -> tcp.getRoute().stream())
+        .filter(r -> r != null && r.getDestination() != null)
+        .map(r -> r.getDestination().getSubset())
+        .filter(Objects::nonNull)
+        .forEach(subsets::add);
+    return subsets;
   }
 
   /** True when the live VirtualService already has the desired spec, labels and owner reference. */

@@ -379,4 +379,48 @@ class MeshDiffTest {
     assertThat(MeshDiff.routeOf(otherDestinationPort, 5432)).isEmpty();
     assertThat(MeshDiff.routeOf(new VirtualService(), 5432)).isEmpty();
   }
+
+  @Test
+  void theDestinationRuleGoesFirstUnlessItDropsASubsetTheLiveRouteUses() {
+    List<String> withoutHippo3 = List.of("hippo-0", "hippo-1", "hippo-2");
+    Route withoutHippo3Route =
+        new Route(
+            List.of(new RouteDestination("hippo-1", 80), new RouteDestination("hippo-2", 20)));
+    DestinationRule shrunk =
+        IstioRenderer.renderDestinationRule(TARGET, plan(withoutHippo3, withoutHippo3Route, false));
+
+    // New or unchanged subsets: the DestinationRule first, so the route never names a missing one.
+    assertThat(MeshDiff.routeFirst(DESIRED_DR, true, null)).isFalse();
+    assertThat(MeshDiff.routeFirst(DESIRED_DR, true, DESIRED_VS)).isFalse();
+    // hippo-3 leaves the DestinationRule while the live route still names it: route first.
+    assertThat(MeshDiff.routeFirst(shrunk, true, DESIRED_VS)).isTrue();
+    // No route to write (nothing decided yet): only the DestinationRule, nothing to order.
+    assertThat(MeshDiff.routeFirst(shrunk, false, DESIRED_VS)).isFalse();
+  }
+
+  @Test
+  void foreignObjectsNamesEachObjectWithoutTheManagedByLabel() {
+    VirtualService foreignVs =
+        new VirtualServiceBuilder(DESIRED_VS)
+            .editMetadata()
+            .withLabels(Map.of())
+            .endMetadata()
+            .build();
+    DestinationRule foreignDr =
+        new DestinationRuleBuilder(DESIRED_DR)
+            .editMetadata()
+            .withLabels(Map.of())
+            .endMetadata()
+            .build();
+
+    assertThat(MeshDiff.foreignObjects(null, null, "db", "hippo-reads")).isEmpty();
+    assertThat(MeshDiff.foreignObjects(DESIRED_DR, DESIRED_VS, "db", "hippo-reads")).isEmpty();
+    assertThat(MeshDiff.foreignObjects(DESIRED_DR, foreignVs, "db", "hippo-reads"))
+        .contains(
+            "VirtualService db/hippo-reads exists without label app.kubernetes.io/managed-by=syncgate;"
+                + " syncgate does not overwrite objects it does not manage");
+    assertThat(MeshDiff.foreignObjects(foreignDr, foreignVs, "db", "hippo-reads").orElseThrow())
+        .startsWith(
+            "DestinationRule db/hippo-reads and VirtualService db/hippo-reads exist without");
+  }
 }
