@@ -60,7 +60,7 @@ public final class GateStatusBuilder {
       entry.setStep(r.phase() == Phase.RAMPING ? r.step() : null);
       entry.setLagBytes(r.lagBytes());
       entry.setLagSeconds(r.lagSeconds());
-      // Milliseconds, so a restarted controller resumes a ramp step where it was.
+      // Milliseconds: the exact time of the last phase change, for people and for GateRestore.
       entry.setSince(
           r.since() == null
               ? null
