@@ -140,11 +140,7 @@ class TickReportTest {
   @Test
   void aForeignObjectFoundWhileWritingIsAConflict() {
     Decided decided =
-        new Decided(
-            plan(null, List.of()),
-            state(),
-            List.of(),
-            Set.of(),
+        decided(
             new TickOutcome.NotOwned(
                 List.of(
                     new ObjectWrite(
@@ -165,13 +161,7 @@ class TickReportTest {
 
   @Test
   void aFailedWriteIsNotReadyAndADegradedGateSaysWhy() {
-    Decided failed =
-        new Decided(
-            plan(null, List.of()),
-            state(),
-            List.of(),
-            Set.of(),
-            new TickOutcome.WriteFailed(List.of(), "cannot render: bad host"));
+    Decided failed = decided(new TickOutcome.WriteFailed(List.of(), "cannot render: bad host"));
     Decided degraded =
         new Decided(
             plan("no leader answered", List.of()),
@@ -190,13 +180,7 @@ class TickReportTest {
 
   @Test
   void theStatusOfADecidedTickCarriesReplicasAndKeepsTransitionTimes() {
-    Decided decided =
-        new Decided(
-            plan(null, List.of()),
-            state(),
-            List.of(),
-            Set.of(),
-            new TickOutcome.Settled(List.of()));
+    Decided decided = decided(new TickOutcome.Settled(List.of()));
     TickReport report = TickReport.of(decided, "db", "g");
 
     ReplicaGateStatus first = report.status(null, 3L, NOW);
@@ -211,16 +195,7 @@ class TickReportTest {
   @Test
   void aTickThatDidNotDecideKeepsTheReplicasItHad() {
     ReplicaGateStatus before =
-        TickReport.of(
-                new Decided(
-                    plan(null, List.of()),
-                    state(),
-                    List.of(),
-                    Set.of(),
-                    new TickOutcome.Settled(List.of())),
-                "db",
-                "g")
-            .status(null, 1L, NOW);
+        TickReport.of(decided(new TickOutcome.Settled(List.of())), "db", "g").status(null, 1L, NOW);
 
     ReplicaGateStatus after =
         TickReport.of(new TickOutcome.NotPollable("no secret"), "db", "g").status(before, 2L, NOW);
@@ -228,6 +203,13 @@ class TickReportTest {
     assertThat(after.getReplicas()).isEqualTo(before.getReplicas());
     assertThat(after.getObservedGeneration()).isEqualTo(2L);
     assertThat(GateConditions.isTrue(after.getConditions(), "Ready")).isFalse();
+  }
+
+  /**
+   * A tick that decided nothing new about plan or state, whose mesh writes went as {@code mesh}.
+   */
+  private static Decided decided(TickOutcome.MeshResult mesh) {
+    return new Decided(plan(null, List.of()), state(), List.of(), Set.of(), mesh);
   }
 
   private static Plan plan(String degradedReason, List<Transition> transitions) {
