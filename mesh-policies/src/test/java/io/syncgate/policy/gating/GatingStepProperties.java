@@ -423,17 +423,17 @@ class GatingStepProperties {
             Arbitraries.of(Fallback.class))
         .as(
             (lag, time, stableFor, rampSteps, stepInterval, unreachableFor, fallback) ->
-                new GatePolicy(
-                    lag[0],
-                    time[0],
-                    stableFor,
-                    rampSteps,
-                    stepInterval,
-                    lag[1],
-                    time[1],
-                    unreachableFor,
-                    fallback,
-                    false));
+                GatePolicy.builder()
+                    .admissionMaxLagBytes(lag[0])
+                    .admissionMaxLagTime(time[0])
+                    .stableFor(stableFor)
+                    .rampSteps(rampSteps)
+                    .stepInterval(stepInterval)
+                    .ejectionMaxLagBytes(lag[1])
+                    .ejectionMaxLagTime(time[1])
+                    .unreachableFor(unreachableFor)
+                    .fallback(fallback)
+                    .build());
   }
 
   private static Arbitrary<Duration> seconds(int... values) {
