@@ -167,20 +167,11 @@ class GatingStepProperties {
         case ARCHIVE_RECOVERY -> base.withState("running", "in archive recovery");
         case REPLAY_PAUSED -> base.withReplayPaused(true);
         case OTHER_ROLE ->
-            new MemberSample(
-                name,
-                null,
-                null,
-                PatroniRole.OTHER,
-                "running",
-                null,
-                tl,
-                null,
-                null,
-                null,
-                null,
-                false,
-                null);
+            MemberSample.builder(name)
+                .role(PatroniRole.OTHER)
+                .state("running")
+                .timeline(tl)
+                .build();
       };
     }
 

@@ -157,20 +157,7 @@ class GatingStepTest {
     @Test
     void timelineRoleAndStateGate() {
       MemberSample other =
-          new MemberSample(
-              "pg-4",
-              null,
-              null,
-              PatroniRole.OTHER,
-              "running",
-              null,
-              3,
-              null,
-              null,
-              null,
-              null,
-              false,
-              null);
+          MemberSample.builder("pg-4").role(PatroniRole.OTHER).state("running").timeline(3).build();
       GateDriver d = new GateDriver(DEFAULTS);
       for (int s = 0; s <= 60; s += 10) {
         d.tick(
