@@ -93,17 +93,18 @@ public record GateSettings(
     RampSpec ramp = spec.getRamp();
     EjectionSpec ejection = spec.getEjection();
     GatePolicy policy =
-        new GatePolicy(
-            ByteQuantity.parse(admission.getMaxLag()),
-            GoDuration.parse(admission.getMaxLagTime()),
-            GoDuration.parse(admission.getStableFor()),
-            ramp.getSteps(),
-            GoDuration.parse(ramp.getStepInterval()),
-            ByteQuantity.parse(ejection.getMaxLag()),
-            GoDuration.parse(ejection.getMaxLagTime()),
-            GoDuration.parse(ejection.getUnreachableFor()),
-            fallback(mesh.getFallback()),
-            Boolean.TRUE.equals(spec.getPaused()));
+        GatePolicy.builder()
+            .admissionMaxLagBytes(ByteQuantity.parse(admission.getMaxLag()))
+            .admissionMaxLagTime(GoDuration.parse(admission.getMaxLagTime()))
+            .stableFor(GoDuration.parse(admission.getStableFor()))
+            .rampSteps(ramp.getSteps())
+            .stepInterval(GoDuration.parse(ramp.getStepInterval()))
+            .ejectionMaxLagBytes(ByteQuantity.parse(ejection.getMaxLag()))
+            .ejectionMaxLagTime(GoDuration.parse(ejection.getMaxLagTime()))
+            .unreachableFor(GoDuration.parse(ejection.getUnreachableFor()))
+            .fallback(fallback(mesh.getFallback()))
+            .paused(Boolean.TRUE.equals(spec.getPaused()))
+            .build();
     MeshTarget target =
         new MeshTarget(
             gate.getMetadata().getNamespace(),

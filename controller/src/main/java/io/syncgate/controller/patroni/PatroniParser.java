@@ -104,14 +104,21 @@ public final class PatroniParser {
     String replicationState = optionalText(root, "replication_state");
     String version = root.has("patroni") ? optionalText(object(root, "patroni"), "version") : null;
     long timeline = optionalPosition(root, "timeline", "timeline");
-    Reported reported = new Reported(member, role, state, replicationState, timeline, version);
+    // What every answer shape reports besides xlog; the positions added below depend on the role.
+    MemberSample.Builder sample =
+        MemberSample.builder(member)
+            .role(role)
+            .state(state)
+            .replicationState(replicationState)
+            .timeline(timeline)
+            .patroniVersion(version);
 
     JsonNode xlog = root.get("xlog");
     if (xlog == null || xlog.isNull()) {
       if ("running".equals(state)) {
         throw new BadAnswer("missing xlog while state is running");
       }
-      return reported.withPositions(null, null, null, null, false);
+      return sample.build();
     }
     xlog = object(root, "xlog");
 
@@ -120,46 +127,19 @@ public final class PatroniParser {
             // An unknown role (e.g. "demoted") with a write position: kept, never admitted.
             || (role == PatroniRole.OTHER && !xlog.has("replayed_location"));
     if (writePosition) {
-      long location = requiredPosition(xlog, "location", "xlog.location");
-      return reported.withPositions(location, null, null, null, false);
+      return sample.location(requiredPosition(xlog, "location", "xlog.location")).build();
     }
     long replayed = requiredPosition(xlog, "replayed_location", "xlog.replayed_location");
     Long received =
         xlog.hasNonNull("received_location")
             ? requiredPosition(xlog, "received_location", "xlog.received_location")
             : null;
-    Instant replayedAt = optionalTimestamp(xlog, "replayed_timestamp");
-    boolean paused = optionalBoolean(xlog, "paused");
-    return reported.withPositions(null, received, replayed, replayedAt, paused);
-  }
-
-  /** What every answer shape reports besides {@code xlog}. */
-  private record Reported(
-      String member,
-      PatroniRole role,
-      String state,
-      String replicationState,
-      long timeline,
-      String version) {
-
-    /** A usable sample: these fields and the positions the member's role reports. */
-    MemberSample withPositions(
-        Long location, Long received, Long replayed, Instant replayedAt, boolean paused) {
-      return new MemberSample(
-          member,
-          null,
-          null,
-          role,
-          state,
-          replicationState,
-          timeline,
-          location,
-          received,
-          replayed,
-          replayedAt,
-          paused,
-          version);
-    }
+    return sample
+        .receivedLocation(received)
+        .replayedLocation(replayed)
+        .replayedTimestamp(optionalTimestamp(xlog, "replayed_timestamp"))
+        .replayPaused(optionalBoolean(xlog, "paused"))
+        .build();
   }
 
   static PatroniRole roleOf(String role) {

@@ -25,37 +25,23 @@ class PatroniParserTest {
     return PatroniParser.parse("pg-1", json);
   }
 
-  private static MemberSample replica(
-      String member,
-      String state,
-      String replicationState,
-      long timeline,
-      Long received,
-      long replayed,
-      Instant replayedAt,
-      boolean paused,
-      String version) {
-    return new MemberSample(
-        member,
-        null,
-        null,
-        PatroniRole.REPLICA,
-        state,
-        replicationState,
-        timeline,
-        null,
-        received,
-        replayed,
-        replayedAt,
-        paused,
-        version);
+  /** A running replica as Patroni {@code version} reports it; the test adds the rest. */
+  private static MemberSample.Builder runningReplica(String member, String version) {
+    return MemberSample.builder(member)
+        .role(PatroniRole.REPLICA)
+        .state("running")
+        .patroniVersion(version);
   }
 
   private static MemberSample leader(
       String member, PatroniRole role, long timeline, long location, String version) {
-    return new MemberSample(
-        member, null, null, role, "running", null, timeline, location, null, null, null, false,
-        version);
+    return MemberSample.builder(member)
+        .role(role)
+        .state("running")
+        .timeline(timeline)
+        .location(location)
+        .patroniVersion(version)
+        .build();
   }
 
   private static void assertBad(MemberSample sample, String reason) {
@@ -78,32 +64,25 @@ class PatroniParserTest {
     void caughtUpReplica() {
       assertThat(fixture("nodeB", "3.0.2/replica-caught-up.json"))
           .isEqualTo(
-              replica(
-                  "nodeB",
-                  "running",
-                  null,
-                  1,
-                  69_731_984L,
-                  69_731_984L,
-                  Instant.parse("2026-11-28T17:32:54.905319Z"),
-                  false,
-                  "3.0.2"));
+              runningReplica("nodeB", "3.0.2")
+                  .timeline(1)
+                  .receivedLocation(69_731_984L)
+                  .replayedLocation(69_731_984L)
+                  .replayedTimestamp(Instant.parse("2026-11-28T17:32:54.905319Z"))
+                  .build());
     }
 
     @Test
     void replicaWithReplayPausedHasReceivedButNotReplayed() {
       assertThat(fixture("nodeB", "3.0.2/replica-replay-paused.json"))
           .isEqualTo(
-              replica(
-                  "nodeB",
-                  "running",
-                  null,
-                  1,
-                  89_003_776L,
-                  69_731_984L,
-                  Instant.parse("2026-11-28T17:32:54.905319Z"),
-                  true,
-                  "3.0.2"));
+              runningReplica("nodeB", "3.0.2")
+                  .timeline(1)
+                  .receivedLocation(89_003_776L)
+                  .replayedLocation(69_731_984L)
+                  .replayedTimestamp(Instant.parse("2026-11-28T17:32:54.905319Z"))
+                  .replayPaused(true)
+                  .build());
     }
 
     @Test
@@ -116,16 +95,12 @@ class PatroniParserTest {
     void restoringReplicaOfTheLaggingCluster() {
       assertThat(fixture("nodeC", "3.0.2/lagging-cluster-replica-restoring.json"))
           .isEqualTo(
-              replica(
-                  "nodeC",
-                  "running",
-                  null,
-                  1,
-                  670_795_960L,
-                  670_795_960L,
-                  Instant.parse("2026-11-28T16:40:28.985406Z"),
-                  false,
-                  "3.0.2"));
+              runningReplica("nodeC", "3.0.2")
+                  .timeline(1)
+                  .receivedLocation(670_795_960L)
+                  .replayedLocation(670_795_960L)
+                  .replayedTimestamp(Instant.parse("2026-11-28T16:40:28.985406Z"))
+                  .build());
       assertThat(fixture("nodeA", "3.0.2/lagging-cluster-leader.json"))
           .isEqualTo(leader("nodeA", PatroniRole.LEADER, 1, 739_162_424L, "3.0.2"));
     }
@@ -204,48 +179,38 @@ class PatroniParserTest {
     void streamingReplicaKeepsItsReplicationState() {
       assertThat(fixture("pg-1", "4.x/replica-streaming.json"))
           .isEqualTo(
-              replica(
-                  "pg-1",
-                  "running",
-                  "streaming",
-                  2,
-                  83_886_080L,
-                  83_820_544L,
-                  Instant.parse("2026-11-28T09:20:11.004512Z"),
-                  false,
-                  "4.0.4"));
+              runningReplica("pg-1", "4.0.4")
+                  .replicationState("streaming")
+                  .timeline(2)
+                  .receivedLocation(83_886_080L)
+                  .replayedLocation(83_820_544L)
+                  .replayedTimestamp(Instant.parse("2026-11-28T09:20:11.004512Z"))
+                  .build());
     }
 
     @Test
     void replicaInArchiveRecovery() {
       assertThat(fixture("pg-2", "4.x/replica-archive-recovery.json"))
           .isEqualTo(
-              replica(
-                  "pg-2",
-                  "running",
-                  "in archive recovery",
-                  2,
-                  50_331_648L,
-                  50_331_648L,
-                  Instant.parse("2026-11-28T08:58:47.500Z"),
-                  false,
-                  "4.0.4"));
+              runningReplica("pg-2", "4.0.4")
+                  .replicationState("in archive recovery")
+                  .timeline(2)
+                  .receivedLocation(50_331_648L)
+                  .replayedLocation(50_331_648L)
+                  .replayedTimestamp(Instant.parse("2026-11-28T08:58:47.500Z"))
+                  .build());
     }
 
     @Test
     void synchronousStandbyIsAReplicaWithoutReplayTimestamp() {
       assertThat(fixture("pg-1", "4.x/replica-sync-standby.json"))
           .isEqualTo(
-              replica(
-                  "pg-1",
-                  "running",
-                  "streaming",
-                  2,
-                  83_886_080L,
-                  83_886_080L,
-                  null,
-                  false,
-                  "4.1.0"));
+              runningReplica("pg-1", "4.1.0")
+                  .replicationState("streaming")
+                  .timeline(2)
+                  .receivedLocation(83_886_080L)
+                  .replayedLocation(83_886_080L)
+                  .build());
     }
 
     @Test
@@ -253,20 +218,16 @@ class PatroniParserTest {
       MemberSample standbyLeader = fixture("standby-0", "4.x/standby-leader.json");
       assertThat(standbyLeader)
           .isEqualTo(
-              new MemberSample(
-                  "standby-0",
-                  null,
-                  null,
-                  PatroniRole.STANDBY_LEADER,
-                  "running",
-                  "streaming",
-                  2,
-                  null,
-                  92_274_688L,
-                  92_209_152L,
-                  Instant.parse("2026-11-28T10:05:40.218733Z"),
-                  false,
-                  "4.0.4"));
+              MemberSample.builder("standby-0")
+                  .role(PatroniRole.STANDBY_LEADER)
+                  .state("running")
+                  .replicationState("streaming")
+                  .timeline(2)
+                  .receivedLocation(92_274_688L)
+                  .replayedLocation(92_209_152L)
+                  .replayedTimestamp(Instant.parse("2026-11-28T10:05:40.218733Z"))
+                  .patroniVersion("4.0.4")
+                  .build());
       assertThat(standbyLeader.referencePosition()).isEqualTo(92_209_152L);
 
       MemberSample follower = MemberSample.replica("standby-1", 2, 92_274_688L, 92_143_616L, null);
@@ -282,20 +243,11 @@ class PatroniParserTest {
     void stoppedReplicaIsAUsableSampleWithoutPositions() {
       assertThat(fixture("pg-2", "4.x/replica-stopped.json"))
           .isEqualTo(
-              new MemberSample(
-                  "pg-2",
-                  null,
-                  null,
-                  PatroniRole.REPLICA,
-                  "stopped",
-                  null,
-                  0,
-                  null,
-                  null,
-                  null,
-                  null,
-                  false,
-                  "4.0.4"));
+              MemberSample.builder("pg-2")
+                  .role(PatroniRole.REPLICA)
+                  .state("stopped")
+                  .patroniVersion("4.0.4")
+                  .build());
     }
 
     @Test

@@ -48,44 +48,121 @@ public record GatePolicy(
    * / 16Mi / 10s / Primary.
    */
   public static GatePolicy defaults() {
-    return new GatePolicy(
-        1L << 20,
-        Duration.ZERO,
-        Duration.ofSeconds(10),
-        List.of(10, 25, 50, 100),
-        Duration.ofSeconds(30),
-        16L << 20,
-        Duration.ZERO,
-        Duration.ofSeconds(10),
-        Fallback.PRIMARY,
-        false);
+    return builder().build();
+  }
+
+  /** A builder that starts from the {@linkplain #defaults() defaults}: set only what differs. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this policy's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   public GatePolicy withPaused(boolean newPaused) {
-    return new GatePolicy(
-        admissionMaxLagBytes,
-        admissionMaxLagTime,
-        stableFor,
-        rampSteps,
-        stepInterval,
-        ejectionMaxLagBytes,
-        ejectionMaxLagTime,
-        unreachableFor,
-        fallback,
-        newPaused);
+    return toBuilder().paused(newPaused).build();
   }
 
   public GatePolicy withFallback(Fallback newFallback) {
-    return new GatePolicy(
-        admissionMaxLagBytes,
-        admissionMaxLagTime,
-        stableFor,
-        rampSteps,
-        stepInterval,
-        ejectionMaxLagBytes,
-        ejectionMaxLagTime,
-        unreachableFor,
-        newFallback,
-        paused);
+    return toBuilder().fallback(newFallback).build();
+  }
+
+  /**
+   * Names for the ten values. Validation runs once, in {@link #build()}, so values that constrain
+   * each other (the admission and ejection lag limits) can be set in any order.
+   */
+  public static final class Builder {
+    private long admissionMaxLagBytes = 1L << 20;
+    private Duration admissionMaxLagTime = Duration.ZERO;
+    private Duration stableFor = Duration.ofSeconds(10);
+    private List<Integer> rampSteps = List.of(10, 25, 50, 100);
+    private Duration stepInterval = Duration.ofSeconds(30);
+    private long ejectionMaxLagBytes = 16L << 20;
+    private Duration ejectionMaxLagTime = Duration.ZERO;
+    private Duration unreachableFor = Duration.ofSeconds(10);
+    private Fallback fallback = Fallback.PRIMARY;
+    private boolean paused;
+
+    private Builder() {}
+
+    private Builder(GatePolicy policy) {
+      admissionMaxLagBytes = policy.admissionMaxLagBytes;
+      admissionMaxLagTime = policy.admissionMaxLagTime;
+      stableFor = policy.stableFor;
+      rampSteps = policy.rampSteps;
+      stepInterval = policy.stepInterval;
+      ejectionMaxLagBytes = policy.ejectionMaxLagBytes;
+      ejectionMaxLagTime = policy.ejectionMaxLagTime;
+      unreachableFor = policy.unreachableFor;
+      fallback = policy.fallback;
+      paused = policy.paused;
+    }
+
+    public Builder admissionMaxLagBytes(long value) {
+      admissionMaxLagBytes = value;
+      return this;
+    }
+
+    public Builder admissionMaxLagTime(Duration value) {
+      admissionMaxLagTime = value;
+      return this;
+    }
+
+    public Builder stableFor(Duration value) {
+      stableFor = value;
+      return this;
+    }
+
+    public Builder rampSteps(List<Integer> value) {
+      rampSteps = value;
+      return this;
+    }
+
+    public Builder stepInterval(Duration value) {
+      stepInterval = value;
+      return this;
+    }
+
+    public Builder ejectionMaxLagBytes(long value) {
+      ejectionMaxLagBytes = value;
+      return this;
+    }
+
+    public Builder ejectionMaxLagTime(Duration value) {
+      ejectionMaxLagTime = value;
+      return this;
+    }
+
+    public Builder unreachableFor(Duration value) {
+      unreachableFor = value;
+      return this;
+    }
+
+    public Builder fallback(Fallback value) {
+      fallback = value;
+      return this;
+    }
+
+    public Builder paused(boolean value) {
+      paused = value;
+      return this;
+    }
+
+    /** The policy, checked by the record's constructor. */
+    public GatePolicy build() {
+      return new GatePolicy(
+          admissionMaxLagBytes,
+          admissionMaxLagTime,
+          stableFor,
+          rampSteps,
+          stepInterval,
+          ejectionMaxLagBytes,
+          ejectionMaxLagTime,
+          unreachableFor,
+          fallback,
+          paused);
+    }
   }
 }

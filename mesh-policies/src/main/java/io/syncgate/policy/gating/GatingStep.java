@@ -146,23 +146,11 @@ public final class GatingStep {
       ReplicaState prev = previous.replicas().get(name);
       if (prev == null) {
         ReplicaState unknown = fresh(name, now, "waiting for a single leader: " + degradedReason);
-        next.put(name, usable ? withLastUsable(unknown, now) : unknown);
+        next.put(name, usable ? unknown.withLastUsableSample(now) : unknown);
         continue;
       }
-      prev = fitToPolicy(prev, policy);
-      next.put(
-          name,
-          new ReplicaState(
-              prev.name(),
-              prev.phase(),
-              prev.step(),
-              prev.since(),
-              prev.stepSince(),
-              null,
-              usable ? now : prev.lastUsableSample(),
-              prev.lagBytes(),
-              prev.lagSeconds(),
-              prev.reason()));
+      ReplicaState kept = fitToPolicy(prev, policy).withAdmissibleSince(null);
+      next.put(name, usable ? kept.withLastUsableSample(now) : kept);
     }
     Set<String> present = new TreeSet<>(members);
     // When no destination with weight is left there is no valid route to keep: write nothing and
@@ -472,20 +460,6 @@ public final class GatingStep {
     return new ReplicaState(name, Phase.UNKNOWN, 0, now, null, null, null, null, null, reason);
   }
 
-  private static ReplicaState withLastUsable(ReplicaState r, Instant now) {
-    return new ReplicaState(
-        r.name(),
-        r.phase(),
-        r.step(),
-        r.since(),
-        r.stepSince(),
-        r.admissibleSince(),
-        now,
-        r.lagBytes(),
-        r.lagSeconds(),
-        r.reason());
-  }
-
   /**
    * A Ramping step beyond the policy's last ramping step (the steps were shortened) is read as the
    * last ramping step, or as Serving when the policy has only the 100 step.
@@ -495,18 +469,10 @@ public final class GatingStep {
     if (r.phase() != Phase.RAMPING || (r.step() >= 0 && r.step() <= lastRampingStep)) {
       return r;
     }
-    boolean serving = lastRampingStep < 0;
-    return new ReplicaState(
-        r.name(),
-        serving ? Phase.SERVING : Phase.RAMPING,
-        serving ? 0 : Math.max(0, Math.min(r.step(), lastRampingStep)),
-        r.since(),
-        serving ? null : r.stepSince(),
-        r.admissibleSince(),
-        r.lastUsableSample(),
-        r.lagBytes(),
-        r.lagSeconds(),
-        r.reason());
+    if (lastRampingStep < 0) {
+      return r.withPhase(Phase.SERVING).withStep(0, null);
+    }
+    return r.withStep(Math.max(0, Math.min(r.step(), lastRampingStep)), r.stepSince());
   }
 
   private static String admittedReason(Phase phase, int step, GatePolicy policy) {

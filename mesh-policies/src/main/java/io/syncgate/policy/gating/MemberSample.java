@@ -39,91 +39,49 @@ public record MemberSample(
 
   /** A sample of a leader ({@code master}/{@code primary}) at WAL position {@code location}. */
   public static MemberSample leader(String member, long timeline, long location) {
-    return new MemberSample(
-        member,
-        null,
-        null,
-        PatroniRole.LEADER,
-        "running",
-        null,
-        timeline,
-        location,
-        null,
-        null,
-        null,
-        false,
-        null);
+    return builder(member)
+        .role(PatroniRole.LEADER)
+        .state("running")
+        .timeline(timeline)
+        .location(location)
+        .build();
   }
 
   /** A streaming replica sample. */
   public static MemberSample replica(
       String member, long timeline, long received, long replayed, Instant replayedTimestamp) {
-    return new MemberSample(
-        member,
-        null,
-        null,
-        PatroniRole.REPLICA,
-        "running",
-        "streaming",
-        timeline,
-        null,
-        received,
-        replayed,
-        replayedTimestamp,
-        false,
-        null);
+    return builder(member)
+        .role(PatroniRole.REPLICA)
+        .state("running")
+        .replicationState("streaming")
+        .timeline(timeline)
+        .receivedLocation(received)
+        .replayedLocation(replayed)
+        .replayedTimestamp(replayedTimestamp)
+        .build();
   }
 
   /** A member whose Patroni gave no usable answer. */
   public static MemberSample failed(String member, SampleFailure failure, String reason) {
-    return new MemberSample(
-        member,
-        Objects.requireNonNull(failure, "failure"),
-        reason,
-        null,
-        null,
-        null,
-        0,
-        null,
-        null,
-        null,
-        null,
-        false,
-        null);
+    return builder(member).failure(Objects.requireNonNull(failure, "failure"), reason).build();
+  }
+
+  /** A builder for a sample of {@code member}; what is not set is null, 0 or false. */
+  public static Builder builder(String member) {
+    return new Builder(member);
+  }
+
+  /** A builder that starts from this sample's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   public MemberSample withState(String newState, String newReplicationState) {
-    return new MemberSample(
-        member,
-        failure,
-        reason,
-        role,
-        newState,
-        newReplicationState,
-        timeline,
-        location,
-        receivedLocation,
-        replayedLocation,
-        replayedTimestamp,
-        replayPaused,
-        patroniVersion);
+    return toBuilder().state(newState).replicationState(newReplicationState).build();
   }
 
   public MemberSample withReplayPaused(boolean paused) {
-    return new MemberSample(
-        member,
-        failure,
-        reason,
-        role,
-        state,
-        replicationState,
-        timeline,
-        location,
-        receivedLocation,
-        replayedLocation,
-        replayedTimestamp,
-        paused,
-        patroniVersion);
+    return toBuilder().replayPaused(paused).build();
   }
 
   /**
@@ -136,5 +94,122 @@ public record MemberSample(
       return replayedLocation != null ? replayedLocation : location;
     }
     return location;
+  }
+
+  /** Names for the values of one sample; the record's constructor checks them in {@link #build}. */
+  public static final class Builder {
+    private final String member;
+    private SampleFailure failure;
+    private String reason;
+    private PatroniRole role;
+    private String state;
+    private String replicationState;
+    private long timeline;
+    private Long location;
+    private Long receivedLocation;
+    private Long replayedLocation;
+    private Instant replayedTimestamp;
+    private boolean replayPaused;
+    private String patroniVersion;
+
+    private Builder(String member) {
+      this.member = member;
+    }
+
+    private Builder(MemberSample sample) {
+      member = sample.member;
+      failure = sample.failure;
+      reason = sample.reason;
+      role = sample.role;
+      state = sample.state;
+      replicationState = sample.replicationState;
+      timeline = sample.timeline;
+      location = sample.location;
+      receivedLocation = sample.receivedLocation;
+      replayedLocation = sample.replayedLocation;
+      replayedTimestamp = sample.replayedTimestamp;
+      replayPaused = sample.replayPaused;
+      patroniVersion = sample.patroniVersion;
+    }
+
+    /** Why the member's answer was not usable; a failure needs a reason. */
+    public Builder failure(SampleFailure failure, String reason) {
+      this.failure = failure;
+      this.reason = reason;
+      return this;
+    }
+
+    public Builder role(PatroniRole value) {
+      role = value;
+      return this;
+    }
+
+    public Builder state(String value) {
+      state = value;
+      return this;
+    }
+
+    public Builder replicationState(String value) {
+      replicationState = value;
+      return this;
+    }
+
+    public Builder timeline(long value) {
+      timeline = value;
+      return this;
+    }
+
+    /** {@code xlog.location}: a leader's write position. */
+    public Builder location(Long value) {
+      location = value;
+      return this;
+    }
+
+    /** {@code xlog.received_location}. */
+    public Builder receivedLocation(Long value) {
+      receivedLocation = value;
+      return this;
+    }
+
+    /** {@code xlog.replayed_location}. */
+    public Builder replayedLocation(Long value) {
+      replayedLocation = value;
+      return this;
+    }
+
+    /** {@code xlog.replayed_timestamp}. */
+    public Builder replayedTimestamp(Instant value) {
+      replayedTimestamp = value;
+      return this;
+    }
+
+    /** {@code xlog.paused}. */
+    public Builder replayPaused(boolean value) {
+      replayPaused = value;
+      return this;
+    }
+
+    /** {@code patroni.version}. */
+    public Builder patroniVersion(String value) {
+      patroniVersion = value;
+      return this;
+    }
+
+    public MemberSample build() {
+      return new MemberSample(
+          member,
+          failure,
+          reason,
+          role,
+          state,
+          replicationState,
+          timeline,
+          location,
+          receivedLocation,
+          replayedLocation,
+          replayedTimestamp,
+          replayPaused,
+          patroniVersion);
+    }
   }
 }

@@ -26,4 +26,63 @@ public record ReplicaState(
     Instant lastUsableSample,
     Long lagBytes,
     Double lagSeconds,
-    String reason) {}
+    String reason) {
+
+  /** The phase alone: {@code since} and {@code reason} stay as they are. */
+  public ReplicaState withPhase(Phase newPhase) {
+    return new ReplicaState(
+        name,
+        newPhase,
+        step,
+        since,
+        stepSince,
+        admissibleSince,
+        lastUsableSample,
+        lagBytes,
+        lagSeconds,
+        reason);
+  }
+
+  /** The ramp step and when it began. */
+  public ReplicaState withStep(int newStep, Instant newStepSince) {
+    return new ReplicaState(
+        name,
+        phase,
+        newStep,
+        since,
+        newStepSince,
+        admissibleSince,
+        lastUsableSample,
+        lagBytes,
+        lagSeconds,
+        reason);
+  }
+
+  public ReplicaState withAdmissibleSince(Instant newAdmissibleSince) {
+    return new ReplicaState(
+        name,
+        phase,
+        step,
+        since,
+        stepSince,
+        newAdmissibleSince,
+        lastUsableSample,
+        lagBytes,
+        lagSeconds,
+        reason);
+  }
+
+  public ReplicaState withLastUsableSample(Instant newLastUsableSample) {
+    return new ReplicaState(
+        name,
+        phase,
+        step,
+        since,
+        stepSince,
+        admissibleSince,
+        newLastUsableSample,
+        lagBytes,
+        lagSeconds,
+        reason);
+  }
+}

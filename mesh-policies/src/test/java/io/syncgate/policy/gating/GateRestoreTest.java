@@ -215,18 +215,7 @@ class GateRestoreTest {
 
   @Test
   void aRampingReplicaUnderASingleStepPolicyIsServing() {
-    GatePolicy oneStep =
-        new GatePolicy(
-            MIB,
-            Duration.ZERO,
-            Duration.ofSeconds(10),
-            List.of(100),
-            Duration.ofSeconds(30),
-            16 * MIB,
-            Duration.ZERO,
-            Duration.ofSeconds(10),
-            Fallback.PRIMARY,
-            false);
+    GatePolicy oneStep = GatePolicy.builder().rampSteps(List.of(100)).build();
     GateState restored =
         GateRestore.restore(
             List.of(new StoredReplica("pg-1", Phase.RAMPING, 1, 100, T0, 0L, null, null)),

@@ -167,20 +167,11 @@ class GatingStepProperties {
         case ARCHIVE_RECOVERY -> base.withState("running", "in archive recovery");
         case REPLAY_PAUSED -> base.withReplayPaused(true);
         case OTHER_ROLE ->
-            new MemberSample(
-                name,
-                null,
-                null,
-                PatroniRole.OTHER,
-                "running",
-                null,
-                tl,
-                null,
-                null,
-                null,
-                null,
-                false,
-                null);
+            MemberSample.builder(name)
+                .role(PatroniRole.OTHER)
+                .state("running")
+                .timeline(tl)
+                .build();
       };
     }
 
@@ -423,17 +414,17 @@ class GatingStepProperties {
             Arbitraries.of(Fallback.class))
         .as(
             (lag, time, stableFor, rampSteps, stepInterval, unreachableFor, fallback) ->
-                new GatePolicy(
-                    lag[0],
-                    time[0],
-                    stableFor,
-                    rampSteps,
-                    stepInterval,
-                    lag[1],
-                    time[1],
-                    unreachableFor,
-                    fallback,
-                    false));
+                GatePolicy.builder()
+                    .admissionMaxLagBytes(lag[0])
+                    .admissionMaxLagTime(time[0])
+                    .stableFor(stableFor)
+                    .rampSteps(rampSteps)
+                    .stepInterval(stepInterval)
+                    .ejectionMaxLagBytes(lag[1])
+                    .ejectionMaxLagTime(time[1])
+                    .unreachableFor(unreachableFor)
+                    .fallback(fallback)
+                    .build());
   }
 
   private static Arbitrary<Duration> seconds(int... values) {

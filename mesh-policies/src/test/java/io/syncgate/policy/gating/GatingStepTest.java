@@ -157,20 +157,7 @@ class GatingStepTest {
     @Test
     void timelineRoleAndStateGate() {
       MemberSample other =
-          new MemberSample(
-              "pg-4",
-              null,
-              null,
-              PatroniRole.OTHER,
-              "running",
-              null,
-              3,
-              null,
-              null,
-              null,
-              null,
-              false,
-              null);
+          MemberSample.builder("pg-4").role(PatroniRole.OTHER).state("running").timeline(3).build();
       GateDriver d = new GateDriver(DEFAULTS);
       for (int s = 0; s <= 60; s += 10) {
         d.tick(
@@ -202,17 +189,10 @@ class GatingStepTest {
     @Test
     void lagInTimeIsCheckedWhenConfigured() {
       GatePolicy timed =
-          new GatePolicy(
-              MIB,
-              Duration.ofSeconds(5),
-              Duration.ofSeconds(10),
-              List.of(10, 25, 50, 100),
-              Duration.ofSeconds(30),
-              16 * MIB,
-              Duration.ofSeconds(30),
-              Duration.ofSeconds(10),
-              Fallback.PRIMARY,
-              false);
+          GatePolicy.builder()
+              .admissionMaxLagTime(Duration.ofSeconds(5))
+              .ejectionMaxLagTime(Duration.ofSeconds(30))
+              .build();
       GateDriver d = new GateDriver(timed);
       Instant t = d.now();
       d.tick(
@@ -228,17 +208,10 @@ class GatingStepTest {
 
       // Unchecked at admission but checked at ejection: never admit what would be ejected at once.
       GatePolicy ejectionOnly =
-          new GatePolicy(
-              MIB,
-              Duration.ZERO,
-              Duration.ZERO,
-              List.of(10, 25, 50, 100),
-              Duration.ofSeconds(30),
-              16 * MIB,
-              Duration.ofSeconds(30),
-              Duration.ofSeconds(10),
-              Fallback.PRIMARY,
-              false);
+          GatePolicy.builder()
+              .stableFor(Duration.ZERO)
+              .ejectionMaxLagTime(Duration.ofSeconds(30))
+              .build();
       GateDriver e = new GateDriver(ejectionOnly);
       for (int s = 0; s <= 30; s += 10) {
         e.tick(LEADER, replica("pg-1", 1, 8 * KIB, 40.0, e.now()));
@@ -250,18 +223,7 @@ class GatingStepTest {
 
     @Test
     void zeroStableForStillSpendsOneTickInGated() {
-      GatePolicy eager =
-          new GatePolicy(
-              MIB,
-              Duration.ZERO,
-              Duration.ZERO,
-              List.of(10, 25, 50, 100),
-              Duration.ofSeconds(30),
-              16 * MIB,
-              Duration.ZERO,
-              Duration.ofSeconds(10),
-              Fallback.PRIMARY,
-              false);
+      GatePolicy eager = GatePolicy.builder().stableFor(Duration.ZERO).build();
       GateDriver d = new GateDriver(eager);
       d.tick(LEADER, ok("pg-1"));
       assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
@@ -326,18 +288,7 @@ class GatingStepTest {
 
     @Test
     void aSingleStepPolicyAdmitsStraightToServing() {
-      GatePolicy oneStep =
-          new GatePolicy(
-              MIB,
-              Duration.ZERO,
-              Duration.ofSeconds(10),
-              List.of(100),
-              Duration.ofSeconds(30),
-              16 * MIB,
-              Duration.ZERO,
-              Duration.ofSeconds(10),
-              Fallback.PRIMARY,
-              false);
+      GatePolicy oneStep = GatePolicy.builder().rampSteps(List.of(100)).build();
       GateDriver d = new GateDriver(oneStep);
       d.tick(LEADER, ok("pg-1"));
       StepResult r = d.advanceSeconds(10).tick(LEADER, ok("pg-1"));
@@ -356,18 +307,7 @@ class GatingStepTest {
         d.advanceSeconds(dt).tick(LEADER, ok("pg-1"));
       }
       assertThat(d.replica("pg-1").step()).isEqualTo(2);
-      d.policy(
-          new GatePolicy(
-              MIB,
-              Duration.ZERO,
-              Duration.ofSeconds(10),
-              List.of(50, 100),
-              Duration.ofSeconds(30),
-              16 * MIB,
-              Duration.ZERO,
-              Duration.ofSeconds(10),
-              Fallback.PRIMARY,
-              false));
+      d.policy(GatePolicy.builder().rampSteps(List.of(50, 100)).build());
       d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
       assertThat(d.phase("pg-1")).isEqualTo(Phase.RAMPING);
       assertThat(d.replica("pg-1").step()).isZero();
