@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.syncgate.controller.demo.LoopbackSubnet;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.demo.SimulatedMember;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
@@ -106,7 +107,7 @@ final class ControllerHarness implements AutoCloseable, BeforeEachCallback, Afte
 
   /** The pod IP of member {@code index}: 127.0.{subnet}.{index + 2}. */
   String ip(int index) {
-    return "127.0." + subnet + "." + (index + 2);
+    return LoopbackSubnet.address(subnet, index);
   }
 
   static String member(int index) {
