@@ -3,49 +3,30 @@ package io.syncgate.controller.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.kube.EventRecorder.Reason;
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.ReplicaGate;
-import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Events about a gate: what they say, and which repeats are dropped. */
 class EventRecorderIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
+  @RegisterExtension final ApiServerFixture kube = new ApiServerFixture();
 
   private static final Duration WINDOW = Duration.ofMinutes(5);
 
-  private final EmbeddedApiServer api = EmbeddedApiServer.start();
-  private final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
-  private final KubernetesClient client = api.clientOn(vertx);
-  private final KubeWorker worker = new KubeWorker(vertx, 2);
+  private final EmbeddedApiServer api = kube.api();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T16:00:00Z"));
   private final EventRecorder events =
-      new EventRecorder(client, worker, clock, "controller-a", WINDOW);
+      new EventRecorder(kube.client(), kube.worker(), clock, "controller-a", WINDOW);
   private final ReplicaGate gate = api.admin().resource(TestGates.gate(spec -> {})).create();
-
-  {
-    WarmUp.run(client, vertx);
-  }
-
-  @AfterEach
-  void stop() {
-    worker.close();
-    client.close();
-    Await.result(vertx.close());
-    api.close();
-  }
 
   private WriteResult record(Reason reason, String message) {
     return Await.result(events.record(gate, reason, message));
