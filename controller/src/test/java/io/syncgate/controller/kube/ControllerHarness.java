@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.micrometer.core.instrument.Timer;
 import io.syncgate.controller.demo.LoopbackSubnet;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.demo.SimulatedMember;
@@ -70,6 +71,40 @@ final class ControllerHarness implements AutoCloseable, BeforeEachCallback, Afte
     void stop() {
       await(controller.shutdown());
       client.close();
+    }
+
+    /** How many ticks of {@code gate} this controller completed (its syncgate_tick_seconds). */
+    long ticks(String gate) {
+      Timer timer =
+          metrics
+              .registry()
+              .find("syncgate.tick")
+              .tags("namespace", NAMESPACE, "gate", gate)
+              .timer();
+      return timer == null ? 0 : timer.count();
+    }
+
+    /** {@link #awaitTicks(String, int, Duration)} of the test gate, allowing a second a tick. */
+    void awaitTicks(int ticks) {
+      // A second covers a tick of a gate with an invalid spec, the slowest schedule there is.
+      awaitTicks(
+          GATE,
+          ticks,
+          Duration.ofSeconds(5).plus(GateReconciler.INVALID_SPEC_INTERVAL.multipliedBy(ticks)));
+    }
+
+    /**
+     * Waits until {@code ticks} more ticks of {@code gate} have completed. The first of them may
+     * have begun before the call; ticks of a gate never overlap, so the other {@code ticks - 1}
+     * began after it. They come on the gate's timer, about one a poll interval.
+     */
+    void awaitTicks(String gate, int ticks, Duration timeout) {
+      long target = ticks(gate) + ticks;
+      Await.until(
+          timeout,
+          ticks + " more ticks of " + gate,
+          () -> ticks(gate),
+          completed -> completed >= target);
     }
   }
 

@@ -15,6 +15,8 @@ class LeaderElectionIT {
 
   @RegisterExtension final ApiServerFixture kube = new ApiServerFixture();
 
+  private static final String LEASE = "syncgate-test";
+
   private static final LeaderElection.Timing FAST =
       new LeaderElection.Timing(
           Duration.ofMillis(2000), Duration.ofMillis(1500), Duration.ofMillis(100));
@@ -32,7 +34,7 @@ class LeaderElectionIT {
               kube.client(),
               context,
               TestGates.NAMESPACE,
-              "syncgate-test",
+              LEASE,
               identity,
               FAST,
               leading -> {
@@ -47,6 +49,11 @@ class LeaderElectionIT {
     }
   }
 
+  /** Updates of the Lease so far: a standby only reads a lease that is held and current. */
+  private int leaseUpdates() {
+    return kube.api().writesTo("/leases/" + LEASE).size();
+  }
+
   @Test
   void exactlyOneOfTwoLeadsAndTheOtherTakesOverWhenItStops() {
     Candidate a = new Candidate("a");
@@ -57,9 +64,13 @@ class LeaderElectionIT {
     Await.until(Duration.ofSeconds(5), "a leader", () -> a.leads() || b.leads());
     Candidate leader = a.leads() ? a : b;
     Candidate standby = leader == a ? b : a;
-    // Several renewals later, still exactly one.
-    long until = System.nanoTime() + FAST.leaseDuration().toNanos();
-    Await.until(Duration.ofSeconds(5), "a lease duration", () -> System.nanoTime() >= until);
+    // A lease duration's worth of renewals later (the standby tried as often), still exactly one.
+    long renewals = FAST.leaseDuration().dividedBy(FAST.retryPeriod());
+    int updatesBefore = leaseUpdates();
+    Await.until(
+        Duration.ofSeconds(10),
+        renewals + " renewals of the lease",
+        () -> leaseUpdates() - updatesBefore >= renewals);
     assertThat(leader.leads()).isTrue();
     assertThat(standby.told).isEmpty();
 
