@@ -4,10 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.StrictVertxFixture;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What a test of one API reader or writer needs: the embedded API server, a Vert.x with the strict
@@ -17,13 +15,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>A test registers it with {@code @RegisterExtension final ApiServerFixture kube = new
  * ApiServerFixture();} and builds the object under test from {@link #client()} and {@link
  * #worker()} in a field declared after it. After each test it closes everything and then fails the
- * test if the checker complained during it ({@link BlockedThreadWatch}).
+ * test if the checker complained during it ({@link StrictVertxFixture}).
  */
-final class ApiServerFixture implements BeforeEachCallback, AfterEachCallback {
+final class ApiServerFixture extends StrictVertxFixture {
 
   private static final int WORKERS = 2;
 
-  private final BlockedThreadWatch blockedThreads = new BlockedThreadWatch();
   private final EmbeddedApiServer api = EmbeddedApiServer.start();
   private final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
   private final KubernetesClient client = api.clientOn(vertx);
@@ -51,20 +48,10 @@ final class ApiServerFixture implements BeforeEachCallback, AfterEachCallback {
   }
 
   @Override
-  public void beforeEach(ExtensionContext context) {
-    blockedThreads.beforeEach(context);
-  }
-
-  /** Closes everything, then checks the event loops, closing included, were never blocked. */
-  @Override
-  public void afterEach(ExtensionContext context) {
-    try {
-      worker.close();
-      client.close();
-      Await.result(vertx.close());
-      api.close();
-    } finally {
-      blockedThreads.afterEach(context);
-    }
+  public void close() {
+    worker.close();
+    client.close();
+    Await.result(vertx.close());
+    api.close();
   }
 }

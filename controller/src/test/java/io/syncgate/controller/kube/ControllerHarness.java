@@ -20,6 +20,7 @@ import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.StrictVertxFixture;
 import io.syncgate.policy.PatroniSpec;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateSpec;
@@ -34,9 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One controller scenario on loopback: the mock API server with the CRDs, a simulated Patroni
@@ -50,7 +48,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Also records every VirtualService version the API server sent out on a watch, with the time
  * the test saw it, so assertions can cover all versions, not just the last.
  */
-final class ControllerHarness implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
+final class ControllerHarness extends StrictVertxFixture {
 
   static final String NAMESPACE = TestGates.NAMESPACE;
   static final String GATE = TestGates.GATE;
@@ -114,7 +112,6 @@ final class ControllerHarness implements AutoCloseable, BeforeEachCallback, Afte
   final EmbeddedApiServer api = EmbeddedApiServer.start();
   private final List<Observed> vsVersions = Collections.synchronizedList(new ArrayList<>());
   private final List<Running> controllers = new ArrayList<>();
-  private final BlockedThreadWatch blockedThreads = new BlockedThreadWatch();
   private Watch vsWatch;
   PatroniSimulator simulator;
 
@@ -369,21 +366,6 @@ final class ControllerHarness implements AutoCloseable, BeforeEachCallback, Afte
   /** The future's result within 30 s: starting and stopping a scenario's parts can be slow. */
   static <T> T await(Future<T> future) {
     return Await.result(future, Duration.ofSeconds(30));
-  }
-
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    blockedThreads.beforeEach(context);
-  }
-
-  /** Closes the scenario, then checks the event loops, closing included, were never blocked. */
-  @Override
-  public void afterEach(ExtensionContext context) {
-    try {
-      close();
-    } finally {
-      blockedThreads.afterEach(context);
-    }
   }
 
   @Override
