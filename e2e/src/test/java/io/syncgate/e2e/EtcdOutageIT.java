@@ -2,10 +2,10 @@ package io.syncgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncgate.controller.testing.Await;
 import io.syncgate.e2e.harness.MockKubernetes.RouteVersion;
 import io.syncgate.e2e.harness.PatroniCluster;
 import io.syncgate.e2e.harness.PatroniMember;
-import io.syncgate.e2e.harness.Poll;
 import io.syncgate.e2e.harness.RealPatroniExtension;
 import io.syncgate.e2e.harness.RealPatroniExtension.Clusters;
 import io.syncgate.e2e.harness.TestTime;
@@ -50,18 +50,18 @@ class EtcdOutageIT {
 
       long stoppedAt = TestTime.millis();
       cluster.etcd().stop();
-      Poll.until(
+      Await.until(
           Duration.ofSeconds(60),
           "no leader known to Patroni",
           () -> {
             Sample latest = sampler.latest();
             return latest != null && latest.atMillis() > stoppedAt && latest.leader().isEmpty();
           });
-      Poll.until(
+      Await.until(
           Duration.ofSeconds(30),
           "the gate to report Degraded",
           () -> gated.kube().condition("Degraded"));
-      Poll.until(
+      Await.until(
           OUTAGE.plusSeconds(30),
           "etcd down for " + OUTAGE.toSeconds() + " s",
           () -> TestTime.millis() - stoppedAt >= OUTAGE.toMillis());
@@ -71,12 +71,12 @@ class EtcdOutageIT {
       List<PatroniMember> replicas =
           cluster.members().stream().filter(m -> !m.name().equals(leader.name())).toList();
       Long newTimeline =
-          Poll.until(
+          Await.until(
               Duration.ofSeconds(30),
               "the new leader's timeline",
               () -> leader.status().map(s -> s.path("timeline").asLong()).orElse(null),
               t -> t != null && t > 0);
-      Poll.until(
+      Await.until(
           Duration.ofSeconds(30),
           "the gate to know leader " + leader.name() + " on timeline " + newTimeline,
           () -> {
@@ -86,7 +86,7 @@ class EtcdOutageIT {
                 && newTimeline.equals(gate.getStatus().getTimeline());
           });
       gated.awaitServing(Duration.ofSeconds(90), replicas.toArray(PatroniMember[]::new));
-      Poll.until(
+      Await.until(
           Duration.ofSeconds(30), "Degraded to clear", () -> !gated.kube().condition("Degraded"));
       sampler.close();
       List<Sample> samples = sampler.samples();

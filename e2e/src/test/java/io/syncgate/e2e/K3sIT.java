@@ -18,8 +18,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.e2e.harness.DockerRequired;
-import io.syncgate.e2e.harness.Poll;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.gating.Plan;
@@ -87,7 +87,7 @@ class K3sIT {
       client.resource(crd).create();
     }
     for (HasMetadata crd : crds) {
-      Poll.until(
+      Await.until(
           Duration.ofSeconds(60),
           crd.getMetadata().getName() + " established",
           () -> established(crd.getMetadata().getName()));
@@ -270,7 +270,7 @@ class K3sIT {
 
     client.resources(ReplicaGate.class).inNamespace(ns).withName("owner").delete();
 
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(60),
         "the garbage collector to delete the gate's DestinationRule and VirtualService",
         () -> {

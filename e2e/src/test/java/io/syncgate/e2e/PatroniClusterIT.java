@@ -3,9 +3,9 @@ package io.syncgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.syncgate.controller.testing.Await;
 import io.syncgate.e2e.harness.PatroniCluster;
 import io.syncgate.e2e.harness.PatroniMember;
-import io.syncgate.e2e.harness.Poll;
 import io.syncgate.e2e.harness.RealPatroniExtension;
 import io.syncgate.e2e.harness.RealPatroniExtension.Clusters;
 import java.sql.Connection;
@@ -55,7 +55,7 @@ class PatroniClusterIT {
         "CREATE TABLE smoke (id int PRIMARY KEY)",
         "INSERT INTO smoke SELECT generate_series(1, 1000)");
     try (Connection onReplica = replica.connect("postgres")) {
-      Poll.until(
+      Await.until(
           Duration.ofSeconds(30),
           "the replica to have the leader's rows",
           () -> count(onReplica),
@@ -95,7 +95,7 @@ class PatroniClusterIT {
     PatroniMember leader = cluster.startLeader();
     PatroniMember replica = cluster.startReplica();
     cluster.pause();
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(30),
         "maintenance mode on both members",
         () ->
@@ -109,7 +109,7 @@ class PatroniClusterIT {
 
     // The postmaster outlived Patroni, so it was reparented: once stopped it may linger as a
     // zombie until its new parent reaps it. A zombie runs nothing and holds no port.
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(10),
         "the postmasters gone",
         () -> postmasters.stream().noneMatch(PatroniClusterIT::running));

@@ -2,10 +2,10 @@ package io.syncgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncgate.controller.testing.Await;
 import io.syncgate.e2e.harness.MockKubernetes.RouteVersion;
 import io.syncgate.e2e.harness.PatroniCluster;
 import io.syncgate.e2e.harness.PatroniMember;
-import io.syncgate.e2e.harness.Poll;
 import io.syncgate.e2e.harness.RealPatroniExtension;
 import io.syncgate.e2e.harness.RealPatroniExtension.Clusters;
 import io.syncgate.e2e.harness.TestTime;
@@ -57,7 +57,7 @@ class ReplayPauseIT {
       cluster.pause();
       cluster.execute(paused, "postgres", "SELECT pg_wal_replay_pause()");
       long pausedAt = TestTime.millis();
-      Poll.until(
+      Await.until(
           Duration.ofSeconds(60),
           Duration.ofMillis(5),
           "the controller's lag of " + paused.name() + " above ejection.maxLag",

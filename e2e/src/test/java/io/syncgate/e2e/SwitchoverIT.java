@@ -2,10 +2,10 @@ package io.syncgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncgate.controller.testing.Await;
 import io.syncgate.e2e.harness.PatroniCluster;
 import io.syncgate.e2e.harness.PatroniCluster.CreateReplica;
 import io.syncgate.e2e.harness.PatroniMember;
-import io.syncgate.e2e.harness.Poll;
 import io.syncgate.e2e.harness.RealPatroniExtension;
 import io.syncgate.e2e.harness.RealPatroniExtension.Clusters;
 import io.syncgate.e2e.harness.WriteLoad;
@@ -41,7 +41,7 @@ class SwitchoverIT {
       gated.awaitServing(Duration.ofSeconds(60), candidate);
       Sampler sampler = gated.startSampler();
       PatroniMember ramping = gated.addMember(CreateReplica.BASEBACKUP);
-      Poll.until(
+      Await.until(
           Duration.ofSeconds(90),
           ramping.name() + " ramping (a share above 0, below an equal one)",
           () -> gated.kube().weights().getOrDefault(ramping.name(), 0),

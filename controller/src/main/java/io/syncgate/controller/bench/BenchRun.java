@@ -2,14 +2,13 @@ package io.syncgate.controller.bench;
 
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.Counter;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
+import io.syncgate.controller.embedded.MemberPods;
 import io.syncgate.controller.kube.ControllerConfig;
 import io.syncgate.controller.kube.KubeClients;
 import io.syncgate.controller.kube.SyncgateController;
@@ -453,25 +452,11 @@ final class BenchRun {
 
   private Pod pod(int gate, int member) {
     String name = FleetSimulator.memberName(gate, member);
-    return new PodBuilder()
-        .withMetadata(
-            new ObjectMetaBuilder()
-                .withNamespace(NAMESPACE)
-                .withName(name)
-                .addToLabels(CLUSTER_LABEL, FleetSimulator.gateName(gate))
-                .addToLabels(MeshSpec.DEFAULT_SUBSET_LABEL, name)
-                .build())
-        .withNewSpec()
-        .addNewContainer()
-        .withName("database")
-        .withImage("postgres")
-        .endContainer()
-        .endSpec()
-        .withNewStatus()
-        .withPhase("Running")
-        .withPodIP(fleet.host(gate, member))
-        .endStatus()
-        .build();
+    return MemberPods.running(
+        NAMESPACE,
+        name,
+        fleet.host(gate, member),
+        Map.of(CLUSTER_LABEL, FleetSimulator.gateName(gate), MeshSpec.DEFAULT_SUBSET_LABEL, name));
   }
 
   /** One gate after the other, so their ticks spread over the poll interval, as in a cluster. */

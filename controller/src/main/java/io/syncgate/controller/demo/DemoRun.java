@@ -4,9 +4,7 @@ import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.istio.client.IstioClient;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -14,6 +12,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.syncgate.controller.app.ControllerApp;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
+import io.syncgate.controller.embedded.MemberPods;
 import io.syncgate.controller.kube.ControllerConfig;
 import io.syncgate.policy.MeshSpec;
 import io.syncgate.policy.ReplicaGate;
@@ -398,25 +397,12 @@ public final class DemoRun {
 
   /** A Running member pod with its pod IP and the labels the gate selects, like PGO's. */
   static Pod pod(String name, String ip) {
-    return new PodBuilder()
-        .withMetadata(
-            new ObjectMetaBuilder()
-                .withNamespace(DemoSettings.NAMESPACE)
-                .withName(name)
-                .addToLabels(DemoSettings.CLUSTER_LABEL, DemoSettings.CLUSTER)
-                .addToLabels(MeshSpec.DEFAULT_SUBSET_LABEL, name)
-                .build())
-        .withNewSpec()
-        .addNewContainer()
-        .withName("database")
-        .withImage("postgres")
-        .endContainer()
-        .endSpec()
-        .withNewStatus()
-        .withPhase("Running")
-        .withPodIP(ip)
-        .endStatus()
-        .build();
+    return MemberPods.running(
+        DemoSettings.NAMESPACE,
+        name,
+        ip,
+        Map.of(
+            DemoSettings.CLUSTER_LABEL, DemoSettings.CLUSTER, MeshSpec.DEFAULT_SUBSET_LABEL, name));
   }
 
   /**

@@ -49,7 +49,11 @@ public final class LoopbackSubnet {
     return "127.0." + subnet + "." + (index + 2);
   }
 
-  private static boolean canBind(String host, int port) {
+  /**
+   * Whether {@code host:port} can be bound now. A closed listening socket is released by the JDK
+   * only once its selector deregisters it, so a caller checking right after a close polls this.
+   */
+  public static boolean canBind(String host, int port) {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true); // as Vert.x servers do: TIME_WAIT connections do not count
       s.bind(new InetSocketAddress(InetAddress.getByName(host), port), 1);

@@ -3,10 +3,10 @@ package io.syncgate.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.syncgate.controller.demo.LoopbackSubnet;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.demo.SimulatedMember;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
-import io.syncgate.controller.kube.LoopbackSubnet;
 import io.syncgate.controller.kube.TestGates;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.Ports;

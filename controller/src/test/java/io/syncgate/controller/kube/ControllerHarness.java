@@ -12,12 +12,15 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.micrometer.core.instrument.Timer;
+import io.syncgate.controller.demo.LoopbackSubnet;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.demo.SimulatedMember;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.StrictVertxFixture;
 import io.syncgate.policy.PatroniSpec;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateSpec;
@@ -32,9 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One controller scenario on loopback: the mock API server with the CRDs, a simulated Patroni
@@ -48,7 +48,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Also records every VirtualService version the API server sent out on a watch, with the time
  * the test saw it, so assertions can cover all versions, not just the last.
  */
-final class ControllerHarness implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
+final class ControllerHarness extends StrictVertxFixture {
 
   static final String NAMESPACE = TestGates.NAMESPACE;
   static final String GATE = TestGates.GATE;
@@ -70,6 +70,40 @@ final class ControllerHarness implements AutoCloseable, BeforeEachCallback, Afte
       await(controller.shutdown());
       client.close();
     }
+
+    /** How many ticks of {@code gate} this controller completed (its syncgate_tick_seconds). */
+    long ticks(String gate) {
+      Timer timer =
+          metrics
+              .registry()
+              .find("syncgate.tick")
+              .tags("namespace", NAMESPACE, "gate", gate)
+              .timer();
+      return timer == null ? 0 : timer.count();
+    }
+
+    /** {@link #awaitTicks(String, int, Duration)} of the test gate, allowing a second a tick. */
+    void awaitTicks(int ticks) {
+      // A second covers a tick of a gate with an invalid spec, the slowest schedule there is.
+      awaitTicks(
+          GATE,
+          ticks,
+          Duration.ofSeconds(5).plus(GateRuntime.INVALID_SPEC_INTERVAL.multipliedBy(ticks)));
+    }
+
+    /**
+     * Waits until {@code ticks} more ticks of {@code gate} have completed. The first of them may
+     * have begun before the call; ticks of a gate never overlap, so the other {@code ticks - 1}
+     * began after it. They come on the gate's timer, about one a poll interval.
+     */
+    void awaitTicks(String gate, int ticks, Duration timeout) {
+      long target = ticks(gate) + ticks;
+      Await.until(
+          timeout,
+          ticks + " more ticks of " + gate,
+          () -> ticks(gate),
+          completed -> completed >= target);
+    }
   }
 
   final int subnet;
@@ -78,7 +112,6 @@ final class ControllerHarness implements AutoCloseable, BeforeEachCallback, Afte
   final EmbeddedApiServer api = EmbeddedApiServer.start();
   private final List<Observed> vsVersions = Collections.synchronizedList(new ArrayList<>());
   private final List<Running> controllers = new ArrayList<>();
-  private final BlockedThreadWatch blockedThreads = new BlockedThreadWatch();
   private Watch vsWatch;
   PatroniSimulator simulator;
 
@@ -106,7 +139,7 @@ final class ControllerHarness implements AutoCloseable, BeforeEachCallback, Afte
 
   /** The pod IP of member {@code index}: 127.0.{subnet}.{index + 2}. */
   String ip(int index) {
-    return "127.0." + subnet + "." + (index + 2);
+    return LoopbackSubnet.address(subnet, index);
   }
 
   static String member(int index) {
@@ -333,21 +366,6 @@ final class ControllerHarness implements AutoCloseable, BeforeEachCallback, Afte
   /** The future's result within 30 s: starting and stopping a scenario's parts can be slow. */
   static <T> T await(Future<T> future) {
     return Await.result(future, Duration.ofSeconds(30));
-  }
-
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    blockedThreads.beforeEach(context);
-  }
-
-  /** Closes the scenario, then checks the event loops, closing included, were never blocked. */
-  @Override
-  public void afterEach(ExtensionContext context) {
-    try {
-      close();
-    } finally {
-      blockedThreads.afterEach(context);
-    }
   }
 
   @Override

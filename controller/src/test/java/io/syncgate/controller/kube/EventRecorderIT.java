@@ -3,50 +3,30 @@ package io.syncgate.controller.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.TestClock;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.status.EventReason;
 import io.syncgate.policy.status.WriteResult;
-import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Events about a gate: what they say, and which repeats are dropped. */
 class EventRecorderIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
+  @RegisterExtension final ApiServerFixture kube = new ApiServerFixture();
 
   private static final Duration WINDOW = Duration.ofMinutes(5);
 
-  private final EmbeddedApiServer api = EmbeddedApiServer.start();
-  private final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
-  private final KubernetesClient client = api.clientOn(vertx);
-  private final KubeWorker worker = new KubeWorker(vertx, 2);
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T16:00:00Z"));
+  private final EmbeddedApiServer api = kube.api();
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-28T16:00:00Z"));
   private final EventRecorder events =
-      new EventRecorder(client, worker, clock, "controller-a", WINDOW);
+      new EventRecorder(kube.client(), kube.worker(), clock, "controller-a", WINDOW);
   private final ReplicaGate gate = api.admin().resource(TestGates.gate(spec -> {})).create();
-
-  {
-    WarmUp.run(client, vertx);
-  }
-
-  @AfterEach
-  void stop() {
-    worker.close();
-    client.close();
-    Await.result(vertx.close());
-    api.close();
-  }
 
   private WriteResult record(EventReason reason, String message) {
     return Await.result(events.record(gate, reason, message));
@@ -101,33 +81,5 @@ class EventRecorderIT {
     record(EventReason.CONFLICT, "x".repeat(5000));
 
     assertThat(written().get(0).getMessage()).hasSize(1024).endsWith("…");
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

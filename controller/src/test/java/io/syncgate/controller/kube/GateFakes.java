@@ -16,10 +16,7 @@ import io.syncgate.policy.status.EventReason;
 import io.syncgate.policy.status.WriteResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -232,34 +229,6 @@ final class GateFakes {
 
     List<EventReason> reasons() {
       return recorded.stream().map(Recorded::reason).toList();
-    }
-  }
-
-  /** A clock the test moves by hand. */
-  static final class TestClock extends Clock {
-    private volatile Instant now;
-
-    TestClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
     }
   }
 }

@@ -2,6 +2,7 @@ package io.syncgate.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Which gates a controller takes on, and what it does when one is deleted. */
 class GateLifecycleIT {
+
+  private static final String BYSTANDER = "bystander";
 
   @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
@@ -42,6 +45,7 @@ class GateLifecycleIT {
   @Test
   void aDeletedGateIsNoLongerPolledItsMetricsGoAndItsMeshIsLeftToOwnerReferences() {
     ControllerHarness.Running running = h.servingCluster(1, spec -> {});
+    createBystander();
     String uid = h.gate().getMetadata().getUid();
     assertThat(h.virtualService().getMetadata().getOwnerReferences())
         .singleElement()
@@ -62,13 +66,33 @@ class GateLifecycleIT {
         "the gate's series gone from /metrics",
         () -> !running.metrics().scrape().contains("gate=\"hippo-reads\""));
     long polls = h.simulator.totalRequestCount();
-    int writes = h.writesTo("/namespaces/db/").size();
-    long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-    Await.until(Duration.ofSeconds(5), "five poll intervals", () -> System.nanoTime() >= until);
+    int writes = h.writesTo("/" + TestGates.GATE).size();
+    int events = h.events().size();
+    // The deleted gate's timer would have fired as often as the bystander's.
+    running.awaitTicks(BYSTANDER, 5, Duration.ofSeconds(10));
 
     assertThat(h.simulator.totalRequestCount()).isEqualTo(polls);
-    assertThat(h.writesTo("/namespaces/db/")).hasSize(writes);
+    assertThat(h.writesTo("/" + TestGates.GATE)).as("writes to the gate's objects").hasSize(writes);
+    assertThat(h.events()).as("events about the gate").hasSize(events);
     // The mock API server does no garbage collection; a real one deletes these by owner reference.
     assertThat(h.virtualService()).isNotNull();
+  }
+
+  /**
+   * A second gate that selects no pods, so it polls nothing: its ticks show that the controller's
+   * timers keep firing while the deleted gate stays quiet.
+   */
+  private void createBystander() {
+    ReplicaGate bystander =
+        TestGates.gate(
+            spec -> {
+              spec.setSelector(
+                  new LabelSelectorBuilder()
+                      .addToMatchLabels(TestGates.CLUSTER_LABEL, "nobody")
+                      .build());
+              spec.getMesh().setHost("bystander.db.svc.cluster.local");
+            });
+    bystander.getMetadata().setName(BYSTANDER);
+    h.admin().resource(bystander).create();
   }
 }

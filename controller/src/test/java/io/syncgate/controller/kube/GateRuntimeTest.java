@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.syncgate.controller.embedded.MemberPods;
 import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.controller.testing.Await;
+import io.syncgate.controller.testing.TestClock;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.ReplicaStatus;
@@ -51,7 +51,7 @@ class GateRuntimeTest {
   private GateFakes.Mesh mesh;
   private GateFakes.Status status;
   private GateFakes.Events events;
-  private GateFakes.TestClock clock;
+  private TestClock clock;
   private SyncgateMetrics metrics;
   private ReplicaGate gate;
 
@@ -73,7 +73,7 @@ class GateRuntimeTest {
     mesh = new GateFakes.Mesh();
     status = new GateFakes.Status();
     events = new GateFakes.Events();
-    clock = new GateFakes.TestClock(START);
+    clock = new TestClock(START);
     metrics = new SyncgateMetrics();
     gate =
         TestGates.gate(
@@ -348,21 +348,8 @@ class GateRuntimeTest {
 
   private void member(String name, MemberSample sample) {
     int n = pods.pods.size() + 2;
-    pods.pods.put(name, pod(name, "127.0.9." + n));
+    pods.pods.put(name, MemberPods.running(TestGates.NAMESPACE, name, "127.0.9." + n, Map.of()));
     members.samples.put(name, sample);
-  }
-
-  private static Pod pod(String name, String ip) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withNamespace(TestGates.NAMESPACE)
-        .withName(name)
-        .endMetadata()
-        .withNewStatus()
-        .withPhase("Running")
-        .withPodIP(ip)
-        .endStatus()
-        .build();
   }
 
   private static Map<String, String> phases(ReplicaGateStatus s) {

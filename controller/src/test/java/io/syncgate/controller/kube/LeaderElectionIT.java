@@ -2,57 +2,39 @@ package io.syncgate.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two candidates for one Lease: exactly one leads; when it stops, the other takes over. */
 class LeaderElectionIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
+  @RegisterExtension final ApiServerFixture kube = new ApiServerFixture();
+
+  private static final String LEASE = "syncgate-test";
 
   private static final LeaderElection.Timing FAST =
       new LeaderElection.Timing(
           Duration.ofMillis(2000), Duration.ofMillis(1500), Duration.ofMillis(100));
 
-  private final EmbeddedApiServer api = EmbeddedApiServer.start();
-  private final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
-  private final KubernetesClient client = api.clientOn(vertx);
-
-  {
-    WarmUp.run(client, vertx);
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    Await.result(vertx.close());
-    api.close();
-  }
-
   /** One candidate and what it was told, in order ("lead", "follow"). */
   private final class Candidate {
     final List<String> told = new CopyOnWriteArrayList<>();
     final List<Thread> threads = new CopyOnWriteArrayList<>();
-    final Context context = vertx.getOrCreateContext();
+    final Context context = kube.vertx().getOrCreateContext();
     final LeaderElection election;
 
     Candidate(String identity) {
       election =
           new LeaderElection(
-              client,
+              kube.client(),
               context,
               TestGates.NAMESPACE,
-              "syncgate-test",
+              LEASE,
               identity,
               FAST,
               leading -> {
@@ -67,6 +49,11 @@ class LeaderElectionIT {
     }
   }
 
+  /** Updates of the Lease so far: a standby only reads a lease that is held and current. */
+  private int leaseUpdates() {
+    return kube.api().writesTo("/leases/" + LEASE).size();
+  }
+
   @Test
   void exactlyOneOfTwoLeadsAndTheOtherTakesOverWhenItStops() {
     Candidate a = new Candidate("a");
@@ -77,9 +64,13 @@ class LeaderElectionIT {
     Await.until(Duration.ofSeconds(5), "a leader", () -> a.leads() || b.leads());
     Candidate leader = a.leads() ? a : b;
     Candidate standby = leader == a ? b : a;
-    // Several renewals later, still exactly one.
-    long until = System.nanoTime() + FAST.leaseDuration().toNanos();
-    Await.until(Duration.ofSeconds(5), "a lease duration", () -> System.nanoTime() >= until);
+    // A lease duration's worth of renewals later (the standby tried as often), still exactly one.
+    long renewals = FAST.leaseDuration().dividedBy(FAST.retryPeriod());
+    int updatesBefore = leaseUpdates();
+    Await.until(
+        Duration.ofSeconds(10),
+        renewals + " renewals of the lease",
+        () -> leaseUpdates() - updatesBefore >= renewals);
     assertThat(leader.leads()).isTrue();
     assertThat(standby.told).isEmpty();
 

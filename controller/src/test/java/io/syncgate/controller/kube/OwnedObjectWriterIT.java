@@ -7,20 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.istio.client.IstioClient;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.testing.Await;
-import io.syncgate.controller.testing.BlockedThreadWatch;
 import io.syncgate.policy.gating.Plan;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.RouteDestination;
 import io.syncgate.policy.mesh.IstioRenderer;
 import io.syncgate.policy.mesh.MeshTarget;
 import io.syncgate.policy.status.WriteResult;
-import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,32 +25,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class OwnedObjectWriterIT {
 
-  @RegisterExtension final BlockedThreadWatch watch = new BlockedThreadWatch();
+  @RegisterExtension final ApiServerFixture kube = new ApiServerFixture();
 
   private static final String PATH =
       "/apis/networking.istio.io/v1/namespaces/" + NAMESPACE + "/virtualservices/" + GATE;
   private static final MeshTarget TARGET =
       new MeshTarget(NAMESPACE, GATE, "uid-1", TestGates.HOST, 5432, "pod", null);
 
-  private final EmbeddedApiServer api = EmbeddedApiServer.start();
-  private final Vertx vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
-  private final KubernetesClient client = api.clientOn(vertx);
-  private final KubeWorker worker = new KubeWorker(vertx, 2);
+  private final EmbeddedApiServer api = kube.api();
   private final OwnedObjectWriter<VirtualService> writer =
-      OwnedObjectWriter.virtualServices(client, worker);
-
-  {
-    // As the controller does before its first request: fabric8 deserializes on the event loop.
-    WarmUp.run(client, vertx);
-  }
-
-  @AfterEach
-  void stop() {
-    worker.close();
-    client.close();
-    Await.result(vertx.close());
-    api.close();
-  }
+      OwnedObjectWriter.virtualServices(kube.client(), kube.worker());
 
   private static VirtualService rendered(int weightA) {
     Plan plan =

@@ -3,33 +3,22 @@ package io.syncgate.controller.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.patroni.PatroniClientOptions;
 import io.syncgate.controller.testing.Await;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Patroni client options from a gate's Secrets; values never appear in messages. */
 class SecretReaderIT {
 
-  private final EmbeddedApiServer api = EmbeddedApiServer.start();
-  private final Vertx vertx = Vertx.vertx();
-  private final KubernetesClient client = api.clientOn(vertx);
-  private final KubeWorker worker = new KubeWorker(vertx, 1);
-  private final SecretReader secrets = new SecretReader(client, worker);
+  @RegisterExtension final ApiServerFixture kube = new ApiServerFixture();
 
-  @AfterEach
-  void stop() {
-    worker.close();
-    client.close();
-    Await.result(vertx.close());
-    api.close();
-  }
+  private final EmbeddedApiServer api = kube.api();
+  private final SecretReader secrets = new SecretReader(kube.client(), kube.worker());
 
   private static String b64(String text) {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));

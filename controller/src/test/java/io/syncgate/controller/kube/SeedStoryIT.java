@@ -64,7 +64,8 @@ class SeedStoryIT {
     // Catching up: still above admission.maxLag (1 MiB) at every one of these positions.
     for (long lag : new long[] {4 * GIB, 2 * GIB, GIB, 100 * MIB, 2 * MIB}) {
       h.sim(3).setReceivedAndReplayed(LEADER_POSITION - lag);
-      pauseTicks(2);
+      // At least one whole tick at this position.
+      controller.awaitTicks(2);
       assertThat(h.weights().get(member(3))).as("weight at lag %d", lag).isZero();
     }
     int writesWhileLagging = h.vsWrites().size();
@@ -144,12 +145,6 @@ class SeedStoryIT {
             "syncgate_replica_phase{gate=\"hippo-reads\",namespace=\"db\",phase=\"Serving\",replica=\"hippo-3\"} 1.0")
         .contains(
             "syncgate_replica_lag_bytes{gate=\"hippo-reads\",namespace=\"db\",replica=\"hippo-3\"} 0.0");
-  }
-
-  /** Lets the controller run a couple of ticks at the current positions. */
-  private void pauseTicks(int ticks) {
-    long until = System.nanoTime() + POLL_INTERVAL.multipliedBy(ticks).toNanos();
-    Await.until(Duration.ofSeconds(5), "time to pass", () -> System.nanoTime() >= until);
   }
 
   private static <T> T last(List<T> list) {

@@ -2,34 +2,23 @@ package io.syncgate.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.status.WriteResult;
-import io.vertx.core.Vertx;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Status writes cost one PUT with the version last seen, and survive a stale one. */
 class StatusWriterIT {
 
-  private final EmbeddedApiServer api = EmbeddedApiServer.start();
-  private final Vertx vertx = Vertx.vertx();
-  private final KubernetesClient client = api.clientOn(vertx);
-  private final KubeWorker worker = new KubeWorker(vertx, 1);
-  private final StatusWriter writer = new StatusWriter(client, worker);
+  @RegisterExtension final ApiServerFixture kube = new ApiServerFixture();
 
-  @AfterEach
-  void stop() {
-    worker.close();
-    client.close();
-    Await.result(vertx.close());
-    api.close();
-  }
+  private final EmbeddedApiServer api = kube.api();
+  private final StatusWriter writer = new StatusWriter(kube.client(), kube.worker());
 
   private ReplicaGate createGate() {
     return api.admin()

@@ -3,10 +3,9 @@ package io.syncgate.controller.kube;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.client.IstioClient;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.syncgate.controller.embedded.MemberPods;
 import io.syncgate.policy.MeshSpec;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateSpec;
@@ -52,25 +51,11 @@ public final class TestGates {
   /** A Running member pod with the gate's labels and the given pod IP. */
   public static Pod createPod(KubernetesClient admin, String name, String ip) {
     Pod pod =
-        new PodBuilder()
-            .withMetadata(
-                new ObjectMetaBuilder()
-                    .withNamespace(NAMESPACE)
-                    .withName(name)
-                    .addToLabels(CLUSTER_LABEL, "hippo")
-                    .addToLabels(MeshSpec.DEFAULT_SUBSET_LABEL, name)
-                    .build())
-            .withNewSpec()
-            .addNewContainer()
-            .withName("database")
-            .withImage("postgres")
-            .endContainer()
-            .endSpec()
-            .withNewStatus()
-            .withPhase("Running")
-            .withPodIP(ip)
-            .endStatus()
-            .build();
+        MemberPods.running(
+            NAMESPACE,
+            name,
+            ip,
+            Map.of(CLUSTER_LABEL, "hippo", MeshSpec.DEFAULT_SUBSET_LABEL, name));
     return admin.pods().inNamespace(NAMESPACE).resource(pod).create();
   }
 

@@ -15,8 +15,10 @@ import io.syncgate.policy.gating.MemberSample;
 import io.syncgate.policy.gating.SampleFailure;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -243,14 +245,15 @@ class PatroniPollerIT {
 
   @Test
   void withAPollContextTheRequestsAndTheSnapshotLiveOnItsEventLoop() {
-    HttpServer leader = answering(LEADER);
-    HttpServer replica = answering(CAUGHT_UP);
-    // Contexts made from the test thread stick to one event loop; each deployment takes the next.
-    Context caller = await(verticleContext());
-    Context pollContext = await(verticleContext());
-    String callerThread = await(threadOf(caller));
-    String pollThread = await(threadOf(pollContext));
-    assertThat(callerThread).isNotEqualTo(pollThread);
+    // The members answer only once the caller listens, so the snapshot cannot be complete before.
+    Promise<Void> listening = Promise.promise();
+    HttpServer leader = answeringAfter(listening.future(), LEADER);
+    HttpServer replica = answeringAfter(listening.future(), CAUGHT_UP);
+    // A worker caller: its thread is no event loop, so the test holds whichever event loop the
+    // poll context was given.
+    Context caller = await(verticleContext(ThreadingModel.WORKER));
+    Context pollContext = await(verticleContext(ThreadingModel.EVENT_LOOP));
+    Thread pollThread = await(threadOf(pollContext));
     try (PatroniClient client = new PatroniClient(vertx, PatroniClientOptions.defaults())) {
       PatroniPoller poller =
           new PatroniPoller(
@@ -264,28 +267,52 @@ class PatroniPollerIT {
               PatroniEndpoint.http("pg-0", HOST, leader.actualPort()),
               PatroniEndpoint.http("pg-1", HOST, replica.actualPort()));
       Promise<ClusterSnapshot> done = Promise.promise();
-      Promise<String> completedOn = Promise.promise();
+      Promise<Thread> completedOn = Promise.promise();
       caller.runOnContext(
-          v ->
-              poller
-                  .pollAll(endpoints, TICK)
-                  .onComplete(
-                      ar -> {
-                        completedOn.complete(Thread.currentThread().getName());
-                        done.handle(ar);
-                      }));
+          v -> {
+            poller
+                .pollAll(endpoints, TICK)
+                .onComplete(
+                    ar -> {
+                      completedOn.complete(Thread.currentThread());
+                      done.handle(ar);
+                    });
+            listening.complete();
+          });
       ClusterSnapshot snapshot = await(done.future());
 
       assertThat(snapshot.samples()).hasSize(2);
       assertThat(snapshot.samples().values()).allSatisfy(s -> assertThat(s.usable()).isTrue());
-      assertThat(await(completedOn.future())).isEqualTo(pollThread);
+      assertThat(await(completedOn.future()))
+          .as("the thread the snapshot completed on")
+          .isSameAs(pollThread);
     } finally {
       await(leader.close());
       await(replica.close());
     }
   }
 
-  private static Future<Context> verticleContext() {
+  /** A keep-alive member that answers {@code body} to each request once {@code release} is done. */
+  private static HttpServer answeringAfter(Future<Void> release, Buffer body) {
+    return await(
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                request -> {
+                  Context server = Vertx.currentContext();
+                  release.onComplete(
+                      v ->
+                          server.runOnContext(
+                              x ->
+                                  request
+                                      .response()
+                                      .putHeader("Content-Type", "application/json")
+                                      .end(body)));
+                })
+            .listen(0, HOST));
+  }
+
+  private static Future<Context> verticleContext(ThreadingModel threading) {
     Promise<Context> started = Promise.promise();
     vertx.deployVerticle(
         new AbstractVerticle() {
@@ -293,13 +320,14 @@ class PatroniPollerIT {
           public void start() {
             started.complete(context);
           }
-        });
+        },
+        new DeploymentOptions().setThreadingModel(threading));
     return started.future();
   }
 
-  private static Future<String> threadOf(Context context) {
-    Promise<String> name = Promise.promise();
-    context.runOnContext(v -> name.complete(Thread.currentThread().getName()));
-    return name.future();
+  private static Future<Thread> threadOf(Context context) {
+    Promise<Thread> thread = Promise.promise();
+    context.runOnContext(v -> thread.complete(Thread.currentThread()));
+    return thread.future();
   }
 }

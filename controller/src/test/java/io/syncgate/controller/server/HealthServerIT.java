@@ -2,10 +2,10 @@ package io.syncgate.controller.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncgate.controller.demo.LoopbackSubnet;
 import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
-import io.syncgate.controller.testing.Ports;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -123,7 +123,7 @@ class HealthServerIT {
     int port = server.actualPort();
     Await.result(server.close());
 
-    Await.until("the port is released", () -> Ports.canBind("127.0.0.1", port));
+    Await.until("the port is released", () -> LoopbackSubnet.canBind("127.0.0.1", port));
     server = Await.result(HealthServer.start(vertx, "127.0.0.1", port, readiness::get, metrics));
 
     assertThat(server.actualPort()).isEqualTo(port);

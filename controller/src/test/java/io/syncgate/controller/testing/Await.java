@@ -19,7 +19,7 @@ public final class Await {
   /** How long a wait may take before the test fails, unless the call names its own deadline. */
   public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private static final long POLL_INTERVAL_MILLIS = 20;
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
 
   private Await() {}
 
@@ -73,13 +73,7 @@ public final class Await {
 
   /** Returns once {@code condition} holds; fails with {@code what} after {@code timeout}. */
   public static void until(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      pause(what);
-    }
+    until(timeout, what, condition::getAsBoolean, Boolean::booleanValue);
   }
 
   /**
@@ -87,6 +81,15 @@ public final class Await {
    * {@code done} and naming the last value observed in the failure message.
    */
   public static <T> T until(Duration timeout, String what, Supplier<T> observe, Predicate<T> done) {
+    return until(timeout, POLL_INTERVAL, what, observe, done);
+  }
+
+  /**
+   * Like {@link #until(Duration, String, Supplier, Predicate)}, checking every {@code interval}
+   * (short when the moment the condition starts to hold is itself measured).
+   */
+  public static <T> T until(
+      Duration timeout, Duration interval, String what, Supplier<T> observe, Predicate<T> done) {
     long deadline = System.nanoTime() + timeout.toNanos();
     T last = observe.get();
     while (!done.test(last)) {
@@ -94,16 +97,16 @@ public final class Await {
         throw new AssertionError(
             "timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
       }
-      pause(what);
+      pause(interval, what);
       last = observe.get();
     }
     return last;
   }
 
-  private static void pause(String what) {
+  private static void pause(Duration interval, String what) {
     try {
       // The polling interval of a wait loop, not a stand-in for synchronisation.
-      Thread.sleep(POLL_INTERVAL_MILLIS);
+      Thread.sleep(interval.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted waiting for " + what, e);

@@ -3,7 +3,6 @@ package io.syncgate.controller.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Loopback ports for tests. */
@@ -17,20 +16,6 @@ public final class Ports {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * Whether {@code host:port} can be bound now. A closed listening socket is released by the JDK
-   * only once its selector deregisters it, so poll this with {@link Await#until} after a close.
-   */
-  public static boolean canBind(String host, int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true); // as Vert.x servers do: TIME_WAIT connections do not count
-      s.bind(new InetSocketAddress(InetAddress.getByName(host), port), 1);
-      return true;
-    } catch (IOException e) {
-      return false;
     }
   }
 }

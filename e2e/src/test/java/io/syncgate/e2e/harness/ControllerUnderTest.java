@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.syncgate.controller.app.ControllerApp;
 import io.syncgate.controller.kube.ControllerConfig;
 import io.syncgate.controller.kube.KubeClients;
+import io.syncgate.controller.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -48,7 +49,7 @@ public final class ControllerUnderTest implements AutoCloseable {
                   new ControllerApp.Settings(config, "127.0.0.1", 0),
                   Clock.systemUTC()));
       ControllerUnderTest controller = new ControllerUnderTest(vertx, client, app);
-      Poll.until(
+      Await.until(
           Duration.ofSeconds(30),
           "the controller to sync and lead",
           () -> app.controller().synced() && app.controller().leading());

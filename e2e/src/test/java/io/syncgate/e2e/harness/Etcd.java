@@ -1,5 +1,6 @@
 package io.syncgate.e2e.harness;
 
+import io.syncgate.controller.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class Etcd {
                     "--initial-advertise-peer-urls=" + peer,
                     "--initial-cluster=e2e=" + peer)),
             log);
-    Poll.until(
+    Await.until(
         Duration.ofSeconds(30),
         "etcd healthy on " + client,
         () -> {

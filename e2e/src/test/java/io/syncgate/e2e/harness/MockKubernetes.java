@@ -3,14 +3,13 @@ package io.syncgate.e2e.harness;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.client.IstioClient;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
+import io.syncgate.controller.embedded.MemberPods;
 import io.syncgate.policy.MeshSpec;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateSpec;
@@ -91,25 +90,12 @@ public final class MockKubernetes implements AutoCloseable {
   /** A Running pod for {@code member}: named after it, its IP the member's address. */
   public Pod createPod(PatroniMember member) {
     Pod pod =
-        new PodBuilder()
-            .withMetadata(
-                new ObjectMetaBuilder()
-                    .withNamespace(NAMESPACE)
-                    .withName(member.name())
-                    .addToLabels(CLUSTER_LABEL, PatroniCluster.SCOPE)
-                    .addToLabels(MeshSpec.DEFAULT_SUBSET_LABEL, member.name())
-                    .build())
-            .withNewSpec()
-            .addNewContainer()
-            .withName("database")
-            .withImage("postgres")
-            .endContainer()
-            .endSpec()
-            .withNewStatus()
-            .withPhase("Running")
-            .withPodIP(member.address())
-            .endStatus()
-            .build();
+        MemberPods.running(
+            NAMESPACE,
+            member.name(),
+            member.address(),
+            Map.of(
+                CLUSTER_LABEL, PatroniCluster.SCOPE, MeshSpec.DEFAULT_SUBSET_LABEL, member.name()));
     return admin.pods().inNamespace(NAMESPACE).resource(pod).create();
   }
 

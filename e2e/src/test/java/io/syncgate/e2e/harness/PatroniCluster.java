@@ -1,5 +1,6 @@
 package io.syncgate.e2e.harness;
 
+import io.syncgate.controller.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -262,7 +263,7 @@ public final class PatroniCluster implements AutoCloseable {
   }
 
   public void awaitLeader(PatroniMember member, Duration timeout) {
-    Poll.until(
+    Await.until(
         timeout,
         member.name() + " to lead",
         () -> {
@@ -272,7 +273,7 @@ public final class PatroniCluster implements AutoCloseable {
   }
 
   public void awaitStreaming(PatroniMember member, Duration timeout) {
-    Poll.until(
+    Await.until(
         timeout,
         member.name() + " to run as a streaming replica",
         () -> {
@@ -290,7 +291,7 @@ public final class PatroniCluster implements AutoCloseable {
 
   /** The one member that says it leads; fails if none or several do within {@code timeout}. */
   public PatroniMember leader(Duration timeout) {
-    return Poll.until(
+    return Await.until(
             timeout,
             "exactly one leader",
             () -> members().stream().filter(PatroniMember::isLeader).toList(),
@@ -616,7 +617,7 @@ public final class PatroniCluster implements AutoCloseable {
       String[] hostPort = endpoint.split(":");
       try {
         // Processes are gone by now; give the kernel a moment to drop their sockets.
-        Poll.until(
+        Await.until(
             Duration.ofSeconds(5),
             "nothing listening on " + endpoint,
             () -> !listening(hostPort[0], Integer.parseInt(hostPort[1])));

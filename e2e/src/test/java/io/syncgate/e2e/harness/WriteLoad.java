@@ -1,5 +1,6 @@
 package io.syncgate.e2e.harness;
 
+import io.syncgate.controller.testing.Await;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -108,7 +109,7 @@ public final class WriteLoad implements AutoCloseable {
   /** Waits until at least {@code rows} more rows have been committed (the load is flowing). */
   public void awaitProgress(long rows, Duration timeout) {
     long target = committedRows.get() + rows;
-    Poll.until(
+    Await.until(
         timeout,
         "the write load to commit " + rows + " more rows (last error: " + lastError.get() + ")",
         () -> committedRows.get() >= target);

@@ -1,11 +1,11 @@
 package io.syncgate.e2e.scenario;
 
+import io.syncgate.controller.testing.Await;
 import io.syncgate.e2e.harness.ControllerUnderTest;
 import io.syncgate.e2e.harness.MockKubernetes;
 import io.syncgate.e2e.harness.PatroniCluster;
 import io.syncgate.e2e.harness.PatroniCluster.CreateReplica;
 import io.syncgate.e2e.harness.PatroniMember;
-import io.syncgate.e2e.harness.Poll;
 import io.syncgate.policy.ReplicaGateSpec;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -95,9 +95,9 @@ public final class GatedCluster implements AutoCloseable {
    * recorded it).
    */
   public void awaitRoute(Map<String, Integer> expected, Duration timeout) {
-    Poll.until(timeout, "read route " + expected, kube::weights, expected::equals);
+    Await.until(timeout, "read route " + expected, kube::weights, expected::equals);
     if (sampler != null) {
-      Poll.until(
+      Await.until(
           Duration.ofSeconds(5),
           "a sample of read route " + expected,
           () -> {
@@ -113,7 +113,7 @@ public final class GatedCluster implements AutoCloseable {
    */
   public void awaitServing(Duration timeout, PatroniMember... replicas) {
     Map<String, Integer> equal = equalShares(replicas);
-    Poll.until(
+    Await.until(
         timeout,
         "replicas " + equal.keySet() + " serving at equal shares",
         () -> {
