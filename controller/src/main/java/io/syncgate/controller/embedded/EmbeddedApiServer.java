@@ -19,8 +19,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -65,9 +68,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final KubernetesClient admin;
   private final List<RecordedRequest> taken = new ArrayList<>();
 
-  private EmbeddedApiServer(KubernetesMockServer server) {
+  /**
+   * The bodies of recorded requests as they arrived, by request: handling reads a request's own
+   * body buffer, so {@link RecordedRequest#getUtf8Body()} is empty afterwards.
+   */
+  private final Map<RecordedRequest, byte[]> bodies;
+
+  private EmbeddedApiServer(KubernetesMockServer server, Map<RecordedRequest, byte[]> bodies) {
     this.server = server;
     this.admin = server.createClient();
+    this.bodies = bodies;
   }
 
   /** Starts a server with the Istio and ReplicaGate CRDs registered, recording every request. */
@@ -91,15 +101,17 @@ public final class EmbeddedApiServer implements AutoCloseable {
   public static EmbeddedApiServer start(boolean recordRequests, RequestObserver observer) {
     Map<ServerRequest, Queue<ServerResponse>> scripted = new HashMap<>();
     MockWebServer web = new MockWebServer();
+    Map<RecordedRequest, byte[]> bodies = Collections.synchronizedMap(new IdentityHashMap<>());
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(),
             web,
             scripted,
-            new ObservedDispatcher(scripted, web, recordRequests, observer),
+            new ObservedDispatcher(
+                scripted, web, recordRequests ? bodies : null, recordRequests, observer),
             false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    EmbeddedApiServer api = new EmbeddedApiServer(server);
+    EmbeddedApiServer api = new EmbeddedApiServer(server, bodies);
     api.registerCrds();
     return api;
   }
@@ -138,6 +150,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return List.copyOf(taken);
   }
 
+  /** The body of a recorded request as it arrived (empty when it had none), in UTF-8. */
+  public String bodyOf(RecordedRequest request) {
+    byte[] body = bodies.get(request);
+    return body == null ? "" : new String(body, StandardCharsets.UTF_8);
+  }
+
   /** Requests that change something (POST, PUT, PATCH, DELETE) whose path contains {@code part}. */
   public List<RecordedRequest> writesTo(String part) {
     return requests().stream()
@@ -157,14 +175,17 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private final MockWebServer web;
     private final boolean record;
     private final RequestObserver observer;
+    private final Map<RecordedRequest, byte[]> bodies;
 
     ObservedDispatcher(
         Map<ServerRequest, Queue<ServerResponse>> scripted,
         MockWebServer web,
+        Map<RecordedRequest, byte[]> bodies,
         boolean record,
         RequestObserver observer) {
       super(scripted);
       this.web = web;
+      this.bodies = bodies;
       this.record = record;
       this.observer = observer;
     }
@@ -172,7 +193,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
       byte[] body =
-          observer == null || request.getBody() == null ? null : request.getBody().getBytes();
+          (observer == null && bodies == null) || request.getBody() == null
+              ? null
+              : request.getBody().getBytes();
+      if (bodies != null && body != null) {
+        bodies.put(request, body);
+      }
       MockResponse response = super.dispatch(request);
       if (!record) {
         // MockWebServer queues each request before dispatching it; drop it again here.

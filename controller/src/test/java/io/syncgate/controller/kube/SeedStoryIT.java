@@ -81,6 +81,7 @@ class SeedStoryIT {
     List<io.fabric8.istio.api.networking.v1.VirtualService> written = h.vsWrites();
     assertThat(writesWhileLagging).isPositive();
     for (var vs : written.subList(0, writesWhileLagging)) {
+      assertThat(weightsOf(vs)).as("a written route").isNotEmpty();
       assertThat(weightsOf(vs).getOrDefault(member(3), 0)).isZero();
     }
 
