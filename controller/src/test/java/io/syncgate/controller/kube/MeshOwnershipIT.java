@@ -10,7 +10,6 @@ import static io.syncgate.controller.kube.ControllerHarness.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.istio.api.networking.v1.VirtualService;
-import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
@@ -67,17 +66,7 @@ class MeshOwnershipIT {
             .v1()
             .virtualServices()
             .inNamespace(NAMESPACE)
-            .resource(
-                new VirtualServiceBuilder()
-                    .withNewMetadata()
-                    .withNamespace(NAMESPACE)
-                    .withName(GATE)
-                    .addToLabels("app", "someone-else")
-                    .endMetadata()
-                    .withNewSpec()
-                    .withHosts("elsewhere.example")
-                    .endSpec()
-                    .build())
+            .resource(TestGates.foreignVirtualService())
             .create();
     h.simulate(List.of(h.leader(0), h.replica(1)));
     h.sim(0).setLocation(START_POSITION);

@@ -128,16 +128,7 @@ class OwnedObjectWriterIT {
             .v1()
             .virtualServices()
             .inNamespace(NAMESPACE)
-            .resource(
-                new VirtualServiceBuilder()
-                    .withNewMetadata()
-                    .withNamespace(NAMESPACE)
-                    .withName(GATE)
-                    .endMetadata()
-                    .withNewSpec()
-                    .withHosts("elsewhere")
-                    .endSpec()
-                    .build())
+            .resource(TestGates.foreignVirtualService())
             .create();
 
     assertThat(reconcile(rendered(50), foreign).result()).isEqualTo(WriteResult.NOT_OWNED);

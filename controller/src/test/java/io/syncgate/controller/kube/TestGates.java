@@ -1,6 +1,7 @@
 package io.syncgate.controller.kube;
 
 import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.istio.client.IstioClient;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -78,5 +79,19 @@ public final class TestGates {
   /** A VirtualService's weights by subset; empty when it is null or not of the rendered shape. */
   public static Map<String, Integer> weightsOf(VirtualService vs) {
     return MeshDiff.routeOf(vs, MESH_PORT).map(Route::weights).orElse(Map.of());
+  }
+
+  /** A VirtualService of the gate's name that someone else made (no managed-by label). */
+  public static VirtualService foreignVirtualService() {
+    return new VirtualServiceBuilder()
+        .withNewMetadata()
+        .withNamespace(NAMESPACE)
+        .withName(GATE)
+        .addToLabels("app", "someone-else")
+        .endMetadata()
+        .withNewSpec()
+        .withHosts("elsewhere.example")
+        .endSpec()
+        .build();
   }
 }
