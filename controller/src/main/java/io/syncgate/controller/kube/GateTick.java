@@ -11,6 +11,7 @@ import io.syncgate.policy.gating.GateRestore;
 import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.GatingStep;
 import io.syncgate.policy.gating.MemberSample;
+import io.syncgate.policy.gating.Plan;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.StepResult;
 import io.syncgate.policy.mesh.IstioRenderer;
@@ -286,11 +287,27 @@ final class GateTick {
           }
         }
       }
-      GateState state = step.state();
+      // A step takes effect only with the route that carries it: while the writes fail, the
+      // state stays the one whose route is live, so a ramp never advances on an unwritten step
+      // (after an outage longer than the ramp, the next write takes one step, not all of them).
+      boolean written = mesh instanceof TickOutcome.Settled;
+      GateState state = written ? step.state() : polled.begun().memory().state();
+      Plan plan = written ? step.plan() : unapplied(step.plan());
       return new Result(
-          new Decided(step.plan(), state, unusable, newlyUnusable, mesh),
+          new Decided(plan, state, unusable, newlyUnusable, mesh),
           new Memory(state, applied, reachable),
           polled.begun().restored());
+    }
+
+    /** What is left of a plan that was not written: no new route, nothing happened. */
+    private static Plan unapplied(Plan plan) {
+      return new Plan(
+          plan.members(),
+          plan.leader(),
+          Optional.empty(),
+          plan.fallbackActive(),
+          plan.degradedReason(),
+          List.of());
     }
   }
 

@@ -105,6 +105,9 @@ final class GateFakes {
     final List<MeshKind> changed = new CopyOnWriteArrayList<>();
     private final Map<MeshKind, Promise<Void>> held = new LinkedHashMap<>();
 
+    /** When set, every write of that kind fails with this message (an API server outage). */
+    final Map<MeshKind, String> failing = new LinkedHashMap<>();
+
     /** The next write of {@code kind} waits for the returned promise. */
     Promise<Void> hold(MeshKind kind) {
       Promise<Void> promise = Promise.promise();
@@ -154,6 +157,9 @@ final class GateFakes {
     private <T> Future<WriteOutcome<T>> after(
         MeshKind kind, java.util.function.Supplier<WriteOutcome<T>> write) {
       asked.add(kind);
+      if (failing.containsKey(kind)) {
+        return Future.succeededFuture(new WriteOutcome.Failed<>(failing.get(kind)));
+      }
       Promise<Void> gate = held.remove(kind);
       Future<Void> ready = gate == null ? Future.succeededFuture() : gate.future();
       return ready.map(

@@ -202,6 +202,46 @@ class GateRuntimeTest {
   }
 
   @Test
+  void aRampDoesNotAdvanceWhileItsRouteCannotBeWritten() {
+    gate.getSpec().getRamp().setSteps(List.of(10, 25, 50, 100));
+    GateRuntime runtime = leading();
+    for (int i = 0; i < 8; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      tick(runtime);
+    }
+    member("hippo-d", MemberSample.replica("hippo-d", 1, WAL, WAL, START));
+    for (int i = 0; i < 2; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      tick(runtime); // seen, then admitted at the first step
+    }
+    assertThat(TestGates.weightsOf(mesh.virtualService))
+        .containsEntry("hippo-b", 48)
+        .containsEntry("hippo-c", 47)
+        .containsEntry("hippo-d", 5);
+
+    // An API outage longer than the whole ramp.
+    mesh.failing.put(MeshKind.VIRTUAL_SERVICE, "503 Service Unavailable");
+    for (int i = 0; i < 6; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      tick(runtime);
+    }
+    assertThat(GateConditions.find(status.stored.getStatus().getConditions(), "Ready").getReason())
+        .isEqualTo("MeshWriteFailed");
+    assertThat(phases(status.stored.getStatus())).containsEntry("hippo-d", "Ramping");
+
+    mesh.failing.clear();
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+
+    // One step further (10 % -> 25 % of a share), not straight to a full share.
+    assertThat(TestGates.weightsOf(mesh.virtualService)).containsEntry("hippo-d", 11);
+    assertThat(status.stored.getStatus().getReplicas())
+        .filteredOn(r -> r.getName().equals("hippo-d"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getStep()).isEqualTo(1));
+  }
+
+  @Test
   void statusAskedForDuringAWriteIsCoalescedIntoOneWriteOfTheNewest() {
     Promise<Void> firstWrite = status.hold();
     GateRuntime runtime = leading();
