@@ -64,7 +64,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
     void dispatched(RecordedRequest request, byte[] body, int status);
   }
 
+  /**
+   * A fault to inject: the answer to send instead of handling {@code request}, or null to handle it
+   * as usual. Called on the server's event loop; must be quick.
+   */
+  public interface Fault {
+    MockResponse answer(RecordedRequest request);
+  }
+
   private final KubernetesMockServer server;
+  private final ObservedDispatcher dispatcher;
   private final KubernetesClient admin;
   private final List<RecordedRequest> taken = new ArrayList<>();
 
@@ -74,8 +83,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
    */
   private final Map<RecordedRequest, byte[]> bodies;
 
-  private EmbeddedApiServer(KubernetesMockServer server, Map<RecordedRequest, byte[]> bodies) {
+  private EmbeddedApiServer(
+      KubernetesMockServer server,
+      ObservedDispatcher dispatcher,
+      Map<RecordedRequest, byte[]> bodies) {
     this.server = server;
+    this.dispatcher = dispatcher;
     this.admin = server.createClient();
     this.bodies = bodies;
   }
@@ -102,16 +115,13 @@ public final class EmbeddedApiServer implements AutoCloseable {
     Map<ServerRequest, Queue<ServerResponse>> scripted = new HashMap<>();
     MockWebServer web = new MockWebServer();
     Map<RecordedRequest, byte[]> bodies = Collections.synchronizedMap(new IdentityHashMap<>());
+    ObservedDispatcher dispatcher =
+        new ObservedDispatcher(
+            scripted, web, recordRequests ? bodies : null, recordRequests, observer);
     KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            web,
-            scripted,
-            new ObservedDispatcher(
-                scripted, web, recordRequests ? bodies : null, recordRequests, observer),
-            false);
+        new KubernetesMockServer(new Context(), web, scripted, dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    EmbeddedApiServer api = new EmbeddedApiServer(server, bodies);
+    EmbeddedApiServer api = new EmbeddedApiServer(server, dispatcher, bodies);
     api.registerCrds();
     return api;
   }
@@ -150,6 +160,31 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return List.copyOf(taken);
   }
 
+  /**
+   * Injects {@code fault} in front of the CRUD behaviour until it is replaced or cleared (null).
+   * Faulted requests are recorded like any other.
+   */
+  public void inject(Fault fault) {
+    dispatcher.fault = fault;
+  }
+
+  /**
+   * A fault answering {@code status} to every request of {@code method} whose path has {@code
+   * part}.
+   */
+  public static Fault failing(String method, String part, int status) {
+    return request ->
+        request.getMethod().equals(method) && request.getPath().contains(part)
+            ? new MockResponse()
+                .setResponseCode(status)
+                .setBody(
+                    "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                        + "\"message\":\"injected fault\",\"code\":"
+                        + status
+                        + "}")
+            : null;
+  }
+
   /** The body of a recorded request as it arrived (empty when it had none), in UTF-8. */
   public String bodyOf(RecordedRequest request) {
     byte[] body = bodies.get(request);
@@ -176,6 +211,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private final boolean record;
     private final RequestObserver observer;
     private final Map<RecordedRequest, byte[]> bodies;
+    private volatile Fault fault;
 
     ObservedDispatcher(
         Map<ServerRequest, Queue<ServerResponse>> scripted,
@@ -199,7 +235,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
       if (bodies != null && body != null) {
         bodies.put(request, body);
       }
-      MockResponse response = super.dispatch(request);
+      Fault injected = fault;
+      MockResponse faulted = injected == null ? null : injected.answer(request);
+      MockResponse response = faulted != null ? faulted : super.dispatch(request);
       if (!record) {
         // MockWebServer queues each request before dispatching it; drop it again here.
         try {

@@ -146,9 +146,10 @@ final class GateTick {
 
   private Future<GateSettings> requireSyncedPods(GateSettings settings) {
     if (!seams.pods().synced()) {
-      // An unsynced pod cache would look like "no members" and empty the route.
+      // An unsynced pod cache would look like "no members" and empty the route: wait, and say
+      // why when the watch is failing rather than starting.
       LOG.debug("{}: waiting for the pod informer to sync", key);
-      return stop(null);
+      return stop(seams.pods().failure().map(TickOutcome.PodWatchFailed::new).orElse(null));
     }
     return Future.succeededFuture(settings);
   }

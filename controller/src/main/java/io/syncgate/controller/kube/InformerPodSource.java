@@ -6,10 +6,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A gate's member pods from a fabric8 informer in the gate's namespace, by label selector. */
+/**
+ * A gate's member pods from a fabric8 informer in the gate's namespace, by label selector.
+ *
+ * <p>The informer retries every failure, its first list included (fabric8's default gives up on a
+ * first list that fails: an API server down while the controller starts, a 403, a 400 from a label
+ * value would leave the gate without members forever). Until it has synced, {@link #failure} says
+ * why, and the gate shows it.
+ */
 final class InformerPodSource implements PodSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(InformerPodSource.class);
@@ -18,6 +26,9 @@ final class InformerPodSource implements PodSource {
   private final KubernetesClient client;
   private final KubeWorker worker;
   private SharedIndexInformer<Pod> informer;
+
+  /** Written by fabric8's threads, read on the controller's context. */
+  private volatile String failure;
 
   InformerPodSource(GateKey key, KubernetesClient client, KubeWorker worker) {
     this.key = key;
@@ -28,8 +39,32 @@ final class InformerPodSource implements PodSource {
   @Override
   public void watch(LabelSelector selector) {
     close();
-    SharedIndexInformer<Pod> started =
-        client.pods().inNamespace(key.namespace()).withLabelSelector(selector).runnableInformer(0);
+    SharedIndexInformer<Pod> started;
+    try {
+      started =
+          client
+              .pods()
+              .inNamespace(key.namespace())
+              .withLabelSelector(selector)
+              .runnableInformer(0);
+    } catch (RuntimeException e) {
+      failure = "cannot watch pods with spec.selector: " + e.getMessage();
+      LOG.warn("{}: {}", key, failure);
+      return;
+    }
+    failure = null;
+    started.exceptionHandler(
+        (synced, e) -> {
+          if (!synced) {
+            String now = "listing pods failed: " + e.getMessage();
+            if (!now.equals(failure)) {
+              LOG.warn("{}: {} (retrying)", key, now);
+            }
+            failure = now;
+          }
+          // Keep retrying (with fabric8's backoff) whatever failed: a gate never gives up its pods.
+          return true;
+        });
     informer = started;
     // Starting lists the pods: a blocking call, so it runs on the worker pool.
     worker
@@ -38,8 +73,10 @@ final class InformerPodSource implements PodSource {
         .onComplete(
             ar -> {
               if (ar.failed()) {
-                LOG.warn("{}: pod informer failed to start: {}", key, ar.cause().toString());
+                failure = "pod informer failed to start: " + ar.cause().getMessage();
+                LOG.warn("{}: {}", key, failure);
               } else {
+                failure = null;
                 LOG.debug("{}: watching pods {}", key, selector);
               }
             });
@@ -48,6 +85,11 @@ final class InformerPodSource implements PodSource {
   @Override
   public boolean synced() {
     return informer != null && informer.hasSynced();
+  }
+
+  @Override
+  public Optional<String> failure() {
+    return synced() ? Optional.empty() : Optional.ofNullable(failure);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.syncgate.controller.kube;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A gate's member pods: a watch by label selector in the gate's namespace, and what it has seen.
@@ -14,6 +15,12 @@ interface PodSource {
 
   /** True once the current watch has its first list: an unsynced cache looks like "no members". */
   boolean synced();
+
+  /**
+   * Why the current watch has no pods yet (its first list failed, the selector cannot be used);
+   * empty while it starts normally and once it has synced.
+   */
+  Optional<String> failure();
 
   /** The pods as last seen (never modify them). */
   List<Pod> pods();

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiPredicate;
 
@@ -38,7 +39,13 @@ final class GateFakes {
     final List<LabelSelector> watched = new CopyOnWriteArrayList<>();
     final Map<String, Pod> pods = new LinkedHashMap<>();
     boolean synced = true;
+    String failure;
     boolean closed;
+
+    @Override
+    public Optional<String> failure() {
+      return synced ? Optional.empty() : Optional.ofNullable(failure);
+    }
 
     @Override
     public void watch(LabelSelector selector) {

@@ -353,6 +353,30 @@ class GateRuntimeTest {
     assertThat(status.written).isEmpty();
   }
 
+  @Test
+  void podsThatCannotBeListedMakeTheGateNotReadyAndSaySo() {
+    pods.synced = false;
+    pods.failure = "listing pods failed: Forbidden";
+
+    GateRuntime runtime = leading();
+
+    assertThat(mesh.asked).isEmpty();
+    assertThat(GateConditions.find(status.written.get(0).getConditions(), "Ready"))
+        .satisfies(
+            ready -> {
+              assertThat(ready.getStatus()).isEqualTo("False");
+              assertThat(ready.getReason()).isEqualTo("PodWatchFailed");
+              assertThat(ready.getMessage()).isEqualTo("listing pods failed: Forbidden");
+            });
+    assertThat(events.reasons()).containsExactly(EventReason.POD_WATCH_FAILED);
+
+    pods.synced = true;
+    tick(runtime);
+
+    assertThat(mesh.asked).isNotEmpty();
+    assertThat(GateConditions.isTrue(status.stored.getStatus().getConditions(), "Ready")).isTrue();
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private GateRuntime runtime() {

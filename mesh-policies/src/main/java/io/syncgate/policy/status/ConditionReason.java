@@ -15,6 +15,9 @@ public final class ConditionReason {
   /** Ready=False: Patroni cannot be polled at all (its Secrets cannot be read). */
   public static final String PATRONI_SECRET_UNAVAILABLE = "PatroniSecretUnavailable";
 
+  /** Ready=False: the member pods cannot be listed; retried with backoff. */
+  public static final String POD_WATCH_FAILED = "PodWatchFailed";
+
   /** Ready=False: a mesh write failed; retried next tick. */
   public static final String MESH_WRITE_FAILED = "MeshWriteFailed";
 

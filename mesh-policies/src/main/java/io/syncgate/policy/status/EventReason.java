@@ -9,6 +9,7 @@ public enum EventReason {
   DRIFT_CORRECTED("DriftCorrected", Type.NORMAL),
   REPLICA_EJECTED("ReplicaEjected", Type.WARNING),
   PATRONI_UNREACHABLE("PatroniUnreachable", Type.WARNING),
+  POD_WATCH_FAILED("PodWatchFailed", Type.WARNING),
   INVALID_SPEC("InvalidSpec", Type.WARNING),
   CONFLICT("Conflict", Type.WARNING);
 

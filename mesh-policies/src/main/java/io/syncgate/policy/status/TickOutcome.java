@@ -33,6 +33,13 @@ public sealed interface TickOutcome {
     }
   }
 
+  /** The gate's member pods cannot be listed (yet): nothing was polled or written. */
+  record PodWatchFailed(String reason) implements TickOutcome {
+    public PodWatchFailed {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
   /** Patroni cannot be polled at all (its Secrets cannot be read); nothing was written. */
   record NotPollable(String reason) implements TickOutcome {
     public NotPollable {

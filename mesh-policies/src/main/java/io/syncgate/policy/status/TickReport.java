@@ -72,6 +72,9 @@ public record TickReport(
     if (outcome instanceof NotPollable notPollable) {
       return notPollable(notPollable);
     }
+    if (outcome instanceof TickOutcome.PodWatchFailed podWatch) {
+      return podWatchFailed(podWatch);
+    }
     return decided((Decided) outcome, namespace + "/" + name);
   }
 
@@ -118,6 +121,18 @@ public record TickReport(
                 notPollable.reason()),
             specValid()),
         List.of(),
+        List.of(),
+        List.of());
+  }
+
+  private static TickReport podWatchFailed(TickOutcome.PodWatchFailed failed) {
+    return new TickReport(
+        failed,
+        List.of(
+            Desired.isFalse(
+                GateConditions.READY, ConditionReason.POD_WATCH_FAILED, failed.reason()),
+            specValid()),
+        List.of(new Event(EventReason.POD_WATCH_FAILED, failed.reason())),
         List.of(),
         List.of());
   }
