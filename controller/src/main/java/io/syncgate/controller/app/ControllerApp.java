@@ -57,6 +57,7 @@ public final class ControllerApp {
             settings.metricsHost(),
             settings.metricsPort(),
             () -> readiness(deployed[0]),
+            () -> liveness(deployed[0]),
             metrics)
         .compose(
             health ->
@@ -74,6 +75,14 @@ public final class ControllerApp {
       return Readiness.notReady("controller starting");
     }
     String reason = controller.notReadyReason();
+    return reason == null ? Readiness.READY : Readiness.notReady(reason);
+  }
+
+  private static Readiness liveness(SyncgateController controller) {
+    if (controller == null) {
+      return Readiness.READY;
+    }
+    String reason = controller.stuckReason();
     return reason == null ? Readiness.READY : Readiness.notReady(reason);
   }
 

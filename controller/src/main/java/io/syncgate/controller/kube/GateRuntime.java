@@ -11,6 +11,7 @@ import io.syncgate.policy.status.TickReport;
 import io.syncgate.policy.status.WriteResult;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,6 +52,12 @@ final class GateRuntime {
   private Duration timerPeriod;
   private boolean ticking;
   private long ticksDone;
+
+  /** When a tick last completed with something to report (or the term began), monotonic. */
+  private long lastProgressNanos;
+
+  /** The watchdog has reported the current stall. */
+  private boolean stalled;
 
   /** Carried between ticks of one term; null until the term's first tick adopts it. */
   private GateTick.Memory memory;
@@ -105,6 +112,8 @@ final class GateRuntime {
     term = new Term();
     memory = null;
     status.reset();
+    lastProgressNanos = env.nanoTime().getAsLong();
+    stalled = false;
     schedule();
     env.context().runOnContext(v -> tick());
   }
@@ -144,6 +153,7 @@ final class GateRuntime {
     }
     if (ticking) {
       LOG.debug("{}: previous tick still running, skipping this one", key);
+      metrics().tickSkipped(key.namespace(), key.name());
       return Future.succeededFuture();
     }
     ticking = true;
@@ -195,10 +205,18 @@ final class GateRuntime {
     if (result.memory() != null) {
       memory = result.memory();
     }
+    lastProgressNanos = env.nanoTime().getAsLong();
+    stalled = false;
+    metrics().recordTickCompleted(key.namespace(), key.name(), tick.now());
     TickReport report = TickReport.of(result.outcome(), key.namespace(), key.name());
     if (result.outcome() instanceof TickOutcome.Decided decided) {
       recordReplicaMetrics(decided.state(), decided.route());
     }
+    publish(report, tick.term(), tick.now());
+  }
+
+  /** Counts, records and writes what a tick (or the watchdog) reports. */
+  private void publish(TickReport report, Term inTerm, Instant now) {
     for (String pollError : report.pollErrors()) {
       metrics().pollError(key.namespace(), key.name(), pollError);
     }
@@ -217,8 +235,39 @@ final class GateRuntime {
               });
     }
     Long generation = gate.getMetadata().getGeneration();
-    status.publish(
-        gate, report.status(status.base(gate), generation, tick.now()), tick.term(), tick.now());
+    status.publish(gate, report.status(status.base(gate), generation, now), inTerm, now);
+  }
+
+  /**
+   * How long a gate may go without completing a tick: three poll intervals and a Patroni timeout.
+   */
+  static Duration stallLimit(GateSettings settings) {
+    return settings.pollInterval().multipliedBy(3).plus(settings.patroni().timeout());
+  }
+
+  /**
+   * Runs every second: a leading gate that has not completed a tick within {@link #stallLimit} (a
+   * tick hangs on an API call, every tick is skipped) says so in its Ready condition and an event,
+   * once per stall, so a gate that cannot protect never looks as if it did.
+   */
+  void watchdog() {
+    if (!term.current() || parsed == null || !parsed.valid() || stalled) {
+      return;
+    }
+    Duration limit = stallLimit(parsed.settings());
+    if (Duration.ofNanos(env.nanoTime().getAsLong() - lastProgressNanos).compareTo(limit) <= 0) {
+      return;
+    }
+    stalled = true;
+    String message =
+        "no tick has completed for over "
+            + HumanFormat.duration(limit)
+            + " (3 × pollInterval + patroni.timeout); the route is not being kept up to date";
+    LOG.warn("{}: {}", key, message);
+    publish(
+        TickReport.of(new TickOutcome.Stalled(message), key.namespace(), key.name()),
+        term,
+        env.clock().instant());
   }
 
   private void recordReplicaMetrics(GateState state, Optional<Route> route) {

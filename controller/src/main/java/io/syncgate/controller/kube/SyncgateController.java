@@ -18,9 +18,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,16 @@ public final class SyncgateController extends AbstractVerticle {
   private EventRecorder events;
   private LeaderElection election;
   private volatile boolean synced;
+
+  /** Why an informer has not synced yet (its list keeps failing), or null. */
+  private volatile String informerFailure;
+
+  private final long startedNanos = System.nanoTime();
+
+  /** When the controller's context last ran its heartbeat, on the monotonic clock. */
+  private volatile long heartbeatNanos = System.nanoTime();
+
+  private long heartbeatTimer = -1;
   private volatile boolean leading;
   private volatile String leaseHolder;
 
@@ -104,7 +116,38 @@ public final class SyncgateController extends AbstractVerticle {
 
   /** Why the controller is not ready yet, or null when it is. */
   public String notReadyReason() {
-    return synced ? null : "informers have not synced yet";
+    if (synced) {
+      return null;
+    }
+    String failure = informerFailure;
+    return "informers have not synced yet" + (failure == null ? "" : ": " + failure);
+  }
+
+  /** How long the informers may take to sync before the controller counts as stuck. */
+  static final Duration SYNC_DEADLINE = Duration.ofMinutes(2);
+
+  /** How long the controller's context may go without running before it counts as stuck. */
+  static final Duration HEARTBEAT_DEADLINE = Duration.ofSeconds(30);
+
+  /**
+   * Why this controller cannot make progress, or null: its informers have not synced within {@link
+   * #SYNC_DEADLINE} (a restart starts them afresh), or its context has not run for {@link
+   * #HEARTBEAT_DEADLINE}. {@code /healthz} fails with it, so the kubelet restarts the process. Safe
+   * from any thread.
+   */
+  public String stuckReason() {
+    long now = System.nanoTime();
+    Duration sinceHeartbeat = Duration.ofNanos(now - heartbeatNanos);
+    if (sinceHeartbeat.compareTo(HEARTBEAT_DEADLINE) > 0) {
+      return "the controller's event loop has not run for " + sinceHeartbeat.toSeconds() + "s";
+    }
+    if (!synced && Duration.ofNanos(now - startedNanos).compareTo(SYNC_DEADLINE) > 0) {
+      return "informers have not synced within "
+          + SYNC_DEADLINE.toMinutes()
+          + "m"
+          + (informerFailure == null ? "" : ": " + informerFailure);
+    }
+    return null;
   }
 
   /** Stops the controller (undeploys the verticle): releases the Lease, stops all informers. */
@@ -134,6 +177,7 @@ public final class SyncgateController extends AbstractVerticle {
                 return;
               }
               wire();
+              heartbeatTimer = vertx.setPeriodic(1000, id -> heartbeat());
               started.complete();
             });
   }
@@ -146,7 +190,7 @@ public final class SyncgateController extends AbstractVerticle {
     secrets = new SecretReader(client, worker);
     events =
         new EventRecorder(client, statusWorker, clock, config.identity(), config.eventWindow());
-    env = new GateEnv(vertx, context, clock, config.statusLagInterval(), metrics);
+    env = new GateEnv(vertx, context, clock, System::nanoTime, config.statusLagInterval(), metrics);
 
     for (Informable<ReplicaGate> scope : scopes(client.resources(ReplicaGate.class))) {
       gateInformers.add(informer(scope, gateHandler()));
@@ -174,8 +218,19 @@ public final class SyncgateController extends AbstractVerticle {
         config.namespaces().isEmpty() ? "all namespaces" : "namespaces " + config.namespaces());
   }
 
+  /** Runs every second on the controller's context: proves it runs, and watches every gate. */
+  private void heartbeat() {
+    heartbeatNanos = System.nanoTime();
+    for (GateRuntime gate : gates.values()) {
+      gate.watchdog();
+    }
+  }
+
   @Override
   public void stop(Promise<Void> stopped) {
+    if (heartbeatTimer != -1) {
+      vertx.cancelTimer(heartbeatTimer);
+    }
     Future<Void> released = election == null ? Future.succeededFuture() : election.stop();
     released.onComplete(
         v -> {
@@ -206,6 +261,7 @@ public final class SyncgateController extends AbstractVerticle {
 
   private void onSynced() {
     synced = true;
+    informerFailure = null;
     LOG.info("informers synced: {} gate(s)", gates.size());
     if (!config.leaderElect()) {
       onLeadership(true);
@@ -330,9 +386,22 @@ public final class SyncgateController extends AbstractVerticle {
     return out;
   }
 
-  private static <T> SharedIndexInformer<T> informer(
+  private <T> SharedIndexInformer<T> informer(
       Informable<T> scope, ResourceEventHandler<T> handler) {
     SharedIndexInformer<T> informer = scope.runnableInformer(0);
+    // fabric8 gives up on a first list that fails (the Istio CRDs installed after Syncgate: 404;
+    // an API server down at start): retry everything with its backoff, and say why meanwhile.
+    informer.exceptionHandler(
+        (started, e) -> {
+          if (!started) {
+            String failure = e.getMessage();
+            if (!Objects.equals(failure, informerFailure)) {
+              LOG.warn("an informer's first list failed (retrying): {}", failure);
+            }
+            informerFailure = failure;
+          }
+          return true;
+        });
     if (handler != null) {
       informer.addEventHandler(handler);
     }

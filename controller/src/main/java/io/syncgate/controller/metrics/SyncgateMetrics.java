@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.syncgate.policy.gating.Phase;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -58,6 +59,8 @@ public final class SyncgateMetrics {
   private static final String POLL_ERRORS = "syncgate.patroni.poll.errors";
   private static final String MESH_WRITES = "syncgate.mesh.writes";
   private static final String TICK = "syncgate.tick";
+  private static final String TICKS_SKIPPED = "syncgate.ticks.skipped";
+  private static final String LAST_TICK = "syncgate.gate.last.tick.timestamp";
 
   // Poll and tick durations span sub-millisecond (a loopback Patroni) to the 2 s default timeout.
   private static final Duration[] DURATION_BUCKETS = {
@@ -88,6 +91,9 @@ public final class SyncgateMetrics {
   // Every tick records into a few of these; a builder and a registry lookup each time cost more
   // than the recording (a profile at 1,000 members put them at 3% of the controller's CPU).
   private final Map<GateId, Map<GateMeterKey, Meter>> gateMeters = new ConcurrentHashMap<>();
+
+  /** Per gate, the wall time (epoch ms) of its last completed tick, behind its gauge. */
+  private final Map<GateId, AtomicLong> lastTicks = new ConcurrentHashMap<>();
 
   /** Metrics in a registry of their own. */
   public SyncgateMetrics() {
@@ -163,10 +169,50 @@ public final class SyncgateMetrics {
     }
     // Only this gate's own meters: a scan of the whole registry per gate made stopping a controller
     // with 1,000 gates hold its event loop for over 10 s.
+    lastTicks.remove(new GateId(namespace, gate));
     Map<GateMeterKey, Meter> meters = gateMeters.remove(new GateId(namespace, gate));
     if (meters != null) {
       meters.values().forEach(registry::remove);
     }
+  }
+
+  /**
+   * A gate completed a tick at {@code at} (wall time): {@code
+   * syncgate_gate_last_tick_timestamp_seconds}, for an alert on a gate that has gone quiet ({@code
+   * time() - syncgate_gate_last_tick_timestamp_seconds > ...}).
+   */
+  public void recordTickCompleted(String namespace, String gate, Instant at) {
+    Objects.requireNonNull(at, "at");
+    AtomicLong millis =
+        lastTicks.computeIfAbsent(
+            new GateId(requireLabel(namespace, "namespace"), requireLabel(gate, "gate")),
+            id -> {
+              AtomicLong holder = new AtomicLong();
+              cached(
+                  new GateMeterKey(LAST_TICK, namespace, gate, ""),
+                  () ->
+                      Gauge.builder(LAST_TICK, holder, h -> h.get() / 1000.0)
+                          .description("Wall time a gate last completed a tick")
+                          .baseUnit("seconds")
+                          .tags(gateTags(namespace, gate))
+                          .register(registry),
+                  Gauge.class);
+              return holder;
+            });
+    millis.set(at.toEpochMilli());
+  }
+
+  /** A tick of a gate was skipped because the previous one still ran (slow Patroni or API). */
+  public void tickSkipped(String namespace, String gate) {
+    cached(
+            new GateMeterKey(TICKS_SKIPPED, namespace, gate, ""),
+            () ->
+                Counter.builder(TICKS_SKIPPED)
+                    .description("Ticks of a gate skipped because the previous one still ran")
+                    .tags(gateTags(namespace, gate))
+                    .register(registry),
+            Counter.class)
+        .increment();
   }
 
   /** How long one tick's Patroni polls of a gate took (all members, concurrently). */

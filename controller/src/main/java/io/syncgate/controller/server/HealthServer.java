@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * The controller's own HTTP endpoints, for the kubelet and Prometheus:
  *
  * <ul>
- *   <li>{@code GET /healthz}: 200 {@code ok} while the process runs (liveness)
+ *   <li>{@code GET /healthz}: 200 {@code ok} while the liveness supplier says the controller can
+ *       make progress, else 503 with its reason, so the kubelet restarts a controller that is stuck
+ *       (liveness)
  *   <li>{@code GET /readyz}: 200 when the readiness supplier says ready, else 503 with its reason
  *   <li>{@code GET /metrics}: the Prometheus text format
  * </ul>
@@ -32,14 +34,26 @@ public final class HealthServer {
   private final Vertx vertx;
   private final HttpServer server;
   private final Supplier<Readiness> readiness;
+  private final Supplier<Readiness> liveness;
   private final SyncgateMetrics metrics;
 
   private HealthServer(
-      Vertx vertx, HttpServer server, Supplier<Readiness> readiness, SyncgateMetrics metrics) {
+      Vertx vertx,
+      HttpServer server,
+      Supplier<Readiness> readiness,
+      Supplier<Readiness> liveness,
+      SyncgateMetrics metrics) {
     this.vertx = vertx;
     this.server = server;
     this.readiness = readiness;
+    this.liveness = liveness;
     this.metrics = metrics;
+  }
+
+  /** {@link #start(Vertx, String, int, Supplier, Supplier, SyncgateMetrics)}, always live. */
+  public static Future<HealthServer> start(
+      Vertx vertx, String host, int port, Supplier<Readiness> readiness, SyncgateMetrics metrics) {
+    return start(vertx, host, port, readiness, () -> Readiness.READY, metrics);
   }
 
   /**
@@ -47,9 +61,15 @@ public final class HealthServer {
    *
    * @param readiness asked on the event loop for every {@code /readyz}: must be cheap and must not
    *     block (read a flag, do not call the API server)
+   * @param liveness asked likewise for every {@code /healthz}
    */
   public static Future<HealthServer> start(
-      Vertx vertx, String host, int port, Supplier<Readiness> readiness, SyncgateMetrics metrics) {
+      Vertx vertx,
+      String host,
+      int port,
+      Supplier<Readiness> readiness,
+      Supplier<Readiness> liveness,
+      SyncgateMetrics metrics) {
     Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(readiness, "readiness");
@@ -60,7 +80,7 @@ public final class HealthServer {
     }
     HttpServer httpServer =
         vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
-    HealthServer healthServer = new HealthServer(vertx, httpServer, readiness, metrics);
+    HealthServer healthServer = new HealthServer(vertx, httpServer, readiness, liveness, metrics);
     httpServer.requestHandler(healthServer::handle);
     return httpServer
         .listen()
@@ -88,24 +108,25 @@ public final class HealthServer {
       return;
     }
     switch (request.path()) {
-      case "/healthz" -> text(response, "ok\n");
-      case "/readyz" -> ready(response);
+      case "/healthz" -> verdict(response, liveness, "liveness", "not live");
+      case "/readyz" -> verdict(response, readiness, "readiness", "not ready");
       case "/metrics" -> metrics(response);
       default -> text(response.setStatusCode(404), "not found\n");
     }
   }
 
-  private void ready(HttpServerResponse response) {
+  private static void verdict(
+      HttpServerResponse response, Supplier<Readiness> check, String name, String failing) {
     Readiness state;
     try {
-      state = readiness.get();
+      state = check.get();
     } catch (RuntimeException e) {
-      state = Readiness.notReady("readiness check failed: " + e);
+      state = Readiness.notReady(name + " check failed: " + e);
     }
     if (state.ready()) {
       text(response, "ok\n");
     } else {
-      text(response.setStatusCode(503), "not ready: " + state.reason() + "\n");
+      text(response.setStatusCode(503), failing + ": " + state.reason() + "\n");
     }
   }
 

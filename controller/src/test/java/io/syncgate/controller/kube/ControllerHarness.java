@@ -244,6 +244,14 @@ final class ControllerHarness extends StrictVertxFixture {
   }
 
   Running startController(ControllerConfig config) {
+    Running running = deployController(config);
+    Await.until(
+        Duration.ofSeconds(10), "controller informers synced", running.controller()::synced);
+    return running;
+  }
+
+  /** Deploys a controller and returns at once, synced or not. */
+  Running deployController(ControllerConfig config) {
     Config clientConfig = new ConfigBuilder(api.config()).build();
     // The API server's request log tells the controllers apart by this.
     clientConfig.setUserAgent("syncgate-test/" + config.identity());
@@ -253,7 +261,6 @@ final class ControllerHarness extends StrictVertxFixture {
         await(SyncgateController.deploy(vertx, client, config, metrics, Clock.systemUTC()));
     Running running = new Running(controller, client, metrics);
     controllers.add(running);
-    Await.until(Duration.ofSeconds(10), "controller informers synced", controller::synced);
     return running;
   }
 

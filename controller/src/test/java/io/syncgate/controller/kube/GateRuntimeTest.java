@@ -377,13 +377,52 @@ class GateRuntimeTest {
     assertThat(GateConditions.isTrue(status.stored.getStatus().getConditions(), "Ready")).isTrue();
   }
 
+  @Test
+  void aGateWhoseTicksStopCompletingSaysSoOnce() {
+    GateRuntime runtime = leading();
+    assertThat(
+            metrics
+                .registry()
+                .get("syncgate.gate.last.tick.timestamp")
+                .tags("namespace", "db", "gate", "hippo-reads")
+                .gauge()
+                .value())
+        .isEqualTo(START.getEpochSecond());
+    // The next tick hangs on its DestinationRule write (an API call that never answers).
+    member("hippo-d", MemberSample.replica("hippo-d", 1, WAL, WAL, START));
+    mesh.hold(MeshKind.DESTINATION_RULE);
+    context.runOnContext(v -> runtime.tick());
+    Await.until(Duration.ofSeconds(5), "the hanging write", () -> mesh.asked.size() == 3);
+
+    // pollInterval is 1h here, so the limit is 3 h + 300 ms: not yet ...
+    clock.advance(Duration.ofHours(3));
+    onContext(() -> Future.succeededFuture(watchdog(runtime)));
+    assertThat(events.reasons()).doesNotContain(EventReason.TICK_STALLED);
+    // ... now.
+    clock.advance(Duration.ofSeconds(1));
+    onContext(() -> Future.succeededFuture(watchdog(runtime)));
+    onContext(() -> Future.succeededFuture(watchdog(runtime)));
+
+    assertThat(events.reasons()).containsOnlyOnce(EventReason.TICK_STALLED);
+    var ready = GateConditions.find(status.stored.getStatus().getConditions(), "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("TickStalled");
+    assertThat(ready.getMessage())
+        .startsWith("no tick has completed for over 3h (3 × pollInterval + patroni.timeout)");
+  }
+
+  private static boolean watchdog(GateRuntime runtime) {
+    runtime.watchdog();
+    return true;
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private GateRuntime runtime() {
     return new GateRuntime(
         KEY,
         new GateSeams(pods, members, mesh, status, events),
-        new GateEnv(vertx, context, clock, Duration.ofSeconds(10), metrics));
+        new GateEnv(vertx, context, clock, clock::nanoTime, Duration.ofSeconds(10), metrics));
   }
 
   /** A runtime that has the gate, leads, and has finished its first tick. */

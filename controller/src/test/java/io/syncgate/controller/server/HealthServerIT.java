@@ -27,12 +27,15 @@ class HealthServerIT {
   private final SyncgateMetrics metrics = new SyncgateMetrics();
   private final AtomicReference<Readiness> readiness =
       new AtomicReference<>(Readiness.notReady("informers not synced"));
+  private final AtomicReference<Readiness> liveness = new AtomicReference<>(Readiness.READY);
 
   @BeforeEach
   void setUp() {
     vertx = Vertx.vertx(BlockedThreadWatch.strictOptions());
     client = WebClient.create(vertx);
-    server = Await.result(HealthServer.start(vertx, "127.0.0.1", 0, readiness::get, metrics));
+    server =
+        Await.result(
+            HealthServer.start(vertx, "127.0.0.1", 0, readiness::get, liveness::get, metrics));
   }
 
   @AfterEach
@@ -54,6 +57,16 @@ class HealthServerIT {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsString()).isEqualTo("ok\n");
     assertThat(response.getHeader("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+  }
+
+  @Test
+  void healthzFailsWithTheReasonWhenTheControllerCannotMakeProgress() {
+    liveness.set(Readiness.notReady("informers have not synced within 2m"));
+
+    HttpResponse<Buffer> stuck = request(HttpMethod.GET, "/healthz");
+
+    assertThat(stuck.statusCode()).isEqualTo(503);
+    assertThat(stuck.bodyAsString()).isEqualTo("not live: informers have not synced within 2m\n");
   }
 
   @Test

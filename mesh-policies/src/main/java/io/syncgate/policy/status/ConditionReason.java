@@ -18,6 +18,9 @@ public final class ConditionReason {
   /** Ready=False: the member pods cannot be listed; retried with backoff. */
   public static final String POD_WATCH_FAILED = "PodWatchFailed";
 
+  /** Ready=False: no tick has completed for longer than one may take (watchdog). */
+  public static final String TICK_STALLED = "TickStalled";
+
   /** Ready=False: a mesh write failed; retried next tick. */
   public static final String MESH_WRITE_FAILED = "MeshWriteFailed";
 

@@ -40,6 +40,16 @@ public sealed interface TickOutcome {
     }
   }
 
+  /**
+   * No tick of the gate has completed for longer than it may take: a tick hangs, or every tick is
+   * skipped. Reported by the watchdog, not by a tick.
+   */
+  record Stalled(String message) implements TickOutcome {
+    public Stalled {
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
   /** Patroni cannot be polled at all (its Secrets cannot be read); nothing was written. */
   record NotPollable(String reason) implements TickOutcome {
     public NotPollable {

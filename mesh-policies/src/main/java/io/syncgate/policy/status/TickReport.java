@@ -75,6 +75,16 @@ public record TickReport(
     if (outcome instanceof TickOutcome.PodWatchFailed podWatch) {
       return podWatchFailed(podWatch);
     }
+    if (outcome instanceof TickOutcome.Stalled stalled) {
+      return new TickReport(
+          stalled,
+          List.of(
+              Desired.isFalse(
+                  GateConditions.READY, ConditionReason.TICK_STALLED, stalled.message())),
+          List.of(new Event(EventReason.TICK_STALLED, stalled.message())),
+          List.of(),
+          List.of());
+    }
     return decided((Decided) outcome, namespace + "/" + name);
   }
 
