@@ -2,6 +2,7 @@ package io.syncgate.controller.kube;
 
 import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.HumanFormat;
 import io.syncgate.policy.gating.ReplicaState;
@@ -112,7 +113,7 @@ final class GateRuntime {
     term = new Term();
     memory = null;
     status.reset();
-    lastProgressNanos = env.nanoTime().getAsLong();
+    lastProgressNanos = env.clock().nanoTime();
     stalled = false;
     schedule();
     env.context().runOnContext(v -> tick());
@@ -162,7 +163,8 @@ final class GateRuntime {
         new GateTick(
             key,
             term,
-            env.clock().instant(),
+            env.clock().monotonic(),
+            env.clock().wall(),
             gate,
             parsed,
             memory,
@@ -205,18 +207,18 @@ final class GateRuntime {
     if (result.memory() != null) {
       memory = result.memory();
     }
-    lastProgressNanos = env.nanoTime().getAsLong();
+    lastProgressNanos = env.clock().nanoTime();
     stalled = false;
-    metrics().recordTickCompleted(key.namespace(), key.name(), tick.now());
+    metrics().recordTickCompleted(key.namespace(), key.name(), tick.wallNow());
     TickReport report = TickReport.of(result.outcome(), key.namespace(), key.name());
     if (result.outcome() instanceof TickOutcome.Decided decided) {
       recordReplicaMetrics(decided.state(), decided.route());
     }
-    publish(report, tick.term(), tick.now());
+    publish(report, tick.term(), tick.now(), tick.wallNow());
   }
 
   /** Counts, records and writes what a tick (or the watchdog) reports. */
-  private void publish(TickReport report, Term inTerm, Instant now) {
+  private void publish(TickReport report, Term inTerm, Instant now, Instant wallNow) {
     for (String pollError : report.pollErrors()) {
       metrics().pollError(key.namespace(), key.name(), pollError);
     }
@@ -235,7 +237,9 @@ final class GateRuntime {
               });
     }
     Long generation = gate.getMetadata().getGeneration();
-    status.publish(gate, report.status(status.base(gate), generation, now), inTerm, now);
+    ReplicaGateStatus desired =
+        report.status(status.base(gate), generation, wallNow, TickClock.toWall(now, wallNow));
+    status.publish(gate, desired, inTerm, now);
   }
 
   /**
@@ -255,7 +259,7 @@ final class GateRuntime {
       return;
     }
     Duration limit = stallLimit(parsed.settings());
-    if (Duration.ofNanos(env.nanoTime().getAsLong() - lastProgressNanos).compareTo(limit) <= 0) {
+    if (Duration.ofNanos(env.clock().nanoTime() - lastProgressNanos).compareTo(limit) <= 0) {
       return;
     }
     stalled = true;
@@ -267,7 +271,8 @@ final class GateRuntime {
     publish(
         TickReport.of(new TickOutcome.Stalled(message), key.namespace(), key.name()),
         term,
-        env.clock().instant());
+        env.clock().monotonic(),
+        env.clock().wall());
   }
 
   private void recordReplicaMetrics(GateState state, Optional<Route> route) {

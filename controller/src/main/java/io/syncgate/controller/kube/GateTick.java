@@ -79,7 +79,13 @@ final class GateTick {
 
   private final GateKey key;
   private final Term term;
+
+  /** Monotonic: every duration is measured against it (see {@link TickClock}). */
   private final Instant now;
+
+  /** Wall time: for Patroni's timestamps and what is written down. */
+  private final Instant wallNow;
+
   private final ReplicaGate gate;
   private final GateSettings.Parsed parsed;
   private final Memory memory;
@@ -96,6 +102,7 @@ final class GateTick {
       GateKey key,
       Term term,
       Instant now,
+      Instant wallNow,
       ReplicaGate gate,
       GateSettings.Parsed parsed,
       Memory memory,
@@ -105,6 +112,7 @@ final class GateTick {
     this.key = key;
     this.term = term;
     this.now = now;
+    this.wallNow = wallNow;
     this.gate = gate;
     this.parsed = parsed;
     this.memory = memory;
@@ -119,6 +127,10 @@ final class GateTick {
 
   Instant now() {
     return now;
+  }
+
+  Instant wallNow() {
+    return wallNow;
   }
 
   /** The pipeline. Never fails for a reason a tick can report; those end it with an outcome. */
@@ -199,7 +211,8 @@ final class GateTick {
                       : Optional.empty();
               GateState state =
                   GateRestore.restore(
-                      GateStatusBuilder.storedReplicas(status),
+                      // Stored times are wall time; the core's are monotonic.
+                      GateStatusBuilder.storedReplicas(status, TickClock.toWall(wallNow, now)),
                       liveRoute,
                       status == null ? null : status.getLeader(),
                       status == null ? null : status.getTimeline(),
@@ -222,7 +235,8 @@ final class GateTick {
   private Future<Polled> poll(Begun begun) {
     List<PatroniEndpoint> endpoints = endpoints(seams.pods().pods(), begun.settings().patroni());
     long started = System.nanoTime();
-    return onContext(seams.members().poll(endpoints, now))
+    // Lag in seconds compares Patroni's replayed_timestamp with wall time.
+    return onContext(seams.members().poll(endpoints, wallNow))
         .map(
             snapshot -> {
               pollTimer.record(Duration.ofNanos(System.nanoTime() - started));

@@ -190,7 +190,7 @@ public final class SyncgateController extends AbstractVerticle {
     secrets = new SecretReader(client, worker);
     events =
         new EventRecorder(client, statusWorker, clock, config.identity(), config.eventWindow());
-    env = new GateEnv(vertx, context, clock, System::nanoTime, config.statusLagInterval(), metrics);
+    env = new GateEnv(vertx, context, TickClock.system(clock), config.statusLagInterval(), metrics);
 
     for (Informable<ReplicaGate> scope : scopes(client.resources(ReplicaGate.class))) {
       gateInformers.add(informer(scope, gateHandler()));

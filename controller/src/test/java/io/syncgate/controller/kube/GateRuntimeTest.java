@@ -416,13 +416,74 @@ class GateRuntimeTest {
     return true;
   }
 
+  @Test
+  void aStepOfTheWallClockNeitherFreezesNorHurriesARamp() {
+    gate.getSpec().getRamp().setSteps(List.of(10, 25, 50, 100));
+    GateRuntime runtime = leading();
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+    assertThat(step("hippo-b")).isEqualTo(0);
+
+    // The wall clock goes back an hour; two seconds pass: the next step is due, and taken.
+    clock.jumpWall(Duration.ofHours(-1));
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+    assertThat(step("hippo-b")).isEqualTo(1);
+
+    // The wall clock goes forward two hours; no time passes: nothing is due.
+    clock.jumpWall(Duration.ofHours(2));
+    tick(runtime);
+    assertThat(step("hippo-b")).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+    assertThat(step("hippo-b")).isEqualTo(2);
+    // What is written down is wall time: the ramp began 4 s (of real time) before the wall's now.
+    assertThat(replica("hippo-b").getSince()).isEqualTo(clock.instant().minusSeconds(4).toString());
+  }
+
+  @Test
+  void aStepOfTheWallClockDoesNotDelayEjectingASilentReplica() {
+    GateRuntime runtime = leading();
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      tick(runtime);
+    }
+    assertThat(phases(status.stored.getStatus())).containsEntry("hippo-b", "Serving");
+
+    members.samples.remove("hippo-b"); // its Patroni stops answering
+    clock.jumpWall(Duration.ofHours(-1));
+    clock.advance(Duration.ofSeconds(2)); // past unreachableFor (1 s)
+    tick(runtime);
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+
+    assertThat(TestGates.weightsOf(mesh.virtualService)).containsEntry("hippo-b", 0);
+  }
+
+  private ReplicaStatus replica(String name) {
+    return status.stored.getStatus().getReplicas().stream()
+        .filter(r -> r.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private Integer step(String name) {
+    return replica(name).getStep();
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private GateRuntime runtime() {
     return new GateRuntime(
         KEY,
         new GateSeams(pods, members, mesh, status, events),
-        new GateEnv(vertx, context, clock, clock::nanoTime, Duration.ofSeconds(10), metrics));
+        new GateEnv(
+            vertx,
+            context,
+            new TickClock(clock, clock::nanoTime),
+            Duration.ofSeconds(10),
+            metrics));
   }
 
   /** A runtime that has the gate, leads, and has finished its first tick. */

@@ -9,6 +9,7 @@ import io.syncgate.policy.gating.Phase;
 import io.syncgate.policy.gating.ReplicaState;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.StoredReplica;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -39,6 +40,19 @@ public final class GateStatusBuilder {
    */
   public static ReplicaGateStatus build(
       Long generation, GateState state, Optional<Route> route, List<Condition> conditions) {
+    return build(generation, state, route, conditions, Duration.ZERO);
+  }
+
+  /**
+   * The status of a valid gate after a tick, whose state's times are {@code toWall} behind wall
+   * time (the controller measures durations on a monotonic clock and writes down wall time).
+   */
+  public static ReplicaGateStatus build(
+      Long generation,
+      GateState state,
+      Optional<Route> route,
+      List<Condition> conditions,
+      Duration toWall) {
     ReplicaGateStatus status = new ReplicaGateStatus();
     status.setObservedGeneration(generation);
     status.setLeader(state.leader());
@@ -64,7 +78,8 @@ public final class GateStatusBuilder {
       entry.setSince(
           r.since() == null
               ? null
-              : DateTimeFormatter.ISO_INSTANT.format(r.since().truncatedTo(ChronoUnit.MILLIS)));
+              : DateTimeFormatter.ISO_INSTANT.format(
+                  r.since().plus(toWall).truncatedTo(ChronoUnit.MILLIS)));
       entry.setReason(r.reason());
       replicas.add(entry);
     }
@@ -87,6 +102,11 @@ public final class GateStatusBuilder {
 
   /** The stored replicas of a status, for {@link io.syncgate.policy.gating.GateRestore}. */
   public static List<StoredReplica> storedReplicas(ReplicaGateStatus status) {
+    return storedReplicas(status, Duration.ZERO);
+  }
+
+  /** The stored replicas, their times moved by {@code shift} (wall time to the core's time). */
+  public static List<StoredReplica> storedReplicas(ReplicaGateStatus status, Duration shift) {
     List<StoredReplica> out = new ArrayList<>();
     if (status == null || status.getReplicas() == null) {
       return out;
@@ -101,7 +121,7 @@ public final class GateStatusBuilder {
               phase(r.getPhase()),
               r.getStep() == null ? 0 : r.getStep(),
               r.getWeight(),
-              instant(r.getSince()),
+              shifted(instant(r.getSince()), shift),
               r.getLagBytes(),
               r.getLagSeconds(),
               r.getReason()));
@@ -199,6 +219,10 @@ public final class GateStatusBuilder {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  private static Instant shifted(Instant at, Duration shift) {
+    return at == null ? null : at.plus(shift);
   }
 
   private static Instant instant(String text) {

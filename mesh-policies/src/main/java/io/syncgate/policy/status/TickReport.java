@@ -15,6 +15,7 @@ import io.syncgate.policy.status.TickOutcome.NotOwned;
 import io.syncgate.policy.status.TickOutcome.NotPollable;
 import io.syncgate.policy.status.TickOutcome.ObjectWrite;
 import io.syncgate.policy.status.TickOutcome.WriteFailed;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,10 +96,19 @@ public record TickReport(
    * @param base the status as last written (or read), never modified
    */
   public ReplicaGateStatus status(ReplicaGateStatus base, Long generation, Instant now) {
+    return status(base, generation, now, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #status(ReplicaGateStatus, Long, Instant)}, for a state whose times are {@code
+   * toWall} behind the wall time {@code wallNow}.
+   */
+  public ReplicaGateStatus status(
+      ReplicaGateStatus base, Long generation, Instant wallNow, Duration toWall) {
     ReplicaGateStatus previous = base == null ? new ReplicaGateStatus() : base;
-    var merged = GateConditions.merge(previous.getConditions(), conditions, generation, now);
+    var merged = GateConditions.merge(previous.getConditions(), conditions, generation, wallNow);
     if (outcome instanceof Decided decided) {
-      return GateStatusBuilder.build(generation, decided.state(), decided.route(), merged);
+      return GateStatusBuilder.build(generation, decided.state(), decided.route(), merged, toWall);
     }
     return GateStatusBuilder.withConditions(previous, generation, merged);
   }
