@@ -7,11 +7,26 @@ import java.util.Objects;
 
 /** What the gate decided for one replica: an entry of {@code status.replicas}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "phase", "weight", "step", "lagBytes", "lagSeconds", "since", "reason"})
+@JsonPropertyOrder({
+  "name",
+  "uid",
+  "phase",
+  "weight",
+  "step",
+  "lagBytes",
+  "lagSeconds",
+  "since",
+  "reason"
+})
 public class ReplicaStatus {
 
   @JsonPropertyDescription("Member (pod) name.")
   private String name;
+
+  @JsonPropertyDescription(
+      "UID of the member pod this entry is about: a pod re-created under the same name starts"
+          + " over.")
+  private String uid;
 
   @JsonPropertyDescription("Unknown, Gated, Ramping, Serving or Ejected.")
   private String phase;
@@ -42,6 +57,14 @@ public class ReplicaStatus {
 
   public void setName(String name) {
     this.name = name;
+  }
+
+  public String getUid() {
+    return uid;
+  }
+
+  public void setUid(String uid) {
+    this.uid = uid;
   }
 
   public String getPhase() {
@@ -104,6 +127,7 @@ public class ReplicaStatus {
   public boolean equals(Object o) {
     return o instanceof ReplicaStatus other
         && Objects.equals(name, other.name)
+        && Objects.equals(uid, other.uid)
         && Objects.equals(phase, other.phase)
         && Objects.equals(weight, other.weight)
         && Objects.equals(step, other.step)
@@ -115,13 +139,15 @@ public class ReplicaStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, phase, weight, step, lagBytes, lagSeconds, since, reason);
+    return Objects.hash(name, uid, phase, weight, step, lagBytes, lagSeconds, since, reason);
   }
 
   @Override
   public String toString() {
     return "ReplicaStatus(name="
         + name
+        + ", uid="
+        + uid
         + ", phase="
         + phase
         + ", weight="

@@ -81,10 +81,18 @@ final class GateRuntime {
 
   /** The gate appeared or changed (spec, metadata or our own status write). */
   void update(ReplicaGate newGate) {
+    boolean recreated =
+        gate != null
+            && !Objects.equals(gate.getMetadata().getUid(), newGate.getMetadata().getUid());
     boolean specChanged =
-        gate == null
-            || !Objects.equals(gate.getSpec(), newGate.getSpec())
-            || !Objects.equals(gate.getMetadata().getUid(), newGate.getMetadata().getUid());
+        gate == null || recreated || !Objects.equals(gate.getSpec(), newGate.getSpec());
+    if (recreated) {
+      // Deleted and created again under the same name, seen as an update: a new gate, whose
+      // first tick adopts its own (empty) status, not the old gate's state.
+      LOG.info("{}: re-created (new uid), starting over", key);
+      memory = null;
+      status.reset();
+    }
     gate = newGate;
     status.seen(newGate.getMetadata().getResourceVersion());
     if (!specChanged) {

@@ -12,6 +12,7 @@ import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.GatingStep;
 import io.syncgate.policy.gating.MemberSample;
 import io.syncgate.policy.gating.Plan;
+import io.syncgate.policy.gating.PodIdentity;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.StepResult;
 import io.syncgate.policy.mesh.IstioRenderer;
@@ -27,7 +28,6 @@ import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,10 +55,17 @@ final class GateTick {
    * @param state the gating state
    * @param applied the specs this term last wrote, to tell drift from our own changes
    * @param reachable per member, whether its last poll was usable
+   * @param podUids per member, the UID of the pod the state is about: state is about a pod, not a
+   *     name, so a pod re-created under the same name starts over
    */
-  record Memory(GateState state, MeshWrites.Applied applied, Map<String, Boolean> reachable) {
+  record Memory(
+      GateState state,
+      MeshWrites.Applied applied,
+      Map<String, Boolean> reachable,
+      Map<String, String> podUids) {
     Memory {
       reachable = Map.copyOf(reachable);
+      podUids = Map.copyOf(podUids);
     }
   }
 
@@ -226,28 +233,34 @@ final class GateTick {
                   liveRoute.map(r -> r.weights().toString()).orElse("none"));
               return new Begun(
                   settings,
-                  new Memory(state, MeshWrites.Applied.NONE, Map.of()),
+                  new Memory(
+                      state, MeshWrites.Applied.NONE, Map.of(), PodMembers.storedUids(status)),
                   new Restored(
                       status, fresh == null ? null : fresh.getMetadata().getResourceVersion()));
             });
   }
 
   private Future<Polled> poll(Begun begun) {
-    List<PatroniEndpoint> endpoints = endpoints(seams.pods().pods(), begun.settings().patroni());
+    List<Pod> pods = seams.pods().pods();
+    Map<String, String> uids = PodMembers.uids(pods);
+    Set<String> recreated = PodIdentity.recreated(begun.memory().podUids(), uids);
+    recreated.forEach(
+        name -> LOG.info("{}: replica {}: pod re-created (new uid), starting over", key, name));
+    GateState prior = begun.memory().state().without(recreated);
+    List<PatroniEndpoint> endpoints = PodMembers.endpoints(pods, begun.settings().patroni());
     long started = System.nanoTime();
     // Lag in seconds compares Patroni's replayed_timestamp with wall time.
     return onContext(seams.members().poll(endpoints, wallNow))
         .map(
             snapshot -> {
               pollTimer.record(Duration.ofNanos(System.nanoTime() - started));
-              return new Polled(begun, snapshot);
+              return new Polled(begun, snapshot, prior, uids);
             });
   }
 
   private Future<Decision> decide(Polled polled) {
     GateSettings settings = polled.begun().settings();
-    StepResult step =
-        GatingStep.step(polled.begun().memory().state(), polled.snapshot(), settings.policy(), now);
+    StepResult step = GatingStep.step(polled.prior(), polled.snapshot(), settings.policy(), now);
     for (var t : step.plan().transitions()) {
       LOG.info("{}: {}", key, TickReport.describe(t));
     }
@@ -277,7 +290,12 @@ final class GateTick {
 
   private record Begun(GateSettings settings, Memory memory, Restored restored) {}
 
-  private record Polled(Begun begun, ClusterSnapshot snapshot) {}
+  /**
+   * @param prior the state to step from: the memory's, less replicas whose pod was re-created
+   * @param podUids the current pods' UIDs by name
+   */
+  private record Polled(
+      Begun begun, ClusterSnapshot snapshot, GateState prior, Map<String, String> podUids) {}
 
   private record Decision(
       Polled polled,
@@ -306,11 +324,11 @@ final class GateTick {
       // state stays the one whose route is live, so a ramp never advances on an unwritten step
       // (after an outage longer than the ramp, the next write takes one step, not all of them).
       boolean written = mesh instanceof TickOutcome.Settled;
-      GateState state = written ? step.state() : polled.begun().memory().state();
+      GateState state = written ? step.state() : polled.prior();
       Plan plan = written ? step.plan() : unapplied(step.plan());
       return new Result(
-          new Decided(plan, state, unusable, newlyUnusable, mesh),
-          new Memory(state, applied, reachable),
+          new Decided(plan, state, unusable, newlyUnusable, mesh, polled.podUids()),
+          new Memory(state, applied, reachable, polled.podUids()),
           polled.begun().restored());
     }
 
@@ -358,29 +376,6 @@ final class GateTick {
       super(null, null, false, false);
       this.outcome = outcome;
     }
-  }
-
-  /** The gate's members: its pods that run, have an address and are not terminating, by name. */
-  static List<PatroniEndpoint> endpoints(List<Pod> pods, GateSettings.PatroniSettings patroni) {
-    List<PatroniEndpoint> endpoints = new ArrayList<>();
-    for (Pod pod : pods) {
-      if (pod.getStatus() == null
-          || !"Running".equals(pod.getStatus().getPhase())
-          || pod.getStatus().getPodIP() == null
-          || pod.getStatus().getPodIP().isBlank()
-          // A terminating pod leaves the route before it stops, not after.
-          || pod.getMetadata().getDeletionTimestamp() != null) {
-        continue;
-      }
-      endpoints.add(
-          new PatroniEndpoint(
-              pod.getMetadata().getName(),
-              patroni.scheme(),
-              pod.getStatus().getPodIP(),
-              patroni.port()));
-    }
-    endpoints.sort(Comparator.comparing(PatroniEndpoint::member));
-    return endpoints;
   }
 
   /** Completes on the controller's context, whatever thread completes {@code future}. */

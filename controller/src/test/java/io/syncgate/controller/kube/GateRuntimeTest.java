@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.syncgate.controller.embedded.MemberPods;
 import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.controller.testing.Await;
@@ -472,6 +473,79 @@ class GateRuntimeTest {
     return replica(name).getStep();
   }
 
+  @Test
+  void aPodReCreatedUnderTheSameNameStartsOverThroughTheWholeRamp() {
+    GateRuntime runtime = servingBoth();
+
+    recreate("hippo-b");
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+
+    assertThat(phases(status.stored.getStatus())).containsEntry("hippo-b", "Gated");
+    assertThat(TestGates.weightsOf(mesh.virtualService))
+        .containsEntry("hippo-b", 0)
+        .containsEntry("hippo-c", 100);
+    assertThat(replica("hippo-b").getUid()).isEqualTo("hippo-b-uid-2");
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+    assertThat(replica("hippo-b").getPhase()).isEqualTo("Ramping");
+    assertThat(step("hippo-b")).isEqualTo(0);
+  }
+
+  @Test
+  void aNewLeaderDoesNotAdoptTheStateOfAPodThatWasReCreatedMeanwhile() {
+    GateRuntime first = servingBoth();
+    onContext(
+        () -> {
+          first.deactivate();
+          return Future.succeededFuture();
+        });
+    recreate("hippo-b");
+
+    clock.advance(Duration.ofSeconds(2));
+    leading();
+
+    assertThat(replica("hippo-b").getPhase()).isEqualTo("Gated");
+    assertThat(replica("hippo-c").getPhase()).isEqualTo("Serving");
+    assertThat(TestGates.weightsOf(mesh.virtualService)).containsEntry("hippo-b", 0);
+  }
+
+  @Test
+  void aGateReCreatedUnderTheSameNameDoesNotKeepTheOldGatesState() {
+    GateRuntime runtime = servingBoth();
+    ReplicaGate again = TestGates.gate(spec -> {});
+    again.setSpec(gate.getSpec());
+    again.getMetadata().setUid("uid-2");
+    again.getMetadata().setGeneration(1L);
+    again.getMetadata().setResourceVersion("99");
+    status.stored = again; // the API server has the new gate, with no status yet
+
+    onContext(
+        () -> {
+          runtime.update(again);
+          return Future.succeededFuture();
+        });
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+
+    assertThat(phases(status.stored.getStatus()))
+        .doesNotContainValue("Serving")
+        .doesNotContainValue("Ramping");
+  }
+
+  /** A leading runtime whose two replicas serve. */
+  private GateRuntime servingBoth() {
+    GateRuntime runtime = leading();
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      tick(runtime);
+    }
+    assertThat(phases(status.stored.getStatus()))
+        .containsEntry("hippo-b", "Serving")
+        .containsEntry("hippo-c", "Serving");
+    return runtime;
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private GateRuntime runtime() {
@@ -512,8 +586,17 @@ class GateRuntimeTest {
 
   private void member(String name, MemberSample sample) {
     int n = pods.pods.size() + 2;
-    pods.pods.put(name, MemberPods.running(TestGates.NAMESPACE, name, "127.0.9." + n, Map.of()));
+    Pod pod = MemberPods.running(TestGates.NAMESPACE, name, "127.0.9." + n, Map.of());
+    pod.getMetadata().setUid(name + "-uid-1");
+    pods.pods.put(name, pod);
     members.samples.put(name, sample);
+  }
+
+  /** The member's pod deleted and created again under the same name: a new uid and address. */
+  private void recreate(String name) {
+    Pod pod = MemberPods.running(TestGates.NAMESPACE, name, "127.0.9.200", Map.of());
+    pod.getMetadata().setUid(name + "-uid-2");
+    pods.pods.put(name, pod);
   }
 
   private static Map<String, String> phases(ReplicaGateStatus s) {

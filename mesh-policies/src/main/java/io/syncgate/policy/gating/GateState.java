@@ -3,6 +3,7 @@ package io.syncgate.policy.gating;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -15,6 +16,16 @@ public record GateState(
 
   public GateState {
     replicas = Collections.unmodifiableMap(new TreeMap<>(replicas));
+  }
+
+  /** This state without the given replicas (they start over as if never seen). */
+  public GateState without(Set<String> names) {
+    if (names.isEmpty() || java.util.Collections.disjoint(names, replicas.keySet())) {
+      return this;
+    }
+    Map<String, ReplicaState> kept = new TreeMap<>(replicas);
+    kept.keySet().removeAll(names);
+    return new GateState(kept, leader, timeline, route);
   }
 
   public static GateState empty() {

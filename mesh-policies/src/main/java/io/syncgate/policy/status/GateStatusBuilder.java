@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -40,19 +41,22 @@ public final class GateStatusBuilder {
    */
   public static ReplicaGateStatus build(
       Long generation, GateState state, Optional<Route> route, List<Condition> conditions) {
-    return build(generation, state, route, conditions, Duration.ZERO);
+    return build(generation, state, route, conditions, Duration.ZERO, Map.of());
   }
 
   /**
    * The status of a valid gate after a tick, whose state's times are {@code toWall} behind wall
    * time (the controller measures durations on a monotonic clock and writes down wall time).
+   *
+   * @param podUids the UID of each member's pod, by name, where known
    */
   public static ReplicaGateStatus build(
       Long generation,
       GateState state,
       Optional<Route> route,
       List<Condition> conditions,
-      Duration toWall) {
+      Duration toWall,
+      Map<String, String> podUids) {
     ReplicaGateStatus status = new ReplicaGateStatus();
     status.setObservedGeneration(generation);
     status.setLeader(state.leader());
@@ -69,6 +73,7 @@ public final class GateStatusBuilder {
       }
       ReplicaStatus entry = new ReplicaStatus();
       entry.setName(r.name());
+      entry.setUid(podUids.get(r.name()));
       entry.setPhase(r.phase().displayName());
       entry.setWeight(route.map(x -> x.weightOf(r.name())).orElse(0));
       entry.setStep(r.phase() == Phase.RAMPING ? r.step() : null);
@@ -197,6 +202,7 @@ public final class GateStatusBuilder {
       c.setStep(r.getStep());
       c.setLagBytes(r.getLagBytes());
       c.setLagSeconds(r.getLagSeconds());
+      c.setUid(r.getUid());
       c.setSince(r.getSince());
       c.setReason(r.getReason());
       replicas.add(c);

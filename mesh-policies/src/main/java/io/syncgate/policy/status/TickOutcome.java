@@ -6,6 +6,7 @@ import io.syncgate.policy.gating.Plan;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.mesh.MeshKind;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -66,13 +67,15 @@ public sealed interface TickOutcome {
    * @param newlyUnusable the names among them that answered (or were not known) in the previous
    *     tick
    * @param mesh how writing the plan to the mesh went
+   * @param podUids the UID of each member's pod, by name, where known
    */
   record Decided(
       Plan plan,
       GateState state,
       List<MemberSample> unusable,
       Set<String> newlyUnusable,
-      MeshResult mesh)
+      MeshResult mesh,
+      Map<String, String> podUids)
       implements TickOutcome {
     public Decided {
       Objects.requireNonNull(plan, "plan");
@@ -80,6 +83,17 @@ public sealed interface TickOutcome {
       unusable = List.copyOf(unusable);
       newlyUnusable = Set.copyOf(newlyUnusable);
       Objects.requireNonNull(mesh, "mesh");
+      podUids = Map.copyOf(podUids);
+    }
+
+    /** A step without pod identities. */
+    public Decided(
+        Plan plan,
+        GateState state,
+        List<MemberSample> unusable,
+        Set<String> newlyUnusable,
+        MeshResult mesh) {
+      this(plan, state, unusable, newlyUnusable, mesh, Map.of());
     }
 
     /** The route in force: the one just decided, or the one kept. */

@@ -108,7 +108,8 @@ public record TickReport(
     ReplicaGateStatus previous = base == null ? new ReplicaGateStatus() : base;
     var merged = GateConditions.merge(previous.getConditions(), conditions, generation, wallNow);
     if (outcome instanceof Decided decided) {
-      return GateStatusBuilder.build(generation, decided.state(), decided.route(), merged, toWall);
+      return GateStatusBuilder.build(
+          generation, decided.state(), decided.route(), merged, toWall, decided.podUids());
     }
     return GateStatusBuilder.withConditions(previous, generation, merged);
   }

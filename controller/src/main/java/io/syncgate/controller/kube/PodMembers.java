@@ -1,0 +1,63 @@
+package io.syncgate.controller.kube;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.syncgate.controller.patroni.PatroniEndpoint;
+import io.syncgate.policy.ReplicaGateStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A gate's members as its pods tell them: who to poll, and which pod each name is now. */
+final class PodMembers {
+
+  private PodMembers() {}
+
+  /** The pods' UIDs by name. */
+  static Map<String, String> uids(List<Pod> pods) {
+    Map<String, String> uids = new HashMap<>();
+    for (Pod pod : pods) {
+      if (pod.getMetadata() != null && pod.getMetadata().getUid() != null) {
+        uids.put(pod.getMetadata().getName(), pod.getMetadata().getUid());
+      }
+    }
+    return uids;
+  }
+
+  /** The UIDs a stored status names, by replica name. */
+  static Map<String, String> storedUids(ReplicaGateStatus status) {
+    Map<String, String> uids = new HashMap<>();
+    if (status != null && status.getReplicas() != null) {
+      for (var r : status.getReplicas()) {
+        if (r != null && r.getName() != null && r.getUid() != null) {
+          uids.put(r.getName(), r.getUid());
+        }
+      }
+    }
+    return uids;
+  }
+
+  /** The gate's members: its pods that run, have an address and are not terminating, by name. */
+  static List<PatroniEndpoint> endpoints(List<Pod> pods, GateSettings.PatroniSettings patroni) {
+    List<PatroniEndpoint> endpoints = new ArrayList<>();
+    for (Pod pod : pods) {
+      if (pod.getStatus() == null
+          || !"Running".equals(pod.getStatus().getPhase())
+          || pod.getStatus().getPodIP() == null
+          || pod.getStatus().getPodIP().isBlank()
+          // A terminating pod leaves the route before it stops, not after.
+          || pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      endpoints.add(
+          new PatroniEndpoint(
+              pod.getMetadata().getName(),
+              patroni.scheme(),
+              pod.getStatus().getPodIP(),
+              patroni.port()));
+    }
+    endpoints.sort(Comparator.comparing(PatroniEndpoint::member));
+    return endpoints;
+  }
+}
