@@ -83,12 +83,17 @@ public final class EmbeddedApiServer implements AutoCloseable {
    */
   private final Map<RecordedRequest, byte[]> bodies;
 
+  /** When each recorded request arrived, on the monotonic clock. */
+  private final Map<RecordedRequest, Long> arrivals;
+
   private EmbeddedApiServer(
       KubernetesMockServer server,
       ObservedDispatcher dispatcher,
-      Map<RecordedRequest, byte[]> bodies) {
+      Map<RecordedRequest, byte[]> bodies,
+      Map<RecordedRequest, Long> arrivals) {
     this.server = server;
     this.dispatcher = dispatcher;
+    this.arrivals = arrivals;
     this.admin = server.createClient();
     this.bodies = bodies;
   }
@@ -115,13 +120,19 @@ public final class EmbeddedApiServer implements AutoCloseable {
     Map<ServerRequest, Queue<ServerResponse>> scripted = new HashMap<>();
     MockWebServer web = new MockWebServer();
     Map<RecordedRequest, byte[]> bodies = Collections.synchronizedMap(new IdentityHashMap<>());
+    Map<RecordedRequest, Long> arrivals = Collections.synchronizedMap(new IdentityHashMap<>());
     ObservedDispatcher dispatcher =
         new ObservedDispatcher(
-            scripted, web, recordRequests ? bodies : null, recordRequests, observer);
+            scripted,
+            web,
+            recordRequests ? bodies : null,
+            recordRequests ? arrivals : null,
+            recordRequests,
+            observer);
     KubernetesMockServer server =
         new KubernetesMockServer(new Context(), web, scripted, dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    EmbeddedApiServer api = new EmbeddedApiServer(server, dispatcher, bodies);
+    EmbeddedApiServer api = new EmbeddedApiServer(server, dispatcher, bodies, arrivals);
     api.registerCrds();
     return api;
   }
@@ -185,6 +196,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
             : null;
   }
 
+  /** When a recorded request arrived ({@link System#nanoTime()}), or -1 when unknown. */
+  public long arrivedAt(RecordedRequest request) {
+    Long at = arrivals.get(request);
+    return at == null ? -1 : at;
+  }
+
   /** The body of a recorded request as it arrived (empty when it had none), in UTF-8. */
   public String bodyOf(RecordedRequest request) {
     byte[] body = bodies.get(request);
@@ -211,23 +228,29 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private final boolean record;
     private final RequestObserver observer;
     private final Map<RecordedRequest, byte[]> bodies;
+    private final Map<RecordedRequest, Long> arrivals;
     private volatile Fault fault;
 
     ObservedDispatcher(
         Map<ServerRequest, Queue<ServerResponse>> scripted,
         MockWebServer web,
         Map<RecordedRequest, byte[]> bodies,
+        Map<RecordedRequest, Long> arrivals,
         boolean record,
         RequestObserver observer) {
       super(scripted);
       this.web = web;
       this.bodies = bodies;
+      this.arrivals = arrivals;
       this.record = record;
       this.observer = observer;
     }
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+      if (arrivals != null) {
+        arrivals.put(request, System.nanoTime());
+      }
       byte[] body =
           (observer == null && bodies == null) || request.getBody() == null
               ? null

@@ -1,5 +1,7 @@
 package io.syncgate.controller.kube;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
@@ -8,6 +10,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * <p>fabric8's elector makes blocking calls; they run on one dedicated, named thread, never on an
  * event loop. Stopping releases the lease, so a standby takes over without waiting for it to
  * expire.
+ *
+ * <p>Fencing: this controller counts as leading only while fabric8 says so <em>and</em> its last
+ * renewal that went through was sent less than {@code renewDeadline} ago on the monotonic clock
+ * ({@link RenewalTrackingLock}). fabric8 checks its deadline only between renewal attempts, and an
+ * attempt can be retried for many seconds; the local deadline steps down before the lease can pass
+ * to a standby (renewDeadline &lt; leaseDuration), whatever the elector is doing. Give the elector
+ * a client without retries and with short timeouts ({@link #electionClientConfig}).
  */
 public final class LeaderElection {
 
@@ -58,7 +69,12 @@ public final class LeaderElection {
   // Touched on the controller's context only.
   private boolean stopping;
   private boolean leading;
+  private boolean electorLeading;
   private CompletableFuture<?> campaign;
+  private RenewalTrackingLock lock;
+  private long fenceTimer = -1;
+  private final Vertx vertx;
+  private final LongSupplier nanoTime;
 
   /**
    * @param context the controller's context; the callbacks run on it
@@ -74,6 +90,30 @@ public final class LeaderElection {
       Timing timing,
       Consumer<Boolean> onLeadership,
       Consumer<String> onNewLeader) {
+    this(
+        client,
+        context,
+        leaseNamespace,
+        leaseName,
+        identity,
+        timing,
+        onLeadership,
+        onNewLeader,
+        System::nanoTime);
+  }
+
+  LeaderElection(
+      KubernetesClient client,
+      Context context,
+      String leaseNamespace,
+      String leaseName,
+      String identity,
+      Timing timing,
+      Consumer<Boolean> onLeadership,
+      Consumer<String> onNewLeader,
+      LongSupplier nanoTime) {
+    this.vertx = context.owner();
+    this.nanoTime = nanoTime;
     this.client = Objects.requireNonNull(client);
     this.context = Objects.requireNonNull(context);
     this.leaseNamespace = Objects.requireNonNull(leaseNamespace);
@@ -95,9 +135,31 @@ public final class LeaderElection {
     return identity;
   }
 
+  /**
+   * The configuration of the election's own client: no retries, and timeouts shorter than the renew
+   * deadline, so one stuck request cannot outlast it.
+   */
+  public static Config electionClientConfig(Config base, Timing timing) {
+    int timeoutMillis = (int) Math.max(100, timing.renewDeadline().toMillis() / 3);
+    return new ConfigBuilder(base)
+        .withRequestRetryBackoffLimit(0)
+        .withRequestTimeout(timeoutMillis)
+        .withConnectionTimeout(timeoutMillis)
+        .build();
+  }
+
   /** Starts campaigning. Call on the controller's context. */
   public void start() {
+    long period = Math.max(10, timing.retryPeriod().toMillis() / 4);
+    fenceTimer = vertx.setPeriodic(period, id -> recompute());
     campaign();
+  }
+
+  /**
+   * True while this controller may act as the leader (fabric8 says so, and the renewal is fresh).
+   */
+  public boolean leading() {
+    return leading;
   }
 
   /**
@@ -106,6 +168,9 @@ public final class LeaderElection {
    */
   public Future<Void> stop() {
     stopping = true;
+    if (fenceTimer != -1) {
+      vertx.cancelTimer(fenceTimer);
+    }
     Promise<Void> stopped = Promise.promise();
     CompletableFuture<?> current = campaign;
     // Cancelling runs fabric8's release (blocking calls) on the cancelling thread: not ours.
@@ -135,9 +200,10 @@ public final class LeaderElection {
     if (stopping) {
       return;
     }
+    lock = new RenewalTrackingLock(new LeaseLock(leaseNamespace, leaseName, identity), nanoTime);
     LeaderElectionConfig config =
         new LeaderElectionConfig(
-            new LeaseLock(leaseNamespace, leaseName, identity),
+            lock,
             timing.leaseDuration(),
             timing.renewDeadline(),
             timing.retryPeriod(),
@@ -166,14 +232,33 @@ public final class LeaderElection {
                 }));
   }
 
-  private void changed(boolean nowLeading) {
+  private void changed(boolean electorSays) {
+    electorLeading = electorSays;
+    recompute();
+  }
+
+  /** Leading = fabric8 says so and the last renewal that went through is within the deadline. */
+  private void recompute() {
+    RenewalTrackingLock current = lock;
+    long renewed = current == null ? -1 : current.renewedAtNanos();
+    boolean fresh =
+        renewed != -1 && nanoTime.getAsLong() - renewed < timing.renewDeadline().toNanos();
+    boolean nowLeading = electorLeading && fresh && !stopping;
     if (leading == nowLeading) {
       return;
+    }
+    if (leading && electorLeading && !fresh) {
+      LOG.warn(
+          "no renewal of Lease {}/{} went through within {}: stepping down before it can pass to"
+              + " a standby",
+          leaseNamespace,
+          leaseName,
+          timing.renewDeadline());
     }
     leading = nowLeading;
     LOG.info(
         "{} Lease {}/{} as {}",
-        nowLeading ? "acquired" : stopping ? "released" : "lost",
+        nowLeading ? "leading with" : stopping ? "released" : "not leading with",
         leaseNamespace,
         leaseName,
         identity);

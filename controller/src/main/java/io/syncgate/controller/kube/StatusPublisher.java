@@ -40,6 +40,9 @@ final class StatusPublisher {
   private boolean inFlight;
   private Runnable queued;
 
+  /** A conflicting write is being retried: a second conflict is reported, not retried again. */
+  private boolean retried;
+
   StatusPublisher(
       GateKey key,
       StatusSink sink,
@@ -143,6 +146,24 @@ final class StatusPublisher {
           .live()
           .filter(gate -> gate.getMetadata() != null)
           .ifPresent(gate -> resourceVersion = gate.getMetadata().getResourceVersion());
+    } else if (outcome instanceof WriteOutcome.Conflict && !retried) {
+      // The version we had is stale: read the gate's current one and try once more, still with a
+      // precondition and only while this term lasts.
+      retried = true;
+      Promise<ReplicaGate> read = Promise.promise();
+      sink.read(key).onComplete(r -> context.runOnContext(v -> read.handle(r)));
+      read.future()
+          .onComplete(
+              r -> {
+                if (r.succeeded() && r.result() != null && term.current()) {
+                  resourceVersion = r.result().getMetadata().getResourceVersion();
+                  // A newer status asked for meanwhile supersedes this one, with the new version.
+                  if (!inFlight && queued == null) {
+                    publish(r.result(), desired, term, now);
+                  }
+                }
+                retried = false;
+              });
     } else {
       LOG.warn("{}: status write {}: {}", key, outcome.result().label(), outcome.message());
     }

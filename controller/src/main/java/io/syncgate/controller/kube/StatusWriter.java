@@ -12,10 +12,10 @@ import io.vertx.core.Future;
  * inside each method.
  *
  * <p>The write replaces the whole status. It is sent with the resourceVersion the caller last saw
- * (from the gate informer or its own previous write), so a write costs one PUT and no read. When
- * that version is stale (409), the write is sent once more without a precondition, for which
- * fabric8 reads the current version just before the PUT: only the elected controller writes status,
- * and it writes what it computed from the live state, so there is nothing newer to lose.
+ * (from the gate informer or its own previous write), so a write costs one PUT and no read. A write
+ * never goes without that precondition: a stale version (409) comes back as a conflict, and {@link
+ * StatusPublisher} reads the gate again and retries with the version it finds, if it still leads.
+ * (Sent without one, an old leader's late write could overwrite the new leader's status.)
  */
 public final class StatusWriter implements StatusSink {
 
@@ -59,15 +59,7 @@ public final class StatusWriter implements StatusSink {
             .build());
     copy.setSpec(gate.getSpec());
     copy.setStatus(status);
-    return worker.call(
-        () -> {
-          WriteOutcome<ReplicaGate> first = send(gate, copy);
-          if (!(first instanceof WriteOutcome.Conflict) || resourceVersion == null) {
-            return first;
-          }
-          copy.getMetadata().setResourceVersion(null);
-          return send(gate, copy);
-        });
+    return worker.call(() -> send(gate, copy));
   }
 
   // Runs on the worker pool.

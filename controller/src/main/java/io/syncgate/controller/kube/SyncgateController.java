@@ -66,6 +66,7 @@ public final class SyncgateController extends AbstractVerticle {
   private SecretReader secrets;
   private EventRecorder events;
   private LeaderElection election;
+  private KubernetesClient electionClient;
   private volatile boolean synced;
 
   /** Why an informer has not synced yet (its list keeps failing), or null. */
@@ -245,6 +246,9 @@ public final class SyncgateController extends AbstractVerticle {
               .call(
                   () -> {
                     all.forEach(SharedIndexInformer::close);
+                    if (electionClient != null) {
+                      electionClient.close();
+                    }
                     return null;
                   })
               .onComplete(
@@ -267,9 +271,14 @@ public final class SyncgateController extends AbstractVerticle {
       onLeadership(true);
       return;
     }
+    // The election's own client: no retries and short timeouts (see LeaderElection, fencing).
+    electionClient =
+        KubeClients.create(
+            vertx,
+            LeaderElection.electionClientConfig(client.getConfiguration(), config.leaseTiming()));
     election =
         new LeaderElection(
-            client,
+            electionClient,
             context,
             config.leaseNamespace(),
             config.leaseName(),

@@ -195,6 +195,11 @@ final class GateFakes {
   static final class Status implements StatusSink {
     ReplicaGate stored;
     final List<ReplicaGateStatus> written = new CopyOnWriteArrayList<>();
+    final List<String> versionsSent = new CopyOnWriteArrayList<>();
+
+    /** How many of the next writes answer 409 (someone else wrote the gate meanwhile). */
+    int conflicts;
+
     private Promise<Void> held;
 
     /** Writes wait for the returned promise until it completes. */
@@ -203,14 +208,23 @@ final class GateFakes {
       return held;
     }
 
+    /** When set, reads wait for it (a slow API server). */
+    Future<Void> readGate;
+
     @Override
     public Future<ReplicaGate> read(GateKey key) {
-      return Future.succeededFuture(stored);
+      return readGate == null ? Future.succeededFuture(stored) : readGate.map(v -> stored);
     }
 
     @Override
     public Future<WriteOutcome<ReplicaGate>> write(
         ReplicaGate gate, ReplicaGateStatus status, String resourceVersion) {
+      versionsSent.add(String.valueOf(resourceVersion));
+      if (conflicts > 0) {
+        conflicts--;
+        stored.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion() + "+");
+        return Future.succeededFuture(new WriteOutcome.Conflict<>("409 stale resourceVersion"));
+      }
       written.add(status);
       Future<Void> ready = held == null ? Future.succeededFuture() : held.future();
       return ready.map(

@@ -546,6 +546,46 @@ class GateRuntimeTest {
     return runtime;
   }
 
+  @Test
+  void aConflictingStatusWriteIsRetriedWithTheCurrentVersionNotWithout() {
+    GateRuntime runtime = leading();
+    status.stored.getMetadata().setResourceVersion("7");
+    status.conflicts = 1;
+    int before = status.versionsSent.size();
+
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime); // a phase change: a status write is due
+
+    Await.until(
+        Duration.ofSeconds(5), "the retried write", () -> status.versionsSent.size() == before + 2);
+    // The retry carries the version read after the conflict, never none.
+    assertThat(status.versionsSent.get(before + 1)).isEqualTo("7+");
+    assertThat(status.versionsSent).doesNotContain("null");
+  }
+
+  @Test
+  void aConflictingStatusWriteIsDroppedOnceTheTermEnded() {
+    GateRuntime runtime = leading();
+    status.conflicts = 1;
+    int before = status.versionsSent.size();
+    Promise<Void> read = Promise.promise();
+    status.readGate = read.future();
+
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+    Await.until(
+        Duration.ofSeconds(5), "the conflicting write", () -> status.versionsSent.size() > before);
+    onContext(
+        () -> {
+          runtime.deactivate();
+          read.complete();
+          return Future.succeededFuture();
+        });
+    onContext(() -> Future.succeededFuture(0)); // let the read's completion run
+
+    assertThat(status.versionsSent).hasSize(before + 1);
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private GateRuntime runtime() {

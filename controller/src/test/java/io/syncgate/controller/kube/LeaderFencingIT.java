@@ -1,0 +1,75 @@
+package io.syncgate.controller.kube;
+
+import static io.syncgate.controller.kube.ControllerHarness.MIB;
+import static io.syncgate.controller.kube.ControllerHarness.START_POSITION;
+import static io.syncgate.controller.kube.ControllerHarness.expected;
+import static io.syncgate.controller.kube.ControllerHarness.member;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.syncgate.controller.testing.Await;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Lease holder is cut off from its Lease (its renewals fail with 500, which fabric8's client
+ * would retry for many seconds) while everything else still works: it steps down on its own
+ * monotonic deadline, before the standby can take the Lease, and writes nothing after it.
+ */
+class LeaderFencingIT {
+
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
+
+  @Test
+  void aHolderWhoseRenewalsFailStopsWritingBeforeTheStandbyTakesOver() {
+    h.simulate(List.of(h.leader(0), h.replica(1), h.replica(2)));
+    h.sim(0).setLocation(START_POSITION);
+    h.sim(1).setReceivedAndReplayed(START_POSITION);
+    h.sim(2).setReceivedAndReplayed(START_POSITION);
+    for (int i = 0; i < 3; i++) {
+      h.createPod(i);
+    }
+    h.createGate(spec -> spec.getRamp().setSteps(List.of(50, 100)));
+    ControllerHarness.Running a = h.startController(h.config("controller-a"));
+    ControllerHarness.Running b = h.startController(h.config("controller-b"));
+    h.awaitServing(2);
+    ControllerHarness.Running holder = a.controller().leading() ? a : b;
+    ControllerHarness.Running standby = holder == a ? b : a;
+    String holderAgent = "syncgate-test/" + (holder == a ? "controller-a" : "controller-b");
+    Duration renewDeadline = h.config("x").leaseTiming().renewDeadline();
+
+    long cutAt = System.nanoTime();
+    h.api.inject(
+        request ->
+            request.getPath().contains("/leases")
+                    && holderAgent.equals(request.getHeader("User-Agent"))
+                ? new MockResponse()
+                    .setResponseCode(500)
+                    .setBody("{\"kind\":\"Status\",\"code\":500}")
+                : null);
+
+    Await.until(Duration.ofSeconds(10), "the standby leading", standby.controller()::leading);
+    assertThat(holder.controller().leading()).isFalse();
+    // A change only a leader acts on: the standby ejects the lagging replica.
+    h.sim(2).setReceivedAndReplayed(START_POSITION - 100 * MIB);
+    Await.until(
+        Duration.ofSeconds(10),
+        "the standby ejects the lagging replica",
+        h::weights,
+        w -> w.equals(expected(member(1), 100, member(2), 0)));
+
+    // Nothing from the cut-off holder after its local deadline (a write sent just before it may
+    // arrive a little later: allow one poll interval).
+    long deadline = cutAt + renewDeadline.plusMillis(200).toNanos();
+    List<RecordedRequest> late =
+        h.requests().stream()
+            .filter(r -> holderAgent.equals(r.getHeader("User-Agent")))
+            .filter(r -> !r.getMethod().equals("GET") && !r.getPath().contains("/leases"))
+            .filter(r -> h.api.arrivedAt(r) > deadline)
+            .toList();
+    assertThat(late).extracting(RecordedRequest::getPath).isEmpty();
+  }
+}
