@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ReplicaGateValidatorTest {
 
@@ -99,6 +100,68 @@ class ReplicaGateValidatorTest {
         .containsExactly(new Violation("spec.pollInterval", "must be at least 100ms (was 99ms)"));
   }
 
+  private static ReplicaGate gateIn(String namespace, String host) {
+    ReplicaGate gate = new ReplicaGate();
+    gate.getMetadata().setNamespace(namespace);
+    gate.getMetadata().setName("pg-reads");
+    gate.setSpec(SpecCases.valid("", "mesh: {host: " + host + "}").parse());
+    return gate;
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "pg-replicas",
+        "pg-replicas.db",
+        "pg-replicas.db.svc",
+        "pg-replicas.db.svc.cluster.local",
+        "pg-replicas.db.svc.corp.example"
+      })
+  void meshHostMayNameAServiceOfTheGatesNamespace(String host) {
+    assertThat(ReplicaGateValidator.validate(gateIn("db", host))).isEmpty();
+  }
+
+  @Test
+  void meshHostMustNotNameAnotherNamespace() {
+    assertThat(ReplicaGateValidator.validate(gateIn("db", "pg-replicas.other.svc.cluster.local")))
+        .containsExactly(
+            new Violation(
+                "spec.mesh.host",
+                "must name a Service of the gate's namespace \"db\": write pg-replicas or"
+                    + " pg-replicas.db.svc.cluster.local (was"
+                    + " \"pg-replicas.other.svc.cluster.local\"); the VirtualService is exported"
+                    + " to the whole mesh and must not route another namespace's clients"));
+    assertThat(ReplicaGateValidator.validate(gateIn("db", "pg-replicas.other.svc.corp.example")))
+        .singleElement()
+        .extracting(Violation::message)
+        .asString()
+        .contains("write pg-replicas or pg-replicas.db.svc.corp.example (was");
+    for (String host : List.of("pg-replicas.other", "pg-replicas.db.cluster.local", "db.example")) {
+      assertThat(ReplicaGateValidator.validate(gateIn("db", host)))
+          .as(host)
+          .extracting(Violation::path)
+          .containsExactly("spec.mesh.host");
+    }
+  }
+
+  @Test
+  void theSpecAloneCannotTellTheHostsNamespace() {
+    // What the API server checks: CEL does not see metadata.namespace.
+    assertThat(
+            ReplicaGateValidator.validate(
+                gateIn("db", "pg-replicas.other.svc.cluster.local").getSpec()))
+        .isEmpty();
+  }
+
+  @Test
+  void aGateWithoutNamespaceIsRefused() {
+    assertThat(ReplicaGateValidator.validate(gateIn(null, "pg-replicas")))
+        .containsExactly(
+            new Violation(
+                "metadata.namespace",
+                "is required: spec.mesh.host must name a Service of the gate's namespace"));
+  }
+
   @Test
   void meshHostRules() {
     assertThat(violationsOf("mesh: {host: \"\"}"))
@@ -181,7 +244,11 @@ class ReplicaGateValidatorTest {
 
   @Test
   void aMissingSpecIsOneViolation() {
-    assertThat(ReplicaGateValidator.validate(null))
+    assertThat(ReplicaGateValidator.validate((ReplicaGateSpec) null))
+        .containsExactly(new Violation("spec", "is required"));
+    ReplicaGate gate = gateIn("db", "pg-replicas");
+    gate.setSpec(null);
+    assertThat(ReplicaGateValidator.validate(gate))
         .containsExactly(new Violation("spec", "is required"));
   }
 

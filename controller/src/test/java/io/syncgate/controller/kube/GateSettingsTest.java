@@ -10,6 +10,8 @@ import io.syncgate.policy.gating.GatePolicy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GateSettingsTest {
 
@@ -81,6 +83,40 @@ class GateSettingsTest {
     assertThat(settings.policy().paused()).isTrue();
     assertThat(settings.target().maxConnectionDuration()).isEqualTo(Duration.ofMinutes(10));
     assertThat(settings.pollInterval()).isEqualTo(Duration.ofMillis(200));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "hippo-replicas",
+        "hippo-replicas.db",
+        "hippo-replicas.db.svc",
+        "hippo-replicas.db.svc.cluster.local"
+      })
+  void aHostOfTheGatesNamespaceReachesTheMeshTargetAsWritten(String host) {
+    GateSettings.Parsed parsed =
+        GateSettings.parse(withUid(TestGates.gate(spec -> spec.getMesh().setHost(host))));
+
+    assertThat(parsed.violations()).isEmpty();
+    // Written as given: Istio resolves a short name in the VirtualService's namespace, the gate's.
+    assertThat(parsed.settings().target().host()).isEqualTo(host);
+  }
+
+  @Test
+  void aHostInAnotherNamespaceIsAnInvalidSpecNamingTheField() {
+    GateSettings.Parsed parsed =
+        GateSettings.parse(
+            withUid(
+                TestGates.gate(
+                    spec -> spec.getMesh().setHost("billing-replicas.billing.svc.cluster.local"))));
+
+    assertThat(parsed.valid()).isFalse();
+    assertThat(parsed.describeViolations())
+        .isEqualTo(
+            "spec.mesh.host: must name a Service of the gate's namespace \"db\": write"
+                + " billing-replicas or billing-replicas.db.svc.cluster.local (was"
+                + " \"billing-replicas.billing.svc.cluster.local\"); the VirtualService is"
+                + " exported to the whole mesh and must not route another namespace's clients");
   }
 
   @Test
