@@ -180,6 +180,20 @@ class K3sIT {
         Arguments.of(MINIMAL_SPEC + "patroni: {timeout: 0s}", "timeout must be greater than 0s"),
         Arguments.of(MINIMAL_SPEC + "pollInterval: 50ms", "pollInterval must be at least 100ms"),
         Arguments.of(
+            "selector: {matchLabels: {pg cluster: hippo}}\nmesh: {host: pg}",
+            "matchLabels keys must be label keys"),
+        Arguments.of(
+            "selector:\n  matchExpressions:\n  - {key: pg cluster, operator: Exists}\n"
+                + "mesh: {host: pg}",
+            "matchExpressions keys must be label keys"),
+        Arguments.of(
+            "selector:\n  matchExpressions:\n  - {key: app, operator: In}\nmesh: {host: pg}",
+            "matchExpressions with operator In or NotIn must list at least one value"),
+        Arguments.of(
+            "selector:\n  matchExpressions:\n  - {key: app, operator: Exists, values: [pg]}\n"
+                + "mesh: {host: pg}",
+            "matchExpressions with operator Exists or DoesNotExist must not list values"),
+        Arguments.of(
             MINIMAL_SPEC + "ramp: {steps: [10, 50, 25, 100]}", "steps must be strictly increasing"),
         Arguments.of(MINIMAL_SPEC + "ramp: {steps: [10, 50, 90]}", "the last step must be 100"),
         Arguments.of("selector: {}\nmesh: {host: pg}", "selector must not be empty"),

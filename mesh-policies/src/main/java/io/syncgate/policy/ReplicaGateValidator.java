@@ -150,6 +150,7 @@ public final class ReplicaGateValidator {
           new Violation(
               "spec.selector", "must not be empty: it would select every pod in the namespace"));
     }
+    LabelSelectorRules.check("spec.selector", selector, out);
   }
 
   private static void checkPatroni(PatroniSpec patroni, List<Violation> out) {

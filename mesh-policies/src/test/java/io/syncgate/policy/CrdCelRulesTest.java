@@ -48,7 +48,14 @@ class CrdCelRulesTest {
             "spec.pollInterval pollInterval must be at least 100ms",
             "spec.ramp.steps steps must be strictly increasing",
             "spec.ramp.steps the last step must be 100",
-            "spec.selector selector must not be empty: it would select every pod in the namespace");
+            "spec.selector selector must not be empty: it would select every pod in the namespace",
+            "spec.selector.matchLabels " + LabelSelectorRules.CEL_MATCH_LABELS_KEYS_MESSAGE,
+            "spec.selector.matchExpressions "
+                + LabelSelectorRules.CEL_MATCH_EXPRESSIONS_KEYS_MESSAGE,
+            "spec.selector.matchExpressions matchExpressions with operator In or NotIn must list"
+                + " at least one value",
+            "spec.selector.matchExpressions matchExpressions with operator Exists or DoesNotExist"
+                + " must not list values");
   }
 
   @Test

@@ -100,6 +100,71 @@ class ReplicaGateValidatorTest {
         .containsExactly(new Violation("spec.pollInterval", "must be at least 100ms (was 99ms)"));
   }
 
+  @Test
+  void selectorExpressionsNameTheExpressionAndItsField() {
+    assertThat(
+            violationsOf(
+                """
+                selector:
+                  matchExpressions:
+                  - {key: app, operator: in, values: [pg]}
+                  - {key: app, operator: In}
+                  - {key: app, operator: Exists, values: [pg]}
+                  - {operator: DoesNotExist}
+                  - {key: pg cluster, values: [pg, -pg]}
+                """))
+        .containsExactly(
+            new Violation(
+                "spec.selector.matchExpressions[0].operator",
+                "must be one of In, NotIn, Exists, DoesNotExist (was \"in\")"),
+            new Violation(
+                "spec.selector.matchExpressions[1].values",
+                "must list at least one value for operator In"),
+            new Violation(
+                "spec.selector.matchExpressions[2].values",
+                "must be empty for operator Exists: it tests whether the label is there, not its"
+                    + " value"),
+            new Violation(
+                "spec.selector.matchExpressions[3].key",
+                "is required: the label key the expression tests"),
+            new Violation(
+                "spec.selector.matchExpressions[4].key",
+                "must be a label key: an optional DNS subdomain prefix of at most 253 characters"
+                    + " and '/', then a name of 1..63 letters, digits, '-', '_' or '.' that starts"
+                    + " and ends with a letter or digit (was \"pg cluster\")"),
+            new Violation(
+                "spec.selector.matchExpressions[4].operator",
+                "is required: one of In, NotIn, Exists, DoesNotExist"),
+            new Violation(
+                "spec.selector.matchExpressions[4].values[1]",
+                "must be a label value: empty, or 1..63 letters, digits, '-', '_' or '.' that"
+                    + " start and end with a letter or digit (was \"-pg\")"));
+  }
+
+  @Test
+  void matchLabelsNameTheEntry() {
+    assertThat(violationsOf("selector: {matchLabels: {app: null, pg cluster: hippo, tier: a b}}"))
+        .extracting(Violation::toString)
+        .containsExactly(
+            "spec.selector.matchLabels: key \"pg cluster\" is not a label key: expected an"
+                + " optional DNS subdomain prefix of at most 253 characters and '/', then a name"
+                + " of 1..63 letters, digits, '-', '_' or '.' that starts and ends with a letter or"
+                + " digit",
+            "spec.selector.matchLabels: value \"a b\" of \"tier\" is not a label value:"
+                + " expected empty, or 1..63 letters, digits, '-', '_' or '.' that start and end"
+                + " with a letter or digit");
+  }
+
+  @Test
+  void labelKeyPrefixIsAtMost253Characters() {
+    String name = "/app";
+    assertThat(violationsOf("selector: {matchLabels: {" + SpecCases.dnsName(253) + name + ": pg}}"))
+        .isEmpty();
+    assertThat(violationsOf("selector: {matchLabels: {" + SpecCases.dnsName(254) + name + ": pg}}"))
+        .extracting(Violation::path)
+        .containsExactly("spec.selector.matchLabels");
+  }
+
   private static ReplicaGate gateIn(String namespace, String host) {
     ReplicaGate gate = new ReplicaGate();
     gate.getMetadata().setNamespace(namespace);

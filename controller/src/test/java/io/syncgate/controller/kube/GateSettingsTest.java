@@ -2,6 +2,7 @@ package io.syncgate.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.SecretRef;
 import io.syncgate.policy.Violation;
@@ -117,6 +118,29 @@ class GateSettingsTest {
                 + " billing-replicas or billing-replicas.db.svc.cluster.local (was"
                 + " \"billing-replicas.billing.svc.cluster.local\"); the VirtualService is"
                 + " exported to the whole mesh and must not route another namespace's clients");
+  }
+
+  @Test
+  void aSelectorTypoIsAnInvalidSpecInsteadOfAnInformerThatCannotBeBuilt() {
+    GateSettings.Parsed parsed =
+        GateSettings.parse(
+            withUid(
+                TestGates.gate(
+                    spec ->
+                        spec.getSelector()
+                            .getMatchExpressions()
+                            .add(
+                                new LabelSelectorRequirementBuilder()
+                                    .withKey("role")
+                                    .withOperator("Equals")
+                                    .withValues("replica")
+                                    .build()))));
+
+    assertThat(parsed.valid()).isFalse();
+    assertThat(parsed.describeViolations())
+        .isEqualTo(
+            "spec.selector.matchExpressions[0].operator: must be one of In, NotIn, Exists,"
+                + " DoesNotExist (was \"Equals\")");
   }
 
   @Test
