@@ -179,6 +179,9 @@ class K3sIT {
             "maxConnectionDuration must be at least 1ms"),
         Arguments.of(MINIMAL_SPEC + "patroni: {timeout: 0s}", "timeout must be greater than 0s"),
         Arguments.of(MINIMAL_SPEC + "pollInterval: 50ms", "pollInterval must be at least 100ms"),
+        Arguments.of(MINIMAL_SPEC + "pollInterval: 1h", "pollInterval must be at most 5m"),
+        Arguments.of(
+            MINIMAL_SPEC + "ejection: {unreachableFor: 0s}", "unreachableFor must be at least 1s"),
         Arguments.of(
             "selector: {matchLabels: {pg cluster: hippo}}\nmesh: {host: pg}",
             "matchLabels keys must be label keys"),

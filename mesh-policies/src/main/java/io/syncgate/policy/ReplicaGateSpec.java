@@ -144,7 +144,12 @@ public class ReplicaGateSpec {
   @ValidationRule(
       value = "duration(self) >= duration('100ms')",
       message = "pollInterval must be at least 100ms")
-  @JsonPropertyDescription("How often every member's Patroni is polled (Go duration).")
+  @ValidationRule(
+      value = "duration(self) <= duration('5m')",
+      message = "pollInterval must be at most 5m")
+  @JsonPropertyDescription(
+      "How often every member's Patroni is polled (Go duration, 100ms..5m): a gate that polls"
+          + " less often cannot protect its readers.")
   private String pollInterval = DEFAULT_POLL_INTERVAL;
 
   @Default("" + DEFAULT_PAUSED)

@@ -38,6 +38,8 @@ public final class ReplicaGateValidator {
   static final int MAX_LABEL_KEY_LENGTH = 317;
   static final int MAX_STEPS = 100;
   static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
+  static final Duration MAX_POLL_INTERVAL = Duration.ofMinutes(5);
+  static final Duration MIN_UNREACHABLE_FOR = Duration.ofSeconds(1);
   static final Duration MIN_CONNECTION_DURATION = Duration.ofMillis(1);
 
   /** CEL rule on a byte-size field: a whole number of bytes (garbage is left to the pattern). */
@@ -126,13 +128,30 @@ public final class ReplicaGateValidator {
                   + admission.getMaxLagTime()
                   + ")"));
     }
-    duration("spec.ejection.unreachableFor", ejection.getUnreachableFor(), out);
+    Duration unreachableFor =
+        duration("spec.ejection.unreachableFor", ejection.getUnreachableFor(), out);
+    if (unreachableFor != null && unreachableFor.compareTo(MIN_UNREACHABLE_FOR) < 0) {
+      out.add(
+          new Violation(
+              "spec.ejection.unreachableFor",
+              "must be at least 1s (was "
+                  + ejection.getUnreachableFor()
+                  + "): a replica must not be ejected the moment one poll fails"));
+    }
 
     Duration poll = duration("spec.pollInterval", spec.getPollInterval(), out);
     if (poll != null && poll.compareTo(MIN_POLL_INTERVAL) < 0) {
       out.add(
           new Violation(
               "spec.pollInterval", "must be at least 100ms (was " + spec.getPollInterval() + ")"));
+    }
+    if (poll != null && poll.compareTo(MAX_POLL_INTERVAL) > 0) {
+      out.add(
+          new Violation(
+              "spec.pollInterval",
+              "must be at most 5m (was "
+                  + spec.getPollInterval()
+                  + "): a gate that polls less often notices lag too late to protect reads"));
     }
     return out;
   }

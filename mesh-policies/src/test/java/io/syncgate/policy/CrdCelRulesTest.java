@@ -46,6 +46,8 @@ class CrdCelRulesTest {
             "spec.mesh.maxConnectionDuration maxConnectionDuration must be at least 1ms",
             "spec.patroni.timeout timeout must be greater than 0s",
             "spec.pollInterval pollInterval must be at least 100ms",
+            "spec.pollInterval pollInterval must be at most 5m",
+            "spec.ejection.unreachableFor unreachableFor must be at least 1s",
             "spec.ramp.steps steps must be strictly increasing",
             "spec.ramp.steps the last step must be 100",
             "spec.selector selector must not be empty: it would select every pod in the namespace",

@@ -101,6 +101,26 @@ class ReplicaGateValidatorTest {
   }
 
   @Test
+  void unreachableForFloor() {
+    assertThat(violationsOf("ejection: {unreachableFor: 0s}"))
+        .containsExactly(
+            new Violation(
+                "spec.ejection.unreachableFor",
+                "must be at least 1s (was 0s): a replica must not be ejected the moment one poll"
+                    + " fails"));
+  }
+
+  @Test
+  void pollIntervalCeiling() {
+    assertThat(violationsOf("pollInterval: 5m1s"))
+        .containsExactly(
+            new Violation(
+                "spec.pollInterval",
+                "must be at most 5m (was 5m1s): a gate that polls less often notices lag too late"
+                    + " to protect reads"));
+  }
+
+  @Test
   void selectorExpressionsNameTheExpressionAndItsField() {
     assertThat(
             violationsOf(

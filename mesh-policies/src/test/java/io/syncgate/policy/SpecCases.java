@@ -129,6 +129,8 @@ final class SpecCases {
             "equal maxLagTimes in other spellings",
             "admission: {maxLagTime: 1m30s}\nejection: {maxLagTime: 90s}"),
         valid("pollInterval at the 100ms floor", "pollInterval: 100ms"),
+        valid("pollInterval at the 5m ceiling", "pollInterval: 5m"),
+        valid("unreachableFor at its 1s floor", "ejection: {unreachableFor: 1s}"),
         valid(
             "durations in Go syntax",
             "admission: {stableFor: 1h2m3.5s}\nramp: {stepInterval: \"0\"}\n"
@@ -195,6 +197,16 @@ final class SpecCases {
             "admission: {maxLagTime: 30s}\nejection: {maxLagTime: 10s}",
             "spec.ejection.maxLagTime"),
         invalid("pollInterval below 100ms", "pollInterval: 50ms", "spec.pollInterval"),
+        invalid("pollInterval above 5m", "pollInterval: 301s", "spec.pollInterval"),
+        invalid("pollInterval of an hour", "pollInterval: 1h", "spec.pollInterval"),
+        invalid(
+            "unreachableFor 0s ejects on the first failed poll",
+            "ejection: {unreachableFor: 0s}",
+            "spec.ejection.unreachableFor"),
+        invalid(
+            "unreachableFor below 1s",
+            "ejection: {unreachableFor: 999ms}",
+            "spec.ejection.unreachableFor"),
         invalid("empty host", "mesh: {host: \"\"}", "spec.mesh.host"),
         invalid("missing host", "mesh: {host: null, port: 5432}", "spec.mesh.host"),
         invalid("host not a DNS name", "mesh: {host: Hippo Replicas}", "spec.mesh.host"),
