@@ -183,6 +183,9 @@ class K3sIT {
         Arguments.of(
             MINIMAL_SPEC + "ejection: {unreachableFor: 0s}", "unreachableFor must be at least 1s"),
         Arguments.of(
+            MINIMAL_SPEC + "patroni: {credentialsSecret: {name: pg-auth}}",
+            "credentialsSecret over http sends Patroni's password in clear text"),
+        Arguments.of(
             "selector: {matchLabels: {pg cluster: hippo}}\nmesh: {host: pg}",
             "matchLabels keys must be label keys"),
         Arguments.of(

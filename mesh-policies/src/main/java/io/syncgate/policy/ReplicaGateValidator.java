@@ -185,6 +185,15 @@ public final class ReplicaGateValidator {
       out.add(new Violation("spec.patroni.timeout", "must be greater than 0s"));
     }
     secret("spec.patroni.credentialsSecret", patroni.getCredentialsSecret(), out);
+    if (patroni.getCredentialsSecret() != null
+        && PatroniScheme.HTTP.value().equals(patroni.getScheme())
+        && !Boolean.TRUE.equals(patroni.getAllowCredentialsOverHttp())) {
+      out.add(
+          new Violation(
+              "spec.patroni.credentialsSecret",
+              "would send Patroni's username and password in clear text over http: set scheme"
+                  + " https (with caSecret), or allowCredentialsOverHttp: true to accept that"));
+    }
     secret("spec.patroni.caSecret", patroni.getCaSecret(), out);
   }
 

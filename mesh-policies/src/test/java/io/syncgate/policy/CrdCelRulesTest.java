@@ -48,6 +48,9 @@ class CrdCelRulesTest {
             "spec.pollInterval pollInterval must be at least 100ms",
             "spec.pollInterval pollInterval must be at most 5m",
             "spec.ejection.unreachableFor unreachableFor must be at least 1s",
+            "spec.patroni.credentialsSecret credentialsSecret over http sends Patroni's password"
+                + " in clear text: set scheme https, or allowCredentialsOverHttp: true to accept"
+                + " that",
             "spec.ramp.steps steps must be strictly increasing",
             "spec.ramp.steps the last step must be 100",
             "spec.selector selector must not be empty: it would select every pod in the namespace",

@@ -129,7 +129,7 @@ class CrdGenerationTest {
                 """
                 selector:
                   matchLabels: {app: pg}
-                patroni: {port: 8008, scheme: http, timeout: 2s,
+                patroni: {port: 8008, scheme: http, timeout: 2s, allowCredentialsOverHttp: false,
                           insecureSkipHostnameVerification: false}
                 mesh:
                   host: pg-replicas.db.svc.cluster.local

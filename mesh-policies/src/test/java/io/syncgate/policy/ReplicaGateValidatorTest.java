@@ -121,6 +121,25 @@ class ReplicaGateValidatorTest {
   }
 
   @Test
+  void credentialsOverHttpNeedTheOptIn() {
+    String refusal =
+        "would send Patroni's username and password in clear text over http: set scheme https"
+            + " (with caSecret), or allowCredentialsOverHttp: true to accept that";
+    assertThat(violationsOf("patroni: {credentialsSecret: {name: pg-auth}}"))
+        .containsExactly(new Violation("spec.patroni.credentialsSecret", refusal));
+    assertThat(
+            violationsOf(
+                "patroni: {credentialsSecret: {name: pg-auth}, allowCredentialsOverHttp: false}"))
+        .containsExactly(new Violation("spec.patroni.credentialsSecret", refusal));
+    assertThat(
+            violationsOf(
+                "patroni: {credentialsSecret: {name: pg-auth}, allowCredentialsOverHttp: true}"))
+        .isEmpty();
+    assertThat(violationsOf("patroni: {scheme: https, credentialsSecret: {name: pg-auth}}"))
+        .isEmpty();
+  }
+
+  @Test
   void selectorExpressionsNameTheExpressionAndItsField() {
     assertThat(
             violationsOf(

@@ -169,6 +169,9 @@ final class SpecCases {
             "64 expressions, one with 64 values",
             matchExpressions(inExpression(64) + existsExpressions(63))),
         valid(
+            "credentials over http, explicitly allowed",
+            "patroni: {credentialsSecret: {name: pg-auth}, allowCredentialsOverHttp: true}"),
+        valid(
             "https with CA and auth secrets",
             "patroni:\n  scheme: https\n  caSecret: {name: pg-ca}\n"
                 + "  credentialsSecret: {name: pg-auth}\n  insecureSkipHostnameVerification: true"),
@@ -333,8 +336,17 @@ final class SpecCases {
         invalid("fraction of a byte", "ejection: {maxLag: \"16777216.5\"}", "spec.ejection.maxLag"),
         invalid(
             "secret without name",
-            "patroni: {credentialsSecret: {}}",
+            "patroni: {scheme: https, credentialsSecret: {}}",
             "spec.patroni.credentialsSecret.name"),
+        invalid(
+            "credentials over the default scheme http",
+            "patroni: {credentialsSecret: {name: pg-auth}}",
+            "spec.patroni.credentialsSecret"),
+        invalid(
+            "credentials over http, not allowed",
+            "patroni: {scheme: http, credentialsSecret: {name: pg-auth},"
+                + " allowCredentialsOverHttp: false}",
+            "spec.patroni.credentialsSecret"),
         invalid(
             "secret with empty name",
             "patroni: {caSecret: {name: \"\"}}",

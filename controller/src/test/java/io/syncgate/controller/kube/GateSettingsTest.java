@@ -144,6 +144,29 @@ class GateSettingsTest {
   }
 
   @Test
+  void credentialsOverHttpAreAnInvalidSpecUnlessAllowed() {
+    GateSettings.Parsed refused =
+        GateSettings.parse(
+            withUid(
+                TestGates.gate(
+                    spec -> spec.getPatroni().setCredentialsSecret(new SecretRef("auth")))));
+    assertThat(refused.violations())
+        .extracting(Violation::path)
+        .containsExactly("spec.patroni.credentialsSecret");
+
+    GateSettings.Parsed allowed =
+        GateSettings.parse(
+            withUid(
+                TestGates.gate(
+                    spec -> {
+                      spec.getPatroni().setCredentialsSecret(new SecretRef("auth"));
+                      spec.getPatroni().setAllowCredentialsOverHttp(true);
+                    })));
+    assertThat(allowed.settings().patroni().credentialsSecret()).isEqualTo("auth");
+    assertThat(allowed.settings().patroni().scheme()).isEqualTo("http");
+  }
+
+  @Test
   void anInvalidSpecGivesEveryViolationAndNoSettings() {
     ReplicaGate gate =
         withUid(
