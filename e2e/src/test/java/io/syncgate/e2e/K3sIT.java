@@ -186,6 +186,9 @@ class K3sIT {
             MINIMAL_SPEC + "patroni: {credentialsSecret: {name: pg-auth}}",
             "credentialsSecret over http sends Patroni's password in clear text"),
         Arguments.of(
+            MINIMAL_SPEC + "patroni: {scheme: https, insecureSkipHostnameVerification: true}",
+            "insecureSkipHostnameVerification requires caSecret"),
+        Arguments.of(
             "selector: {matchLabels: {pg cluster: hippo}}\nmesh: {host: pg}",
             "matchLabels keys must be label keys"),
         Arguments.of(

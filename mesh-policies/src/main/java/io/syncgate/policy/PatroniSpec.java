@@ -33,6 +33,14 @@ import java.util.Objects;
         "credentialsSecret over http sends Patroni's password in clear text: set scheme https,"
             + " or allowCredentialsOverHttp: true to accept that",
     fieldPath = ".credentialsSecret")
+@ValidationRule(
+    value =
+        "!(has(self.insecureSkipHostnameVerification) && self.insecureSkipHostnameVerification)"
+            + " || has(self.caSecret)",
+    message =
+        "insecureSkipHostnameVerification requires caSecret, the CA the certificate chain is"
+            + " verified against",
+    fieldPath = ".insecureSkipHostnameVerification")
 public class PatroniSpec {
 
   public static final int DEFAULT_PORT = 8008;
@@ -79,9 +87,9 @@ public class PatroniSpec {
 
   @Default("" + DEFAULT_INSECURE_SKIP_HOSTNAME_VERIFICATION)
   @JsonPropertyDescription(
-      "https only: accept a certificate that does not name the pod IP the controller connects"
-          + " to (Patroni certificates usually name DNS names, members are reached by pod IP)."
-          + " The certificate chain is still verified against caSecret.")
+      "https only, and requires caSecret: accept a certificate that does not name the pod IP the"
+          + " controller connects to (Patroni certificates usually name DNS names, members are"
+          + " reached by pod IP). The certificate chain is still verified against caSecret.")
   private Boolean insecureSkipHostnameVerification = DEFAULT_INSECURE_SKIP_HOSTNAME_VERIFICATION;
 
   public PatroniSpec() {}

@@ -195,6 +195,14 @@ public final class ReplicaGateValidator {
                   + " https (with caSecret), or allowCredentialsOverHttp: true to accept that"));
     }
     secret("spec.patroni.caSecret", patroni.getCaSecret(), out);
+    if (Boolean.TRUE.equals(patroni.getInsecureSkipHostnameVerification())
+        && patroni.getCaSecret() == null) {
+      out.add(
+          new Violation(
+              "spec.patroni.insecureSkipHostnameVerification",
+              "requires caSecret: the certificate chain must be verified against the CA it names"
+                  + " when the host name is not verified"));
+    }
   }
 
   private static void checkMesh(MeshSpec mesh, String namespace, List<Violation> out) {

@@ -51,6 +51,8 @@ class CrdCelRulesTest {
             "spec.patroni.credentialsSecret credentialsSecret over http sends Patroni's password"
                 + " in clear text: set scheme https, or allowCredentialsOverHttp: true to accept"
                 + " that",
+            "spec.patroni.insecureSkipHostnameVerification insecureSkipHostnameVerification"
+                + " requires caSecret, the CA the certificate chain is verified against",
             "spec.ramp.steps steps must be strictly increasing",
             "spec.ramp.steps the last step must be 100",
             "spec.selector selector must not be empty: it would select every pod in the namespace",

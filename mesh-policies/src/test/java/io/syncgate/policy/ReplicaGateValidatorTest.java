@@ -140,6 +140,21 @@ class ReplicaGateValidatorTest {
   }
 
   @Test
+  void skippingHostnameVerificationNeedsACa() {
+    assertThat(violationsOf("patroni: {scheme: https, insecureSkipHostnameVerification: true}"))
+        .containsExactly(
+            new Violation(
+                "spec.patroni.insecureSkipHostnameVerification",
+                "requires caSecret: the certificate chain must be verified against the CA it names"
+                    + " when the host name is not verified"));
+    assertThat(
+            violationsOf(
+                "patroni: {scheme: https, caSecret: {name: pg-ca},"
+                    + " insecureSkipHostnameVerification: true}"))
+        .isEmpty();
+  }
+
+  @Test
   void selectorExpressionsNameTheExpressionAndItsField() {
     assertThat(
             violationsOf(

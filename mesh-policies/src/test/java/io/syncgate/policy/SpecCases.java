@@ -348,6 +348,10 @@ final class SpecCases {
                 + " allowCredentialsOverHttp: false}",
             "spec.patroni.credentialsSecret"),
         invalid(
+            "insecureSkipHostnameVerification without caSecret",
+            "patroni: {scheme: https, insecureSkipHostnameVerification: true}",
+            "spec.patroni.insecureSkipHostnameVerification"),
+        invalid(
             "secret with empty name",
             "patroni: {caSecret: {name: \"\"}}",
             "spec.patroni.caSecret.name"),
