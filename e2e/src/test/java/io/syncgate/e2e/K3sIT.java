@@ -119,13 +119,16 @@ class K3sIT {
     return name;
   }
 
-  /** A valid spec with nothing but the required fields. */
+  /**
+   * A valid spec with nothing but the required fields; the host is a short name, a Service of
+   * whatever namespace the gate is in.
+   */
   private static final String MINIMAL_SPEC =
       """
       selector:
         matchLabels: {app: pg}
       mesh:
-        host: pg-replicas.db.svc.cluster.local
+        host: pg-replicas
       """;
 
   /** A gate with the given spec (YAML), untouched by the Java model's defaults. */
@@ -172,14 +175,37 @@ class K3sIT {
             MINIMAL_SPEC + "ejection: {maxLag: \"16777216.5\"}",
             "maxLag must be a whole number of bytes"),
         Arguments.of(
-            "selector: {matchLabels: {app: pg}}\nmesh: {host: pg.db.svc, maxConnectionDuration: 0s}",
+            "selector: {matchLabels: {app: pg}}\nmesh: {host: pg, maxConnectionDuration: 0s}",
             "maxConnectionDuration must be at least 1ms"),
         Arguments.of(MINIMAL_SPEC + "patroni: {timeout: 0s}", "timeout must be greater than 0s"),
         Arguments.of(MINIMAL_SPEC + "pollInterval: 50ms", "pollInterval must be at least 100ms"),
+        Arguments.of(MINIMAL_SPEC + "pollInterval: 1h", "pollInterval must be at most 5m"),
+        Arguments.of(
+            MINIMAL_SPEC + "ejection: {unreachableFor: 0s}", "unreachableFor must be at least 1s"),
+        Arguments.of(
+            MINIMAL_SPEC + "patroni: {credentialsSecret: {name: pg-auth}}",
+            "credentialsSecret over http sends Patroni's password in clear text"),
+        Arguments.of(
+            MINIMAL_SPEC + "patroni: {scheme: https, insecureSkipHostnameVerification: true}",
+            "insecureSkipHostnameVerification requires caSecret"),
+        Arguments.of(
+            "selector: {matchLabels: {pg cluster: hippo}}\nmesh: {host: pg}",
+            "matchLabels keys must be label keys"),
+        Arguments.of(
+            "selector:\n  matchExpressions:\n  - {key: pg cluster, operator: Exists}\n"
+                + "mesh: {host: pg}",
+            "matchExpressions keys must be label keys"),
+        Arguments.of(
+            "selector:\n  matchExpressions:\n  - {key: app, operator: In}\nmesh: {host: pg}",
+            "matchExpressions with operator In or NotIn must list at least one value"),
+        Arguments.of(
+            "selector:\n  matchExpressions:\n  - {key: app, operator: Exists, values: [pg]}\n"
+                + "mesh: {host: pg}",
+            "matchExpressions with operator Exists or DoesNotExist must not list values"),
         Arguments.of(
             MINIMAL_SPEC + "ramp: {steps: [10, 50, 25, 100]}", "steps must be strictly increasing"),
         Arguments.of(MINIMAL_SPEC + "ramp: {steps: [10, 50, 90]}", "the last step must be 100"),
-        Arguments.of("selector: {}\nmesh: {host: pg.db.svc}", "selector must not be empty"),
+        Arguments.of("selector: {}\nmesh: {host: pg}", "selector must not be empty"),
         Arguments.of(
             MINIMAL_SPEC + "admission: {maxLag: 8Mi}\nejection: {maxLag: 4Mi}",
             "ejection.maxLag must be >= admission.maxLag"),

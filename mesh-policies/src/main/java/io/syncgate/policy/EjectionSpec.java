@@ -39,7 +39,11 @@ public class EjectionSpec {
   @Default(DEFAULT_UNREACHABLE_FOR)
   @Pattern(GoDuration.PATTERN)
   @Size(max = ReplicaGateValidator.MAX_VALUE_LENGTH)
-  @JsonPropertyDescription("Eject a replica whose Patroni has not answered for this long.")
+  @ValidationRule(
+      value = "duration(self) >= duration('1s')",
+      message = "unreachableFor must be at least 1s")
+  @JsonPropertyDescription(
+      "Eject a replica whose Patroni has not answered for this long (Go duration, at least 1s).")
   private String unreachableFor = DEFAULT_UNREACHABLE_FOR;
 
   public EjectionSpec() {}

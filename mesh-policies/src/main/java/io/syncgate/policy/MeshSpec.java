@@ -26,7 +26,9 @@ public class MeshSpec {
   @Size(min = 1, max = 253)
   @Pattern(ReplicaGateValidator.DNS_SUBDOMAIN)
   @JsonPropertyDescription(
-      "The read host clients connect to, e.g. hippo-replicas.db.svc.cluster.local.")
+      "The read host clients connect to: a Service of the gate's namespace, as <svc>, <svc>.<ns>,"
+          + " <svc>.<ns>.svc or <svc>.<ns>.svc.<cluster domain>, e.g."
+          + " hippo-replicas.db.svc.cluster.local.")
   private String host;
 
   @Default("" + DEFAULT_PORT)

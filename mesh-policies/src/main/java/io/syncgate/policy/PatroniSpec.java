@@ -19,14 +19,34 @@ import java.util.Objects;
   "scheme",
   "timeout",
   "credentialsSecret",
+  "allowCredentialsOverHttp",
   "caSecret",
   "insecureSkipHostnameVerification"
 })
+@ValidationRule(
+    value =
+        "!has(self.credentialsSecret) || (has(self.scheme) ? self.scheme : '"
+            + PatroniSpec.DEFAULT_SCHEME
+            + "') != 'http'"
+            + " || (has(self.allowCredentialsOverHttp) && self.allowCredentialsOverHttp)",
+    message =
+        "credentialsSecret over http sends Patroni's password in clear text: set scheme https,"
+            + " or allowCredentialsOverHttp: true to accept that",
+    fieldPath = ".credentialsSecret")
+@ValidationRule(
+    value =
+        "!(has(self.insecureSkipHostnameVerification) && self.insecureSkipHostnameVerification)"
+            + " || has(self.caSecret)",
+    message =
+        "insecureSkipHostnameVerification requires caSecret, the CA the certificate chain is"
+            + " verified against",
+    fieldPath = ".insecureSkipHostnameVerification")
 public class PatroniSpec {
 
   public static final int DEFAULT_PORT = 8008;
   public static final String DEFAULT_SCHEME = "http";
   public static final String DEFAULT_TIMEOUT = "2s";
+  public static final boolean DEFAULT_ALLOW_CREDENTIALS_OVER_HTTP = false;
   public static final boolean DEFAULT_INSECURE_SKIP_HOSTNAME_VERIFICATION = false;
 
   @Default("" + DEFAULT_PORT)
@@ -50,8 +70,15 @@ public class PatroniSpec {
   private String timeout = DEFAULT_TIMEOUT;
 
   @JsonPropertyDescription(
-      "Optional Secret with keys username and password for Patroni's basic auth.")
+      "Optional Secret with keys username and password for Patroni's basic auth; needs scheme"
+          + " https unless allowCredentialsOverHttp is true.")
   private SecretRef credentialsSecret;
+
+  @Default("" + DEFAULT_ALLOW_CREDENTIALS_OVER_HTTP)
+  @JsonPropertyDescription(
+      "Send credentialsSecret's username and password over plain http, readable by anyone on the"
+          + " network path. Without it, credentialsSecret requires scheme https.")
+  private Boolean allowCredentialsOverHttp = DEFAULT_ALLOW_CREDENTIALS_OVER_HTTP;
 
   @JsonPropertyDescription(
       "Optional Secret with key ca.crt: the CA bundle that signs Patroni's"
@@ -60,9 +87,9 @@ public class PatroniSpec {
 
   @Default("" + DEFAULT_INSECURE_SKIP_HOSTNAME_VERIFICATION)
   @JsonPropertyDescription(
-      "https only: accept a certificate that does not name the pod IP the controller connects"
-          + " to (Patroni certificates usually name DNS names, members are reached by pod IP)."
-          + " The certificate chain is still verified against caSecret.")
+      "https only, and requires caSecret: accept a certificate that does not name the pod IP the"
+          + " controller connects to (Patroni certificates usually name DNS names, members are"
+          + " reached by pod IP). The certificate chain is still verified against caSecret.")
   private Boolean insecureSkipHostnameVerification = DEFAULT_INSECURE_SKIP_HOSTNAME_VERIFICATION;
 
   public PatroniSpec() {}
@@ -100,6 +127,18 @@ public class PatroniSpec {
     this.credentialsSecret = credentialsSecret;
   }
 
+  public Boolean getAllowCredentialsOverHttp() {
+    return allowCredentialsOverHttp;
+  }
+
+  /** Sets the opt-in to credentials over http; {@code null} means the default, false. */
+  public void setAllowCredentialsOverHttp(Boolean allowCredentialsOverHttp) {
+    this.allowCredentialsOverHttp =
+        allowCredentialsOverHttp == null
+            ? DEFAULT_ALLOW_CREDENTIALS_OVER_HTTP
+            : allowCredentialsOverHttp;
+  }
+
   public SecretRef getCaSecret() {
     return caSecret;
   }
@@ -126,6 +165,7 @@ public class PatroniSpec {
         && Objects.equals(scheme, other.scheme)
         && Objects.equals(timeout, other.timeout)
         && Objects.equals(credentialsSecret, other.credentialsSecret)
+        && Objects.equals(allowCredentialsOverHttp, other.allowCredentialsOverHttp)
         && Objects.equals(caSecret, other.caSecret)
         && Objects.equals(insecureSkipHostnameVerification, other.insecureSkipHostnameVerification);
   }
@@ -133,7 +173,13 @@ public class PatroniSpec {
   @Override
   public int hashCode() {
     return Objects.hash(
-        port, scheme, timeout, credentialsSecret, caSecret, insecureSkipHostnameVerification);
+        port,
+        scheme,
+        timeout,
+        credentialsSecret,
+        allowCredentialsOverHttp,
+        caSecret,
+        insecureSkipHostnameVerification);
   }
 
   @Override
@@ -146,6 +192,8 @@ public class PatroniSpec {
         + timeout
         + ", credentialsSecret="
         + credentialsSecret
+        + ", allowCredentialsOverHttp="
+        + allowCredentialsOverHttp
         + ", caSecret="
         + caSecret
         + ", insecureSkipHostnameVerification="

@@ -3,6 +3,7 @@ package io.syncgate.policy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -92,11 +93,28 @@ public class ReplicaGateSpec {
   public static final boolean DEFAULT_PAUSED = false;
 
   @Required
+  @SchemaFrom(type = LabelSelectorSchema.class)
   @ValidationRule(
       value =
           "(has(self.matchLabels) && size(self.matchLabels) > 0)"
               + " || (has(self.matchExpressions) && size(self.matchExpressions) > 0)",
       message = "selector must not be empty: it would select every pod in the namespace")
+  @ValidationRule(
+      value = LabelSelectorRules.CEL_MATCH_LABELS_KEYS,
+      message = LabelSelectorRules.CEL_MATCH_LABELS_KEYS_MESSAGE,
+      fieldPath = ".matchLabels")
+  @ValidationRule(
+      value = LabelSelectorRules.CEL_MATCH_EXPRESSIONS_KEYS,
+      message = LabelSelectorRules.CEL_MATCH_EXPRESSIONS_KEYS_MESSAGE,
+      fieldPath = ".matchExpressions")
+  @ValidationRule(
+      value = LabelSelectorRules.CEL_SET_OPERATORS_HAVE_VALUES,
+      message = LabelSelectorRules.CEL_SET_OPERATORS_HAVE_VALUES_MESSAGE,
+      fieldPath = ".matchExpressions")
+  @ValidationRule(
+      value = LabelSelectorRules.CEL_EXISTENCE_OPERATORS_HAVE_NO_VALUES,
+      message = LabelSelectorRules.CEL_EXISTENCE_OPERATORS_HAVE_NO_VALUES_MESSAGE,
+      fieldPath = ".matchExpressions")
   @JsonPropertyDescription("Label selector of the Patroni member pods, in the gate's namespace.")
   private LabelSelector selector;
 
@@ -126,7 +144,12 @@ public class ReplicaGateSpec {
   @ValidationRule(
       value = "duration(self) >= duration('100ms')",
       message = "pollInterval must be at least 100ms")
-  @JsonPropertyDescription("How often every member's Patroni is polled (Go duration).")
+  @ValidationRule(
+      value = "duration(self) <= duration('5m')",
+      message = "pollInterval must be at most 5m")
+  @JsonPropertyDescription(
+      "How often every member's Patroni is polled (Go duration, 100ms..5m): a gate that polls"
+          + " less often cannot protect its readers.")
   private String pollInterval = DEFAULT_POLL_INTERVAL;
 
   @Default("" + DEFAULT_PAUSED)

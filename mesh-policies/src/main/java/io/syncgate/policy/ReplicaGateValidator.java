@@ -3,17 +3,22 @@ package io.syncgate.policy;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Checks a {@link ReplicaGateSpec} against every rule the CRD enforces: the single-field OpenAPI
- * constraints (required, ranges, enums, patterns, lengths) and the cross-field CEL rules. The
- * controller runs it on every spec it reads, so it refuses a spec an API server without those
- * checks (an old server, the mock server in tests) let through.
+ * Checks a {@link ReplicaGate} against every rule of its contract. {@link
+ * #validate(ReplicaGateSpec)} has the rules the CRD enforces: the single-field OpenAPI constraints
+ * (required, ranges, enums, patterns, lengths) and the CEL rules. {@link #validate(ReplicaGate)}
+ * adds the rule no CRD rule can check because CEL does not see {@code metadata.namespace}: {@code
+ * spec.mesh.host} names a Service of the gate's own namespace. The controller runs the latter on
+ * every gate it reads, so it also refuses a spec an API server without the CRD's checks (an old
+ * server, the mock server in tests) let through.
  *
- * <p>Pure: no I/O. {@link #validate} returns all violations at once, in field order.
+ * <p>Pure: no I/O. Both return all violations at once, in field order.
  */
 public final class ReplicaGateValidator {
 
@@ -33,6 +38,8 @@ public final class ReplicaGateValidator {
   static final int MAX_LABEL_KEY_LENGTH = 317;
   static final int MAX_STEPS = 100;
   static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
+  static final Duration MAX_POLL_INTERVAL = Duration.ofMinutes(5);
+  static final Duration MIN_UNREACHABLE_FOR = Duration.ofSeconds(1);
   static final Duration MIN_CONNECTION_DURATION = Duration.ofMillis(1);
 
   /** CEL rule on a byte-size field: a whole number of bytes (garbage is left to the pattern). */
@@ -43,8 +50,37 @@ public final class ReplicaGateValidator {
 
   private ReplicaGateValidator() {}
 
-  /** All rules {@code spec} breaks; empty when it is valid. */
+  /**
+   * All rules {@code gate} breaks; empty when it is valid: those of its spec, and that {@code
+   * spec.mesh.host} names a Service of the gate's namespace (its VirtualService is exported to the
+   * whole mesh, so naming another namespace's Service would reroute that namespace's clients).
+   */
+  public static List<Violation> validate(ReplicaGate gate) {
+    Objects.requireNonNull(gate, "gate");
+    String namespace = gate.getMetadata() == null ? null : gate.getMetadata().getNamespace();
+    List<Violation> out = new ArrayList<>();
+    if (namespace == null || namespace.isEmpty()) {
+      out.add(
+          new Violation(
+              "metadata.namespace",
+              "is required: spec.mesh.host must name a Service of the gate's namespace"));
+      namespace = null;
+    }
+    out.addAll(check(gate.getSpec(), namespace));
+    return out;
+  }
+
+  /**
+   * All rules of the CRD {@code spec} breaks; empty when it passes them. The API server checks the
+   * same; it cannot check the host's namespace, and neither does this: see {@link
+   * #validate(ReplicaGate)}.
+   */
   public static List<Violation> validate(ReplicaGateSpec spec) {
+    return check(spec, null);
+  }
+
+  /** The spec's violations; the host's namespace is checked when {@code namespace} is known. */
+  private static List<Violation> check(ReplicaGateSpec spec, String namespace) {
     List<Violation> out = new ArrayList<>();
     if (spec == null) {
       out.add(new Violation("spec", "is required"));
@@ -52,7 +88,7 @@ public final class ReplicaGateValidator {
     }
     checkSelector(spec.getSelector(), out);
     checkPatroni(spec.getPatroni() == null ? new PatroniSpec() : spec.getPatroni(), out);
-    checkMesh(spec.getMesh(), out);
+    checkMesh(spec.getMesh(), namespace, out);
     AdmissionSpec admission =
         spec.getAdmission() == null ? new AdmissionSpec() : spec.getAdmission();
     EjectionSpec ejection = spec.getEjection() == null ? new EjectionSpec() : spec.getEjection();
@@ -92,13 +128,30 @@ public final class ReplicaGateValidator {
                   + admission.getMaxLagTime()
                   + ")"));
     }
-    duration("spec.ejection.unreachableFor", ejection.getUnreachableFor(), out);
+    Duration unreachableFor =
+        duration("spec.ejection.unreachableFor", ejection.getUnreachableFor(), out);
+    if (unreachableFor != null && unreachableFor.compareTo(MIN_UNREACHABLE_FOR) < 0) {
+      out.add(
+          new Violation(
+              "spec.ejection.unreachableFor",
+              "must be at least 1s (was "
+                  + ejection.getUnreachableFor()
+                  + "): a replica must not be ejected the moment one poll fails"));
+    }
 
     Duration poll = duration("spec.pollInterval", spec.getPollInterval(), out);
     if (poll != null && poll.compareTo(MIN_POLL_INTERVAL) < 0) {
       out.add(
           new Violation(
               "spec.pollInterval", "must be at least 100ms (was " + spec.getPollInterval() + ")"));
+    }
+    if (poll != null && poll.compareTo(MAX_POLL_INTERVAL) > 0) {
+      out.add(
+          new Violation(
+              "spec.pollInterval",
+              "must be at most 5m (was "
+                  + spec.getPollInterval()
+                  + "): a gate that polls less often notices lag too late to protect reads"));
     }
     return out;
   }
@@ -116,6 +169,7 @@ public final class ReplicaGateValidator {
           new Violation(
               "spec.selector", "must not be empty: it would select every pod in the namespace"));
     }
+    LabelSelectorRules.check("spec.selector", selector, out);
   }
 
   private static void checkPatroni(PatroniSpec patroni, List<Violation> out) {
@@ -131,10 +185,27 @@ public final class ReplicaGateValidator {
       out.add(new Violation("spec.patroni.timeout", "must be greater than 0s"));
     }
     secret("spec.patroni.credentialsSecret", patroni.getCredentialsSecret(), out);
+    if (patroni.getCredentialsSecret() != null
+        && PatroniScheme.HTTP.value().equals(patroni.getScheme())
+        && !Boolean.TRUE.equals(patroni.getAllowCredentialsOverHttp())) {
+      out.add(
+          new Violation(
+              "spec.patroni.credentialsSecret",
+              "would send Patroni's username and password in clear text over http: set scheme"
+                  + " https (with caSecret), or allowCredentialsOverHttp: true to accept that"));
+    }
     secret("spec.patroni.caSecret", patroni.getCaSecret(), out);
+    if (Boolean.TRUE.equals(patroni.getInsecureSkipHostnameVerification())
+        && patroni.getCaSecret() == null) {
+      out.add(
+          new Violation(
+              "spec.patroni.insecureSkipHostnameVerification",
+              "requires caSecret: the certificate chain must be verified against the CA it names"
+                  + " when the host name is not verified"));
+    }
   }
 
-  private static void checkMesh(MeshSpec mesh, List<Violation> out) {
+  private static void checkMesh(MeshSpec mesh, String namespace, List<Violation> out) {
     if (mesh == null) {
       out.add(new Violation("spec.mesh", "is required: at least mesh.host, the read host"));
       return;
@@ -142,8 +213,9 @@ public final class ReplicaGateValidator {
     String host = mesh.getHost();
     if (host == null) {
       out.add(new Violation("spec.mesh.host", "is required: the read host clients connect to"));
-    } else {
-      dnsName("spec.mesh.host", host, "hippo-replicas.db.svc.cluster.local", out);
+    } else if (dnsName("spec.mesh.host", host, "hippo-replicas.db.svc.cluster.local", out)
+        && namespace != null) {
+      hostInNamespace(host, namespace, out);
     }
     port("spec.mesh.port", mesh.getPort(), out);
     String label = mesh.getSubsetLabel();
@@ -229,7 +301,46 @@ public final class ReplicaGateValidator {
     }
   }
 
-  private static void dnsName(String path, String value, String example, List<Violation> out) {
+  /**
+   * Requires {@code host}, a DNS name, to name a Service of {@code namespace}: {@code <svc>},
+   * {@code <svc>.<ns>}, {@code <svc>.<ns>.svc} or {@code <svc>.<ns>.svc.<cluster domain>}. The
+   * renderer writes the host as given, so a short name resolves in the gate's namespace, as Istio
+   * resolves short names relative to the VirtualService's namespace.
+   */
+  private static void hostInNamespace(String host, String namespace, List<Violation> out) {
+    String[] labels = host.split("\\.");
+    boolean inNamespace =
+        labels.length == 1
+            || (labels[1].equals(namespace) && (labels.length == 2 || labels[2].equals("svc")));
+    if (inNamespace) {
+      return;
+    }
+    String service = labels[0];
+    String clusterDomain =
+        labels.length > 3 && labels[2].equals("svc")
+            ? String.join(".", Arrays.copyOfRange(labels, 3, labels.length))
+            : "cluster.local";
+    out.add(
+        new Violation(
+            "spec.mesh.host",
+            "must name a Service of the gate's namespace \""
+                + namespace
+                + "\": write "
+                + service
+                + " or "
+                + service
+                + "."
+                + namespace
+                + ".svc."
+                + clusterDomain
+                + " (was \""
+                + host
+                + "\"); the VirtualService is exported to the whole mesh and must not route"
+                + " another namespace's clients"));
+  }
+
+  /** Whether {@code value} is a DNS name; if not, records why. */
+  private static boolean dnsName(String path, String value, String example, List<Violation> out) {
     if (value.isEmpty()) {
       out.add(new Violation(path, "must not be empty"));
     } else if (length(value) > MAX_DNS_LENGTH) {
@@ -239,7 +350,10 @@ public final class ReplicaGateValidator {
           new Violation(
               path,
               "must be a lowercase DNS name such as " + example + " (was \"" + value + "\")"));
+    } else {
+      return true;
     }
+    return false;
   }
 
   private static void port(String path, Integer port, List<Violation> out) {

@@ -46,9 +46,23 @@ class CrdCelRulesTest {
             "spec.mesh.maxConnectionDuration maxConnectionDuration must be at least 1ms",
             "spec.patroni.timeout timeout must be greater than 0s",
             "spec.pollInterval pollInterval must be at least 100ms",
+            "spec.pollInterval pollInterval must be at most 5m",
+            "spec.ejection.unreachableFor unreachableFor must be at least 1s",
+            "spec.patroni.credentialsSecret credentialsSecret over http sends Patroni's password"
+                + " in clear text: set scheme https, or allowCredentialsOverHttp: true to accept"
+                + " that",
+            "spec.patroni.insecureSkipHostnameVerification insecureSkipHostnameVerification"
+                + " requires caSecret, the CA the certificate chain is verified against",
             "spec.ramp.steps steps must be strictly increasing",
             "spec.ramp.steps the last step must be 100",
-            "spec.selector selector must not be empty: it would select every pod in the namespace");
+            "spec.selector selector must not be empty: it would select every pod in the namespace",
+            "spec.selector.matchLabels " + LabelSelectorRules.CEL_MATCH_LABELS_KEYS_MESSAGE,
+            "spec.selector.matchExpressions "
+                + LabelSelectorRules.CEL_MATCH_EXPRESSIONS_KEYS_MESSAGE,
+            "spec.selector.matchExpressions matchExpressions with operator In or NotIn must list"
+                + " at least one value",
+            "spec.selector.matchExpressions matchExpressions with operator Exists or DoesNotExist"
+                + " must not list values");
   }
 
   @Test

@@ -96,6 +96,20 @@ class CrdGenerationTest {
         .containsEntry("pattern", GoDuration.PATTERN);
     assertThat(StructuralSchema.schemaAt(spec, List.of("admission", "maxLag")))
         .containsEntry("pattern", ByteQuantity.PATTERN);
+    Map<String, Object> expression =
+        (Map<String, Object>)
+            StructuralSchema.schemaAt(spec, List.of("selector", "matchExpressions")).get("items");
+    assertThat((List<String>) expression.get("required")).containsExactly("key", "operator");
+    assertThat(StructuralSchema.schemaAt(expression, List.of("operator")))
+        .containsEntry("enum", List.of("DoesNotExist", "Exists", "In", "NotIn"));
+    assertThat(StructuralSchema.schemaAt(expression, List.of("key")))
+        .containsEntry("pattern", ReplicaGateValidator.LABEL_KEY);
+    assertThat(
+            (Map<String, Object>)
+                StructuralSchema.schemaAt(spec, List.of("selector", "matchLabels"))
+                    .get("additionalProperties"))
+        .containsEntry("pattern", LabelSelectorRules.LABEL_VALUE)
+        .containsEntry("maxLength", 63);
     Map<String, Object> steps = StructuralSchema.schemaAt(spec, List.of("ramp", "steps"));
     assertThat((Map<String, Object>) steps.get("items"))
         .containsEntry("minimum", 1.0)
@@ -115,7 +129,7 @@ class CrdGenerationTest {
                 """
                 selector:
                   matchLabels: {app: pg}
-                patroni: {port: 8008, scheme: http, timeout: 2s,
+                patroni: {port: 8008, scheme: http, timeout: 2s, allowCredentialsOverHttp: false,
                           insecureSkipHostnameVerification: false}
                 mesh:
                   host: pg-replicas.db.svc.cluster.local

@@ -33,6 +33,7 @@ class ReplicaGateModelTest {
     assertThat(spec.getPatroni().getScheme()).isEqualTo("http");
     assertThat(spec.getPatroni().getTimeout()).isEqualTo("2s");
     assertThat(spec.getPatroni().getCredentialsSecret()).isNull();
+    assertThat(spec.getPatroni().getAllowCredentialsOverHttp()).isFalse();
     assertThat(spec.getPatroni().getCaSecret()).isNull();
     assertThat(spec.getPatroni().getInsecureSkipHostnameVerification()).isFalse();
     assertThat(spec.getAdmission().getMaxLag()).isEqualTo("1Mi");
@@ -68,7 +69,7 @@ class ReplicaGateModelTest {
     ReplicaGateSpec spec =
         SpecCases.STRICT_YAML.readValue(
             """
-            patroni: {port: null, scheme: null, timeout: null}
+            patroni: {port: null, scheme: null, timeout: null, allowCredentialsOverHttp: null}
             admission: null
             ramp: {steps: null}
             ejection: {maxLag: null}
@@ -124,6 +125,7 @@ class ReplicaGateModelTest {
             "patroni: {timeout: 3s}",
             "patroni: {caSecret: {name: other}}",
             "patroni: {credentialsSecret: {name: other}}",
+            "patroni: {allowCredentialsOverHttp: true}",
             "patroni: {insecureSkipHostnameVerification: true}",
             "mesh: {host: other.db.svc.cluster.local}",
             "mesh: {port: 5433}",

@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ReplicaGateValidatorTest {
 
@@ -100,6 +101,187 @@ class ReplicaGateValidatorTest {
   }
 
   @Test
+  void unreachableForFloor() {
+    assertThat(violationsOf("ejection: {unreachableFor: 0s}"))
+        .containsExactly(
+            new Violation(
+                "spec.ejection.unreachableFor",
+                "must be at least 1s (was 0s): a replica must not be ejected the moment one poll"
+                    + " fails"));
+  }
+
+  @Test
+  void pollIntervalCeiling() {
+    assertThat(violationsOf("pollInterval: 5m1s"))
+        .containsExactly(
+            new Violation(
+                "spec.pollInterval",
+                "must be at most 5m (was 5m1s): a gate that polls less often notices lag too late"
+                    + " to protect reads"));
+  }
+
+  @Test
+  void credentialsOverHttpNeedTheOptIn() {
+    String refusal =
+        "would send Patroni's username and password in clear text over http: set scheme https"
+            + " (with caSecret), or allowCredentialsOverHttp: true to accept that";
+    assertThat(violationsOf("patroni: {credentialsSecret: {name: pg-auth}}"))
+        .containsExactly(new Violation("spec.patroni.credentialsSecret", refusal));
+    assertThat(
+            violationsOf(
+                "patroni: {credentialsSecret: {name: pg-auth}, allowCredentialsOverHttp: false}"))
+        .containsExactly(new Violation("spec.patroni.credentialsSecret", refusal));
+    assertThat(
+            violationsOf(
+                "patroni: {credentialsSecret: {name: pg-auth}, allowCredentialsOverHttp: true}"))
+        .isEmpty();
+    assertThat(violationsOf("patroni: {scheme: https, credentialsSecret: {name: pg-auth}}"))
+        .isEmpty();
+  }
+
+  @Test
+  void skippingHostnameVerificationNeedsACa() {
+    assertThat(violationsOf("patroni: {scheme: https, insecureSkipHostnameVerification: true}"))
+        .containsExactly(
+            new Violation(
+                "spec.patroni.insecureSkipHostnameVerification",
+                "requires caSecret: the certificate chain must be verified against the CA it names"
+                    + " when the host name is not verified"));
+    assertThat(
+            violationsOf(
+                "patroni: {scheme: https, caSecret: {name: pg-ca},"
+                    + " insecureSkipHostnameVerification: true}"))
+        .isEmpty();
+  }
+
+  @Test
+  void selectorExpressionsNameTheExpressionAndItsField() {
+    assertThat(
+            violationsOf(
+                """
+                selector:
+                  matchExpressions:
+                  - {key: app, operator: in, values: [pg]}
+                  - {key: app, operator: In}
+                  - {key: app, operator: Exists, values: [pg]}
+                  - {operator: DoesNotExist}
+                  - {key: pg cluster, values: [pg, -pg]}
+                """))
+        .containsExactly(
+            new Violation(
+                "spec.selector.matchExpressions[0].operator",
+                "must be one of In, NotIn, Exists, DoesNotExist (was \"in\")"),
+            new Violation(
+                "spec.selector.matchExpressions[1].values",
+                "must list at least one value for operator In"),
+            new Violation(
+                "spec.selector.matchExpressions[2].values",
+                "must be empty for operator Exists: it tests whether the label is there, not its"
+                    + " value"),
+            new Violation(
+                "spec.selector.matchExpressions[3].key",
+                "is required: the label key the expression tests"),
+            new Violation(
+                "spec.selector.matchExpressions[4].key",
+                "must be a label key: an optional DNS subdomain prefix of at most 253 characters"
+                    + " and '/', then a name of 1..63 letters, digits, '-', '_' or '.' that starts"
+                    + " and ends with a letter or digit (was \"pg cluster\")"),
+            new Violation(
+                "spec.selector.matchExpressions[4].operator",
+                "is required: one of In, NotIn, Exists, DoesNotExist"),
+            new Violation(
+                "spec.selector.matchExpressions[4].values[1]",
+                "must be a label value: empty, or 1..63 letters, digits, '-', '_' or '.' that"
+                    + " start and end with a letter or digit (was \"-pg\")"));
+  }
+
+  @Test
+  void matchLabelsNameTheEntry() {
+    assertThat(violationsOf("selector: {matchLabels: {app: null, pg cluster: hippo, tier: a b}}"))
+        .extracting(Violation::toString)
+        .containsExactly(
+            "spec.selector.matchLabels: key \"pg cluster\" is not a label key: expected an"
+                + " optional DNS subdomain prefix of at most 253 characters and '/', then a name"
+                + " of 1..63 letters, digits, '-', '_' or '.' that starts and ends with a letter or"
+                + " digit",
+            "spec.selector.matchLabels: value \"a b\" of \"tier\" is not a label value:"
+                + " expected empty, or 1..63 letters, digits, '-', '_' or '.' that start and end"
+                + " with a letter or digit");
+  }
+
+  @Test
+  void labelKeyPrefixIsAtMost253Characters() {
+    String name = "/app";
+    assertThat(violationsOf("selector: {matchLabels: {" + SpecCases.dnsName(253) + name + ": pg}}"))
+        .isEmpty();
+    assertThat(violationsOf("selector: {matchLabels: {" + SpecCases.dnsName(254) + name + ": pg}}"))
+        .extracting(Violation::path)
+        .containsExactly("spec.selector.matchLabels");
+  }
+
+  private static ReplicaGate gateIn(String namespace, String host) {
+    ReplicaGate gate = new ReplicaGate();
+    gate.getMetadata().setNamespace(namespace);
+    gate.getMetadata().setName("pg-reads");
+    gate.setSpec(SpecCases.valid("", "mesh: {host: " + host + "}").parse());
+    return gate;
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "pg-replicas",
+        "pg-replicas.db",
+        "pg-replicas.db.svc",
+        "pg-replicas.db.svc.cluster.local",
+        "pg-replicas.db.svc.corp.example"
+      })
+  void meshHostMayNameAServiceOfTheGatesNamespace(String host) {
+    assertThat(ReplicaGateValidator.validate(gateIn("db", host))).isEmpty();
+  }
+
+  @Test
+  void meshHostMustNotNameAnotherNamespace() {
+    assertThat(ReplicaGateValidator.validate(gateIn("db", "pg-replicas.other.svc.cluster.local")))
+        .containsExactly(
+            new Violation(
+                "spec.mesh.host",
+                "must name a Service of the gate's namespace \"db\": write pg-replicas or"
+                    + " pg-replicas.db.svc.cluster.local (was"
+                    + " \"pg-replicas.other.svc.cluster.local\"); the VirtualService is exported"
+                    + " to the whole mesh and must not route another namespace's clients"));
+    assertThat(ReplicaGateValidator.validate(gateIn("db", "pg-replicas.other.svc.corp.example")))
+        .singleElement()
+        .extracting(Violation::message)
+        .asString()
+        .contains("write pg-replicas or pg-replicas.db.svc.corp.example (was");
+    for (String host : List.of("pg-replicas.other", "pg-replicas.db.cluster.local", "db.example")) {
+      assertThat(ReplicaGateValidator.validate(gateIn("db", host)))
+          .as(host)
+          .extracting(Violation::path)
+          .containsExactly("spec.mesh.host");
+    }
+  }
+
+  @Test
+  void theSpecAloneCannotTellTheHostsNamespace() {
+    // What the API server checks: CEL does not see metadata.namespace.
+    assertThat(
+            ReplicaGateValidator.validate(
+                gateIn("db", "pg-replicas.other.svc.cluster.local").getSpec()))
+        .isEmpty();
+  }
+
+  @Test
+  void aGateWithoutNamespaceIsRefused() {
+    assertThat(ReplicaGateValidator.validate(gateIn(null, "pg-replicas")))
+        .containsExactly(
+            new Violation(
+                "metadata.namespace",
+                "is required: spec.mesh.host must name a Service of the gate's namespace"));
+  }
+
+  @Test
   void meshHostRules() {
     assertThat(violationsOf("mesh: {host: \"\"}"))
         .containsExactly(new Violation("spec.mesh.host", "must not be empty"));
@@ -181,7 +363,11 @@ class ReplicaGateValidatorTest {
 
   @Test
   void aMissingSpecIsOneViolation() {
-    assertThat(ReplicaGateValidator.validate(null))
+    assertThat(ReplicaGateValidator.validate((ReplicaGateSpec) null))
+        .containsExactly(new Violation("spec", "is required"));
+    ReplicaGate gate = gateIn("db", "pg-replicas");
+    gate.setSpec(null);
+    assertThat(ReplicaGateValidator.validate(gate))
         .containsExactly(new Violation("spec", "is required"));
   }
 

@@ -57,6 +57,48 @@ final class SpecCases {
     }
   }
 
+  /** A DNS subdomain of {@code length} characters, for label-key prefixes at their limit. */
+  static String dnsName(int length) {
+    StringBuilder name = new StringBuilder();
+    while (name.length() < length) {
+      name.append(name.length() % 64 == 63 ? '.' : 'a');
+    }
+    name.setCharAt(length - 1, 'z');
+    return name.toString();
+  }
+
+  /** A selector patch whose {@code matchExpressions} are {@code items}. */
+  private static String matchExpressions(String items) {
+    return "selector:\n  matchExpressions:\n" + items;
+  }
+
+  /** {@code count} expressions {@code {key: k<i>, operator: Exists}}. */
+  private static String existsExpressions(int count) {
+    StringBuilder yaml = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      yaml.append("  - {key: k").append(i).append(", operator: Exists}\n");
+    }
+    return yaml.toString();
+  }
+
+  /** One expression: {@code app In} {@code count} values. */
+  private static String inExpression(int count) {
+    StringBuilder yaml = new StringBuilder("  - key: app\n    operator: In\n    values:\n");
+    for (int i = 0; i < count; i++) {
+      yaml.append("    - v").append(i).append("\n");
+    }
+    return yaml.toString();
+  }
+
+  /** A selector patch with {@code count} more labels {@code l<i>: v} (the base has one). */
+  private static String labels(int count) {
+    StringBuilder yaml = new StringBuilder("selector:\n  matchLabels:\n");
+    for (int i = 0; i < count; i++) {
+      yaml.append("    l").append(i).append(": v\n");
+    }
+    return yaml.toString();
+  }
+
   static SpecCase valid(String name, String patch) {
     return new SpecCase(name, patch, null);
   }
@@ -87,6 +129,8 @@ final class SpecCases {
             "equal maxLagTimes in other spellings",
             "admission: {maxLagTime: 1m30s}\nejection: {maxLagTime: 90s}"),
         valid("pollInterval at the 100ms floor", "pollInterval: 100ms"),
+        valid("pollInterval at the 5m ceiling", "pollInterval: 5m"),
+        valid("unreachableFor at its 1s floor", "ejection: {unreachableFor: 1s}"),
         valid(
             "durations in Go syntax",
             "admission: {stableFor: 1h2m3.5s}\nramp: {stepInterval: \"0\"}\n"
@@ -96,6 +140,37 @@ final class SpecCases {
             "selector by expression only",
             "selector:\n  matchLabels: null\n  matchExpressions:\n"
                 + "  - {key: app, operator: In, values: [pg]}"),
+        valid(
+            "selector with every operator",
+            """
+            selector:
+              matchLabels: null
+              matchExpressions:
+              - {key: app, operator: In, values: [pg, pg-15]}
+              - {key: example.com/tier, operator: NotIn, values: [batch]}
+              - {key: postgres-operator.crunchydata.com/data, operator: Exists}
+              - {key: canary, operator: DoesNotExist, values: []}
+            """),
+        valid(
+            "label keys and values at their limits",
+            "selector:\n  matchLabels:\n    "
+                + dnsName(253)
+                + "/"
+                + "n".repeat(63)
+                + ": \"\"\n    role: "
+                + "v".repeat(63)
+                + "\n  matchExpressions:\n  - {key: "
+                + dnsName(253)
+                + "/role, operator: In, values: [\"\", "
+                + "v".repeat(63)
+                + "]}"),
+        valid("64 labels", labels(63)),
+        valid(
+            "64 expressions, one with 64 values",
+            matchExpressions(inExpression(64) + existsExpressions(63))),
+        valid(
+            "credentials over http, explicitly allowed",
+            "patroni: {credentialsSecret: {name: pg-auth}, allowCredentialsOverHttp: true}"),
         valid(
             "https with CA and auth secrets",
             "patroni:\n  scheme: https\n  caSecret: {name: pg-ca}\n"
@@ -125,12 +200,105 @@ final class SpecCases {
             "admission: {maxLagTime: 30s}\nejection: {maxLagTime: 10s}",
             "spec.ejection.maxLagTime"),
         invalid("pollInterval below 100ms", "pollInterval: 50ms", "spec.pollInterval"),
+        invalid("pollInterval above 5m", "pollInterval: 301s", "spec.pollInterval"),
+        invalid("pollInterval of an hour", "pollInterval: 1h", "spec.pollInterval"),
+        invalid(
+            "unreachableFor 0s ejects on the first failed poll",
+            "ejection: {unreachableFor: 0s}",
+            "spec.ejection.unreachableFor"),
+        invalid(
+            "unreachableFor below 1s",
+            "ejection: {unreachableFor: 999ms}",
+            "spec.ejection.unreachableFor"),
         invalid("empty host", "mesh: {host: \"\"}", "spec.mesh.host"),
         invalid("missing host", "mesh: {host: null, port: 5432}", "spec.mesh.host"),
         invalid("host not a DNS name", "mesh: {host: Hippo Replicas}", "spec.mesh.host"),
         invalid("missing mesh", "mesh: null", "spec.mesh"),
         invalid("missing selector", "selector: null", "spec.selector"),
         invalid("empty selector", "selector: {matchLabels: null}", "spec.selector"),
+        invalid(
+            "unknown selector operator",
+            "selector:\n  matchExpressions:\n  - {key: app, operator: in, values: [pg]}",
+            "spec.selector.matchExpressions[0].operator"),
+        invalid(
+            "selector expression without operator",
+            "selector:\n  matchExpressions:\n  - {key: app, values: [pg]}",
+            "spec.selector.matchExpressions[0].operator"),
+        invalid(
+            "selector expression without key",
+            "selector:\n  matchExpressions:\n  - {operator: Exists}",
+            "spec.selector.matchExpressions[0].key"),
+        invalid(
+            "selector expression key not a label key",
+            "selector:\n  matchExpressions:\n  - {key: pg cluster, operator: Exists}",
+            "spec.selector.matchExpressions"),
+        invalid(
+            "selector expression key with an empty name",
+            "selector:\n  matchExpressions:\n  - {key: example.com/, operator: Exists}",
+            "spec.selector.matchExpressions"),
+        invalid(
+            "selector expression key with a prefix longer than 253",
+            "selector:\n  matchExpressions:\n  - {key: " + dnsName(254) + "/app, operator: Exists}",
+            "spec.selector.matchExpressions"),
+        invalid(
+            "In without values",
+            "selector:\n  matchExpressions:\n  - {key: app, operator: In}",
+            "spec.selector.matchExpressions"),
+        invalid(
+            "NotIn with an empty list of values",
+            "selector:\n  matchExpressions:\n  - {key: app, operator: NotIn, values: []}",
+            "spec.selector.matchExpressions"),
+        invalid(
+            "Exists with values",
+            "selector:\n  matchExpressions:\n  - {key: app, operator: Exists, values: [pg]}",
+            "spec.selector.matchExpressions"),
+        invalid(
+            "DoesNotExist with values",
+            "selector:\n  matchExpressions:\n  - {key: app, operator: DoesNotExist, values: [pg]}",
+            "spec.selector.matchExpressions"),
+        invalid(
+            "selector expression value not a label value",
+            "selector:\n  matchExpressions:\n  - {key: app, operator: In, values: [pg, -pg]}",
+            "spec.selector.matchExpressions[0].values[1]"),
+        invalid(
+            "selector expression value of 64 characters",
+            "selector:\n  matchExpressions:\n  - {key: app, operator: In, values: ["
+                + "v".repeat(64)
+                + "]}",
+            "spec.selector.matchExpressions[0].values[0]"),
+        invalid(
+            "matchLabels key not a label key",
+            "selector: {matchLabels: {pg cluster: hippo}}",
+            "spec.selector.matchLabels"),
+        invalid(
+            "matchLabels key in capitals in its prefix",
+            "selector: {matchLabels: {Example.com/app: pg}}",
+            "spec.selector.matchLabels"),
+        invalid(
+            "matchLabels key with a prefix longer than 253",
+            "selector: {matchLabels: {" + dnsName(254) + "/app: pg}}",
+            "spec.selector.matchLabels"),
+        invalid(
+            "matchLabels key with a name longer than 63",
+            "selector: {matchLabels: {" + "n".repeat(64) + ": pg}}",
+            "spec.selector.matchLabels"),
+        invalid(
+            "matchLabels value not a label value",
+            "selector: {matchLabels: {app: pg/15}}",
+            "spec.selector.matchLabels"),
+        invalid(
+            "matchLabels value of 64 characters",
+            "selector: {matchLabels: {app: " + "v".repeat(64) + "}}",
+            "spec.selector.matchLabels"),
+        invalid("65 labels", labels(64), "spec.selector.matchLabels"),
+        invalid(
+            "65 expressions",
+            matchExpressions(existsExpressions(65)),
+            "spec.selector.matchExpressions"),
+        invalid(
+            "65 values",
+            matchExpressions(inExpression(65)),
+            "spec.selector.matchExpressions[0].values"),
         invalid("Patroni port 0", "patroni: {port: 0}", "spec.patroni.port"),
         invalid("mesh port above 65535", "mesh: {port: 70000}", "spec.mesh.port"),
         invalid("bad scheme", "patroni: {scheme: ftp}", "spec.patroni.scheme"),
@@ -168,8 +336,21 @@ final class SpecCases {
         invalid("fraction of a byte", "ejection: {maxLag: \"16777216.5\"}", "spec.ejection.maxLag"),
         invalid(
             "secret without name",
-            "patroni: {credentialsSecret: {}}",
+            "patroni: {scheme: https, credentialsSecret: {}}",
             "spec.patroni.credentialsSecret.name"),
+        invalid(
+            "credentials over the default scheme http",
+            "patroni: {credentialsSecret: {name: pg-auth}}",
+            "spec.patroni.credentialsSecret"),
+        invalid(
+            "credentials over http, not allowed",
+            "patroni: {scheme: http, credentialsSecret: {name: pg-auth},"
+                + " allowCredentialsOverHttp: false}",
+            "spec.patroni.credentialsSecret"),
+        invalid(
+            "insecureSkipHostnameVerification without caSecret",
+            "patroni: {scheme: https, insecureSkipHostnameVerification: true}",
+            "spec.patroni.insecureSkipHostnameVerification"),
         invalid(
             "secret with empty name",
             "patroni: {caSecret: {name: \"\"}}",

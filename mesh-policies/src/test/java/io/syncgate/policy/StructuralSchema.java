@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 /**
  * What an API server does with a CRD's structural schema before and besides CEL, for the keywords
  * this CRD uses: prune nulls and apply {@code default}s (top-down, into defaulted objects too),
- * then check type, required, enum, pattern, minimum/maximum, min/maxLength and min/maxItems. A
- * keyword it does not know fails loudly, so a new constraint cannot slip past the agreement tests.
+ * then check type, required, enum, pattern, minimum/maximum, min/maxLength, min/maxItems and
+ * min/maxProperties. A keyword it does not know fails loudly, so a new constraint cannot slip past
+ * the agreement tests.
  */
 final class StructuralSchema {
 
@@ -32,6 +33,8 @@ final class StructuralSchema {
           "maxLength",
           "minItems",
           "maxItems",
+          "minProperties",
+          "maxProperties",
           "x-kubernetes-validations");
 
   /** A rule of {@code x-kubernetes-validations} and where it sits. */
@@ -148,6 +151,12 @@ final class StructuralSchema {
       }
     }
     if (value instanceof Map<?, ?> map) {
+      if (schema.get("minProperties") instanceof Number min && map.size() < min.longValue()) {
+        out.add(new Violation(path, "must have at least " + min + " properties"));
+      }
+      if (schema.get("maxProperties") instanceof Number max && map.size() > max.longValue()) {
+        out.add(new Violation(path, "must have at most " + max + " properties"));
+      }
       Map<String, Object> properties =
           (Map<String, Object>) schema.getOrDefault("properties", Map.of());
       Map<String, Object> additional = (Map<String, Object>) schema.get("additionalProperties");

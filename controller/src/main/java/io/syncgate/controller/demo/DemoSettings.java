@@ -119,7 +119,7 @@ public record DemoSettings(
     if (timeout.isNegative() || timeout.isZero()) {
       out.add("--timeout must be positive");
     }
-    for (Violation v : ReplicaGateValidator.validate(gate().getSpec())) {
+    for (Violation v : ReplicaGateValidator.validate(gate())) {
       out.add(flagOf(v.path()) + ": " + v.message());
     }
     return out;

@@ -70,11 +70,14 @@ public record GateSettings(
     }
   }
 
-  /** Validates the gate's spec with the shared Java validator, then parses it. */
+  /**
+   * Validates the gate with the shared Java validator (its spec, and its mesh host against its
+   * namespace, which the API server cannot check), then parses it.
+   */
   public static Parsed parse(ReplicaGate gate) {
     Objects.requireNonNull(gate, "gate");
     ReplicaGateSpec spec = gate.getSpec();
-    List<Violation> violations = ReplicaGateValidator.validate(spec);
+    List<Violation> violations = ReplicaGateValidator.validate(gate);
     if (!violations.isEmpty()) {
       return new Parsed(null, violations);
     }

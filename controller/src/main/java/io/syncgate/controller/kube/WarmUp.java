@@ -101,7 +101,7 @@ final class WarmUp {
     gate.getMetadata().setUid("00000000-0000-0000-0000-000000000000");
     gate.getSpec().setSelector(new LabelSelectorBuilder().addToMatchLabels("a", "b").build());
     MeshSpec mesh = new MeshSpec();
-    mesh.setHost("warm-up.example");
+    mesh.setHost("warm-up");
     gate.getSpec().setMesh(mesh);
     GateSettings settings = GateSettings.parse(gate).settings();
     Instant now = Instant.EPOCH.plusSeconds(3600);

@@ -182,7 +182,7 @@ class DemoCommandIT {
         yaml.unmarshal(Files.readString(emit.resolve("replicagate.yaml")), ReplicaGate.class);
     assertThat(gate.getStatus()).isNull();
     assertThat(gate.getSpec().getRamp().getStepInterval()).isEqualTo("1s");
-    assertThat(ReplicaGateValidator.validate(gate.getSpec())).isEmpty();
+    assertThat(ReplicaGateValidator.validate(gate)).isEmpty();
   }
 
   @Test

@@ -40,7 +40,7 @@ class DemoSettingsTest {
 
     assertThat(s.problems()).isEmpty();
     ReplicaGate gate = s.gate();
-    assertThat(ReplicaGateValidator.validate(gate.getSpec())).isEmpty();
+    assertThat(ReplicaGateValidator.validate(gate)).isEmpty();
     assertThat(gate.getMetadata().getNamespace()).isEqualTo("db");
     assertThat(gate.getMetadata().getName()).isEqualTo("hippo-reads");
     assertThat(gate.getSpec().getSelector().getMatchLabels())

@@ -129,6 +129,8 @@ class RbacAuditIT {
                 spec -> {
                   spec.getRamp().setSteps(List.of(50, 100));
                   spec.getPatroni().setCredentialsSecret(new SecretRef("hippo-auth"));
+                  // The simulated members answer plain http.
+                  spec.getPatroni().setAllowCredentialsOverHttp(true);
                 }))
         .create();
 

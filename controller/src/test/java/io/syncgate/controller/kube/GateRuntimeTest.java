@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.syncgate.controller.embedded.MemberPods;
@@ -79,7 +80,8 @@ class GateRuntimeTest {
     gate =
         TestGates.gate(
             spec -> {
-              spec.setPollInterval("1h");
+              // The longest a gate allows: the timer stays out of the way, ticks are by hand.
+              spec.setPollInterval("5m");
               spec.getAdmission().setStableFor("0s");
               spec.getRamp().setSteps(List.of(50, 100));
               spec.getRamp().setStepInterval("1s");
@@ -331,6 +333,27 @@ class GateRuntimeTest {
     assertThat(events.reasons()).containsExactly(EventReason.INVALID_SPEC);
     assertThat(GateConditions.find(status.written.get(0).getConditions(), "Ready").getReason())
         .isEqualTo("InvalidSpec");
+  }
+
+  @Test
+  void aSelectorTypoIsAnInvalidSpecAndNeverReachesThePodInformer() {
+    // fabric8 would build "role in ()" from it, which the API server refuses: no pods, ever.
+    gate.getSpec()
+        .getSelector()
+        .getMatchExpressions()
+        .add(new LabelSelectorRequirementBuilder().withKey("role").withOperator("In").build());
+
+    leading();
+
+    assertThat(pods.watched).isEmpty();
+    assertThat(mesh.asked).isEmpty();
+    assertThat(events.reasons()).containsExactly(EventReason.INVALID_SPEC);
+    assertThat(
+            GateConditions.find(status.written.get(0).getConditions(), GateConditions.INVALID_SPEC)
+                .getMessage())
+        .isEqualTo(
+            "spec.selector.matchExpressions[0].values: must list at least one value for operator"
+                + " In");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.syncgate.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.SecretRef;
 import io.syncgate.policy.Violation;
@@ -10,6 +11,8 @@ import io.syncgate.policy.gating.GatePolicy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GateSettingsTest {
 
@@ -81,6 +84,86 @@ class GateSettingsTest {
     assertThat(settings.policy().paused()).isTrue();
     assertThat(settings.target().maxConnectionDuration()).isEqualTo(Duration.ofMinutes(10));
     assertThat(settings.pollInterval()).isEqualTo(Duration.ofMillis(200));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "hippo-replicas",
+        "hippo-replicas.db",
+        "hippo-replicas.db.svc",
+        "hippo-replicas.db.svc.cluster.local"
+      })
+  void aHostOfTheGatesNamespaceReachesTheMeshTargetAsWritten(String host) {
+    GateSettings.Parsed parsed =
+        GateSettings.parse(withUid(TestGates.gate(spec -> spec.getMesh().setHost(host))));
+
+    assertThat(parsed.violations()).isEmpty();
+    // Written as given: Istio resolves a short name in the VirtualService's namespace, the gate's.
+    assertThat(parsed.settings().target().host()).isEqualTo(host);
+  }
+
+  @Test
+  void aHostInAnotherNamespaceIsAnInvalidSpecNamingTheField() {
+    GateSettings.Parsed parsed =
+        GateSettings.parse(
+            withUid(
+                TestGates.gate(
+                    spec -> spec.getMesh().setHost("billing-replicas.billing.svc.cluster.local"))));
+
+    assertThat(parsed.valid()).isFalse();
+    assertThat(parsed.describeViolations())
+        .isEqualTo(
+            "spec.mesh.host: must name a Service of the gate's namespace \"db\": write"
+                + " billing-replicas or billing-replicas.db.svc.cluster.local (was"
+                + " \"billing-replicas.billing.svc.cluster.local\"); the VirtualService is"
+                + " exported to the whole mesh and must not route another namespace's clients");
+  }
+
+  @Test
+  void aSelectorTypoIsAnInvalidSpecInsteadOfAnInformerThatCannotBeBuilt() {
+    GateSettings.Parsed parsed =
+        GateSettings.parse(
+            withUid(
+                TestGates.gate(
+                    spec ->
+                        spec.getSelector()
+                            .getMatchExpressions()
+                            .add(
+                                new LabelSelectorRequirementBuilder()
+                                    .withKey("role")
+                                    .withOperator("Equals")
+                                    .withValues("replica")
+                                    .build()))));
+
+    assertThat(parsed.valid()).isFalse();
+    assertThat(parsed.describeViolations())
+        .isEqualTo(
+            "spec.selector.matchExpressions[0].operator: must be one of In, NotIn, Exists,"
+                + " DoesNotExist (was \"Equals\")");
+  }
+
+  @Test
+  void credentialsOverHttpAreAnInvalidSpecUnlessAllowed() {
+    GateSettings.Parsed refused =
+        GateSettings.parse(
+            withUid(
+                TestGates.gate(
+                    spec -> spec.getPatroni().setCredentialsSecret(new SecretRef("auth")))));
+    assertThat(refused.violations())
+        .extracting(Violation::path)
+        .containsExactly("spec.patroni.credentialsSecret");
+
+    GateSettings.Parsed allowed =
+        GateSettings.parse(
+            withUid(
+                TestGates.gate(
+                    spec -> {
+                      spec.getPatroni().setCredentialsSecret(new SecretRef("auth"));
+                      spec.getPatroni().setAllowCredentialsOverHttp(true);
+                    })));
+    assertThat(allowed.settings().patroni().credentialsSecret()).isEqualTo("auth");
+    assertThat(allowed.settings().patroni().scheme()).isEqualTo("http");
   }
 
   @Test

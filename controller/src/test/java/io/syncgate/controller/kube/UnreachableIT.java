@@ -114,8 +114,11 @@ class UnreachableIT {
     h.createPod(0);
     h.createPod(1);
     h.createGate(
-        spec ->
-            spec.getPatroni().setCredentialsSecret(new io.syncgate.policy.SecretRef("hippo-auth")));
+        spec -> {
+          spec.getPatroni().setCredentialsSecret(new io.syncgate.policy.SecretRef("hippo-auth"));
+          // The simulated members answer plain http.
+          spec.getPatroni().setAllowCredentialsOverHttp(true);
+        });
     h.startController();
 
     ReplicaGate gate =
