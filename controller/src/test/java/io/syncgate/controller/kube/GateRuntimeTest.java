@@ -13,6 +13,7 @@ import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.ReplicaStatus;
 import io.syncgate.policy.gating.MemberSample;
+import io.syncgate.policy.gating.SampleFailure;
 import io.syncgate.policy.mesh.MeshKind;
 import io.syncgate.policy.status.EventReason;
 import io.syncgate.policy.status.GateConditions;
@@ -311,6 +312,34 @@ class GateRuntimeTest {
 
     assertThat(mesh.asked).isEmpty();
     assertThat(status.written).isEmpty();
+  }
+
+  @Test
+  void whileTheLeaderIsUnknownAReplicaWithReplayPausedStillLeavesTheRoute() {
+    GateRuntime runtime = leading();
+    for (int i = 0; i < 2; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      tick(runtime);
+    }
+    assertThat(TestGates.weightsOf(mesh.virtualService))
+        .containsEntry("hippo-b", 50)
+        .containsEntry("hippo-c", 50);
+    events.recorded.clear();
+
+    members.samples.put(
+        "hippo-a", MemberSample.failed("hippo-a", SampleFailure.TIMEOUT, "timeout after 2s"));
+    members.samples.put(
+        "hippo-b", MemberSample.replica("hippo-b", 1, WAL, WAL, START).withReplayPaused(true));
+    clock.advance(Duration.ofSeconds(1));
+    tick(runtime);
+
+    assertThat(TestGates.weightsOf(mesh.virtualService))
+        .containsEntry("hippo-b", 0)
+        .containsEntry("hippo-c", 100);
+    assertThat(events.reasons()).contains(EventReason.REPLICA_EJECTED);
+    ReplicaGateStatus last = status.written.get(status.written.size() - 1);
+    assertThat(GateConditions.isTrue(last.getConditions(), "Degraded")).isTrue();
+    assertThat(phases(last)).containsEntry("hippo-b", "Ejected");
   }
 
   // ------------------------------------------------------------------ helpers

@@ -31,7 +31,9 @@ import java.util.TreeSet;
  *   <li>Ejection (Ramping/Serving only) is decided before ramp progress and applies while paused.
  *   <li>A replica with an ejection cause is never admissible, so a replica is never admitted only
  *       to be ejected at once.
- *   <li>Without a single leader the step fails static: route, phases and steps stay as they were.
+ *   <li>Without a single leader the step fails static: route, phases and steps stay as they were,
+ *       except that a Ramping/Serving replica is still ejected on its own evidence (what its own
+ *       Patroni says, its silence); no lag, admission or ramp step is judged.
  * </ul>
  *
  * <p>Reasons are computed from the new phase and this step's observation only, so they are stable
@@ -128,7 +130,9 @@ public final class GatingStep {
 
   /**
    * No single leader: no lag can be computed. Keep the route (minus vanished members), phases and
-   * steps; break admission runs; remember who answered; admit, advance and eject nobody.
+   * steps; break admission runs; remember who answered; admit and advance nobody. Eject a
+   * Ramping/Serving replica only on its own evidence ({@link #ownEvidence}); its weight goes to the
+   * rest.
    */
   private static StepResult failStatic(
       GateState previous,
@@ -138,11 +142,13 @@ public final class GatingStep {
       Instant now) {
     String degradedReason = degradedReason(previous, snapshot);
     Map<String, ReplicaState> next = new TreeMap<>();
+    List<Transition> transitions = new ArrayList<>();
     for (String name : members) {
       if (name.equals(previous.leader())) {
         continue;
       }
-      boolean usable = snapshot.samples().get(name).usable();
+      MemberSample sample = snapshot.samples().get(name);
+      boolean usable = sample.usable();
       ReplicaState prev = previous.replicas().get(name);
       if (prev == null) {
         ReplicaState unknown = fresh(name, now, "waiting for a single leader: " + degradedReason);
@@ -150,17 +156,69 @@ public final class GatingStep {
         continue;
       }
       ReplicaState kept = fitToPolicy(prev, policy).withAdmissibleSince(null);
+      String cause = ownEvidence(kept, sample, previous.timeline(), policy, now);
+      if (cause != null) {
+        Outcome ejected = eject(kept, new Observation(sample, null, cause, cause), now, cause);
+        next.put(name, ejected.state());
+        transitions.add(ejected.transition());
+        continue;
+      }
       next.put(name, usable ? kept.withLastUsableSample(now) : kept);
     }
     Set<String> present = new TreeSet<>(members);
+    Set<String> ejected = new TreeSet<>();
+    transitions.forEach(t -> ejected.add(t.replica()));
     // When no destination with weight is left there is no valid route to keep: write nothing and
     // forget the old route, so that a pod recreated under a vanished name never inherits its
     // weight.
-    Optional<Route> kept = previous.route().flatMap(r -> Weights.restrictTo(r, present));
+    Optional<Route> kept = previous.route().flatMap(r -> Weights.restrictTo(r, present, ejected));
+    if (kept.isEmpty() && previous.route().map(r -> heldWeight(r, ejected)).orElse(false)) {
+      // Unless an ejection emptied it: the ejection must reach the mesh, so the route is decided
+      // from the phases as with a leader, the last known leader standing in for the Primary
+      // fallback. Without its pod nothing can take the reads and the live route stays.
+      String lastLeader = previous.leader();
+      kept =
+          Weights.route(
+                  next.values(),
+                  lastLeader != null && present.contains(lastLeader) ? lastLeader : null,
+                  policy)
+              .map(Weights.Decision::route);
+    }
     GateState state = new GateState(next, previous.leader(), previous.timeline(), kept);
     boolean fallbackActive = kept.isPresent() && Weights.noShares(next.values(), policy);
-    Plan plan = new Plan(members, null, kept, fallbackActive, degradedReason, List.of());
+    Plan plan = new Plan(members, null, kept, fallbackActive, degradedReason, transitions);
     return new StepResult(state, plan);
+  }
+
+  /**
+   * Why an admitted (Ramping/Serving) replica must go to zero while the leader is unknown, from
+   * what does not need the leader's position: no usable answer for {@code unreachableFor} since its
+   * last one; or its own Patroni saying it is not a running replica on the last known leader
+   * timeline, is not streaming, or has replay paused. With a leader the last two only block
+   * admission, since the lag then shows what they cost; without one nothing bounds how far such a
+   * replica falls behind. Null when none applies, or when the replica holds no share.
+   */
+  private static String ownEvidence(
+      ReplicaState replica,
+      MemberSample sample,
+      Long lastLeaderTimeline,
+      GatePolicy policy,
+      Instant now) {
+    if (replica.phase() != Phase.RAMPING && replica.phase() != Phase.SERVING) {
+      return null;
+    }
+    if (!sample.usable()) {
+      boolean tooLong = silentFor(replica, now).compareTo(policy.unreachableFor()) >= 0;
+      return tooLong ? unreachable(replica, sample, now) : null;
+    }
+    String hard = hardCause(sample, lastLeaderTimeline, "last known leader timeline");
+    return hard != null ? hard : replayBlocker(sample);
+  }
+
+  /** True when one of {@code subsets} holds weight in {@code route}. */
+  private static boolean heldWeight(Route route, Set<String> subsets) {
+    return route.destinations().stream()
+        .anyMatch(d -> d.weight() > 0 && subsets.contains(d.subset()));
   }
 
   private static String degradedReason(GateState previous, ClusterSnapshot snapshot) {
@@ -194,22 +252,27 @@ public final class GatingStep {
     if (!sample.usable()) {
       return new Observation(sample, null, null, sample.reason());
     }
-    String hard = hardCause(sample, leaderTimeline);
+    String hard = hardCause(sample, leaderTimeline, "leader timeline");
     String lagEjection = lag == null ? null : lagEjectCause(lag, policy);
     String ejectCause = hard != null ? hard : lagEjection;
     String notAdmissible = hard != null ? hard : admissionBlocker(sample, lag, policy, lagEjection);
     return new Observation(sample, lag, ejectCause, notAdmissible);
   }
 
-  /** Causes that make a replica unfit at any lag: they gate and they eject. */
-  private static String hardCause(MemberSample sample, long leaderTimeline) {
+  /**
+   * Causes that make a replica unfit at any lag: they gate and they eject.
+   *
+   * @param timeline the timeline the replica must be on, or null when none is known
+   * @param timelineName what that timeline is, for the reason
+   */
+  private static String hardCause(MemberSample sample, Long timeline, String timelineName) {
     if (sample.role() != PatroniRole.REPLICA) {
       return sample.role() == null
           ? "no role reported"
           : "role " + sample.role().name().toLowerCase(Locale.ROOT) + ", not a replica";
     }
-    if (sample.timeline() != leaderTimeline) {
-      return "timeline " + sample.timeline() + " != leader timeline " + leaderTimeline;
+    if (timeline != null && sample.timeline() != timeline) {
+      return "timeline " + sample.timeline() + " != " + timelineName + " " + timeline;
     }
     if (!RUNNING.equals(sample.state())) {
       return "state " + (sample.state() == null ? "unknown" : sample.state());
@@ -232,11 +295,9 @@ public final class GatingStep {
   /** Why a replica without a hard cause may not be admitted, or null when it may. */
   private static String admissionBlocker(
       MemberSample sample, ClusterSnapshot.Lag lag, GatePolicy policy, String lagEjection) {
-    if (sample.replicationState() != null && !STREAMING.equals(sample.replicationState())) {
-      return "replication state " + sample.replicationState();
-    }
-    if (sample.replayPaused()) {
-      return "replay paused";
+    String replay = replayBlocker(sample);
+    if (replay != null) {
+      return replay;
     }
     if (lag == null) {
       return "no replay position reported";
@@ -253,6 +314,21 @@ public final class GatingStep {
       }
     }
     return lagEjection;
+  }
+
+  /**
+   * A reported replication state other than {@code streaming}, or replay paused: the replica is not
+   * keeping up on its own say. No replication state reported (Patroni before 3.0.4 has none) is no
+   * evidence.
+   */
+  private static String replayBlocker(MemberSample sample) {
+    if (sample.replicationState() != null && !STREAMING.equals(sample.replicationState())) {
+      return "replication state " + sample.replicationState();
+    }
+    if (sample.replayPaused()) {
+      return "replay paused";
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------- phase machine
@@ -503,10 +579,11 @@ public final class GatingStep {
   }
 
   private static String unreachable(ReplicaState prev, Observation observation, Instant now) {
-    return "Patroni unreachable for "
-        + duration(silentFor(prev, now))
-        + ": "
-        + observation.sample().reason();
+    return unreachable(prev, observation.sample(), now);
+  }
+
+  private static String unreachable(ReplicaState prev, MemberSample sample, Instant now) {
+    return "Patroni unreachable for " + duration(silentFor(prev, now)) + ": " + sample.reason();
   }
 
   /** Time since the last usable sample, or since the phase began when there never was one. */

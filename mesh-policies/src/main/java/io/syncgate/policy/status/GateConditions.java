@@ -21,7 +21,10 @@ public final class GateConditions {
   /** Summary: the mesh holds what the gate decided, nothing stands in the way. */
   public static final String READY = "Ready";
 
-  /** No single reachable leader: weights are held as they are and nobody is admitted. */
+  /**
+   * No single reachable leader: weights are held as they are and nobody is admitted; a replica is
+   * still ejected on its own evidence.
+   */
   public static final String DEGRADED = "Degraded";
 
   /** The spec breaks a rule; nothing in the mesh changes until it is fixed. */

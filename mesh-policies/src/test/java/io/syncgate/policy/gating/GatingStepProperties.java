@@ -80,6 +80,9 @@ class GatingStepProperties {
     Statistics.label("leader changed")
         .collect(run.leaderChanged)
         .coverage(c -> c.check(true).percentage(p -> p >= 5));
+    Statistics.label("ejected while failing static")
+        .collect(run.ejectedFailingStatic)
+        .coverage(c -> c.check(true).percentage(p -> p >= 5));
   }
 
   /** Carries one scenario through its ticks, checking after each. */
@@ -93,6 +96,7 @@ class GatingStepProperties {
     private final Set<Phase> reached = EnumSet.noneOf(Phase.class);
     private boolean failedStatic;
     private boolean leaderChanged;
+    private boolean ejectedFailingStatic;
 
     Run(Scenario scenario) {
       this.scenario = scenario;
@@ -114,12 +118,16 @@ class GatingStepProperties {
                   i, now, state, snapshot, result),
               e);
         }
-        state = result.state();
         result.state().replicas().values().forEach(r -> reached.add(r.phase()));
         failedStatic |= result.plan().degraded();
         leaderChanged |=
             result.plan().transitions().stream()
                 .anyMatch(t -> t.kind() == Transition.Kind.LEADER_CHANGED);
+        ejectedFailingStatic |=
+            result.plan().degraded()
+                && result.plan().transitions().stream()
+                    .anyMatch(t -> t.kind() == Transition.Kind.EJECTED);
+        state = result.state();
       }
     }
 
@@ -185,9 +193,9 @@ class GatingStepProperties {
 
       // The replica set: every member but the leader (the last known one while failing static).
       Set<String> expectedReplicas = new TreeSet<>(snapshot.samples().keySet());
-      String excluded = leader != null ? leader : previous.leader();
-      if (excluded != null) {
-        expectedReplicas.remove(excluded);
+      String notAReplica = leader != null ? leader : previous.leader();
+      if (notAReplica != null) {
+        expectedReplicas.remove(notAReplica);
       }
       assertThat(next.replicas().keySet()).isEqualTo(expectedReplicas);
 
@@ -251,6 +259,11 @@ class GatingStepProperties {
                 }
               });
 
+      // (g) failing static, and its limits.
+      if (leader == null) {
+        checkFailStatic(previous, snapshot, policy, result);
+      }
+
       // (e) replaying the step changes nothing.
       StepResult replay = GatingStep.step(next, snapshot, policy, now);
       assertThat(replay.state()).isEqualTo(next);
@@ -261,14 +274,15 @@ class GatingStepProperties {
 
       // A restart (state rebuilt from what status and the live route keep) moves no traffic on
       // the same samples, as long as no admitted replica is silent (a restart forgets when it last
-      // answered and counts its silence from its last phase change instead).
+      // answered and counts its silence from its last phase change instead), with a leader or
+      // without: silence ejects either way.
       boolean admittedSilent =
           next.replicas().values().stream()
               .anyMatch(
                   r ->
                       (r.phase() == Phase.RAMPING || r.phase() == Phase.SERVING)
                           && !snapshot.samples().get(r.name()).usable());
-      if (leader == null || !admittedSilent) {
+      if (!admittedSilent) {
         GateState restored =
             GateRestore.restore(
                 next.replicas().values().stream()
@@ -299,7 +313,9 @@ class GatingStepProperties {
       }
       assertThat(replicaOrder).isSorted().doesNotHaveDuplicates();
       if (leader == null) {
-        assertThat(transitions).isEmpty();
+        assertThat(transitions)
+            .extracting(Transition::kind)
+            .allMatch(kind -> kind == Transition.Kind.EJECTED);
       }
 
       // (c) Serving only through every ramp step, each held for at least stepInterval.
@@ -315,6 +331,96 @@ class GatingStepProperties {
         tracks.put(r.name(), new Track(r.phase(), r.step(), now));
       }
       tracks.keySet().retainAll(next.replicas().keySet());
+    }
+
+    /**
+     * Without a leader: a Ramping/Serving replica is ejected exactly when its own evidence says so
+     * (nothing that needs the leader's position ejects), at once or after {@code unreachableFor} of
+     * silence, and then has no weight in the planned route, which is written unless only the last
+     * known leader could take the reads and its pod is gone. With nobody ejected or vanished, the
+     * route stays as it was.
+     */
+    private void checkFailStatic(
+        GateState previous, ClusterSnapshot snapshot, GatePolicy policy, StepResult result) {
+      Plan plan = result.plan();
+      GateState next = result.state();
+      Set<String> present = snapshot.samples().keySet();
+      boolean allReplicasFallback =
+          plan.fallbackActive() && policy.fallback() == Fallback.ALL_REPLICAS;
+      boolean changed = false;
+      for (ReplicaState before : previous.replicas().values()) {
+        ReplicaState after = next.replicas().get(before.name());
+        if (after == null) {
+          changed = true;
+          continue;
+        }
+        boolean admitted = before.phase() == Phase.RAMPING || before.phase() == Phase.SERVING;
+        if (!admitted) {
+          assertThat(after.phase())
+              .as("%s while failing static", before.name())
+              .isEqualTo(before.phase());
+          continue;
+        }
+        String cause =
+            ownEvidence(before, snapshot.samples().get(before.name()), previous.timeline(), policy);
+        if (cause == null) {
+          assertThat(after.phase())
+              .as("%s without own evidence while failing static", before.name())
+              .isIn(Phase.RAMPING, Phase.SERVING);
+          continue;
+        }
+        changed = true;
+        assertThat(after.phase()).as("%s: %s", before.name(), cause).isEqualTo(Phase.EJECTED);
+        if (!allReplicasFallback) {
+          assertThat(weight(plan, before.name()))
+              .as("weight of %s: %s", before.name(), cause)
+              .isZero();
+        }
+        boolean heldWeight = previous.route().map(r -> r.weightOf(before.name()) > 0).orElse(false);
+        // Nothing but the last known leader could take the reads, and its pod is gone.
+        boolean noDestination =
+            (previous.leader() == null || !present.contains(previous.leader()))
+                && (next.replicas().isEmpty()
+                    || (policy.fallback() == Fallback.PRIMARY
+                        && Weights.noShares(next.replicas().values(), policy)));
+        if (heldWeight && !noDestination) {
+          assertThat(plan.route())
+              .as("route after ejecting %s: %s", before.name(), cause)
+              .isPresent();
+        }
+      }
+      changed |=
+          previous
+              .route()
+              .map(r -> r.weights().keySet().stream().anyMatch(s -> !present.contains(s)))
+              .orElse(false);
+      if (!changed) {
+        assertThat(plan.route()).as("route kept while failing static").isEqualTo(previous.route());
+      }
+    }
+
+    /** The test's own reading of the fail-static ejection rule (docs/design.md, "Degraded"). */
+    private String ownEvidence(
+        ReplicaState before, MemberSample sample, Long lastTimeline, GatePolicy policy) {
+      if (!sample.usable()) {
+        Instant last =
+            before.lastUsableSample() != null ? before.lastUsableSample() : before.since();
+        boolean tooLong = !Duration.between(last, now).minus(policy.unreachableFor()).isNegative();
+        return tooLong ? "silent" : null;
+      }
+      if (sample.role() != PatroniRole.REPLICA) {
+        return "role";
+      }
+      if (lastTimeline != null && sample.timeline() != lastTimeline) {
+        return "timeline";
+      }
+      if (!"running".equals(sample.state())) {
+        return "state";
+      }
+      if (sample.replicationState() != null && !"streaming".equals(sample.replicationState())) {
+        return "replication state";
+      }
+      return sample.replayPaused() ? "replay paused" : null;
     }
 
     private void checkMove(Track old, ReplicaState r, GatePolicy policy) {
