@@ -315,6 +315,30 @@ class GateRuntimeTest {
   }
 
   @Test
+  void aMemberWhoseNameCannotNameASubsetIsLeftOutAndTheRestIsWritten() {
+    // A bare pod's name may hold dots; an Istio subset's may not.
+    member("hippo.d", MemberSample.replica("hippo.d", 1, WAL, WAL, START));
+
+    GateRuntime runtime = leading();
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+
+    assertThat(mesh.destinationRule.getSpec().getSubsets())
+        .extracting(subset -> subset.getName())
+        .containsExactly("hippo-a", "hippo-b", "hippo-c");
+    assertThat(TestGates.weightsOf(mesh.virtualService))
+        .containsOnlyKeys("hippo-b", "hippo-c")
+        .containsEntry("hippo-b", 50);
+    ReplicaGateStatus last = status.written.get(status.written.size() - 1);
+    assertThat(GateConditions.find(last.getConditions(), "Ready").getStatus()).isEqualTo("True");
+    var excluded = GateConditions.find(last.getConditions(), "MembersExcluded");
+    assertThat(excluded.getStatus()).isEqualTo("True");
+    assertThat(excluded.getReason()).isEqualTo("InvalidSubsetName");
+    assertThat(excluded.getMessage()).contains("hippo.d");
+    assertThat(phases(last)).containsEntry("hippo.d", "Gated");
+  }
+
+  @Test
   void whileTheLeaderIsUnknownAReplicaWithReplayPausedStillLeavesTheRoute() {
     GateRuntime runtime = leading();
     for (int i = 0; i < 2; i++) {

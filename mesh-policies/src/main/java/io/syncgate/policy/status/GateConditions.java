@@ -33,8 +33,12 @@ public final class GateConditions {
   /** A mesh object of the gate's name exists that syncgate does not manage. */
   public static final String CONFLICT = "Conflict";
 
+  /** Some members get no subset and no weight (their pod name cannot name a subset). */
+  public static final String MEMBERS_EXCLUDED = "MembersExcluded";
+
   /** The order conditions are listed in. */
-  static final List<String> ORDER = List.of(READY, DEGRADED, INVALID_SPEC, CONFLICT);
+  static final List<String> ORDER =
+      List.of(READY, DEGRADED, INVALID_SPEC, CONFLICT, MEMBERS_EXCLUDED);
 
   private GateConditions() {}
 

@@ -797,6 +797,125 @@ class GatingStepTest {
   }
 
   @Nested
+  class Exclusions {
+
+    private static final String DETAIL = "pod name is not a DNS-1123 label";
+
+    private static Exclusion excluded(String member) {
+      return new Exclusion(member, Exclusion.Cause.INVALID_SUBSET_NAME, DETAIL);
+    }
+
+    @Test
+    void anExcludedServingReplicaIsEjectedAndLeavesTheRoute() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2");
+      StepResult r =
+          d.exclude(excluded("pg-2")).advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-2").reason()).isEqualTo("excluded: " + DETAIL);
+      assertThat(r.plan().transitions())
+          .containsExactly(
+              new Transition(
+                  Transition.Kind.EJECTED,
+                  "pg-2",
+                  Phase.SERVING,
+                  Phase.EJECTED,
+                  0,
+                  "excluded: " + DETAIL));
+      assertThat(r.plan().route()).contains(route("pg-1", 100));
+      assertThat(r.plan().excluded()).containsExactly(excluded("pg-2"));
+      assertThat(r.plan().members()).containsExactly("pg-0", "pg-1", "pg-2");
+      assertThat(r.plan().subsetMembers()).containsExactly("pg-0", "pg-1");
+    }
+
+    @Test
+    void anExcludedReplicaIsEjectedAtOnceEvenWhenItsPatroniIsSilent() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2");
+      StepResult r =
+          d.exclude(excluded("pg-2")).advanceSeconds(1).tick(LEADER, ok("pg-1"), timeout("pg-2"));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-2").reason()).isEqualTo("excluded: " + DETAIL);
+      assertThat(r.plan().route()).contains(route("pg-1", 100));
+    }
+
+    @Test
+    void anExcludedReplicaIsNeverAdmittedAndComesBackThroughTheWholeRamp() {
+      GateDriver d = new GateDriver(DEFAULTS).exclude(excluded("pg-2"));
+      d.tick(LEADER, ok("pg-1"), ok("pg-2"));
+      for (int s = 0; s < 100; s++) {
+        StepResult r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"));
+        assertThat(d.phase("pg-2")).isEqualTo(Phase.GATED);
+        assertThat(d.replica("pg-2").reason()).isEqualTo("excluded: " + DETAIL);
+        assertThat(r.plan().route().orElseThrow().weights()).doesNotContainKey("pg-2");
+      }
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
+      assertThat(d.last().plan().route()).contains(route("pg-1", 100));
+      // No longer excluded: admitted after stableFor, at the first ramp step.
+      d.exclude();
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"));
+      assertThat(d.weight("pg-2")).isZero();
+      d.advanceSeconds(10).tick(LEADER, ok("pg-1"), ok("pg-2"));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.RAMPING);
+      assertThat(d.replica("pg-2").step()).isZero();
+    }
+
+    @Test
+    void anExcludedLeaderHasNoSubsetForTheFallback() {
+      GateDriver d = new GateDriver(DEFAULTS).exclude(excluded("pg-0"));
+      StepResult r = d.tick(LEADER, lagging("pg-1", 5 * MIB));
+      // Primary: only the leader could take the reads, and it has no subset: nothing to write.
+      assertThat(r.plan().route()).isEmpty();
+      assertThat(r.plan().fallbackActive()).isFalse();
+      assertThat(r.plan().subsetMembers()).containsExactly("pg-1");
+      assertThat(d.tick(LEADER).plan().route()).isEmpty();
+
+      GateDriver open = new GateDriver(DEFAULTS.withFallback(Fallback.ALL_REPLICAS));
+      r = open.exclude(excluded("pg-0")).tick(LEADER, lagging("pg-1", 5 * MIB));
+      assertThat(r.plan().route()).contains(route("pg-1", 100));
+      assertThat(r.plan().fallbackActive()).isTrue();
+    }
+
+    @Test
+    void excludedReplicasAreLeftOutOfTheAllReplicasFallback() {
+      GateDriver d = new GateDriver(DEFAULTS.withFallback(Fallback.ALL_REPLICAS));
+      StepResult r =
+          d.exclude(excluded("pg-3"))
+              .tick(LEADER, lagging("pg-1", 5 * MIB), lagging("pg-2", 5 * MIB), ok("pg-3"));
+      assertThat(r.plan().route()).contains(route("pg-1", 50, "pg-2", 50));
+      // Every replica excluded: as without replicas, the leader takes the reads.
+      r =
+          d.exclude(excluded("pg-1"), excluded("pg-2"), excluded("pg-3"))
+              .advanceSeconds(1)
+              .tick(LEADER, lagging("pg-1", 5 * MIB), lagging("pg-2", 5 * MIB), ok("pg-3"));
+      assertThat(r.plan().route()).contains(route("pg-0", 100));
+    }
+
+    @Test
+    void whileTheLeaderIsUnknownAnExcludedReplicaIsEjectedAndItsWeightSpread() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2", "pg-3");
+      StepResult r =
+          d.exclude(excluded("pg-3"))
+              .advanceSeconds(1)
+              .tick(timeout("pg-0"), ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      assertThat(r.plan().degraded()).isTrue();
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-3").reason()).isEqualTo("excluded: " + DETAIL);
+      // 34/67 and 33/67 of pg-3's share, as when a member vanishes: 51 / 49.
+      assertThat(r.plan().route()).contains(route("pg-1", 51, "pg-2", 49));
+    }
+
+    @Test
+    void exclusionsOfNonMembersAreIgnored() {
+      GateDriver d = new GateDriver(DEFAULTS).exclude(excluded("pg-9"));
+      StepResult r = d.tick(LEADER, ok("pg-1"));
+      assertThat(r.plan().excluded()).isEmpty();
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-0", 100));
+    }
+  }
+
+  @Nested
   class Leaders {
 
     @Test
