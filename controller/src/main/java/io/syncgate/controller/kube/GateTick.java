@@ -7,6 +7,7 @@ import io.syncgate.controller.patroni.PatroniEndpoint;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.gating.ClusterSnapshot;
+import io.syncgate.policy.gating.Exclusion;
 import io.syncgate.policy.gating.GateRestore;
 import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.GatingStep;
@@ -260,7 +261,11 @@ final class GateTick {
 
   private Future<Decision> decide(Polled polled) {
     GateSettings settings = polled.begun().settings();
-    StepResult step = GatingStep.step(polled.prior(), polled.snapshot(), settings.policy(), now);
+    // A member that cannot name a subset gets none and no weight; the rest is still written.
+    List<Exclusion> excluded =
+        IstioRenderer.invalidSubsetNames(polled.snapshot().samples().keySet());
+    StepResult step =
+        GatingStep.step(polled.prior(), polled.snapshot(), excluded, settings.policy(), now);
     for (var t : step.plan().transitions()) {
       LOG.info("{}: {}", key, TickReport.describe(t));
     }

@@ -114,7 +114,13 @@ final class WarmUp {
             now);
     GateState restored =
         GateRestore.restore(List.of(), Optional.empty(), null, null, settings.policy(), now);
-    StepResult result = GatingStep.step(restored, snapshot, settings.policy(), now);
+    StepResult result =
+        GatingStep.step(
+            restored,
+            snapshot,
+            IstioRenderer.invalidSubsetNames(snapshot.samples().keySet()),
+            settings.policy(),
+            now);
     DestinationRule dr = IstioRenderer.renderDestinationRule(settings.target(), result.plan());
     Optional<VirtualService> vs =
         IstioRenderer.renderVirtualService(settings.target(), result.plan());

@@ -75,7 +75,8 @@ class ReadmeReferenceTest {
             GateConditions.READY,
             GateConditions.DEGRADED,
             GateConditions.INVALID_SPEC,
-            GateConditions.CONFLICT)) {
+            GateConditions.CONFLICT,
+            GateConditions.MEMBERS_EXCLUDED)) {
       assertThat(conditions).contains("`" + type + "`");
     }
     // Every reason a tick can set is a constant of ConditionReason (TickReport uses no literals).

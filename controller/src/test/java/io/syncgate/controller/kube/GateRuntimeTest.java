@@ -15,6 +15,7 @@ import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.ReplicaStatus;
 import io.syncgate.policy.gating.MemberSample;
+import io.syncgate.policy.gating.SampleFailure;
 import io.syncgate.policy.mesh.MeshKind;
 import io.syncgate.policy.status.EventReason;
 import io.syncgate.policy.status.GateConditions;
@@ -418,8 +419,8 @@ class GateRuntimeTest {
     context.runOnContext(v -> runtime.tick());
     Await.until(Duration.ofSeconds(5), "the hanging write", () -> mesh.asked.size() == 3);
 
-    // pollInterval is 1h here, so the limit is 3 h + 300 ms: not yet ...
-    clock.advance(Duration.ofHours(3));
+    // pollInterval is 5m here, so the limit is 15 min + 300 ms: not yet ...
+    clock.advance(Duration.ofMinutes(15));
     onContext(() -> Future.succeededFuture(watchdog(runtime)));
     assertThat(events.reasons()).doesNotContain(EventReason.TICK_STALLED);
     // ... now.
@@ -432,7 +433,7 @@ class GateRuntimeTest {
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("TickStalled");
     assertThat(ready.getMessage())
-        .startsWith("no tick has completed for over 3h (3 × pollInterval + patroni.timeout)");
+        .startsWith("no tick has completed for over 15m (3 × pollInterval + patroni.timeout)");
   }
 
   private static boolean watchdog(GateRuntime runtime) {
@@ -607,6 +608,58 @@ class GateRuntimeTest {
     onContext(() -> Future.succeededFuture(0)); // let the read's completion run
 
     assertThat(status.versionsSent).hasSize(before + 1);
+  }
+
+  @Test
+  void aMemberWhoseNameCannotNameASubsetIsLeftOutAndTheRestIsWritten() {
+    // A bare pod's name may hold dots; an Istio subset's may not.
+    member("hippo.d", MemberSample.replica("hippo.d", 1, WAL, WAL, START));
+
+    GateRuntime runtime = leading();
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+
+    assertThat(mesh.destinationRule.getSpec().getSubsets())
+        .extracting(subset -> subset.getName())
+        .containsExactly("hippo-a", "hippo-b", "hippo-c");
+    assertThat(TestGates.weightsOf(mesh.virtualService))
+        .containsOnlyKeys("hippo-b", "hippo-c")
+        .containsEntry("hippo-b", 50);
+    ReplicaGateStatus last = status.written.get(status.written.size() - 1);
+    assertThat(GateConditions.find(last.getConditions(), "Ready").getStatus()).isEqualTo("True");
+    var excluded = GateConditions.find(last.getConditions(), "MembersExcluded");
+    assertThat(excluded.getStatus()).isEqualTo("True");
+    assertThat(excluded.getReason()).isEqualTo("InvalidSubsetName");
+    assertThat(excluded.getMessage()).contains("hippo.d");
+    assertThat(phases(last)).containsEntry("hippo.d", "Gated");
+  }
+
+  @Test
+  void whileTheLeaderIsUnknownAReplicaWithReplayPausedStillLeavesTheRoute() {
+    GateRuntime runtime = leading();
+    for (int i = 0; i < 2; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      tick(runtime);
+    }
+    assertThat(TestGates.weightsOf(mesh.virtualService))
+        .containsEntry("hippo-b", 50)
+        .containsEntry("hippo-c", 50);
+    events.recorded.clear();
+
+    members.samples.put(
+        "hippo-a", MemberSample.failed("hippo-a", SampleFailure.TIMEOUT, "timeout after 2s"));
+    members.samples.put(
+        "hippo-b", MemberSample.replica("hippo-b", 1, WAL, WAL, START).withReplayPaused(true));
+    clock.advance(Duration.ofSeconds(1));
+    tick(runtime);
+
+    assertThat(TestGates.weightsOf(mesh.virtualService))
+        .containsEntry("hippo-b", 0)
+        .containsEntry("hippo-c", 100);
+    assertThat(events.reasons()).contains(EventReason.REPLICA_EJECTED);
+    ReplicaGateStatus last = status.written.get(status.written.size() - 1);
+    assertThat(GateConditions.isTrue(last.getConditions(), "Degraded")).isTrue();
+    assertThat(phases(last)).containsEntry("hippo-b", "Ejected");
   }
 
   // ------------------------------------------------------------------ helpers

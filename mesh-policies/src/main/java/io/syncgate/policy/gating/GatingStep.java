@@ -7,6 +7,8 @@ import static io.syncgate.policy.gating.HumanFormat.seconds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +33,11 @@ import java.util.TreeSet;
  *   <li>Ejection (Ramping/Serving only) is decided before ramp progress and applies while paused.
  *   <li>A replica with an ejection cause is never admissible, so a replica is never admitted only
  *       to be ejected at once.
- *   <li>Without a single leader the step fails static: route, phases and steps stay as they were.
+ *   <li>Without a single leader the step fails static: route, phases and steps stay as they were,
+ *       except that a Ramping/Serving replica is still ejected on its own evidence (what its own
+ *       Patroni says, its silence, its exclusion); no lag, admission or ramp step is judged.
+ *   <li>An excluded member ({@link Exclusion}) is never admitted, is ejected at once, and gets no
+ *       destination in the route, with or without a leader.
  * </ul>
  *
  * <p>Reasons are computed from the new phase and this step's observation only, so they are stable
@@ -46,25 +52,75 @@ public final class GatingStep {
   private GatingStep() {}
 
   /**
+   * One step of the gate with no member excluded; see {@link #step(GateState, ClusterSnapshot,
+   * Collection, GatePolicy, Instant)}.
+   */
+  public static StepResult step(
+      GateState previous, ClusterSnapshot snapshot, GatePolicy policy, Instant now) {
+    return step(previous, snapshot, List.of(), policy, now);
+  }
+
+  /**
    * One step of the gate.
    *
    * @param previous what the previous step returned (or {@link GateState#empty()}, or a state
    *     rebuilt by {@link GateRestore#restore})
    * @param snapshot this tick's samples of every member pod
+   * @param excluded the members that must get no weight and no subset, with why; exclusions of
+   *     names that are not members are ignored
    * @param policy the gate's policy
    * @param now this tick's time
    */
   public static StepResult step(
-      GateState previous, ClusterSnapshot snapshot, GatePolicy policy, Instant now) {
+      GateState previous,
+      ClusterSnapshot snapshot,
+      Collection<Exclusion> excluded,
+      GatePolicy policy,
+      Instant now) {
     Objects.requireNonNull(previous, "previous");
     Objects.requireNonNull(snapshot, "snapshot");
+    Objects.requireNonNull(excluded, "excluded");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(now, "now");
     List<String> members = new ArrayList<>(new TreeSet<>(snapshot.samples().keySet()));
+    Exclusions exclusions = Exclusions.of(excluded, snapshot.samples().keySet());
     if (snapshot.leader() == null) {
-      return failStatic(previous, snapshot, policy, members, now);
+      return failStatic(previous, snapshot, policy, members, exclusions, now);
     }
-    return withLeader(previous, snapshot, policy, members, now);
+    return withLeader(previous, snapshot, policy, members, exclusions, now);
+  }
+
+  /**
+   * This step's exclusions of members.
+   *
+   * @param all every exclusion of a member, for the plan
+   * @param reasons the replica's reason per excluded member (of its first exclusion by cause)
+   */
+  private record Exclusions(List<Exclusion> all, Map<String, String> reasons) {
+
+    static Exclusions of(Collection<Exclusion> excluded, Set<String> members) {
+      List<Exclusion> all =
+          excluded.stream()
+              .filter(e -> members.contains(e.member()))
+              .distinct()
+              .sorted(Comparator.comparing(Exclusion::cause))
+              .toList();
+      Map<String, String> reasons = new TreeMap<>();
+      all.forEach(e -> reasons.putIfAbsent(e.member(), e.reason()));
+      return new Exclusions(all, reasons);
+    }
+
+    /** The replica's reason while excluded, or null when it is not. */
+    String reason(String member) {
+      return reasons.get(member);
+    }
+
+    /** {@code members} without the excluded ones: those that get a subset. */
+    Set<String> subsets(Collection<String> members) {
+      Set<String> out = new TreeSet<>(members);
+      out.removeAll(reasons.keySet());
+      return out;
+    }
   }
 
   private static StepResult withLeader(
@@ -72,6 +128,7 @@ public final class GatingStep {
       ClusterSnapshot snapshot,
       GatePolicy policy,
       List<String> members,
+      Exclusions exclusions,
       Instant now) {
     String leader = snapshot.leader();
     Long timeline = snapshot.leaderTimeline();
@@ -106,43 +163,65 @@ public final class GatingStep {
       }
       prev = fitToPolicy(prev, policy);
       Observation observation =
-          observe(snapshot.samples().get(name), snapshot.lags().get(name), timeline, policy);
+          observe(
+              snapshot.samples().get(name),
+              snapshot.lags().get(name),
+              timeline,
+              exclusions.reason(name),
+              policy);
       Outcome outcome = advance(prev, observation, policy, now);
       next.put(name, outcome.state());
       if (outcome.transition() != null) {
         transitions.add(outcome.transition());
       }
     }
-    Weights.Decision decision = Weights.decide(next.values(), leader, policy);
-    GateState state = new GateState(next, leader, timeline, Optional.of(decision.route()));
+    Set<String> subsets = exclusions.subsets(members);
+    // An excluded leader has no subset: the route that would need it (Primary fallback, no replica)
+    // cannot be written.
+    Optional<Weights.Decision> decision =
+        Weights.route(routable(next, subsets), subsets.contains(leader) ? leader : null, policy);
+    Optional<Route> route = decision.map(Weights.Decision::route);
+    GateState state = new GateState(next, leader, timeline, route);
     Plan plan =
         new Plan(
             members,
             leader,
-            Optional.of(decision.route()),
-            decision.fallbackActive(),
+            route,
+            decision.map(Weights.Decision::fallbackActive).orElse(false),
             null,
-            transitions);
+            transitions,
+            exclusions.all());
     return new StepResult(state, plan);
   }
 
+  /** The replicas that get a destination in the route: those with a subset. */
+  private static List<ReplicaState> routable(
+      Map<String, ReplicaState> replicas, Set<String> subsets) {
+    return replicas.values().stream().filter(r -> subsets.contains(r.name())).toList();
+  }
+
   /**
-   * No single leader: no lag can be computed. Keep the route (minus vanished members), phases and
-   * steps; break admission runs; remember who answered; admit, advance and eject nobody.
+   * No single leader: no lag can be computed. Keep the route (minus vanished and excluded members),
+   * phases and steps; break admission runs; remember who answered; admit and advance nobody. Eject
+   * a Ramping/Serving replica only on its own evidence ({@link #ownEvidence}); its weight goes to
+   * the rest.
    */
   private static StepResult failStatic(
       GateState previous,
       ClusterSnapshot snapshot,
       GatePolicy policy,
       List<String> members,
+      Exclusions exclusions,
       Instant now) {
     String degradedReason = degradedReason(previous, snapshot);
     Map<String, ReplicaState> next = new TreeMap<>();
+    List<Transition> transitions = new ArrayList<>();
     for (String name : members) {
       if (name.equals(previous.leader())) {
         continue;
       }
-      boolean usable = snapshot.samples().get(name).usable();
+      MemberSample sample = snapshot.samples().get(name);
+      boolean usable = sample.usable();
       ReplicaState prev = previous.replicas().get(name);
       if (prev == null) {
         ReplicaState unknown = fresh(name, now, "waiting for a single leader: " + degradedReason);
@@ -150,17 +229,78 @@ public final class GatingStep {
         continue;
       }
       ReplicaState kept = fitToPolicy(prev, policy).withAdmissibleSince(null);
+      String exclusion = exclusions.reason(name);
+      String cause = ownEvidence(kept, sample, exclusion, previous.timeline(), policy, now);
+      if (cause != null) {
+        Outcome ejected =
+            eject(kept, new Observation(sample, null, cause, cause, exclusion), now, cause);
+        next.put(name, ejected.state());
+        transitions.add(ejected.transition());
+        continue;
+      }
       next.put(name, usable ? kept.withLastUsableSample(now) : kept);
     }
-    Set<String> present = new TreeSet<>(members);
+    Set<String> subsets = exclusions.subsets(members);
+    Set<String> ejected = new TreeSet<>();
+    transitions.forEach(t -> ejected.add(t.replica()));
     // When no destination with weight is left there is no valid route to keep: write nothing and
     // forget the old route, so that a pod recreated under a vanished name never inherits its
     // weight.
-    Optional<Route> kept = previous.route().flatMap(r -> Weights.restrictTo(r, present));
+    Optional<Route> kept = previous.route().flatMap(r -> Weights.restrictTo(r, subsets, ejected));
+    if (kept.isEmpty() && previous.route().map(r -> heldWeight(r, ejected)).orElse(false)) {
+      // Unless an ejection emptied it: the ejection must reach the mesh, so the route is decided
+      // from the phases as with a leader, the last known leader standing in for the Primary
+      // fallback. Without its subset nothing can take the reads and the live route stays.
+      String lastLeader = previous.leader();
+      kept =
+          Weights.route(
+                  routable(next, subsets),
+                  lastLeader != null && subsets.contains(lastLeader) ? lastLeader : null,
+                  policy)
+              .map(Weights.Decision::route);
+    }
     GateState state = new GateState(next, previous.leader(), previous.timeline(), kept);
     boolean fallbackActive = kept.isPresent() && Weights.noShares(next.values(), policy);
-    Plan plan = new Plan(members, null, kept, fallbackActive, degradedReason, List.of());
+    Plan plan =
+        new Plan(
+            members, null, kept, fallbackActive, degradedReason, transitions, exclusions.all());
     return new StepResult(state, plan);
+  }
+
+  /**
+   * Why an admitted (Ramping/Serving) replica must go to zero while the leader is unknown, from
+   * what does not need the leader's position: its exclusion; no usable answer for {@code
+   * unreachableFor} since its last one; or its own Patroni saying it is not a running replica on
+   * the last known leader timeline, is not streaming, or has replay paused. With a leader the last
+   * two only block admission, since the lag then shows what they cost; without one nothing bounds
+   * how far such a replica falls behind. Null when none applies, or when the replica holds no
+   * share.
+   */
+  private static String ownEvidence(
+      ReplicaState replica,
+      MemberSample sample,
+      String exclusion,
+      Long lastLeaderTimeline,
+      GatePolicy policy,
+      Instant now) {
+    if (replica.phase() != Phase.RAMPING && replica.phase() != Phase.SERVING) {
+      return null;
+    }
+    if (exclusion != null) {
+      return exclusion;
+    }
+    if (!sample.usable()) {
+      boolean tooLong = silentFor(replica, now).compareTo(policy.unreachableFor()) >= 0;
+      return tooLong ? unreachable(replica, sample, now) : null;
+    }
+    String hard = hardCause(sample, lastLeaderTimeline, "last known leader timeline");
+    return hard != null ? hard : replayBlocker(sample);
+  }
+
+  /** True when one of {@code subsets} holds weight in {@code route}. */
+  private static boolean heldWeight(Route route, Set<String> subsets) {
+    return route.destinations().stream()
+        .anyMatch(d -> d.weight() > 0 && subsets.contains(d.subset()));
   }
 
   private static String degradedReason(GateState previous, ClusterSnapshot snapshot) {
@@ -180,9 +320,15 @@ public final class GatingStep {
    *
    * @param ejectCause why a Ramping/Serving replica must go to zero now, or null
    * @param notAdmissible why the replica may not be admitted now, or null when it may
+   * @param excluded the replica's reason while it is excluded, or null; it holds whether or not the
+   *     sample is usable
    */
   private record Observation(
-      MemberSample sample, ClusterSnapshot.Lag lag, String ejectCause, String notAdmissible) {
+      MemberSample sample,
+      ClusterSnapshot.Lag lag,
+      String ejectCause,
+      String notAdmissible,
+      String excluded) {
 
     boolean usable() {
       return sample.usable();
@@ -190,26 +336,37 @@ public final class GatingStep {
   }
 
   private static Observation observe(
-      MemberSample sample, ClusterSnapshot.Lag lag, long leaderTimeline, GatePolicy policy) {
+      MemberSample sample,
+      ClusterSnapshot.Lag lag,
+      long leaderTimeline,
+      String excluded,
+      GatePolicy policy) {
     if (!sample.usable()) {
-      return new Observation(sample, null, null, sample.reason());
+      return new Observation(
+          sample, null, excluded, excluded != null ? excluded : sample.reason(), excluded);
     }
-    String hard = hardCause(sample, leaderTimeline);
+    String hard =
+        excluded != null ? excluded : hardCause(sample, leaderTimeline, "leader timeline");
     String lagEjection = lag == null ? null : lagEjectCause(lag, policy);
     String ejectCause = hard != null ? hard : lagEjection;
     String notAdmissible = hard != null ? hard : admissionBlocker(sample, lag, policy, lagEjection);
-    return new Observation(sample, lag, ejectCause, notAdmissible);
+    return new Observation(sample, lag, ejectCause, notAdmissible, excluded);
   }
 
-  /** Causes that make a replica unfit at any lag: they gate and they eject. */
-  private static String hardCause(MemberSample sample, long leaderTimeline) {
+  /**
+   * Causes that make a replica unfit at any lag: they gate and they eject.
+   *
+   * @param timeline the timeline the replica must be on, or null when none is known
+   * @param timelineName what that timeline is, for the reason
+   */
+  private static String hardCause(MemberSample sample, Long timeline, String timelineName) {
     if (sample.role() != PatroniRole.REPLICA) {
       return sample.role() == null
           ? "no role reported"
           : "role " + sample.role().name().toLowerCase(Locale.ROOT) + ", not a replica";
     }
-    if (sample.timeline() != leaderTimeline) {
-      return "timeline " + sample.timeline() + " != leader timeline " + leaderTimeline;
+    if (timeline != null && sample.timeline() != timeline) {
+      return "timeline " + sample.timeline() + " != " + timelineName + " " + timeline;
     }
     if (!RUNNING.equals(sample.state())) {
       return "state " + (sample.state() == null ? "unknown" : sample.state());
@@ -232,11 +389,9 @@ public final class GatingStep {
   /** Why a replica without a hard cause may not be admitted, or null when it may. */
   private static String admissionBlocker(
       MemberSample sample, ClusterSnapshot.Lag lag, GatePolicy policy, String lagEjection) {
-    if (sample.replicationState() != null && !STREAMING.equals(sample.replicationState())) {
-      return "replication state " + sample.replicationState();
-    }
-    if (sample.replayPaused()) {
-      return "replay paused";
+    String replay = replayBlocker(sample);
+    if (replay != null) {
+      return replay;
     }
     if (lag == null) {
       return "no replay position reported";
@@ -253,6 +408,21 @@ public final class GatingStep {
       }
     }
     return lagEjection;
+  }
+
+  /**
+   * A reported replication state other than {@code streaming}, or replay paused: the replica is not
+   * keeping up on its own say. No replication state reported (Patroni before 3.0.4 has none) is no
+   * evidence.
+   */
+  private static String replayBlocker(MemberSample sample) {
+    if (sample.replicationState() != null && !STREAMING.equals(sample.replicationState())) {
+      return "replication state " + sample.replicationState();
+    }
+    if (sample.replayPaused()) {
+      return "replay paused";
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------- phase machine
@@ -275,6 +445,9 @@ public final class GatingStep {
 
   private static Outcome gated(
       ReplicaState prev, Observation observation, GatePolicy policy, Instant now) {
+    if (observation.excluded() != null) {
+      return stay(prev, observation, now, observation.excluded());
+    }
     if (!observation.usable()) {
       return stay(prev, observation, now, unreachable(prev, observation, now));
     }
@@ -320,6 +493,9 @@ public final class GatingStep {
 
   private static Outcome admitted(
       ReplicaState prev, Observation observation, GatePolicy policy, Instant now) {
+    if (observation.excluded() != null) {
+      return eject(prev, observation, now, observation.excluded());
+    }
     if (!observation.usable()) {
       Duration silent = silentFor(prev, now);
       String reason = unreachable(prev, observation, now);
@@ -370,6 +546,10 @@ public final class GatingStep {
 
   private static Outcome ejected(
       ReplicaState prev, Observation observation, GatePolicy policy, Instant now) {
+    // The exclusion first, whatever the sample: the reason an ejection gave stays on replay.
+    if (observation.excluded() != null) {
+      return stay(prev, observation, now, observation.excluded());
+    }
     if (!observation.usable()) {
       return stay(prev, observation, now, unreachable(prev, observation, now));
     }
@@ -503,10 +683,11 @@ public final class GatingStep {
   }
 
   private static String unreachable(ReplicaState prev, Observation observation, Instant now) {
-    return "Patroni unreachable for "
-        + duration(silentFor(prev, now))
-        + ": "
-        + observation.sample().reason();
+    return unreachable(prev, observation.sample(), now);
+  }
+
+  private static String unreachable(ReplicaState prev, MemberSample sample, Instant now) {
+    return "Patroni unreachable for " + duration(silentFor(prev, now)) + ": " + sample.reason();
   }
 
   /** Time since the last usable sample, or since the phase began when there never was one. */

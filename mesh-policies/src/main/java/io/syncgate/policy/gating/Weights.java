@@ -109,10 +109,25 @@ public final class Weights {
   public static Decision decide(
       Collection<ReplicaState> replicas, String leader, GatePolicy policy) {
     Objects.requireNonNull(leader, "leader");
+    return route(replicas, leader, policy).orElseThrow();
+  }
+
+  /**
+   * {@link #decide}, where the leader's subset may be missing: {@code leaderSubset} is the
+   * destination of the {@link Fallback#PRIMARY} fallback and of a cluster without replicas, or null
+   * when there is none (the leader is excluded, or unknown while failing static).
+   *
+   * @return empty when the route would need {@code leaderSubset} and there is none
+   */
+  public static Optional<Decision> route(
+      Collection<ReplicaState> replicas, String leaderSubset, GatePolicy policy) {
     List<ReplicaState> sorted = new ArrayList<>(replicas);
     sorted.sort(Comparator.comparing(ReplicaState::name));
     if (sorted.isEmpty()) {
-      return new Decision(new Route(List.of(new RouteDestination(leader, TOTAL))), true);
+      return Optional.ofNullable(leaderSubset)
+          .map(
+              leader ->
+                  new Decision(new Route(List.of(new RouteDestination(leader, TOTAL))), true));
     }
     Map<String, BigDecimal> shares = new TreeMap<>();
     for (ReplicaState r : sorted) {
@@ -120,17 +135,20 @@ public final class Weights {
     }
     boolean fallback = shares.values().stream().allMatch(s -> s.signum() == 0);
     if (!fallback) {
-      return new Decision(toRoute(largestRemainder(shares)), false);
+      return Optional.of(new Decision(toRoute(largestRemainder(shares)), false));
     }
     if (policy.fallback() == Fallback.ALL_REPLICAS) {
       Map<String, BigDecimal> equal = new TreeMap<>();
       shares.keySet().forEach(name -> equal.put(name, BigDecimal.ONE));
-      return new Decision(toRoute(largestRemainder(equal)), true);
+      return Optional.of(new Decision(toRoute(largestRemainder(equal)), true));
+    }
+    if (leaderSubset == null) {
+      return Optional.empty();
     }
     List<RouteDestination> destinations = new ArrayList<>();
     shares.keySet().forEach(name -> destinations.add(new RouteDestination(name, 0)));
-    destinations.add(new RouteDestination(leader, TOTAL));
-    return new Decision(new Route(destinations), true);
+    destinations.add(new RouteDestination(leaderSubset, TOTAL));
+    return Optional.of(new Decision(new Route(destinations), true));
   }
 
   /**
@@ -140,13 +158,26 @@ public final class Weights {
    * remaining destination holds weight.
    */
   public static Optional<Route> restrictTo(Route route, Set<String> present) {
+    return restrictTo(route, present, Set.of());
+  }
+
+  /**
+   * {@link #restrictTo(Route, Set)}, and the destinations in {@code zeroed} keep their place at
+   * weight 0: what they held is spread over the rest the same way.
+   */
+  public static Optional<Route> restrictTo(Route route, Set<String> present, Set<String> zeroed) {
     List<RouteDestination> kept =
         route.destinations().stream().filter(d -> present.contains(d.subset())).toList();
-    if (kept.size() == route.destinations().size()) {
+    boolean zeroes = kept.stream().anyMatch(d -> d.weight() > 0 && zeroed.contains(d.subset()));
+    if (kept.size() == route.destinations().size() && !zeroes) {
       return Optional.of(route);
     }
     Map<String, BigDecimal> shares = new TreeMap<>();
-    kept.forEach(d -> shares.put(d.subset(), BigDecimal.valueOf(d.weight())));
+    kept.forEach(
+        d ->
+            shares.put(
+                d.subset(),
+                zeroed.contains(d.subset()) ? BigDecimal.ZERO : BigDecimal.valueOf(d.weight())));
     if (shares.values().stream().allMatch(s -> s.signum() == 0)) {
       return Optional.empty();
     }

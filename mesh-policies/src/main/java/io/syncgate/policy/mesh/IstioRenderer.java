@@ -17,11 +17,13 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.syncgate.policy.gating.Exclusion;
 import io.syncgate.policy.gating.Plan;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.RouteDestination;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,11 +58,30 @@ public final class IstioRenderer {
   private IstioRenderer() {}
 
   /**
-   * The DestinationRule: one subset per member pod (sorted by name, the leader included, since the
-   * fallback may route to it), selected by {@code subsetLabel: <pod name>}, and the connection
-   * lifetime limit when the gate sets one.
+   * The members whose names cannot name an Istio subset (not a DNS-1123 label), as exclusions for
+   * {@link io.syncgate.policy.gating.GatingStep#step}: they get no subset and no weight, so the
+   * rest of the gate can still be rendered.
+   */
+  public static List<Exclusion> invalidSubsetNames(Collection<String> members) {
+    return members.stream()
+        .filter(member -> !DNS_1123_LABEL.matcher(member).matches())
+        .sorted()
+        .map(
+            member ->
+                new Exclusion(
+                    member,
+                    Exclusion.Cause.INVALID_SUBSET_NAME,
+                    "pod name is not a DNS-1123 label, so it cannot name an Istio subset"))
+        .toList();
+  }
+
+  /**
+   * The DestinationRule: one subset per member pod that is not excluded (sorted by name, the leader
+   * included, since the fallback may route to it), selected by {@code subsetLabel: <pod name>}, and
+   * the connection lifetime limit when the gate sets one.
    *
-   * @throws IllegalArgumentException if a member name cannot be an Istio subset name
+   * @throws IllegalArgumentException if a member the plan does not exclude cannot name a subset
+   *     (the plan was made without {@link #invalidSubsetNames})
    */
   public static DestinationRule renderDestinationRule(MeshTarget target, Plan plan) {
     Set<String> members = validMembers(plan);
@@ -89,8 +110,9 @@ public final class IstioRenderer {
    * as the {@code Primary} fallback).
    *
    * @return empty when the plan has no route, which means "write nothing, keep what is live"
-   * @throws IllegalArgumentException if the route names a subset that is not a member (the
-   *     DestinationRule would have no such subset, so the route would lead nowhere)
+   * @throws IllegalArgumentException if the route names a subset that is not a member, or an
+   *     excluded one (the DestinationRule would have no such subset, so the route would lead
+   *     nowhere)
    */
   public static Optional<VirtualService> renderVirtualService(MeshTarget target, Plan plan) {
     if (plan.route().isEmpty()) {
@@ -103,7 +125,7 @@ public final class IstioRenderer {
         throw new IllegalArgumentException(
             "route destination "
                 + destination.subset()
-                + " is not a member of the plan "
+                + " is not a member with a subset in the plan "
                 + members
                 + "; it would have no subset");
       }
@@ -190,8 +212,9 @@ public final class IstioRenderer {
         .build();
   }
 
+  /** The members that get a subset; a name that cannot be one is a plan made without care. */
   private static Set<String> validMembers(Plan plan) {
-    Set<String> members = new TreeSet<>(plan.members());
+    Set<String> members = new TreeSet<>(plan.subsetMembers());
     for (String member : members) {
       if (!DNS_1123_LABEL.matcher(member).matches()) {
         throw new IllegalArgumentException(

@@ -45,5 +45,11 @@ public final class ConditionReason {
   /** Conflict=False. */
   public static final String NO_CONFLICT = "NoConflict";
 
+  /** MembersExcluded=True: a member's pod name cannot name an Istio subset. */
+  public static final String INVALID_SUBSET_NAME = "InvalidSubsetName";
+
+  /** MembersExcluded=False. */
+  public static final String NONE_EXCLUDED = "NoneExcluded";
+
   private ConditionReason() {}
 }

@@ -21,7 +21,10 @@ public final class GateConditions {
   /** Summary: the mesh holds what the gate decided, nothing stands in the way. */
   public static final String READY = "Ready";
 
-  /** No single reachable leader: weights are held as they are and nobody is admitted. */
+  /**
+   * No single reachable leader: weights are held as they are and nobody is admitted; a replica is
+   * still ejected on its own evidence.
+   */
   public static final String DEGRADED = "Degraded";
 
   /** The spec breaks a rule; nothing in the mesh changes until it is fixed. */
@@ -30,8 +33,12 @@ public final class GateConditions {
   /** A mesh object of the gate's name exists that syncgate does not manage. */
   public static final String CONFLICT = "Conflict";
 
+  /** Some members get no subset and no weight (their pod name cannot name a subset). */
+  public static final String MEMBERS_EXCLUDED = "MembersExcluded";
+
   /** The order conditions are listed in. */
-  static final List<String> ORDER = List.of(READY, DEGRADED, INVALID_SPEC, CONFLICT);
+  static final List<String> ORDER =
+      List.of(READY, DEGRADED, INVALID_SPEC, CONFLICT, MEMBERS_EXCLUDED);
 
   private GateConditions() {}
 

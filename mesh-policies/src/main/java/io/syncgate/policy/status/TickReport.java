@@ -1,6 +1,7 @@
 package io.syncgate.policy.status;
 
 import io.syncgate.policy.ReplicaGateStatus;
+import io.syncgate.policy.gating.Exclusion;
 import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.MemberSample;
 import io.syncgate.policy.gating.Phase;
@@ -18,7 +19,9 @@ import io.syncgate.policy.status.TickOutcome.WriteFailed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * What a tick publishes, decided from its {@link TickOutcome}: the conditions, the events (in the
@@ -235,7 +238,35 @@ public record TickReport(
                 ConditionReason.NOT_MANAGED_BY_SYNCGATE,
                 notOwned.message())
             : Desired.isFalse(GateConditions.CONFLICT, ConditionReason.NO_CONFLICT, ""));
+    conditions.add(membersExcluded(plan.excluded()));
     return new TickReport(decided, conditions, events, counts, pollErrors);
+  }
+
+  /**
+   * {@code MembersExcluded}: True naming every excluded member and why; its reason is the cause of
+   * the first exclusion in {@link Exclusion.Cause} order.
+   */
+  private static Desired membersExcluded(List<Exclusion> excluded) {
+    if (excluded.isEmpty()) {
+      return Desired.isFalse(GateConditions.MEMBERS_EXCLUDED, ConditionReason.NONE_EXCLUDED, "");
+    }
+    Exclusion.Cause first =
+        excluded.stream().map(Exclusion::cause).min(Comparator.naturalOrder()).orElseThrow();
+    String members =
+        excluded.stream()
+            .map(e -> e.member() + " (" + e.detail() + ")")
+            .collect(Collectors.joining(", "));
+    return Desired.isTrue(
+        GateConditions.MEMBERS_EXCLUDED,
+        conditionReason(first),
+        "no subset and no weight for " + members);
+  }
+
+  /** The condition reason of an exclusion's cause. */
+  static String conditionReason(Exclusion.Cause cause) {
+    return switch (cause) {
+      case INVALID_SUBSET_NAME -> ConditionReason.INVALID_SUBSET_NAME;
+    };
   }
 
   private static Desired ready(Decided decided) {
@@ -264,7 +295,8 @@ public record TickReport(
             + " ramping, "
             + gated
             + " gated"
-            + (plan.fallbackActive() ? "; fallback route active" : ""));
+            + (plan.fallbackActive() ? "; fallback route active" : "")
+            + (plan.excluded().isEmpty() ? "" : "; members excluded, see MembersExcluded"));
   }
 
   private static Desired specValid() {

@@ -19,6 +19,7 @@ final class GateDriver {
   private GatePolicy policy;
   private GateState state;
   private StepResult last;
+  private List<Exclusion> excluded = List.of();
 
   GateDriver(GatePolicy policy) {
     this(policy, GateState.empty());
@@ -51,6 +52,12 @@ final class GateDriver {
     return policy;
   }
 
+  /** The members excluded from the next ticks on (none by default). */
+  GateDriver exclude(Exclusion... exclusions) {
+    this.excluded = List.of(exclusions);
+    return this;
+  }
+
   GateDriver advance(Duration d) {
     now = now.plus(d);
     return this;
@@ -67,8 +74,8 @@ final class GateDriver {
 
   StepResult tick(List<MemberSample> samples) {
     ClusterSnapshot snapshot = ClusterSnapshot.of(samples, now);
-    StepResult result = GatingStep.step(state, snapshot, policy, now);
-    StepResult replay = GatingStep.step(result.state(), snapshot, policy, now);
+    StepResult result = GatingStep.step(state, snapshot, excluded, policy, now);
+    StepResult replay = GatingStep.step(result.state(), snapshot, excluded, policy, now);
     assertThat(replay.state()).as("replayed state at %s", now).isEqualTo(result.state());
     assertThat(replay.plan().route())
         .as("replayed route at %s", now)

@@ -27,7 +27,8 @@ import net.jqwik.api.statistics.Statistics;
  * The invariants of docs/design.md, "Phases and weights", checked after every step of random tick
  * sequences over random clusters (1..8 members; roles including zero and two leaders, failovers,
  * timelines, lags around every limit, failed samples, paused replay, archive recovery, vanishing
- * pods) and random policies, with pausing switched on and off between ticks.
+ * pods, members excluded from the mesh, the leader among them) and random policies, with pausing
+ * switched on and off between ticks.
  */
 class GatingStepProperties {
 
@@ -51,7 +52,7 @@ class GatingStepProperties {
     LEADER_FAILED
   }
 
-  record MemberTick(Mode mode, int lagClass, Double lagSeconds) {}
+  record MemberTick(Mode mode, int lagClass, Double lagSeconds, boolean excluded) {}
 
   record Tick(
       int dtSeconds,
@@ -80,6 +81,12 @@ class GatingStepProperties {
     Statistics.label("leader changed")
         .collect(run.leaderChanged)
         .coverage(c -> c.check(true).percentage(p -> p >= 5));
+    Statistics.label("ejected while failing static")
+        .collect(run.ejectedFailingStatic)
+        .coverage(c -> c.check(true).percentage(p -> p >= 5));
+    Statistics.label("excluded while weighted")
+        .collect(run.excludedWeighted)
+        .coverage(c -> c.check(true).percentage(p -> p >= 2));
   }
 
   /** Carries one scenario through its ticks, checking after each. */
@@ -93,6 +100,8 @@ class GatingStepProperties {
     private final Set<Phase> reached = EnumSet.noneOf(Phase.class);
     private boolean failedStatic;
     private boolean leaderChanged;
+    private boolean ejectedFailingStatic;
+    private boolean excludedWeighted;
 
     Run(Scenario scenario) {
       this.scenario = scenario;
@@ -104,9 +113,10 @@ class GatingStepProperties {
         now = now.plusSeconds(tick.dtSeconds());
         GatePolicy policy = scenario.policy().withPaused(tick.paused());
         ClusterSnapshot snapshot = ClusterSnapshot.of(samples(tick, policy), now);
-        StepResult result = GatingStep.step(state, snapshot, policy, now);
+        List<Exclusion> excluded = exclusions(tick, snapshot);
+        StepResult result = GatingStep.step(state, snapshot, excluded, policy, now);
         try {
-          check(state, snapshot, policy, result);
+          check(state, snapshot, excluded, policy, result);
         } catch (AssertionError e) {
           throw new AssertionError(
               String.format(
@@ -114,13 +124,33 @@ class GatingStepProperties {
                   i, now, state, snapshot, result),
               e);
         }
-        state = result.state();
         result.state().replicas().values().forEach(r -> reached.add(r.phase()));
         failedStatic |= result.plan().degraded();
         leaderChanged |=
             result.plan().transitions().stream()
                 .anyMatch(t -> t.kind() == Transition.Kind.LEADER_CHANGED);
+        ejectedFailingStatic |=
+            result.plan().degraded()
+                && result.plan().transitions().stream()
+                    .anyMatch(t -> t.kind() == Transition.Kind.EJECTED);
+        GateState before = state;
+        excludedWeighted |=
+            excluded.stream()
+                .anyMatch(e -> before.route().map(r -> r.weightOf(e.member()) > 0).orElse(false));
+        state = result.state();
       }
+    }
+
+    /** The members this tick excludes, as the controller would name them. */
+    private List<Exclusion> exclusions(Tick tick, ClusterSnapshot snapshot) {
+      List<Exclusion> out = new ArrayList<>();
+      for (int i = 0; i < scenario.size(); i++) {
+        String name = "pg-" + i;
+        if (tick.members().get(i).excluded() && snapshot.samples().containsKey(name)) {
+          out.add(new Exclusion(name, Exclusion.Cause.INVALID_SUBSET_NAME, "test"));
+        }
+      }
+      return out;
     }
 
     private List<MemberSample> samples(Tick tick, GatePolicy policy) {
@@ -176,18 +206,28 @@ class GatingStepProperties {
     }
 
     private void check(
-        GateState previous, ClusterSnapshot snapshot, GatePolicy policy, StepResult result) {
+        GateState previous,
+        ClusterSnapshot snapshot,
+        List<Exclusion> excluded,
+        GatePolicy policy,
+        StepResult result) {
       Plan plan = result.plan();
       GateState next = result.state();
       String leader = snapshot.leader();
       boolean allReplicasFallback =
           plan.fallbackActive() && policy.fallback() == Fallback.ALL_REPLICAS;
+      Set<String> excludedNames = new TreeSet<>();
+      excluded.forEach(e -> excludedNames.add(e.member()));
+      Set<String> subsets = new TreeSet<>(snapshot.samples().keySet());
+      subsets.removeAll(excludedNames);
+      List<ReplicaState> routable =
+          next.replicas().values().stream().filter(r -> subsets.contains(r.name())).toList();
 
       // The replica set: every member but the leader (the last known one while failing static).
       Set<String> expectedReplicas = new TreeSet<>(snapshot.samples().keySet());
-      String excluded = leader != null ? leader : previous.leader();
-      if (excluded != null) {
-        expectedReplicas.remove(excluded);
+      String notAReplica = leader != null ? leader : previous.leader();
+      if (notAReplica != null) {
+        expectedReplicas.remove(notAReplica);
       }
       assertThat(next.replicas().keySet()).isEqualTo(expectedReplicas);
 
@@ -197,11 +237,34 @@ class GatingStepProperties {
               route ->
                   assertThat(route.destinations().stream().mapToInt(RouteDestination::weight).sum())
                       .isEqualTo(100));
-      if (leader != null) {
-        assertThat(plan.route()).isPresent();
+      // ... unless the leader is excluded and only its subset could take the reads.
+      if (leader != null && plan.route().isEmpty()) {
+        assertThat(excludedNames).as("route without the leader's subset").contains(leader);
+        assertThat(
+                routable.isEmpty()
+                    || (policy.fallback() == Fallback.PRIMARY
+                        && Weights.noShares(routable, policy)))
+            .as("only the leader could take the reads")
+            .isTrue();
       }
       if (previous.route().isEmpty() && leader == null) {
         assertThat(plan.route()).isEmpty();
+      }
+
+      // Exclusions: no subset, no destination, no share.
+      assertThat(plan.subsetMembers()).noneMatch(excludedNames::contains);
+      assertThat(plan.excluded()).containsExactlyInAnyOrderElementsOf(excluded);
+      plan.route()
+          .ifPresent(
+              route ->
+                  assertThat(route.weights().keySet())
+                      .as("destinations of %s", route)
+                      .isSubsetOf(plan.subsetMembers()));
+      for (String name : excludedNames) {
+        ReplicaState r = next.replicas().get(name);
+        if (r != null) {
+          assertThat(r.phase()).as("excluded %s", name).isNotIn(Phase.RAMPING, Phase.SERVING);
+        }
       }
 
       // (b) no weight for Unknown, Gated or Ejected, except when failing open.
@@ -246,13 +309,17 @@ class GatingStepProperties {
                       .as("leader %s in %s", leader, route)
                       .isEqualTo(
                           plan.fallbackActive()
-                              && (policy.fallback() == Fallback.PRIMARY
-                                  || next.replicas().isEmpty()));
+                              && (policy.fallback() == Fallback.PRIMARY || routable.isEmpty()));
                 }
               });
 
+      // (g) failing static, and its limits.
+      if (leader == null) {
+        checkFailStatic(previous, snapshot, excludedNames, subsets, routable, policy, result);
+      }
+
       // (e) replaying the step changes nothing.
-      StepResult replay = GatingStep.step(next, snapshot, policy, now);
+      StepResult replay = GatingStep.step(next, snapshot, excluded, policy, now);
       assertThat(replay.state()).isEqualTo(next);
       assertThat(replay.plan().route()).isEqualTo(plan.route());
       assertThat(replay.plan().fallbackActive()).isEqualTo(plan.fallbackActive());
@@ -261,14 +328,15 @@ class GatingStepProperties {
 
       // A restart (state rebuilt from what status and the live route keep) moves no traffic on
       // the same samples, as long as no admitted replica is silent (a restart forgets when it last
-      // answered and counts its silence from its last phase change instead).
+      // answered and counts its silence from its last phase change instead), with a leader or
+      // without: silence ejects either way.
       boolean admittedSilent =
           next.replicas().values().stream()
               .anyMatch(
                   r ->
                       (r.phase() == Phase.RAMPING || r.phase() == Phase.SERVING)
                           && !snapshot.samples().get(r.name()).usable());
-      if (leader == null || !admittedSilent) {
+      if (!admittedSilent) {
         GateState restored =
             GateRestore.restore(
                 next.replicas().values().stream()
@@ -279,7 +347,7 @@ class GatingStepProperties {
                 next.timeline(),
                 policy,
                 now);
-        StepResult afterRestart = GatingStep.step(restored, snapshot, policy, now);
+        StepResult afterRestart = GatingStep.step(restored, snapshot, excluded, policy, now);
         assertThat(afterRestart.plan().route()).isEqualTo(plan.route());
         assertThat(phasesAndSteps(afterRestart.state())).isEqualTo(phasesAndSteps(next));
       }
@@ -299,7 +367,9 @@ class GatingStepProperties {
       }
       assertThat(replicaOrder).isSorted().doesNotHaveDuplicates();
       if (leader == null) {
-        assertThat(transitions).isEmpty();
+        assertThat(transitions)
+            .extracting(Transition::kind)
+            .allMatch(kind -> kind == Transition.Kind.EJECTED);
       }
 
       // (c) Serving only through every ramp step, each held for at least stepInterval.
@@ -315,6 +385,117 @@ class GatingStepProperties {
         tracks.put(r.name(), new Track(r.phase(), r.step(), now));
       }
       tracks.keySet().retainAll(next.replicas().keySet());
+    }
+
+    /**
+     * Without a leader: a Ramping/Serving replica is ejected exactly when its own evidence says so
+     * (nothing that needs the leader's position ejects), at once or after {@code unreachableFor} of
+     * silence, and then has no weight in the planned route, which is written unless only the last
+     * known leader could take the reads and its subset is gone. With nobody ejected, vanished or
+     * excluded, the route stays as it was.
+     */
+    private void checkFailStatic(
+        GateState previous,
+        ClusterSnapshot snapshot,
+        Set<String> excludedNames,
+        Set<String> subsets,
+        List<ReplicaState> routable,
+        GatePolicy policy,
+        StepResult result) {
+      Plan plan = result.plan();
+      GateState next = result.state();
+      boolean allReplicasFallback =
+          plan.fallbackActive() && policy.fallback() == Fallback.ALL_REPLICAS;
+      boolean changed = false;
+      for (ReplicaState before : previous.replicas().values()) {
+        ReplicaState after = next.replicas().get(before.name());
+        if (after == null) {
+          changed = true;
+          continue;
+        }
+        boolean admitted = before.phase() == Phase.RAMPING || before.phase() == Phase.SERVING;
+        if (!admitted) {
+          assertThat(after.phase())
+              .as("%s while failing static", before.name())
+              .isEqualTo(before.phase());
+          continue;
+        }
+        String cause =
+            ownEvidence(
+                before,
+                snapshot.samples().get(before.name()),
+                excludedNames.contains(before.name()),
+                previous.timeline(),
+                policy);
+        if (cause == null) {
+          assertThat(after.phase())
+              .as("%s without own evidence while failing static", before.name())
+              .isIn(Phase.RAMPING, Phase.SERVING);
+          continue;
+        }
+        changed = true;
+        assertThat(after.phase()).as("%s: %s", before.name(), cause).isEqualTo(Phase.EJECTED);
+        if (!allReplicasFallback) {
+          assertThat(weight(plan, before.name()))
+              .as("weight of %s: %s", before.name(), cause)
+              .isZero();
+        }
+        boolean heldWeight = previous.route().map(r -> r.weightOf(before.name()) > 0).orElse(false);
+        // Nothing but the last known leader could take the reads, and it has no subset.
+        boolean noDestination =
+            (previous.leader() == null || !subsets.contains(previous.leader()))
+                && (routable.isEmpty()
+                    || (policy.fallback() == Fallback.PRIMARY
+                        && Weights.noShares(routable, policy)));
+        if (heldWeight && !noDestination) {
+          assertThat(plan.route())
+              .as("route after ejecting %s: %s", before.name(), cause)
+              .isPresent();
+        }
+      }
+      changed |=
+          previous
+              .route()
+              .map(
+                  r ->
+                      r.weights().keySet().stream()
+                          .anyMatch(
+                              s -> !snapshot.samples().containsKey(s) || excludedNames.contains(s)))
+              .orElse(false);
+      if (!changed) {
+        assertThat(plan.route()).as("route kept while failing static").isEqualTo(previous.route());
+      }
+    }
+
+    /** The test's own reading of the fail-static ejection rule (docs/design.md, "Degraded"). */
+    private String ownEvidence(
+        ReplicaState before,
+        MemberSample sample,
+        boolean excluded,
+        Long lastTimeline,
+        GatePolicy policy) {
+      if (excluded) {
+        return "excluded";
+      }
+      if (!sample.usable()) {
+        Instant last =
+            before.lastUsableSample() != null ? before.lastUsableSample() : before.since();
+        boolean tooLong = !Duration.between(last, now).minus(policy.unreachableFor()).isNegative();
+        return tooLong ? "silent" : null;
+      }
+      if (sample.role() != PatroniRole.REPLICA) {
+        return "role";
+      }
+      if (lastTimeline != null && sample.timeline() != lastTimeline) {
+        return "timeline";
+      }
+      if (!"running".equals(sample.state())) {
+        return "state";
+      }
+      if (sample.replicationState() != null && !"streaming".equals(sample.replicationState())) {
+        return "replication state";
+      }
+      return sample.replayPaused() ? "replay paused" : null;
     }
 
     private void checkMove(Track old, ReplicaState r, GatePolicy policy) {
@@ -484,6 +665,7 @@ class GatingStepProperties {
             Tuple.of(5, 6),
             Tuple.of(15, 7));
     Arbitrary<Double> lagSeconds = Arbitraries.of(0.0, 2.0, 10.0, 40.0, 200.0).injectNull(0.3);
-    return Combinators.combine(mode, lagClass, lagSeconds).as(MemberTick::new);
+    Arbitrary<Boolean> excluded = Arbitraries.frequency(Tuple.of(97, false), Tuple.of(3, true));
+    return Combinators.combine(mode, lagClass, lagSeconds, excluded).as(MemberTick::new);
   }
 }

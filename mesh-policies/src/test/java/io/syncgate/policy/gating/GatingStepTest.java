@@ -6,6 +6,7 @@ import static io.syncgate.policy.gating.Samples.leader;
 import static io.syncgate.policy.gating.Samples.replica;
 import static io.syncgate.policy.gating.Samples.timeout;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -559,31 +560,176 @@ class GatingStepTest {
     void twoLeadersFailStatic() {
       GateDriver d = threeReplicas();
       Route before = d.last().plan().route().orElseThrow();
-      StepResult r = d.advanceSeconds(1).tick(LEADER, leader("pg-1", 2), ok("pg-2"), ok("pg-3"));
+      StepResult r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"), leader("pg-3", 2));
       assertThat(r.plan().route()).contains(before);
-      assertThat(r.plan().degradedReason()).isEqualTo("more than one leader: pg-0, pg-1");
+      assertThat(r.plan().degradedReason()).isEqualTo("more than one leader: pg-0, pg-3");
+      assertThat(r.plan().transitions()).isEmpty();
       assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.GATED);
     }
 
     @Test
-    void unreachableLeaderFailsStaticAndNobodyIsEjectedMeanwhile() {
+    void aServingReplicaThatAnswersAsASecondLeaderIsEjected() {
+      GateDriver d = threeReplicas();
+      StepResult r = d.advanceSeconds(1).tick(LEADER, leader("pg-1", 2), ok("pg-2"), ok("pg-3"));
+      assertThat(r.plan().degradedReason()).isEqualTo("more than one leader: pg-0, pg-1");
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-1").reason()).isEqualTo("role leader, not a replica");
+      // pg-1's 91 go to the rest in proportion to what they hold: all to pg-2.
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-2", 100, "pg-3", 0));
+      assertThat(r.plan().fallbackActive()).isFalse();
+    }
+
+    @Test
+    void unreachableLeaderFailsStaticButASilentReplicaIsEjectedAfterUnreachableFor() {
       GateDriver d = threeReplicas();
       Route before = d.last().plan().route().orElseThrow();
-      for (int s = 1; s <= 30; s++) {
-        StepResult r =
-            d.advanceSeconds(1)
-                .tick(timeout("pg-0"), timeout("pg-1"), lagging("pg-2", 64 * MIB), ok("pg-3"));
+      // From t133 pg-1 is silent, and pg-2 is 64 MiB behind, which nobody can tell without the
+      // leader's position.
+      MemberSample[] outage = {
+        timeout("pg-0"), timeout("pg-1"), lagging("pg-2", 64 * MIB), ok("pg-3")
+      };
+      for (int s = 1; s <= 9; s++) {
+        StepResult r = d.advanceSeconds(1).tick(outage);
         assertThat(r.plan().route()).contains(before);
         assertThat(r.plan().degradedReason())
             .isEqualTo("leader pg-0 unreachable: timeout after 2s");
+        assertThat(r.plan().transitions()).isEmpty();
         assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
-        assertThat(d.phase("pg-2")).isEqualTo(Phase.RAMPING);
       }
-      // Leader back: pg-1 has been silent for 30 s, which now ejects it.
-      d.advanceSeconds(1).tick(LEADER, timeout("pg-1"), ok("pg-2"), ok("pg-3"));
+      // t142: unreachableFor (10 s) since pg-1's last usable sample.
+      StepResult r = d.advanceSeconds(1).tick(outage);
       assertThat(d.phase("pg-1")).isEqualTo(Phase.EJECTED);
+      assertThat(r.plan().transitions())
+          .containsExactly(
+              new Transition(
+                  Transition.Kind.EJECTED,
+                  "pg-1",
+                  Phase.SERVING,
+                  Phase.EJECTED,
+                  0,
+                  "Patroni unreachable for 10s: timeout after 2s"));
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-2", 100, "pg-3", 0));
+      assertThat(r.plan().degradedReason()).isEqualTo("leader pg-0 unreachable: timeout after 2s");
+      for (int s = 11; s <= 30; s++) {
+        r = d.advanceSeconds(1).tick(outage);
+        assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-2", 100, "pg-3", 0));
+        assertThat(r.plan().transitions()).isEmpty();
+        assertThat(d.phase("pg-2")).isEqualTo(Phase.RAMPING);
+        assertThat(d.replica("pg-2").step()).isZero();
+      }
+      // Leader back at t163: pg-2's lag can be judged again, and ejects it.
+      r = d.advanceSeconds(1).tick(LEADER, timeout("pg-1"), lagging("pg-2", 64 * MIB), ok("pg-3"));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-2").reason()).isEqualTo("lag 64 MiB > 16 MiB");
       assertThat(d.replica("pg-1").reason())
           .isEqualTo("Patroni unreachable for 31s: timeout after 2s");
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-2", 0, "pg-3", 0, "pg-0", 100));
+    }
+
+    @Test
+    void silenceCountsFromTheLastUsableSampleWhetherOrNotTheLeaderWasKnownThen() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2");
+      d.advanceSeconds(6).tick(LEADER, timeout("pg-1"), ok("pg-2"));
+      StepResult r = d.advanceSeconds(3).tick(timeout("pg-0"), timeout("pg-1"), ok("pg-2"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
+      assertThat(r.plan().route()).contains(route("pg-1", 50, "pg-2", 50));
+      r = d.advanceSeconds(1).tick(timeout("pg-0"), timeout("pg-1"), ok("pg-2"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-1").reason())
+          .isEqualTo("Patroni unreachable for 10s: timeout after 2s");
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-2", 100));
+    }
+
+    @Test
+    void whatAReplicaSaysOfItselfEjectsAtOnceWhileTheLeaderIsUnknown() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serveOnTimeline(
+          d, List.of(leader("pg-0", 3)), 3, "pg-1", "pg-2", "pg-3", "pg-4", "pg-5", "pg-6");
+      assertThat(d.last().plan().route())
+          .contains(route("pg-1", 17, "pg-2", 17, "pg-3", 17, "pg-4", 17, "pg-5", 16, "pg-6", 16));
+      MemberSample otherRole =
+          MemberSample.builder("pg-5").role(PatroniRole.OTHER).state("running").timeline(3).build();
+      StepResult r =
+          d.advanceSeconds(1)
+              .tick(
+                  timeout("pg-0"),
+                  replica("pg-1", 2, 0),
+                  replica("pg-2", 3, 0).withState("starting", null),
+                  replica("pg-3", 3, 0).withReplayPaused(true),
+                  replica("pg-4", 3, 0).withState("running", "in archive recovery"),
+                  otherRole,
+                  replica("pg-6", 3, 0));
+      assertThat(r.plan().degraded()).isTrue();
+      // With a leader, replay paused and archive recovery only block admission (see Ejection);
+      // without one nothing bounds how far they fall behind.
+      assertThat(r.plan().transitions())
+          .extracting(Transition::kind, Transition::replica, Transition::reason)
+          .containsExactly(
+              tuple(Transition.Kind.EJECTED, "pg-1", "timeline 2 != last known leader timeline 3"),
+              tuple(Transition.Kind.EJECTED, "pg-2", "state starting"),
+              tuple(Transition.Kind.EJECTED, "pg-3", "replay paused"),
+              tuple(Transition.Kind.EJECTED, "pg-4", "replication state in archive recovery"),
+              tuple(Transition.Kind.EJECTED, "pg-5", "role other, not a replica"));
+      assertThat(d.phase("pg-6")).isEqualTo(Phase.SERVING);
+      assertThat(r.plan().route())
+          .contains(route("pg-1", 0, "pg-2", 0, "pg-3", 0, "pg-4", 0, "pg-5", 0, "pg-6", 100));
+    }
+
+    @Test
+    void ejectingTheLastWeightedReplicaFallsBackWithTheLastKnownLeaderStandingIn() {
+      for (Fallback f : Fallback.values()) {
+        GateDriver d = new GateDriver(DEFAULTS.withFallback(f));
+        serve(d, List.of(LEADER, lagging("pg-2", 5 * MIB)), "pg-1");
+        assertThat(d.last().plan().route()).contains(route("pg-1", 100, "pg-2", 0));
+        Route fallback =
+            f == Fallback.PRIMARY
+                ? route("pg-1", 0, "pg-2", 0, "pg-0", 100)
+                : route("pg-1", 50, "pg-2", 50);
+        for (int s = 0; s < 3; s++) {
+          StepResult r =
+              d.advanceSeconds(1)
+                  .tick(
+                      timeout("pg-0"), ok("pg-1").withReplayPaused(true), lagging("pg-2", 5 * MIB));
+          assertThat(d.phase("pg-1")).as("%s", f).isEqualTo(Phase.EJECTED);
+          assertThat(r.plan().route()).as("%s", f).contains(fallback);
+          assertThat(r.plan().fallbackActive()).as("%s", f).isTrue();
+        }
+      }
+    }
+
+    @Test
+    void withoutTheLastKnownLeadersPodAnEjectionThatLeavesNothingWeightedCannotBeWritten() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1");
+      // The leader's pod is gone, nobody leads, and pg-1 pauses replay: no destination is left.
+      StepResult r = d.advanceSeconds(1).tick(ok("pg-1").withReplayPaused(true));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.EJECTED);
+      assertThat(r.plan().transitions())
+          .extracting(Transition::kind)
+          .containsExactly(Transition.Kind.EJECTED);
+      assertThat(r.plan().route()).isEmpty();
+      assertThat(r.state().route()).isEmpty();
+    }
+
+    @Test
+    void gatedAndEjectedReplicasKeepTheirPhaseWhateverTheySay() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1");
+      d.advanceSeconds(1).tick(LEADER, lagging("pg-1", 32 * MIB), ok("pg-2"));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.EJECTED);
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.GATED);
+      StepResult r =
+          d.advanceSeconds(1)
+              .tick(
+                  timeout("pg-0"),
+                  replica("pg-1", 2, 0).withReplayPaused(true),
+                  ok("pg-2").withState("starting", null));
+      assertThat(r.plan().transitions()).isEmpty();
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-1").reason()).isEqualTo("lag 32 MiB > 16 MiB");
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.GATED);
     }
 
     @Test
@@ -647,6 +793,125 @@ class GatingStepTest {
       StepResult r = d.advanceSeconds(1).tick(timeout("pg-0"), lagging("pg-2", 5 * MIB));
       assertThat(r.plan().route()).contains(route("pg-2", 100));
       assertThat(r.plan().fallbackActive()).isTrue();
+    }
+  }
+
+  @Nested
+  class Exclusions {
+
+    private static final String DETAIL = "pod name is not a DNS-1123 label";
+
+    private static Exclusion excluded(String member) {
+      return new Exclusion(member, Exclusion.Cause.INVALID_SUBSET_NAME, DETAIL);
+    }
+
+    @Test
+    void anExcludedServingReplicaIsEjectedAndLeavesTheRoute() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2");
+      StepResult r =
+          d.exclude(excluded("pg-2")).advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-2").reason()).isEqualTo("excluded: " + DETAIL);
+      assertThat(r.plan().transitions())
+          .containsExactly(
+              new Transition(
+                  Transition.Kind.EJECTED,
+                  "pg-2",
+                  Phase.SERVING,
+                  Phase.EJECTED,
+                  0,
+                  "excluded: " + DETAIL));
+      assertThat(r.plan().route()).contains(route("pg-1", 100));
+      assertThat(r.plan().excluded()).containsExactly(excluded("pg-2"));
+      assertThat(r.plan().members()).containsExactly("pg-0", "pg-1", "pg-2");
+      assertThat(r.plan().subsetMembers()).containsExactly("pg-0", "pg-1");
+    }
+
+    @Test
+    void anExcludedReplicaIsEjectedAtOnceEvenWhenItsPatroniIsSilent() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2");
+      StepResult r =
+          d.exclude(excluded("pg-2")).advanceSeconds(1).tick(LEADER, ok("pg-1"), timeout("pg-2"));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-2").reason()).isEqualTo("excluded: " + DETAIL);
+      assertThat(r.plan().route()).contains(route("pg-1", 100));
+    }
+
+    @Test
+    void anExcludedReplicaIsNeverAdmittedAndComesBackThroughTheWholeRamp() {
+      GateDriver d = new GateDriver(DEFAULTS).exclude(excluded("pg-2"));
+      d.tick(LEADER, ok("pg-1"), ok("pg-2"));
+      for (int s = 0; s < 100; s++) {
+        StepResult r = d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"));
+        assertThat(d.phase("pg-2")).isEqualTo(Phase.GATED);
+        assertThat(d.replica("pg-2").reason()).isEqualTo("excluded: " + DETAIL);
+        assertThat(r.plan().route().orElseThrow().weights()).doesNotContainKey("pg-2");
+      }
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.SERVING);
+      assertThat(d.last().plan().route()).contains(route("pg-1", 100));
+      // No longer excluded: admitted after stableFor, at the first ramp step.
+      d.exclude();
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"));
+      assertThat(d.weight("pg-2")).isZero();
+      d.advanceSeconds(10).tick(LEADER, ok("pg-1"), ok("pg-2"));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.RAMPING);
+      assertThat(d.replica("pg-2").step()).isZero();
+    }
+
+    @Test
+    void anExcludedLeaderHasNoSubsetForTheFallback() {
+      GateDriver d = new GateDriver(DEFAULTS).exclude(excluded("pg-0"));
+      StepResult r = d.tick(LEADER, lagging("pg-1", 5 * MIB));
+      // Primary: only the leader could take the reads, and it has no subset: nothing to write.
+      assertThat(r.plan().route()).isEmpty();
+      assertThat(r.plan().fallbackActive()).isFalse();
+      assertThat(r.plan().subsetMembers()).containsExactly("pg-1");
+      assertThat(d.tick(LEADER).plan().route()).isEmpty();
+
+      GateDriver open = new GateDriver(DEFAULTS.withFallback(Fallback.ALL_REPLICAS));
+      r = open.exclude(excluded("pg-0")).tick(LEADER, lagging("pg-1", 5 * MIB));
+      assertThat(r.plan().route()).contains(route("pg-1", 100));
+      assertThat(r.plan().fallbackActive()).isTrue();
+    }
+
+    @Test
+    void excludedReplicasAreLeftOutOfTheAllReplicasFallback() {
+      GateDriver d = new GateDriver(DEFAULTS.withFallback(Fallback.ALL_REPLICAS));
+      StepResult r =
+          d.exclude(excluded("pg-3"))
+              .tick(LEADER, lagging("pg-1", 5 * MIB), lagging("pg-2", 5 * MIB), ok("pg-3"));
+      assertThat(r.plan().route()).contains(route("pg-1", 50, "pg-2", 50));
+      // Every replica excluded: as without replicas, the leader takes the reads.
+      r =
+          d.exclude(excluded("pg-1"), excluded("pg-2"), excluded("pg-3"))
+              .advanceSeconds(1)
+              .tick(LEADER, lagging("pg-1", 5 * MIB), lagging("pg-2", 5 * MIB), ok("pg-3"));
+      assertThat(r.plan().route()).contains(route("pg-0", 100));
+    }
+
+    @Test
+    void whileTheLeaderIsUnknownAnExcludedReplicaIsEjectedAndItsWeightSpread() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serve(d, List.of(LEADER), "pg-1", "pg-2", "pg-3");
+      StepResult r =
+          d.exclude(excluded("pg-3"))
+              .advanceSeconds(1)
+              .tick(timeout("pg-0"), ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      assertThat(r.plan().degraded()).isTrue();
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-3").reason()).isEqualTo("excluded: " + DETAIL);
+      // 34/67 and 33/67 of pg-3's share, as when a member vanishes: 51 / 49.
+      assertThat(r.plan().route()).contains(route("pg-1", 51, "pg-2", 49));
+    }
+
+    @Test
+    void exclusionsOfNonMembersAreIgnored() {
+      GateDriver d = new GateDriver(DEFAULTS).exclude(excluded("pg-9"));
+      StepResult r = d.tick(LEADER, ok("pg-1"));
+      assertThat(r.plan().excluded()).isEmpty();
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-0", 100));
     }
   }
 

@@ -137,6 +137,36 @@ class WeightsTest {
     assertThat(Weights.restrictTo(fallback, Set.of())).isEqualTo(Optional.empty());
   }
 
+  @Test
+  void zeroedSubsetsKeepTheirPlaceAndTheirWeightGoesToTheRestInProportion() {
+    Route before = route(dest("pg-1", 91), dest("pg-2", 9), dest("pg-3", 0));
+    assertThat(Weights.restrictTo(before, Set.of("pg-1", "pg-2", "pg-3"), Set.of("pg-1")))
+        .contains(route(dest("pg-1", 0), dest("pg-2", 100), dest("pg-3", 0)));
+    // Zeroed and vanished at once: pg-3 (33) goes, pg-1 (34) drops to 0, pg-2 takes all.
+    Route even = route(dest("pg-1", 34), dest("pg-2", 33), dest("pg-3", 33));
+    assertThat(Weights.restrictTo(even, Set.of("pg-1", "pg-2"), Set.of("pg-1")))
+        .contains(route(dest("pg-1", 0), dest("pg-2", 100)));
+    // Zeroing a subset that holds nothing changes nothing.
+    assertThat(Weights.restrictTo(before, Set.of("pg-1", "pg-2", "pg-3"), Set.of("pg-3")))
+        .containsSame(before);
+    // Nothing weighted left.
+    assertThat(Weights.restrictTo(before, Set.of("pg-1", "pg-2", "pg-3"), Set.of("pg-1", "pg-2")))
+        .isEmpty();
+  }
+
+  @Test
+  void withoutTheLeadersSubsetARouteThatNeedsItCannotBeMade() {
+    List<ReplicaState> gated = List.of(replica("pg-1", Phase.GATED, 0));
+    assertThat(Weights.route(gated, null, POLICY)).isEmpty();
+    assertThat(Weights.route(List.of(), null, POLICY)).isEmpty();
+    assertThat(Weights.route(gated, null, POLICY.withFallback(Fallback.ALL_REPLICAS)))
+        .contains(new Weights.Decision(route(dest("pg-1", 100)), true));
+    assertThat(Weights.route(List.of(replica("pg-1", Phase.RAMPING, 0)), null, POLICY))
+        .contains(new Weights.Decision(route(dest("pg-1", 100)), false));
+    assertThat(Weights.route(gated, "pg-0", POLICY))
+        .contains(Weights.decide(gated, "pg-0", POLICY));
+  }
+
   static ReplicaState replica(String name, Phase phase, int step) {
     return new ReplicaState(name, phase, step, T0, null, null, null, null, null, "test");
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.istio.api.api.networking.v1alpha3.DestinationBuilder;
 import io.fabric8.istio.api.api.networking.v1alpha3.L4MatchAttributesBuilder;
 import io.fabric8.istio.api.api.networking.v1alpha3.RouteDestinationBuilder;
+import io.fabric8.istio.api.api.networking.v1alpha3.Subset;
 import io.fabric8.istio.api.api.networking.v1alpha3.SubsetBuilder;
 import io.fabric8.istio.api.api.networking.v1alpha3.TCPRouteBuilder;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
@@ -15,10 +16,19 @@ import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.syncgate.policy.gating.ClusterSnapshot;
+import io.syncgate.policy.gating.Exclusion;
+import io.syncgate.policy.gating.GatePolicy;
+import io.syncgate.policy.gating.GateState;
+import io.syncgate.policy.gating.GatingStep;
+import io.syncgate.policy.gating.MemberSample;
+import io.syncgate.policy.gating.Phase;
 import io.syncgate.policy.gating.Plan;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.RouteDestination;
+import io.syncgate.policy.gating.StepResult;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -240,13 +250,97 @@ class IstioRendererTest {
   }
 
   @Test
-  void aMemberNameThatCannotNameASubsetIsRefused() {
+  void aPlanThatDoesNotExcludeAMemberWhoseNameCannotNameASubsetIsRefused() {
     assertThatThrownBy(
             () ->
                 IstioRenderer.renderDestinationRule(TARGET, plan(List.of("Hippo_0"), null, false)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Hippo_0")
         .hasMessageContaining("DNS-1123");
+  }
+
+  @Test
+  void membersWhoseNamesCannotNameASubsetAreExcluded() {
+    String tooLong = "hippo-" + "x".repeat(58);
+    assertThat(
+            IstioRenderer.invalidSubsetNames(
+                List.of("hippo-1", "hippo.2", "Hippo-3", "-hippo", tooLong, "x".repeat(63))))
+        .extracting(Exclusion::member)
+        .containsExactly("-hippo", "Hippo-3", tooLong, "hippo.2");
+    assertThat(IstioRenderer.invalidSubsetNames(List.of("hippo.2")))
+        .containsExactly(
+            new Exclusion(
+                "hippo.2",
+                Exclusion.Cause.INVALID_SUBSET_NAME,
+                "pod name is not a DNS-1123 label, so it cannot name an Istio subset"));
+  }
+
+  @Test
+  void anExcludedMemberGetsNoSubsetAndTheRestIsRendered() {
+    // hippo.4 cannot name a subset: the gating step leaves it out of the route, the renderer out
+    // of the DestinationRule.
+    List<String> members = List.of("hippo-0", "hippo-1", "hippo-2", "hippo-3", "hippo.4");
+    Plan plan =
+        new Plan(
+            members,
+            "hippo-0",
+            Optional.of(WEIGHTED),
+            false,
+            null,
+            List.of(),
+            IstioRenderer.invalidSubsetNames(members));
+
+    assertThat(IstioRenderer.renderDestinationRule(TARGET_WITHOUT_LIMIT, plan))
+        .isEqualTo(expectedDestinationRule().build());
+    assertThat(IstioRenderer.renderVirtualService(TARGET, plan))
+        .contains(expectedVirtualService("hippo-1", 80, "hippo-2", 20, "hippo-3", 0));
+  }
+
+  @Test
+  void aRouteToAnExcludedMemberIsRefused() {
+    Plan plan =
+        new Plan(
+            MEMBERS,
+            "hippo-0",
+            Optional.of(WEIGHTED),
+            false,
+            null,
+            List.of(),
+            List.of(new Exclusion("hippo-2", Exclusion.Cause.INVALID_SUBSET_NAME, "test")));
+
+    assertThatThrownBy(() -> IstioRenderer.renderVirtualService(TARGET, plan))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hippo-2");
+  }
+
+  @Test
+  void aMemberThatCannotNameASubsetNoLongerStopsTheWholeGate() {
+    // The tick as the controller runs it: exclusions, step, render.
+    Instant now = Instant.parse("2026-12-07T10:00:00Z");
+    ClusterSnapshot snapshot =
+        ClusterSnapshot.of(
+            List.of(
+                MemberSample.leader("hippo-0", 1, 1000),
+                MemberSample.replica("hippo-1", 1, 1000, 1000, now),
+                MemberSample.replica("hippo.2", 1, 1000, 1000, now)),
+            now);
+    List<Exclusion> excluded = IstioRenderer.invalidSubsetNames(snapshot.samples().keySet());
+    GateState state = GateState.empty();
+    Plan plan = null;
+    for (int s = 0; s <= 200; s += 10) {
+      StepResult step =
+          GatingStep.step(state, snapshot, excluded, GatePolicy.defaults(), now.plusSeconds(s));
+      state = step.state();
+      plan = step.plan();
+    }
+
+    assertThat(state.replicas().get("hippo-1").phase()).isEqualTo(Phase.SERVING);
+    assertThat(state.replicas().get("hippo.2").phase()).isEqualTo(Phase.GATED);
+    assertThat(IstioRenderer.renderDestinationRule(TARGET, plan).getSpec().getSubsets())
+        .extracting(Subset::getName)
+        .containsExactly("hippo-0", "hippo-1");
+    assertThat(IstioRenderer.renderVirtualService(TARGET, plan).orElseThrow())
+        .isEqualTo(expectedVirtualService("hippo-1", 100));
   }
 
   @Test

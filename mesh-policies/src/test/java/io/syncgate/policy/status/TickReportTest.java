@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.syncgate.policy.ReplicaGateStatus;
+import io.syncgate.policy.gating.Exclusion;
 import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.MemberSample;
 import io.syncgate.policy.gating.Phase;
@@ -103,7 +104,8 @@ class TickReportTest {
             Desired.isTrue("Ready", "Reconciled", "mesh in sync: 1 serving, 1 ramping, 1 gated"),
             Desired.isFalse("Degraded", "LeaderKnown", "leader a on timeline 1"),
             Desired.isFalse("InvalidSpec", "SpecValid", ""),
-            Desired.isFalse("Conflict", "NoConflict", ""));
+            Desired.isFalse("Conflict", "NoConflict", ""),
+            Desired.isFalse("MembersExcluded", "NoneExcluded", ""));
     assertThat(report.events())
         .containsExactly(
             new TickReport.Event(
@@ -176,6 +178,45 @@ class TickReportTest {
         .startsWith(
             Desired.isFalse("Ready", "Degraded", "no leader answered"),
             Desired.isTrue("Degraded", "LeaderUnknown", "no leader answered"));
+  }
+
+  @Test
+  void excludedMembersAreNamedInTheirOwnConditionAndTheGateStaysReady() {
+    Plan base = plan(null, List.of());
+    Plan plan =
+        new Plan(
+            base.members(),
+            base.leader(),
+            base.route(),
+            false,
+            null,
+            List.of(),
+            List.of(
+                new Exclusion("d.1", Exclusion.Cause.INVALID_SUBSET_NAME, "not a label"),
+                new Exclusion("D_2", Exclusion.Cause.INVALID_SUBSET_NAME, "not a label")));
+    Decided decided =
+        new Decided(plan, state(), List.of(), Set.of(), new TickOutcome.Settled(List.of()));
+
+    TickReport report = TickReport.of(decided, "db", "g");
+
+    assertThat(report.conditions())
+        .containsExactly(
+            Desired.isTrue(
+                "Ready",
+                "Reconciled",
+                "mesh in sync: 1 serving, 1 ramping, 1 gated; members excluded, see"
+                    + " MembersExcluded"),
+            Desired.isFalse("Degraded", "LeaderKnown", "leader a on timeline 1"),
+            Desired.isFalse("InvalidSpec", "SpecValid", ""),
+            Desired.isFalse("Conflict", "NoConflict", ""),
+            Desired.isTrue(
+                "MembersExcluded",
+                "InvalidSubsetName",
+                "no subset and no weight for D_2 (not a label), d.1 (not a label)"));
+    assertThat(
+            GateConditions.merge(List.of(), report.conditions(), 1L, NOW).stream()
+                .map(c -> c.getType()))
+        .containsExactly("Ready", "Degraded", "InvalidSpec", "Conflict", "MembersExcluded");
   }
 
   @Test
