@@ -255,15 +255,27 @@ final class GateTick {
         .map(
             snapshot -> {
               pollTimer.record(Duration.ofNanos(System.nanoTime() - started));
-              return new Polled(begun, snapshot, prior, uids);
+              return new Polled(
+                  begun,
+                  snapshot,
+                  prior,
+                  uids,
+                  PodMembers.subsetLabelMismatches(pods, begun.settings().target().subsetLabel()));
             });
   }
 
   private Future<Decision> decide(Polled polled) {
     GateSettings settings = polled.begun().settings();
-    // A member that cannot name a subset gets none and no weight; the rest is still written.
+    // A member that cannot name a subset, or whose subset would select another pod or none, gets
+    // no subset and no weight; the rest is still written.
     List<Exclusion> excluded =
-        IstioRenderer.invalidSubsetNames(polled.snapshot().samples().keySet());
+        new ArrayList<>(IstioRenderer.invalidSubsetNames(polled.snapshot().samples().keySet()));
+    Set<String> named = new HashSet<>();
+    excluded.forEach(e -> named.add(e.member()));
+    polled.mismatched().stream()
+        .filter(e -> polled.snapshot().samples().containsKey(e.member()))
+        .filter(e -> named.add(e.member()))
+        .forEach(excluded::add);
     StepResult step =
         GatingStep.step(polled.prior(), polled.snapshot(), excluded, settings.policy(), now);
     for (var t : step.plan().transitions()) {
@@ -298,9 +310,14 @@ final class GateTick {
   /**
    * @param prior the state to step from: the memory's, less replicas whose pod was re-created
    * @param podUids the current pods' UIDs by name
+   * @param mismatched pods whose subset label does not carry their own name
    */
   private record Polled(
-      Begun begun, ClusterSnapshot snapshot, GateState prior, Map<String, String> podUids) {}
+      Begun begun,
+      ClusterSnapshot snapshot,
+      GateState prior,
+      Map<String, String> podUids,
+      List<Exclusion> mismatched) {}
 
   private record Decision(
       Polled polled,

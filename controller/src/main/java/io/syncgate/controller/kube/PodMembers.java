@@ -3,6 +3,7 @@ package io.syncgate.controller.kube;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.syncgate.controller.patroni.PatroniEndpoint;
 import io.syncgate.policy.ReplicaGateStatus;
+import io.syncgate.policy.gating.Exclusion;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -59,5 +60,29 @@ final class PodMembers {
     }
     endpoints.sort(Comparator.comparing(PatroniEndpoint::member));
     return endpoints;
+  }
+
+  /**
+   * Members whose pod does not carry its own name in {@code subsetLabel}: Syncgate's subset for
+   * such a pod selects {@code subsetLabel=<pod name>}, which would match no endpoint (or another
+   * pod), so giving it weight would send reads nowhere.
+   */
+  static List<Exclusion> subsetLabelMismatches(List<Pod> pods, String subsetLabel) {
+    List<Exclusion> out = new ArrayList<>();
+    for (Pod pod : pods) {
+      String name = pod.getMetadata().getName();
+      Map<String, String> labels = pod.getMetadata().getLabels();
+      String value = labels == null ? null : labels.get(subsetLabel);
+      if (!name.equals(value)) {
+        out.add(
+            new Exclusion(
+                name,
+                Exclusion.Cause.SUBSET_LABEL_MISMATCH,
+                value == null
+                    ? "pod has no label " + subsetLabel
+                    : "pod label " + subsetLabel + " is not the pod's name"));
+      }
+    }
+    return out;
   }
 }

@@ -11,6 +11,7 @@ import io.syncgate.controller.embedded.MemberPods;
 import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.TestClock;
+import io.syncgate.policy.MeshSpec;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.ReplicaStatus;
@@ -662,6 +663,26 @@ class GateRuntimeTest {
     assertThat(phases(last)).containsEntry("hippo-b", "Ejected");
   }
 
+  @Test
+  void aPodWhoseSubsetLabelIsNotItsNameGetsNoWeightAndTheGateSaysWhy() {
+    GateRuntime runtime = servingBoth();
+
+    // hippo-b's pod now carries another value in the subset label (a hand-made pod, a relabel):
+    // its subset would select no endpoint, or another pod.
+    pods.pods.get("hippo-b").getMetadata().getLabels().put(MeshSpec.DEFAULT_SUBSET_LABEL, "x");
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+
+    assertThat(TestGates.weightsOf(mesh.virtualService))
+        .doesNotContainKey("hippo-b")
+        .containsEntry("hippo-c", 100);
+    var excluded =
+        GateConditions.find(status.stored.getStatus().getConditions(), "MembersExcluded");
+    assertThat(excluded.getStatus()).isEqualTo("True");
+    assertThat(excluded.getReason()).isEqualTo("SubsetLabelMismatch");
+    assertThat(excluded.getMessage()).contains("hippo-b");
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private GateRuntime runtime() {
@@ -702,15 +723,19 @@ class GateRuntimeTest {
 
   private void member(String name, MemberSample sample) {
     int n = pods.pods.size() + 2;
-    Pod pod = MemberPods.running(TestGates.NAMESPACE, name, "127.0.9." + n, Map.of());
+    Pod pod = MemberPods.running(TestGates.NAMESPACE, name, "127.0.9." + n, subsetLabel(name));
     pod.getMetadata().setUid(name + "-uid-1");
     pods.pods.put(name, pod);
     members.samples.put(name, sample);
   }
 
+  private static Map<String, String> subsetLabel(String podName) {
+    return Map.of(MeshSpec.DEFAULT_SUBSET_LABEL, podName);
+  }
+
   /** The member's pod deleted and created again under the same name: a new uid and address. */
   private void recreate(String name) {
-    Pod pod = MemberPods.running(TestGates.NAMESPACE, name, "127.0.9.200", Map.of());
+    Pod pod = MemberPods.running(TestGates.NAMESPACE, name, "127.0.9.200", subsetLabel(name));
     pod.getMetadata().setUid(name + "-uid-2");
     pods.pods.put(name, pod);
   }

@@ -17,7 +17,12 @@ public record Exclusion(String member, Cause cause, String detail) {
   /** The kinds of exclusion. */
   public enum Cause {
     /** The pod name cannot name an Istio subset: it is not a DNS-1123 label. */
-    INVALID_SUBSET_NAME
+    INVALID_SUBSET_NAME,
+    /**
+     * The pod's {@code mesh.subsetLabel} value is not its own name, so the subset Syncgate writes
+     * for it would select no endpoint (or another pod's).
+     */
+    SUBSET_LABEL_MISMATCH
   }
 
   public Exclusion {

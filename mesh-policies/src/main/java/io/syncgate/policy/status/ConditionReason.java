@@ -48,6 +48,9 @@ public final class ConditionReason {
   /** MembersExcluded=True: a member's pod name cannot name an Istio subset. */
   public static final String INVALID_SUBSET_NAME = "InvalidSubsetName";
 
+  /** MembersExcluded=True: a member pod's subset label does not carry its own name. */
+  public static final String SUBSET_LABEL_MISMATCH = "SubsetLabelMismatch";
+
   /** MembersExcluded=False. */
   public static final String NONE_EXCLUDED = "NoneExcluded";
 

@@ -266,6 +266,7 @@ public record TickReport(
   static String conditionReason(Exclusion.Cause cause) {
     return switch (cause) {
       case INVALID_SUBSET_NAME -> ConditionReason.INVALID_SUBSET_NAME;
+      case SUBSET_LABEL_MISMATCH -> ConditionReason.SUBSET_LABEL_MISMATCH;
     };
   }
 
