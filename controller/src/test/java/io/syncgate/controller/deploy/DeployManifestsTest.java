@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -346,6 +347,30 @@ class DeployManifestsTest {
   }
 
   // ------------------------------------------------------------------ RBAC
+
+  @Test
+  void onlyTheMetricsPortIsOpenAndOnlyToTheScraper() {
+    NetworkPolicy policy =
+        DeployTree.one(baseObjects, NetworkPolicy.class, "syncgate-metrics-only");
+
+    // It selects the controller's pods ...
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    // ... and admits one source, on one port: the container's metrics port.
+    assertThat(policy.getSpec().getIngress()).hasSize(1);
+    var rule = policy.getSpec().getIngress().get(0);
+    assertThat(rule.getFrom()).hasSize(1);
+    assertThat(rule.getFrom().get(0).getNamespaceSelector()).isNotNull();
+    assertThat(rule.getFrom().get(0).getPodSelector()).isNotNull();
+    assertThat(rule.getPorts()).hasSize(1);
+    String port = rule.getPorts().get(0).getPort().getStrVal();
+    assertThat(container.getPorts())
+        .filteredOn(p -> p.getName().equals(port))
+        .singleElement()
+        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
+    assertThat(container.getPorts()).hasSize(1);
+  }
 
   @Test
   void clusterWideRbacGrantsExactlyTheCallsTheControllerMakes() {

@@ -64,7 +64,8 @@ class KustomizeBuildTest {
             "RoleBinding",
             "Deployment",
             "Service",
-            "PodDisruptionBudget");
+            "PodDisruptionBudget",
+            "NetworkPolicy");
     for (Manifest manifest : rendered) {
       assertThat(manifest.object().getMetadata().getLabels())
           .as(manifest.describe())
@@ -92,7 +93,8 @@ class KustomizeBuildTest {
             "RoleBinding",
             "Deployment",
             "Service",
-            "PodDisruptionBudget");
+            "PodDisruptionBudget",
+            "NetworkPolicy");
     Deployment deployment = DeployTree.one(objects, Deployment.class, "syncgate");
     RunArgs args = RunArgs.parse(DeployTree.controllerContainer(deployment).getArgs());
     Role role = DeployTree.one(objects, Role.class, "syncgate");

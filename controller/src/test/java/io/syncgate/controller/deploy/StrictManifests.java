@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -55,6 +56,7 @@ final class StrictManifests {
           kind("rbac.authorization.k8s.io/v1", "RoleBinding", RoleBinding.class),
           kind("apps/v1", "Deployment", Deployment.class),
           kind("policy/v1", "PodDisruptionBudget", PodDisruptionBudget.class),
+          kind("networking.k8s.io/v1", "NetworkPolicy", NetworkPolicy.class),
           kind(
               "apiextensions.k8s.io/v1",
               "CustomResourceDefinition",
