@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.syncgate.policy.gating.SafeText;
 import io.syncgate.policy.status.EventReason;
 import io.syncgate.policy.status.WriteResult;
 import io.vertx.core.Future;
@@ -151,10 +152,8 @@ public final class EventRecorder implements EventSink {
     }
   }
 
+  /** Printable and cut to what the API server accepts: messages quote Patroni's answers. */
   private static String truncate(String message) {
-    String text = message == null ? "" : message;
-    return text.length() <= MAX_MESSAGE_LENGTH
-        ? text
-        : text.substring(0, MAX_MESSAGE_LENGTH - 1) + "…";
+    return message == null ? "" : SafeText.of(message, MAX_MESSAGE_LENGTH);
   }
 }

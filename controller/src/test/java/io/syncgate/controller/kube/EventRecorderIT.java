@@ -82,4 +82,11 @@ class EventRecorderIT {
 
     assertThat(written().get(0).getMessage()).hasSize(1024).endsWith("…");
   }
+
+  @Test
+  void aMessageCannotCarryLineBreaksOrEscapes() {
+    record(EventReason.PATRONI_UNREACHABLE, "member pg-1: state running\n\u001b[31mforged");
+
+    assertThat(written().get(0).getMessage()).isEqualTo("member pg-1: state running??[31mforged");
+  }
 }

@@ -2,17 +2,22 @@ package io.syncgate.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.syncgate.controller.embedded.MemberPods;
 import io.syncgate.controller.metrics.SyncgateMetrics;
+import io.syncgate.controller.patroni.PatroniParser;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.TestClock;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.ReplicaStatus;
 import io.syncgate.policy.gating.MemberSample;
+import io.syncgate.policy.gating.SafeText;
 import io.syncgate.policy.mesh.MeshKind;
 import io.syncgate.policy.status.EventReason;
 import io.syncgate.policy.status.GateConditions;
@@ -20,6 +25,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -311,6 +317,64 @@ class GateRuntimeTest {
 
     assertThat(mesh.asked).isEmpty();
     assertThat(status.written).isEmpty();
+  }
+
+  @Test
+  void aHundredReplicasAnsweringWithHostileStringsKeepStatusEventsAndLogsSmallAndPrintable() {
+    String hostile = "\\n2026-12-07 ERROR forged\\u001b[31m\\u0000\\u202e" + "h".repeat(64 * 1024);
+    for (int i = 1; i <= 100; i++) {
+      String name = String.format("hippo-r%03d", i);
+      // Half answer with hostile texts, half with a body the parser quotes back in its reason.
+      String body =
+          i % 2 == 0
+              ? "{\"role\":\"replica\",\"state\":\"running"
+                  + hostile
+                  + "\",\"replication_state\":\""
+                  + hostile
+                  + "\",\"patroni\":{\"version\":\""
+                  + hostile
+                  + "\"},\"timeline\":1,\"xlog\":{\"replayed_location\":5}}"
+              : "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":{\"replayed_location\":5,"
+                  + "\"replayed_timestamp\":\""
+                  + hostile
+                  + "\"}}";
+      member(name, PatroniParser.parse(name, body));
+    }
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.syncgate");
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      GateRuntime runtime = leading();
+      clock.advance(Duration.ofSeconds(2));
+      tick(runtime);
+    } finally {
+      logger.detachAppender(logs);
+    }
+
+    ReplicaGateStatus written = status.written.get(status.written.size() - 1);
+    assertThat(written.getReplicas()).hasSize(102);
+    assertThat(
+            new KubernetesSerialization().asJson(written).getBytes(StandardCharsets.UTF_8).length)
+        .as("status JSON bytes")
+        .isLessThan(256 * 1024);
+    assertThat(written.getReplicas())
+        .allSatisfy(r -> assertThat(SafeText.printable(r.getReason())).isTrue());
+    assertThat(events.recorded)
+        .isNotEmpty()
+        .allSatisfy(
+            e -> {
+              assertThat(SafeText.printable(e.message())).as(e.message()).isTrue();
+              assertThat(e.message().length()).isLessThanOrEqualTo(1024);
+            });
+    assertThat(logs.list)
+        .isNotEmpty()
+        .allSatisfy(
+            line -> {
+              assertThat(SafeText.printable(line.getFormattedMessage())).isTrue();
+              assertThat(line.getFormattedMessage().length()).isLessThan(1024);
+            });
   }
 
   // ------------------------------------------------------------------ helpers

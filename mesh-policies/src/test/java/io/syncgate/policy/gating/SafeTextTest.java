@@ -97,6 +97,18 @@ class SafeTextTest {
   }
 
   @Test
+  void replicaAndTransitionReasonsAreCut() {
+    ReplicaState state =
+        new ReplicaState("pg-1", Phase.GATED, 0, NOW, null, null, null, null, null, HUGE + "\n");
+    assertThat(state.reason()).hasSize(SafeText.MAX_REASON_CHARS).endsWith("…");
+    assertThat(state.withPhase(Phase.EJECTED).reason()).isEqualTo(state.reason());
+
+    Transition transition =
+        new Transition(Transition.Kind.EJECTED, "pg-1", Phase.SERVING, Phase.EJECTED, 0, HUGE);
+    assertThat(transition.reason()).hasSize(SafeText.MAX_REASON_CHARS).endsWith("…");
+  }
+
+  @Test
   void aHostileStateGivesAShortPrintableReasonAndEvent() {
     GatePolicy policy = GatePolicy.defaults();
     MemberSample hostile =
