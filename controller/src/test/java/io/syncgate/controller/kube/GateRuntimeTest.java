@@ -16,6 +16,7 @@ import io.syncgate.controller.testing.TestClock;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.ReplicaStatus;
+import io.syncgate.policy.SecretRef;
 import io.syncgate.policy.gating.MemberSample;
 import io.syncgate.policy.gating.SafeText;
 import io.syncgate.policy.mesh.MeshKind;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +52,7 @@ class GateRuntimeTest {
   private static final long WAL = 64L << 20;
 
   private static Vertx vertx;
+  private static PollLoops pollLoops;
   private Context context;
 
   private GateFakes.Pods pods;
@@ -64,6 +67,7 @@ class GateRuntimeTest {
   @BeforeAll
   static void startVertx() {
     vertx = Vertx.vertx();
+    pollLoops = Await.result(PollLoops.deploy(vertx, 1));
   }
 
   @AfterAll
@@ -310,6 +314,47 @@ class GateRuntimeTest {
   }
 
   @Test
+  void aMissingSecretIsNotReadAtEveryTickAndTheGateKeepsSayingItIsMissing() {
+    List<Instant> reads = new CopyOnWriteArrayList<>();
+    PatroniMembers patroni =
+        new PatroniMembers(
+            KEY,
+            vertx,
+            context,
+            (namespace, settings) -> {
+              reads.add(clock.instant());
+              return Future.failedFuture(
+                  new IllegalStateException("Secret db/patroni-auth not found"));
+            },
+            pollLoops);
+    gate.getSpec().getPatroni().setCredentialsSecret(new SecretRef("patroni-auth"));
+
+    GateRuntime runtime = leading(patroni);
+    // Two seconds of ticks at 100 ms, the shortest pollInterval.
+    for (int i = 1; i < 20; i++) {
+      clock.advance(Duration.ofMillis(100));
+      tick(runtime);
+    }
+
+    assertThat(reads).containsExactly(START, START.plusSeconds(1));
+    assertThat(runtime.ticksDone()).isEqualTo(20);
+    assertThat(mesh.asked).isEmpty();
+    assertThat(status.written)
+        .isNotEmpty()
+        .allSatisfy(
+            s -> {
+              var ready = GateConditions.find(s.getConditions(), "Ready");
+              assertThat(ready.getReason()).isEqualTo("PatroniSecretUnavailable");
+              assertThat(ready.getMessage()).isEqualTo("Secret db/patroni-auth not found");
+            });
+    onContext(
+        () -> {
+          runtime.close();
+          return Future.succeededFuture();
+        });
+  }
+
+  @Test
   void anUnsyncedPodCacheSkipsTheTickInsteadOfEmptyingTheRoute() {
     pods.synced = false;
 
@@ -380,15 +425,24 @@ class GateRuntimeTest {
   // ------------------------------------------------------------------ helpers
 
   private GateRuntime runtime() {
+    return runtime(members);
+  }
+
+  private GateRuntime runtime(MemberPoller memberPoller) {
     return new GateRuntime(
         KEY,
-        new GateSeams(pods, members, mesh, status, events),
+        new GateSeams(pods, memberPoller, mesh, status, events),
         new GateEnv(vertx, context, clock, Duration.ofSeconds(10), metrics));
   }
 
   /** A runtime that has the gate, leads, and has finished its first tick. */
   private GateRuntime leading() {
-    GateRuntime runtime = runtime();
+    return leading(members);
+  }
+
+  /** As {@link #leading()}, asking Patroni through {@code memberPoller}. */
+  private GateRuntime leading(MemberPoller memberPoller) {
+    GateRuntime runtime = runtime(memberPoller);
     onContext(
         () -> {
           runtime.update(gate);
