@@ -145,7 +145,15 @@ public final class SyncgateController extends AbstractVerticle {
     statusWriter = new StatusWriter(client, statusWorker);
     secrets = new SecretReader(client, worker);
     events =
-        new EventRecorder(client, statusWorker, clock, config.identity(), config.eventWindow());
+        new EventRecorder(
+            client,
+            statusWorker,
+            clock,
+            config.identity(),
+            config.eventWindow(),
+            config.eventRateLimit(),
+            EventRecorder.maxInFlight(config.kubeWorkers()),
+            metrics);
     env = new GateEnv(vertx, context, clock, config.statusLagInterval(), metrics);
 
     for (Informable<ReplicaGate> scope : scopes(client.resources(ReplicaGate.class))) {

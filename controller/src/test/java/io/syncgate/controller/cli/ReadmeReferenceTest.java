@@ -109,6 +109,7 @@ class ReadmeReferenceTest {
     metrics.pollError("db", "g", "timeout");
     metrics.meshWrite("db", "g", "status", "noop");
     metrics.recordTick("db", "g", Duration.ofMillis(3));
+    metrics.eventDropped("db", "g");
     Set<String> scraped = new TreeSet<>();
     Matcher type = Pattern.compile("(?m)^# TYPE (syncgate_\\w+) ").matcher(metrics.scrape());
     while (type.find()) {
@@ -120,7 +121,7 @@ class ReadmeReferenceTest {
       documented.add(name.group(1));
     }
 
-    assertThat(scraped).hasSize(9);
+    assertThat(scraped).hasSize(10);
     assertThat(documented).isEqualTo(scraped);
   }
 

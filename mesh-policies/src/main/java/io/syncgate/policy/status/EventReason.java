@@ -10,7 +10,9 @@ public enum EventReason {
   REPLICA_EJECTED("ReplicaEjected", Type.WARNING),
   PATRONI_UNREACHABLE("PatroniUnreachable", Type.WARNING),
   INVALID_SPEC("InvalidSpec", Type.WARNING),
-  CONFLICT("Conflict", Type.WARNING);
+  CONFLICT("Conflict", Type.WARNING),
+  /** Sums up the events about a gate that its rate limit dropped. */
+  EVENTS_DROPPED("EventsDropped", Type.WARNING);
 
   private final String value;
   private final Type type;
