@@ -392,7 +392,8 @@ public final class DemoRun {
         defaults.leaseTiming(),
         defaults.kubeWorkers(),
         statusLagInterval,
-        defaults.eventWindow());
+        defaults.eventWindow(),
+        defaults.eventRateLimit());
   }
 
   /** A Running member pod with its pod IP and the labels the gate selects, like PGO's. */

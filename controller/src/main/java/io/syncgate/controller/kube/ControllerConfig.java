@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param kubeWorkers size of the worker pool for blocking API calls
  * @param statusLagInterval how often a status that changed only in lag figures is written
  * @param eventWindow how long an identical event is suppressed
+ * @param eventRateLimit how many events a gate may record at once, and then how often
  */
 public record ControllerConfig(
     List<String> namespaces,
@@ -26,7 +27,8 @@ public record ControllerConfig(
     LeaderElection.Timing leaseTiming,
     int kubeWorkers,
     Duration statusLagInterval,
-    Duration eventWindow) {
+    Duration eventWindow,
+    EventRecorder.RateLimit eventRateLimit) {
 
   public static final String DEFAULT_LEASE_NAME = "syncgate-controller";
   public static final Duration DEFAULT_STATUS_LAG_INTERVAL = Duration.ofSeconds(10);
@@ -40,6 +42,7 @@ public record ControllerConfig(
     Objects.requireNonNull(leaseTiming, "leaseTiming");
     Objects.requireNonNull(statusLagInterval, "statusLagInterval");
     Objects.requireNonNull(eventWindow, "eventWindow");
+    Objects.requireNonNull(eventRateLimit, "eventRateLimit");
     if (kubeWorkers < 1) {
       throw new IllegalArgumentException("kubeWorkers must be at least 1");
     }
@@ -56,7 +59,8 @@ public record ControllerConfig(
         LeaderElection.Timing.defaults(),
         KubeWorker.DEFAULT_POOL_SIZE,
         DEFAULT_STATUS_LAG_INTERVAL,
-        DEFAULT_EVENT_WINDOW);
+        DEFAULT_EVENT_WINDOW,
+        EventRecorder.RateLimit.DEFAULT);
   }
 
   public ControllerConfig withNamespaces(List<String> newNamespaces) {
@@ -69,7 +73,8 @@ public record ControllerConfig(
         leaseTiming,
         kubeWorkers,
         statusLagInterval,
-        eventWindow);
+        eventWindow,
+        eventRateLimit);
   }
 
   public ControllerConfig withLeaderElection(
@@ -83,7 +88,8 @@ public record ControllerConfig(
         leaseTiming,
         kubeWorkers,
         statusLagInterval,
-        eventWindow);
+        eventWindow,
+        eventRateLimit);
   }
 
   public ControllerConfig withLeaseTiming(LeaderElection.Timing timing) {
@@ -96,7 +102,8 @@ public record ControllerConfig(
         timing,
         kubeWorkers,
         statusLagInterval,
-        eventWindow);
+        eventWindow,
+        eventRateLimit);
   }
 
   public ControllerConfig withIdentity(String newIdentity) {
@@ -109,6 +116,21 @@ public record ControllerConfig(
         leaseTiming,
         kubeWorkers,
         statusLagInterval,
-        eventWindow);
+        eventWindow,
+        eventRateLimit);
+  }
+
+  public ControllerConfig withEventRateLimit(EventRecorder.RateLimit limit) {
+    return new ControllerConfig(
+        namespaces,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseTiming,
+        kubeWorkers,
+        statusLagInterval,
+        eventWindow,
+        limit);
   }
 }

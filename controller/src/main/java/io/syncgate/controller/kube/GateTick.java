@@ -192,7 +192,8 @@ final class GateTick {
                 return Future.succeededFuture(settings);
               }
               if (ar.cause() instanceof MemberPoller.PatroniUnavailable) {
-                LOG.warn("{}: cannot poll Patroni: {}", key, ar.cause().getMessage());
+                // The poller logs why, once per change: not a line per tick.
+                LOG.debug("{}: cannot poll Patroni: {}", key, ar.cause().getMessage());
                 return stop(new TickOutcome.NotPollable(ar.cause().getMessage()));
               }
               return Future.failedFuture(ar.cause());

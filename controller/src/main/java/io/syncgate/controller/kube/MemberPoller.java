@@ -11,7 +11,8 @@ interface MemberPoller {
 
   /**
    * Gets ready to poll with {@code settings}: reads the Secrets they name when they changed or are
-   * due for a refresh. A refresh that fails keeps the credentials read before.
+   * due for a refresh. A refresh that fails keeps the credentials read before. After a failed read
+   * the next one may wait (a backoff); until then the failure stands.
    *
    * @return a future failed with {@link PatroniUnavailable} when Patroni cannot be polled at all
    */

@@ -190,7 +190,15 @@ public final class SyncgateController extends AbstractVerticle {
     statusWriter = new StatusWriter(client, statusWorker);
     secrets = new SecretReader(client, worker);
     events =
-        new EventRecorder(client, statusWorker, clock, config.identity(), config.eventWindow());
+        new EventRecorder(
+            client,
+            statusWorker,
+            clock,
+            config.identity(),
+            config.eventWindow(),
+            config.eventRateLimit(),
+            EventRecorder.maxInFlight(config.kubeWorkers()),
+            metrics);
     env = new GateEnv(vertx, context, TickClock.system(clock), config.statusLagInterval(), metrics);
 
     for (Informable<ReplicaGate> scope : scopes(client.resources(ReplicaGate.class))) {
@@ -360,7 +368,7 @@ public final class SyncgateController extends AbstractVerticle {
   private GateSeams seams(GateKey key) {
     return new GateSeams(
         new InformerPodSource(key, client, worker),
-        new PatroniMembers(key, vertx, context, secrets, pollLoops),
+        new PatroniMembers(key, vertx, context, secrets::options, pollLoops),
         new ClusterMeshWriter(
             key,
             destinationRuleWriter,

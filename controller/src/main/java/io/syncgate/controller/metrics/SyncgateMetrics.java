@@ -33,6 +33,8 @@ import java.util.function.Supplier;
  *   <li>{@code syncgate_patroni_poll_errors_total{reason}} counter
  *   <li>{@code syncgate_mesh_writes_total{kind,result}} counter
  *   <li>{@code syncgate_tick_seconds} histogram: one tick of a gate, start to finish
+ *   <li>{@code syncgate_events_dropped_total} counter: events about a gate not recorded (rate limit
+ *       or backlog)
  * </ul>
  *
  * <p>Per-replica series are removed by {@link #forgetReplica} and everything of a gate by {@link
@@ -61,6 +63,7 @@ public final class SyncgateMetrics {
   private static final String TICK = "syncgate.tick";
   private static final String TICKS_SKIPPED = "syncgate.ticks.skipped";
   private static final String LAST_TICK = "syncgate.gate.last.tick.timestamp";
+  private static final String EVENTS_DROPPED = "syncgate.events.dropped";
 
   // Poll and tick durations span sub-millisecond (a loopback Patroni) to the 2 s default timeout.
   private static final Duration[] DURATION_BUCKETS = {
@@ -252,6 +255,19 @@ public final class SyncgateMetrics {
                     .description(
                         "Writes of DestinationRules, VirtualServices, status and events, by result")
                     .tags(gateTags(namespace, gate).and("kind", kind, "result", result))
+                    .register(registry),
+            Counter.class)
+        .increment();
+  }
+
+  /** An event about a gate was not recorded: its rate limit or the backlog of event writes. */
+  public void eventDropped(String namespace, String gate) {
+    cached(
+            new GateMeterKey(EVENTS_DROPPED, namespace, gate, ""),
+            () ->
+                Counter.builder(EVENTS_DROPPED)
+                    .description("Events about a gate not recorded (rate limit or backlog)")
+                    .tags(gateTags(namespace, gate))
                     .register(registry),
             Counter.class)
         .increment();

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.syncgate.policy.gating.MemberSample;
 import io.syncgate.policy.gating.PatroniRole;
+import io.syncgate.policy.gating.SafeText;
 import io.syncgate.policy.gating.SampleFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,10 @@ import java.util.Objects;
  * Patroni names members after pods and a mismatch must not move a sample to another replica. A
  * {@code timeline} Patroni reports as {@code null} (a replica that has not learnt its timeline yet)
  * becomes 0, which never matches a leader's timeline.
+ *
+ * <p>Strings from the answer are untrusted: {@link MemberSample} makes its texts printable and cuts
+ * them (see {@link SafeText}), and every detail quoted in a reason here goes through {@link
+ * #shorten}, which does the same.
  */
 public final class PatroniParser {
 
@@ -249,12 +254,13 @@ public final class PatroniParser {
     return node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
-  /** Keeps reasons short: they go to status, events and logs, and must not carry whole bodies. */
+  /**
+   * Keeps quoted details short and printable: they go to status, events and logs, and must carry
+   * neither whole bodies nor line breaks or escape sequences.
+   */
   static String shorten(String text) {
     String oneLine = text == null ? "" : text.replaceAll("\\s+", " ").strip();
-    return oneLine.length() <= MAX_DETAIL_CHARS
-        ? oneLine
-        : oneLine.substring(0, MAX_DETAIL_CHARS) + "…";
+    return SafeText.of(oneLine, MAX_DETAIL_CHARS + 1);
   }
 
   private static MemberSample bad(String member, String reason) {

@@ -112,6 +112,7 @@ class ReadmeReferenceTest {
     metrics.recordTick("db", "g", Duration.ofMillis(3));
     metrics.tickSkipped("db", "g");
     metrics.recordTickCompleted("db", "g", java.time.Instant.EPOCH);
+    metrics.eventDropped("db", "g");
     Set<String> scraped = new TreeSet<>();
     Matcher type = Pattern.compile("(?m)^# TYPE (syncgate_\\w+) ").matcher(metrics.scrape());
     while (type.find()) {
@@ -123,7 +124,7 @@ class ReadmeReferenceTest {
       documented.add(name.group(1));
     }
 
-    assertThat(scraped).hasSize(11);
+    assertThat(scraped).hasSize(12);
     assertThat(documented).isEqualTo(scraped);
   }
 

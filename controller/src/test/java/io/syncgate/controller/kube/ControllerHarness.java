@@ -238,6 +238,9 @@ final class ControllerHarness extends StrictVertxFixture {
   ControllerConfig config(String identity) {
     return ControllerConfig.defaults(NAMESPACE, identity)
         .withNamespaces(List.of(NAMESPACE))
+        // The stories here run 10 to 30 times faster than the defaults (stepInterval 1 s, not
+        // 30 s), and so may events: their rate limit has its own tests.
+        .withEventRateLimit(new EventRecorder.RateLimit(10, Duration.ofMillis(300)))
         .withLeaseTiming(
             new LeaderElection.Timing(
                 Duration.ofMillis(2000), Duration.ofMillis(1500), Duration.ofMillis(200)));

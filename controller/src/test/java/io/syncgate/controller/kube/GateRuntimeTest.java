@@ -2,20 +2,26 @@ package io.syncgate.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.syncgate.controller.embedded.MemberPods;
 import io.syncgate.controller.metrics.SyncgateMetrics;
+import io.syncgate.controller.patroni.PatroniParser;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.TestClock;
 import io.syncgate.policy.MeshSpec;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.ReplicaStatus;
+import io.syncgate.policy.SecretRef;
 import io.syncgate.policy.gating.MemberSample;
+import io.syncgate.policy.gating.SafeText;
 import io.syncgate.policy.gating.SampleFailure;
 import io.syncgate.policy.mesh.MeshKind;
 import io.syncgate.policy.status.EventReason;
@@ -24,12 +30,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -48,6 +56,7 @@ class GateRuntimeTest {
   private static final long WAL = 64L << 20;
 
   private static Vertx vertx;
+  private static PollLoops pollLoops;
   private Context context;
 
   private GateFakes.Pods pods;
@@ -62,6 +71,7 @@ class GateRuntimeTest {
   @BeforeAll
   static void startVertx() {
     vertx = Vertx.vertx();
+    pollLoops = Await.result(PollLoops.deploy(vertx, 1));
   }
 
   @AfterAll
@@ -367,6 +377,48 @@ class GateRuntimeTest {
     assertThat(mesh.asked).isEmpty();
     assertThat(GateConditions.find(status.written.get(0).getConditions(), "Ready").getMessage())
         .isEqualTo("secret db/patroni-auth not found");
+  }
+
+  @Test
+  void aMissingSecretIsNotReadAtEveryTickAndTheGateKeepsSayingItIsMissing() {
+    List<Instant> reads = new CopyOnWriteArrayList<>();
+    PatroniMembers patroni =
+        new PatroniMembers(
+            KEY,
+            vertx,
+            context,
+            (namespace, settings) -> {
+              reads.add(clock.instant());
+              return Future.failedFuture(
+                  new IllegalStateException("Secret db/patroni-auth not found"));
+            },
+            pollLoops);
+    gate.getSpec().getPatroni().setCredentialsSecret(new SecretRef("patroni-auth"));
+    gate.getSpec().getPatroni().setAllowCredentialsOverHttp(true);
+
+    GateRuntime runtime = leading(patroni);
+    // Two seconds of ticks at 100 ms, the shortest pollInterval.
+    for (int i = 1; i < 20; i++) {
+      clock.advance(Duration.ofMillis(100));
+      tick(runtime);
+    }
+
+    assertThat(reads).containsExactly(START, START.plusSeconds(1));
+    assertThat(runtime.ticksDone()).isEqualTo(20);
+    assertThat(mesh.asked).isEmpty();
+    assertThat(status.written)
+        .isNotEmpty()
+        .allSatisfy(
+            s -> {
+              var ready = GateConditions.find(s.getConditions(), "Ready");
+              assertThat(ready.getReason()).isEqualTo("PatroniSecretUnavailable");
+              assertThat(ready.getMessage()).isEqualTo("Secret db/patroni-auth not found");
+            });
+    onContext(
+        () -> {
+          runtime.close();
+          return Future.succeededFuture();
+        });
   }
 
   @Test
@@ -683,12 +735,74 @@ class GateRuntimeTest {
     assertThat(excluded.getMessage()).contains("hippo-b");
   }
 
+  @Test
+  void aHundredReplicasAnsweringWithHostileStringsKeepStatusEventsAndLogsSmallAndPrintable() {
+    String hostile = "\\n2026-12-07 ERROR forged\\u001b[31m\\u0000\\u202e" + "h".repeat(64 * 1024);
+    for (int i = 1; i <= 100; i++) {
+      String name = String.format("hippo-r%03d", i);
+      // Half answer with hostile texts, half with a body the parser quotes back in its reason.
+      String body =
+          i % 2 == 0
+              ? "{\"role\":\"replica\",\"state\":\"running"
+                  + hostile
+                  + "\",\"replication_state\":\""
+                  + hostile
+                  + "\",\"patroni\":{\"version\":\""
+                  + hostile
+                  + "\"},\"timeline\":1,\"xlog\":{\"replayed_location\":5}}"
+              : "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":{\"replayed_location\":5,"
+                  + "\"replayed_timestamp\":\""
+                  + hostile
+                  + "\"}}";
+      member(name, PatroniParser.parse(name, body));
+    }
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.syncgate");
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      GateRuntime runtime = leading();
+      clock.advance(Duration.ofSeconds(2));
+      tick(runtime);
+    } finally {
+      logger.detachAppender(logs);
+    }
+
+    ReplicaGateStatus written = status.written.get(status.written.size() - 1);
+    assertThat(written.getReplicas()).hasSize(102);
+    assertThat(
+            new KubernetesSerialization().asJson(written).getBytes(StandardCharsets.UTF_8).length)
+        .as("status JSON bytes")
+        .isLessThan(256 * 1024);
+    assertThat(written.getReplicas())
+        .allSatisfy(r -> assertThat(SafeText.printable(r.getReason())).isTrue());
+    assertThat(events.recorded)
+        .isNotEmpty()
+        .allSatisfy(
+            e -> {
+              assertThat(SafeText.printable(e.message())).as(e.message()).isTrue();
+              assertThat(e.message().length()).isLessThanOrEqualTo(1024);
+            });
+    assertThat(logs.list)
+        .isNotEmpty()
+        .allSatisfy(
+            line -> {
+              assertThat(SafeText.printable(line.getFormattedMessage())).isTrue();
+              assertThat(line.getFormattedMessage().length()).isLessThan(1024);
+            });
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private GateRuntime runtime() {
+    return runtime(members);
+  }
+
+  private GateRuntime runtime(MemberPoller memberPoller) {
     return new GateRuntime(
         KEY,
-        new GateSeams(pods, members, mesh, status, events),
+        new GateSeams(pods, memberPoller, mesh, status, events),
         new GateEnv(
             vertx,
             context,
@@ -699,7 +813,12 @@ class GateRuntimeTest {
 
   /** A runtime that has the gate, leads, and has finished its first tick. */
   private GateRuntime leading() {
-    GateRuntime runtime = runtime();
+    return leading(members);
+  }
+
+  /** As {@link #leading()}, asking Patroni through {@code memberPoller}. */
+  private GateRuntime leading(MemberPoller memberPoller) {
+    GateRuntime runtime = runtime(memberPoller);
     onContext(
         () -> {
           runtime.update(gate);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.syncgate.policy.gating.ClusterSnapshot;
 import io.syncgate.policy.gating.MemberSample;
 import io.syncgate.policy.gating.PatroniRole;
+import io.syncgate.policy.gating.SafeText;
 import io.syncgate.policy.gating.SampleFailure;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -291,6 +293,147 @@ class PatroniParserTest {
       assertThat(sample.usable()).isTrue();
       assertThat(sample.role()).isEqualTo(PatroniRole.OTHER);
       assertThat(sample.location()).isEqualTo(5L);
+    }
+  }
+
+  /**
+   * Strings meant to harm what they reach: reasons, log lines, events, status. Whatever the answer,
+   * every text of the sample is printable and short; the values Patroni really sends are kept.
+   */
+  @Nested
+  class HostileStrings {
+
+    private static final String HUGE = "h".repeat(60 * 1024);
+
+    private static void assertSafe(MemberSample sample) {
+      for (String text :
+          new String[] {
+            sample.state(), sample.replicationState(), sample.patroniVersion(), sample.reason()
+          }) {
+        if (text != null) {
+          assertThat(SafeText.printable(text)).as("printable: %s", text).isTrue();
+          assertThat(text.length()).isLessThanOrEqualTo(SafeText.MAX_SAMPLE_REASON_CHARS);
+        }
+      }
+    }
+
+    private static byte[] concat(String before, byte[] middle, String after) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
+      out.writeBytes(middle);
+      out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
+      return out.toByteArray();
+    }
+
+    @Test
+    void controlAndFormatCharactersBecomeQuestionMarksAndTheRestIsKept() {
+      MemberSample sample = fixture("pg-1", "hostile/replica-control-characters.json");
+
+      assertThat(sample)
+          .isEqualTo(
+              runningReplica("pg-1", "4.0.4?????")
+                  .state("running?2026-12-07 10:00:00 ERROR io.syncgate forged line")
+                  .replicationState("?[31mstreaming?[0m")
+                  .timeline(2)
+                  .receivedLocation(83_886_080L)
+                  .replayedLocation(83_820_544L)
+                  .replayedTimestamp(Instant.parse("2026-11-28T09:20:11.004512Z"))
+                  .build());
+      assertSafe(sample);
+    }
+
+    @Test
+    void sixtyKibibyteValuesAreCutToTheFieldCap() {
+      MemberSample sample =
+          parse(
+              "{\"role\":\"replica\",\"state\":\""
+                  + HUGE
+                  + "\",\"replication_state\":\""
+                  + HUGE
+                  + "\",\"patroni\":{\"version\":\""
+                  + HUGE
+                  + "\"},\"timeline\":1,\"xlog\":{\"replayed_location\":5}}");
+
+      assertThat(sample.usable()).isTrue();
+      String cut = "h".repeat(SafeText.MAX_FIELD_CHARS - 1) + "…";
+      assertThat(sample.state()).isEqualTo(cut);
+      assertThat(sample.replicationState()).isEqualTo(cut);
+      assertThat(sample.patroniVersion()).isEqualTo(cut);
+    }
+
+    @Test
+    void aSixtyKibibyteRoleIsJustAnotherRole() {
+      MemberSample sample =
+          parse(
+              "{\"role\":\"replica\\n"
+                  + HUGE
+                  + "\",\"state\":\"running\",\"xlog\":{\"replayed_location\":5}}");
+      assertThat(sample.usable()).isTrue();
+      assertThat(sample.role()).isEqualTo(PatroniRole.OTHER);
+    }
+
+    @Test
+    void aHostileValueQuotedInAReasonIsShortAndPrintable() {
+      MemberSample sample =
+          parse(
+              "{\"role\":\"replica\",\"state\":\"running\",\"xlog\":{\"replayed_location\":5,"
+                  + "\"replayed_timestamp\":\"\\u001b[2J\\r\\nyesterday"
+                  + HUGE
+                  + "\"}}");
+      assertThat(sample.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
+      assertThat(sample.reason())
+          .startsWith("xlog.replayed_timestamp is not a timestamp: ?[2J yesterdayhhh")
+          .endsWith("…");
+      assertSafe(sample);
+    }
+
+    @Test
+    void aParserMessageQuotingTheBodyIsPrintable() {
+      MemberSample duplicate =
+          parse(
+              "{\"\\u001b[31m\\u0007\":1,\"\\u001b[31m\\u0007\":2,"
+                  + "\"role\":\"master\",\"state\":\"running\",\"xlog\":{\"location\":1}}");
+      assertThat(duplicate.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
+      assertThat(duplicate.reason()).isEqualTo("not JSON: Duplicate field '?[31m?'");
+
+      assertSafe(parse("\u001b]0;owned\u0007\r\nHTTP/1.1 200 OK"));
+      assertSafe(parse("{\"role\":\"master\",\"state\":\"running\u0000\"}"));
+    }
+
+    @Test
+    void escapedNulAndLoneSurrogatesBecomeQuestionMarks() {
+      MemberSample sample =
+          parse(
+              "{\"role\":\"replica\",\"state\":\"running\\u0000\",\"replication_state\":"
+                  + "\"\\ud800streaming\\udfff\",\"xlog\":{\"replayed_location\":5}}");
+      assertThat(sample.state()).isEqualTo("running?");
+      assertThat(sample.replicationState()).isEqualTo("?streaming?");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "ff", // never valid in UTF-8
+          "c080", // an overlong NUL
+          "eda080", // a surrogate encoded as if it were a character (CESU-8)
+          "e9", // Latin-1 é
+          "f4908080", // above U+10FFFF
+          "1b5b324a0d0a" // ESC [ 2 J CR LF, raw
+        })
+    void bytesThatAreNotUtf8OrNotPrintableNeverReachAReasonRaw(String hex) {
+      byte[] raw = java.util.HexFormat.of().parseHex(hex);
+      MemberSample inState =
+          PatroniParser.parse(
+              "pg-1",
+              concat(
+                  "{\"role\":\"replica\",\"state\":\"",
+                  raw,
+                  "\",\"xlog\":{\"replayed_location\":5}}"));
+      MemberSample outsideStrings = PatroniParser.parse("pg-1", concat("{", raw, "}"));
+
+      assertSafe(inState);
+      assertSafe(outsideStrings);
+      assertThat(outsideStrings.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
     }
   }
 

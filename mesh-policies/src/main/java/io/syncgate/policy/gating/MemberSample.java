@@ -10,6 +10,12 @@ import java.util.Objects;
  * leader {@code location} ({@code xlog.location}), for a replica or standby leader the received and
  * replayed positions. A failed sample carries only the member name, the failure kind and a
  * human-readable reason ("timeout after 2s", "HTTP 503", "missing field xlog.replayed_location").
+ *
+ * <p>The texts a Patroni answer supplies ({@code state}, {@code replicationState}, {@code
+ * patroniVersion}) and the reason are made safe here, whoever builds the sample: printable
+ * characters only, at most {@link SafeText#MAX_FIELD_CHARS} and {@link
+ * SafeText#MAX_SAMPLE_REASON_CHARS} characters. They end up in replica reasons, log lines, events
+ * and status.
  */
 public record MemberSample(
     String member,
@@ -28,6 +34,10 @@ public record MemberSample(
 
   public MemberSample {
     Objects.requireNonNull(member, "member");
+    state = SafeText.field(state);
+    replicationState = SafeText.field(replicationState);
+    patroniVersion = SafeText.field(patroniVersion);
+    reason = SafeText.of(reason, SafeText.MAX_SAMPLE_REASON_CHARS);
     if (failure != null) {
       Objects.requireNonNull(reason, "a failed sample needs a reason");
     }

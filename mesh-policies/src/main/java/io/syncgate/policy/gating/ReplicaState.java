@@ -14,7 +14,8 @@ import java.time.Instant;
  * @param lastUsableSample time of the last usable sample of this member, or null if none yet
  * @param lagBytes last known replay lag in bytes, or null
  * @param lagSeconds last known replay lag in seconds, or null
- * @param reason human-readable reason for the current phase ("lag 5.2 GiB > 1 MiB")
+ * @param reason human-readable reason for the current phase ("lag 5.2 GiB > 1 MiB"); made printable
+ *     and cut to {@link SafeText#MAX_REASON_CHARS}, since the status holds one per replica
  */
 public record ReplicaState(
     String name,
@@ -27,6 +28,10 @@ public record ReplicaState(
     Long lagBytes,
     Double lagSeconds,
     String reason) {
+
+  public ReplicaState {
+    reason = SafeText.of(reason, SafeText.MAX_REASON_CHARS);
+  }
 
   /** The phase alone: {@code since} and {@code reason} stay as they are. */
   public ReplicaState withPhase(Phase newPhase) {

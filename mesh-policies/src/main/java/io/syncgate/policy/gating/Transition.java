@@ -2,9 +2,14 @@ package io.syncgate.policy.gating;
 
 /**
  * Something that happened in one step, worth an event: a replica changed phase or ramp step, or the
- * leader changed. {@code replica} is null for leader changes.
+ * leader changed. {@code replica} is null for leader changes. The reason is made printable and cut
+ * to {@link SafeText#MAX_REASON_CHARS}, as a replica's is: it goes to log lines and events.
  */
 public record Transition(Kind kind, String replica, Phase from, Phase to, int step, String reason) {
+
+  public Transition {
+    reason = SafeText.of(reason, SafeText.MAX_REASON_CHARS);
+  }
 
   public enum Kind {
     /** Gated/Unknown → Ramping(0). */

@@ -12,7 +12,9 @@ public enum EventReason {
   POD_WATCH_FAILED("PodWatchFailed", Type.WARNING),
   TICK_STALLED("TickStalled", Type.WARNING),
   INVALID_SPEC("InvalidSpec", Type.WARNING),
-  CONFLICT("Conflict", Type.WARNING);
+  CONFLICT("Conflict", Type.WARNING),
+  /** Sums up the events about a gate that its rate limit dropped. */
+  EVENTS_DROPPED("EventsDropped", Type.WARNING);
 
   private final String value;
   private final Type type;

@@ -2,6 +2,7 @@ package io.syncgate.policy.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.syncgate.policy.gating.SafeText;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -36,18 +37,28 @@ public final class GateConditions {
   /** Some members get no subset and no weight (their pod name cannot name a subset). */
   public static final String MEMBERS_EXCLUDED = "MembersExcluded";
 
+  /**
+   * The longest condition message: room for every violation of a long spec, while a message built
+   * from Patroni's answers (a leader's reason, a list of members) cannot grow the status without
+   * bound.
+   */
+  public static final int MAX_MESSAGE_CHARS = 4096;
+
   /** The order conditions are listed in. */
   static final List<String> ORDER =
       List.of(READY, DEGRADED, INVALID_SPEC, CONFLICT, MEMBERS_EXCLUDED);
 
   private GateConditions() {}
 
-  /** One condition as a tick decides it, before times are filled in. */
+  /**
+   * One condition as a tick decides it, before times are filled in. The message is made printable
+   * and cut to {@link #MAX_MESSAGE_CHARS}.
+   */
   public record Desired(String type, boolean status, String reason, String message) {
     public Desired {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(reason, "reason");
-      message = message == null ? "" : message;
+      message = message == null ? "" : SafeText.of(message, MAX_MESSAGE_CHARS);
     }
 
     public static Desired isTrue(String type, String reason, String message) {
