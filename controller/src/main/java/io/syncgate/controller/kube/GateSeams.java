@@ -5,4 +5,9 @@ package io.syncgate.controller.kube;
  * so the reconciler runs as well against the cluster as against in-memory fakes.
  */
 record GateSeams(
-    PodSource pods, MemberPoller members, MeshWriter mesh, StatusSink status, EventSink events) {}
+    PodSource pods,
+    MemberPoller members,
+    MeshWriter mesh,
+    StatusSink status,
+    EventSink events,
+    HostDirectory hosts) {}

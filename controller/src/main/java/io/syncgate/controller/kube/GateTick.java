@@ -16,6 +16,7 @@ import io.syncgate.policy.gating.Plan;
 import io.syncgate.policy.gating.PodIdentity;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.StepResult;
+import io.syncgate.policy.mesh.HostClaims;
 import io.syncgate.policy.mesh.IstioRenderer;
 import io.syncgate.policy.mesh.MeshDiff;
 import io.syncgate.policy.status.GateStatusBuilder;
@@ -180,8 +181,21 @@ final class GateTick {
             seams.mesh().cachedVirtualService(),
             key.namespace(),
             key.name())
-        .<Future<GateSettings>>map(foreign -> stop(new TickOutcome.ForeignObjects(foreign)))
+        .map(TickOutcome.ForeignObjects::new)
+        .<TickOutcome>map(outcome -> outcome)
+        .or(() -> hostClaim(settings))
+        .<Future<GateSettings>>map(GateTick::stop)
         .orElseGet(() -> Future.succeededFuture(settings));
+  }
+
+  /** Something else routes the gate's host, or an older gate claims it. */
+  private Optional<TickOutcome> hostClaim(GateSettings settings) {
+    return HostClaims.service(settings.target().host(), key.namespace())
+        .flatMap(
+            service ->
+                HostClaims.conflict(
+                    gate, seams.hosts().routing(service), seams.hosts().gating(service)))
+        .map(TickOutcome.HostClaimed::new);
   }
 
   private Future<GateSettings> preparePatroni(GateSettings settings) {

@@ -258,7 +258,7 @@ public final class LeaderElection {
     leading = nowLeading;
     LOG.info(
         "{} Lease {}/{} as {}",
-        nowLeading ? "leading with" : stopping ? "released" : "not leading with",
+        nowLeading ? "acquired" : stopping ? "released" : "lost",
         leaseNamespace,
         leaseName,
         identity);

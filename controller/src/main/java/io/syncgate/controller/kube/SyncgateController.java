@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.mesh.HostClaims;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,13 +204,17 @@ public final class SyncgateController extends AbstractVerticle {
     env = new GateEnv(vertx, context, TickClock.system(clock), config.statusLagInterval(), metrics);
 
     for (Informable<ReplicaGate> scope : scopes(client.resources(ReplicaGate.class))) {
-      gateInformers.add(informer(scope, gateHandler()));
+      SharedIndexInformer<ReplicaGate> informer = informer(scope, gateHandler());
+      informer.addIndexers(Map.of(SERVICE_INDEX, SyncgateController::services));
+      gateInformers.add(informer);
     }
     for (Informable<DestinationRule> scope : scopes(istio.v1().destinationRules())) {
       drInformers.add(informer(scope, null));
     }
     for (Informable<VirtualService> scope : scopes(istio.v1().virtualServices())) {
-      vsInformers.add(informer(scope, null));
+      SharedIndexInformer<VirtualService> informer = informer(scope, null);
+      informer.addIndexers(Map.of(SERVICE_INDEX, SyncgateController::services));
+      vsInformers.add(informer);
     }
     List<SharedIndexInformer<?>> all = new ArrayList<>();
     all.addAll(gateInformers);
@@ -385,7 +391,49 @@ public final class SyncgateController extends AbstractVerticle {
               }
             }),
         statusWriter,
-        events);
+        events,
+        new HostDirectory() {
+          @Override
+          public List<VirtualService> routing(String service) {
+            return byIndex(vsInformers, service);
+          }
+
+          @Override
+          public List<ReplicaGate> gating(String service) {
+            return byIndex(gateInformers, service);
+          }
+        });
+  }
+
+  /** The index of the Services a VirtualService's hosts or a gate's mesh.host name. */
+  static final String SERVICE_INDEX = "syncgate.io/service";
+
+  private static <T> List<T> byIndex(List<SharedIndexInformer<T>> informers, String service) {
+    List<T> out = new ArrayList<>();
+    for (SharedIndexInformer<T> informer : informers) {
+      out.addAll(informer.getIndexer().byIndex(SERVICE_INDEX, service));
+    }
+    return out;
+  }
+
+  private static List<String> services(VirtualService vs) {
+    if (vs.getSpec() == null || vs.getSpec().getHosts() == null) {
+      return List.of();
+    }
+    return vs.getSpec().getHosts().stream()
+        .map(h -> HostClaims.service(h, vs.getMetadata().getNamespace()))
+        .flatMap(Optional::stream)
+        .distinct()
+        .toList();
+  }
+
+  private static List<String> services(ReplicaGate gate) {
+    if (gate.getSpec() == null || gate.getSpec().getMesh() == null) {
+      return List.of();
+    }
+    return HostClaims.service(gate.getSpec().getMesh().getHost(), gate.getMetadata().getNamespace())
+        .stream()
+        .toList();
   }
 
   // ------------------------------------------------------------------ informers

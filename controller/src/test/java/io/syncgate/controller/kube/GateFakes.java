@@ -258,4 +258,20 @@ final class GateFakes {
       return recorded.stream().map(Recorded::reason).toList();
     }
   }
+
+  /** Who else routes or gates a Service: nobody, unless the test says so. */
+  static final class Hosts implements HostDirectory {
+    final Map<String, List<VirtualService>> routing = new LinkedHashMap<>();
+    final Map<String, List<ReplicaGate>> gating = new LinkedHashMap<>();
+
+    @Override
+    public List<VirtualService> routing(String service) {
+      return routing.getOrDefault(service, List.of());
+    }
+
+    @Override
+    public List<ReplicaGate> gating(String service) {
+      return gating.getOrDefault(service, List.of());
+    }
+  }
 }

@@ -64,6 +64,7 @@ class GateRuntimeTest {
   private GateFakes.Mesh mesh;
   private GateFakes.Status status;
   private GateFakes.Events events;
+  private GateFakes.Hosts hosts;
   private TestClock clock;
   private SyncgateMetrics metrics;
   private ReplicaGate gate;
@@ -87,6 +88,7 @@ class GateRuntimeTest {
     mesh = new GateFakes.Mesh();
     status = new GateFakes.Status();
     events = new GateFakes.Events();
+    hosts = new GateFakes.Hosts();
     clock = new TestClock(START);
     metrics = new SyncgateMetrics();
     gate =
@@ -793,6 +795,42 @@ class GateRuntimeTest {
             });
   }
 
+  @Test
+  void aHostAnotherVirtualServiceRoutesIsAConflictAndNothingIsWritten() {
+    VirtualService handWritten = TestGates.foreignVirtualService();
+    handWritten.getMetadata().setName("hippo-by-hand");
+    hosts.routing.put("hippo-replicas.db", List.of(handWritten));
+
+    leading();
+
+    assertThat(mesh.asked).isEmpty();
+    var conflict = GateConditions.find(status.written.get(0).getConditions(), "Conflict");
+    assertThat(conflict.getStatus()).isEqualTo("True");
+    assertThat(conflict.getReason()).isEqualTo("HostClaimed");
+    assertThat(conflict.getMessage()).startsWith("VirtualService db/hippo-by-hand also routes");
+  }
+
+  @Test
+  void aHostAnOlderGateClaimsIsAConflictUntilThatGateIsGone() {
+    gate.getMetadata().setCreationTimestamp("2026-12-07T09:00:00Z");
+    ReplicaGate older = TestGates.gate(spec -> {});
+    older.getMetadata().setName("hippo-reads-old");
+    older.getMetadata().setCreationTimestamp("2026-12-01T09:00:00Z");
+    hosts.gating.put("hippo-replicas.db", List.of(older, gate));
+
+    leading();
+
+    assertThat(mesh.asked).isEmpty();
+    assertThat(GateConditions.find(status.written.get(0).getConditions(), "Conflict").getMessage())
+        .contains("already gated by ReplicaGate db/hippo-reads-old");
+
+    // Once the older gate is gone, this one goes ahead.
+    hosts.gating.put("hippo-replicas.db", List.of(gate));
+    GateRuntime again = leading();
+    assertThat(mesh.asked).isNotEmpty();
+    assertThat(again.ticksDone()).isPositive();
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private GateRuntime runtime() {
@@ -802,7 +840,7 @@ class GateRuntimeTest {
   private GateRuntime runtime(MemberPoller memberPoller) {
     return new GateRuntime(
         KEY,
-        new GateSeams(pods, memberPoller, mesh, status, events),
+        new GateSeams(pods, memberPoller, mesh, status, events, hosts),
         new GateEnv(
             vertx,
             context,

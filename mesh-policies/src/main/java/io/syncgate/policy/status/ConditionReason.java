@@ -42,6 +42,9 @@ public final class ConditionReason {
   /** Conflict=True. */
   public static final String NOT_MANAGED_BY_SYNCGATE = "NotManagedBySyncgate";
 
+  /** Conflict=True: something else routes the gate's host, or an older gate claims it. */
+  public static final String HOST_CLAIMED = "HostClaimed";
+
   /** Conflict=False. */
   public static final String NO_CONFLICT = "NoConflict";
 

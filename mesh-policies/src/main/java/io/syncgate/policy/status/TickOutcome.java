@@ -34,6 +34,16 @@ public sealed interface TickOutcome {
     }
   }
 
+  /**
+   * Something else routes the gate's host (a VirtualService it does not own) or an older gate
+   * claims it; nothing was polled or written.
+   */
+  record HostClaimed(String message) implements TickOutcome {
+    public HostClaimed {
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
   /** The gate's member pods cannot be listed (yet): nothing was polled or written. */
   record PodWatchFailed(String reason) implements TickOutcome {
     public PodWatchFailed {

@@ -71,7 +71,10 @@ public record TickReport(
       return invalidSpec(invalid);
     }
     if (outcome instanceof ForeignObjects foreign) {
-      return foreignObjects(foreign);
+      return conflict(foreign, foreign.message(), ConditionReason.NOT_MANAGED_BY_SYNCGATE);
+    }
+    if (outcome instanceof TickOutcome.HostClaimed claimed) {
+      return conflict(claimed, claimed.message(), ConditionReason.HOST_CLAIMED);
     }
     if (outcome instanceof NotPollable notPollable) {
       return notPollable(notPollable);
@@ -161,19 +164,18 @@ public record TickReport(
         List.of());
   }
 
-  private static TickReport foreignObjects(ForeignObjects foreign) {
-    String message = foreign.message();
+  /** A conflict found before writing: nothing is written, both kinds count as conflicts. */
+  private static TickReport conflict(TickOutcome outcome, String message, String conflictReason) {
     List<WriteCount> counts = new ArrayList<>();
     for (MeshKind kind : MeshKind.values()) {
       counts.add(new WriteCount(kind.kind(), metricResult(WriteResult.NOT_OWNED)));
     }
     return new TickReport(
-        foreign,
+        outcome,
         List.of(
             Desired.isFalse(GateConditions.READY, ConditionReason.CONFLICT, message),
             specValid(),
-            Desired.isTrue(
-                GateConditions.CONFLICT, ConditionReason.NOT_MANAGED_BY_SYNCGATE, message)),
+            Desired.isTrue(GateConditions.CONFLICT, conflictReason, message)),
         List.of(new Event(EventReason.CONFLICT, message)),
         counts,
         List.of());
