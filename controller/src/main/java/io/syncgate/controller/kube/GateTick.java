@@ -11,9 +11,9 @@ import io.syncgate.policy.gating.Exclusion;
 import io.syncgate.policy.gating.GateRestore;
 import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.GatingStep;
-import io.syncgate.policy.gating.MemberSample;
 import io.syncgate.policy.gating.Plan;
 import io.syncgate.policy.gating.PodIdentity;
+import io.syncgate.policy.gating.Reachability;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.StepResult;
 import io.syncgate.policy.mesh.HostClaims;
@@ -30,7 +30,6 @@ import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -343,41 +342,17 @@ final class GateTick {
 
     /** The tick's result once the mesh writes ended as {@code mesh}. */
     Result result(MeshResult mesh, MeshWrites.Applied applied) {
-      ClusterSnapshot snapshot = polled.snapshot();
-      Map<String, Boolean> before = polled.begun().memory().reachable();
-      Map<String, Boolean> reachable = new HashMap<>();
-      List<MemberSample> unusable = new ArrayList<>();
-      Set<String> newlyUnusable = new HashSet<>();
-      for (MemberSample sample : snapshot.samples().values()) {
-        reachable.put(sample.member(), sample.usable());
-        if (!sample.usable()) {
-          unusable.add(sample);
-          if (!Boolean.FALSE.equals(before.get(sample.member()))) {
-            newlyUnusable.add(sample.member());
-          }
-        }
-      }
+      Reachability reach = Reachability.of(polled.begun().memory().reachable(), polled.snapshot());
       // A step takes effect only with the route that carries it: while the writes fail, the
       // state stays the one whose route is live, so a ramp never advances on an unwritten step
       // (after an outage longer than the ramp, the next write takes one step, not all of them).
       boolean written = mesh instanceof TickOutcome.Settled;
       GateState state = written ? step.state() : polled.prior();
-      Plan plan = written ? step.plan() : unapplied(step.plan());
+      Plan plan = written ? step.plan() : step.plan().withoutEffect();
       return new Result(
-          new Decided(plan, state, unusable, newlyUnusable, mesh, polled.podUids()),
-          new Memory(state, applied, reachable, polled.podUids()),
+          new Decided(plan, state, reach.unusable(), reach.newlyUnusable(), mesh, polled.podUids()),
+          new Memory(state, applied, reach.usable(), polled.podUids()),
           polled.begun().restored());
-    }
-
-    /** What is left of a plan that was not written: no new route, nothing happened. */
-    private static Plan unapplied(Plan plan) {
-      return new Plan(
-          plan.members(),
-          plan.leader(),
-          Optional.empty(),
-          plan.fallbackActive(),
-          plan.degradedReason(),
-          List.of());
     }
   }
 

@@ -51,6 +51,15 @@ public record Plan(
     this(members, leader, route, fallbackActive, degradedReason, transitions, List.of());
   }
 
+  /**
+   * What is left of this plan when its route could not be written: no new route and nothing that
+   * happened; who leads, why degraded and who is excluded still hold.
+   */
+  public Plan withoutEffect() {
+    return new Plan(
+        members, leader, Optional.empty(), fallbackActive, degradedReason, List.of(), excluded);
+  }
+
   public boolean degraded() {
     return degradedReason != null;
   }
