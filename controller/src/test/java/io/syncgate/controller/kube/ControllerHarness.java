@@ -184,6 +184,26 @@ final class ControllerHarness extends StrictVertxFixture {
     return running;
   }
 
+  /**
+   * A leader and two caught-up replicas, the test gate (steps [50, 100]), and two controllers with
+   * leader election, controller-a and controller-b; returns once both replicas serve, the Lease
+   * holder first.
+   */
+  List<Running> twoControllersServing() {
+    simulate(List.of(leader(0), replica(1), replica(2)));
+    sim(0).setLocation(START_POSITION);
+    sim(1).setReceivedAndReplayed(START_POSITION);
+    sim(2).setReceivedAndReplayed(START_POSITION);
+    for (int i = 0; i < 3; i++) {
+      createPod(i);
+    }
+    createGate(spec -> spec.getRamp().setSteps(List.of(50, 100)));
+    Running a = startController(config("controller-a"));
+    Running b = startController(config("controller-b"));
+    awaitServing(2);
+    return a.controller().leading() ? List.of(a, b) : List.of(b, a);
+  }
+
   /** Waits until replicas 1..{@code replicas} serve, in status and in the route. */
   void awaitServing(int replicas) {
     Map<String, Integer> equalShares = new LinkedHashMap<>();

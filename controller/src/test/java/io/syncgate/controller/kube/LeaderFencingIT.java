@@ -25,20 +25,10 @@ class LeaderFencingIT {
 
   @Test
   void aHolderWhoseRenewalsFailStopsWritingBeforeTheStandbyTakesOver() {
-    h.simulate(List.of(h.leader(0), h.replica(1), h.replica(2)));
-    h.sim(0).setLocation(START_POSITION);
-    h.sim(1).setReceivedAndReplayed(START_POSITION);
-    h.sim(2).setReceivedAndReplayed(START_POSITION);
-    for (int i = 0; i < 3; i++) {
-      h.createPod(i);
-    }
-    h.createGate(spec -> spec.getRamp().setSteps(List.of(50, 100)));
-    ControllerHarness.Running a = h.startController(h.config("controller-a"));
-    ControllerHarness.Running b = h.startController(h.config("controller-b"));
-    h.awaitServing(2);
-    ControllerHarness.Running holder = a.controller().leading() ? a : b;
-    ControllerHarness.Running standby = holder == a ? b : a;
-    String holderAgent = "syncgate-test/" + (holder == a ? "controller-a" : "controller-b");
+    List<ControllerHarness.Running> both = h.twoControllersServing();
+    ControllerHarness.Running holder = both.get(0);
+    ControllerHarness.Running standby = both.get(1);
+    String holderAgent = holder.client().getConfiguration().getUserAgent();
     Duration renewDeadline = h.config("x").leaseTiming().renewDeadline();
 
     long cutAt = System.nanoTime();

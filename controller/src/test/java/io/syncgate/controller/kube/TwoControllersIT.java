@@ -25,24 +25,12 @@ class TwoControllersIT {
 
   @Test
   void onlyTheLeaseHolderWritesAndTheStandbyTakesOver() {
-    h.simulate(List.of(h.leader(0), h.replica(1), h.replica(2)));
-    h.sim(0).setLocation(START_POSITION);
-    h.sim(1).setReceivedAndReplayed(START_POSITION);
-    h.sim(2).setReceivedAndReplayed(START_POSITION);
-    for (int i = 0; i < 3; i++) {
-      h.createPod(i);
-    }
-    h.createGate(spec -> spec.getRamp().setSteps(List.of(50, 100)));
-
-    ControllerHarness.Running a = h.startController(h.config("controller-a"));
-    ControllerHarness.Running b = h.startController(h.config("controller-b"));
-    h.awaitServing(2);
-
-    ControllerHarness.Running holder = a.controller().leading() ? a : b;
-    ControllerHarness.Running standby = holder == a ? b : a;
+    List<ControllerHarness.Running> both = h.twoControllersServing();
+    ControllerHarness.Running holder = both.get(0);
+    ControllerHarness.Running standby = both.get(1);
     assertThat(standby.controller().leading()).isFalse();
-    String holderId = holder == a ? "controller-a" : "controller-b";
-    String standbyId = holder == a ? "controller-b" : "controller-a";
+    String holderId = identity(holder);
+    String standbyId = identity(standby);
 
     Map<String, Integer> byController = controllerWritesByAgent();
     assertThat(byController).containsOnlyKeys("syncgate-test/" + holderId);
@@ -63,6 +51,10 @@ class TwoControllersIT {
     System.out.printf(
         "TwoControllersIT: writes by holder %s before the stop: %s; after: %s%n",
         holderId, byController, afterTakeover);
+  }
+
+  private static String identity(ControllerHarness.Running running) {
+    return running.client().getConfiguration().getUserAgent().replace("syncgate-test/", "");
   }
 
   /** Writes of mesh objects, status and events, by User-Agent (the Lease itself excluded). */
