@@ -167,12 +167,13 @@ final class GateRuntime {
     }
     ticking = true;
     long started = System.nanoTime();
+    Instant now = env.clock().monotonic();
     GateTick tick =
         new GateTick(
             key,
             term,
-            env.clock().monotonic(),
-            env.clock().wall(),
+            now,
+            env.clock().wallFor(now),
             gate,
             parsed,
             memory,
@@ -280,7 +281,7 @@ final class GateRuntime {
         TickReport.of(new TickOutcome.Stalled(message), key.namespace(), key.name()),
         term,
         env.clock().monotonic(),
-        env.clock().wall());
+        env.clock().wallFor(env.clock().monotonic()));
   }
 
   private void recordReplicaMetrics(GateState state, Optional<Route> route) {

@@ -22,6 +22,12 @@ final class TickClock {
   private final Instant anchorWall;
   private final long anchorNanos;
 
+  /** Wall minus monotonic, as last adopted; null before the first reading. */
+  private Duration offset;
+
+  /** How far the wall clock must move against the monotonic one to count as a step. */
+  static final Duration STEP = Duration.ofMillis(100);
+
   /**
    * @param wall the wall clock
    * @param nanoTime a monotonic clock in nanoseconds, as {@link System#nanoTime()}
@@ -46,6 +52,20 @@ final class TickClock {
   /** Now on the wall clock. */
   Instant wall() {
     return wall.instant();
+  }
+
+  /**
+   * The wall time of a monotonic instant: the instant plus an offset that moves only when the wall
+   * clock stepped (by more than {@link #STEP}). Two clocks read a moment apart, and a wall clock
+   * slewed by NTP, would otherwise make every written-down time wobble by a millisecond from one
+   * tick to the next, and each wobble is a status write.
+   */
+  synchronized Instant wallFor(Instant monotonic) {
+    Duration now = Duration.between(monotonic, wall.instant());
+    if (offset == null || now.minus(offset).abs().compareTo(STEP) > 0) {
+      offset = now;
+    }
+    return monotonic.plus(offset);
   }
 
   /** The monotonic clock in nanoseconds. */
