@@ -29,7 +29,7 @@ class LeaderFencingIT {
     ControllerHarness.Running holder = both.get(0);
     ControllerHarness.Running standby = both.get(1);
     String holderAgent = holder.client().getConfiguration().getUserAgent();
-    Duration renewDeadline = h.config("x").leaseTiming().renewDeadline();
+    Duration leaseDuration = h.config("x").leaseTiming().leaseDuration();
 
     long cutAt = System.nanoTime();
     h.api.inject(
@@ -51,9 +51,10 @@ class LeaderFencingIT {
         h::weights,
         w -> w.equals(expected(member(1), 100, member(2), 0)));
 
-    // Nothing from the cut-off holder after its local deadline (a write sent just before it may
-    // arrive a little later: allow one poll interval).
-    long deadline = cutAt + renewDeadline.plusMillis(200).toNanos();
+    // Nothing from the cut-off holder once the Lease could have passed to the standby: its last
+    // renewal went through before the cut, so the lease ran out by cut + leaseDuration. (It steps
+    // down at cut + renewDeadline at the latest; the difference covers a write sent just before.)
+    long deadline = cutAt + leaseDuration.toNanos();
     List<RecordedRequest> late =
         h.requests().stream()
             .filter(r -> holderAgent.equals(r.getHeader("User-Agent")))
