@@ -96,13 +96,13 @@ class EtcdOutageIT {
               .filter(s -> s.atMillis() >= restartedAt && s.leader().isPresent())
               .mapToLong(Sample::atMillis)
               .min()
-              .orElseThrow();
+              .orElseThrow(() -> missing("a sample with a leader after etcd came back", sampler));
       long noLeaderFrom =
           samples.stream()
               .filter(s -> s.atMillis() >= stoppedAt && s.leader().isEmpty())
               .mapToLong(Sample::atMillis)
               .min()
-              .orElseThrow();
+              .orElseThrow(() -> missing("a leaderless sample after etcd stopped", sampler));
       List<Sample> leaderless =
           samples.stream()
               .filter(s -> s.atMillis() >= noLeaderFrom && s.atMillis() < leaderBack)
@@ -150,5 +150,19 @@ class EtcdOutageIT {
           .isEmpty();
       assertThat(writes.failedBatches()).as("writes failed while there was no leader").isPositive();
     }
+  }
+
+  /** A sample the scenario needs is missing: say so, with what the sampler last recorded. */
+  private static AssertionError missing(String what, Sampler sampler) {
+    Sample last = sampler.latest();
+    return new AssertionError(
+        "no "
+            + what
+            + "; "
+            + sampler.samples().size()
+            + " samples, the last at "
+            + (last == null ? "none" : last.atMillis() + " ms")
+            + "; "
+            + sampler.failures());
   }
 }

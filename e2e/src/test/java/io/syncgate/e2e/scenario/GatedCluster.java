@@ -6,6 +6,7 @@ import io.syncgate.e2e.harness.MockKubernetes;
 import io.syncgate.e2e.harness.PatroniCluster;
 import io.syncgate.e2e.harness.PatroniCluster.CreateReplica;
 import io.syncgate.e2e.harness.PatroniMember;
+import io.syncgate.e2e.harness.TestTime;
 import io.syncgate.policy.ReplicaGateSpec;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -97,12 +98,14 @@ public final class GatedCluster implements AutoCloseable {
   public void awaitRoute(Map<String, Integer> expected, Duration timeout) {
     Await.until(timeout, "read route " + expected, kube::weights, expected::equals);
     if (sampler != null) {
+      // A sample taken from now on: an older one (the sampler stalled) proves nothing.
+      long from = TestTime.millis();
       Await.until(
           Duration.ofSeconds(5),
-          "a sample of read route " + expected,
+          "a sample of read route " + expected + " (" + sampler.failures() + ")",
           () -> {
             Sample latest = sampler.latest();
-            return latest != null && latest.weights().equals(expected);
+            return latest != null && latest.atMillis() >= from && latest.weights().equals(expected);
           });
     }
   }

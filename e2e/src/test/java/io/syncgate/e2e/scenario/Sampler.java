@@ -45,6 +45,11 @@ public final class Sampler implements AutoCloseable {
   private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Connection> connections = new HashMap<>();
   private final AtomicInteger failedTicks = new AtomicInteger();
+
+  /** What the first failed tick threw, for the message of a test that finds samples missing. */
+  private final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -132,6 +137,14 @@ public final class Sampler implements AutoCloseable {
     }
   }
 
+  /** How many ticks failed and what the first one threw, or "no failed ticks". */
+  public String failures() {
+    String first = firstFailure.get();
+    return first == null
+        ? "no failed ticks"
+        : failedTicks.get() + " failed ticks, the first at " + first;
+  }
+
   /** Ticks that threw (and so recorded nothing). */
   public int failedTicks() {
     return failedTicks.get();
@@ -142,6 +155,7 @@ public final class Sampler implements AutoCloseable {
       samples.add(take());
     } catch (RuntimeException e) {
       failedTicks.incrementAndGet();
+      firstFailure.compareAndSet(null, TestTime.millis() + " ms: " + e);
     }
   }
 
