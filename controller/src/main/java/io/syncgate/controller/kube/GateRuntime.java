@@ -277,11 +277,12 @@ final class GateRuntime {
             + HumanFormat.duration(limit)
             + " (3 × pollInterval + patroni.timeout); the route is not being kept up to date";
     LOG.warn("{}: {}", key, message);
+    Instant now = env.clock().monotonic();
     publish(
         TickReport.of(new TickOutcome.Stalled(message), key.namespace(), key.name()),
         term,
-        env.clock().monotonic(),
-        env.clock().wallFor(env.clock().monotonic()));
+        now,
+        env.clock().wallFor(now));
   }
 
   private void recordReplicaMetrics(GateState state, Optional<Route> route) {

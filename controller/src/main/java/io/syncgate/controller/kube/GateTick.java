@@ -26,7 +26,6 @@ import io.syncgate.policy.status.TickOutcome.MeshResult;
 import io.syncgate.policy.status.TickReport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -180,8 +179,7 @@ final class GateTick {
             seams.mesh().cachedVirtualService(),
             key.namespace(),
             key.name())
-        .map(TickOutcome.ForeignObjects::new)
-        .<TickOutcome>map(outcome -> outcome)
+        .<TickOutcome>map(TickOutcome.ForeignObjects::new)
         .or(() -> hostClaim(settings))
         .<Future<GateSettings>>map(GateTick::stop)
         .orElseGet(() -> Future.succeededFuture(settings));
@@ -198,7 +196,7 @@ final class GateTick {
   }
 
   private Future<GateSettings> preparePatroni(GateSettings settings) {
-    return onContext(seams.members().prepare(settings.patroni(), now))
+    return OnContext.of(context, seams.members().prepare(settings.patroni(), now))
         .transform(
             ar -> {
               if (ar.succeeded()) {
@@ -221,7 +219,7 @@ final class GateTick {
     // Read fresh: the caches may lag behind the previous leader's last writes.
     Future<ReplicaGate> stored = seams.status().read(key);
     Future<VirtualService> liveVs = seams.mesh().readVirtualService();
-    return onContext(Future.all(stored, liveVs))
+    return OnContext.of(context, Future.all(stored, liveVs))
         .map(
             all -> {
               ReplicaGate fresh = all.resultAt(0);
@@ -265,7 +263,7 @@ final class GateTick {
     List<PatroniEndpoint> endpoints = PodMembers.endpoints(pods, begun.settings().patroni());
     long started = System.nanoTime();
     // Lag in seconds compares Patroni's replayed_timestamp with wall time.
-    return onContext(seams.members().poll(endpoints, wallNow))
+    return OnContext.of(context, seams.members().poll(endpoints, wallNow))
         .map(
             snapshot -> {
               pollTimer.record(Duration.ofNanos(System.nanoTime() - started));
@@ -388,12 +386,5 @@ final class GateTick {
       super(null, null, false, false);
       this.outcome = outcome;
     }
-  }
-
-  /** Completes on the controller's context, whatever thread completes {@code future}. */
-  private <T> Future<T> onContext(Future<T> future) {
-    Promise<T> promise = Promise.promise();
-    future.onComplete(ar -> context.runOnContext(v -> promise.handle(ar)));
-    return promise.future();
   }
 }

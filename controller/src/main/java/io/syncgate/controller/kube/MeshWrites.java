@@ -11,7 +11,6 @@ import io.syncgate.policy.status.TickOutcome.ObjectWrite;
 import io.syncgate.policy.status.WriteResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -120,7 +119,7 @@ final class MeshWrites {
 
   private <T extends HasMetadata> Future<Written> write(
       MeshKind kind, T desired, Function<T, Future<WriteOutcome<T>>> writer, Written sofar) {
-    return onContext(writer.apply(desired))
+    return OnContext.of(context, writer.apply(desired))
         .map(
             outcome -> {
               Object applied = sofar.applied().of(kind);
@@ -147,11 +146,5 @@ final class MeshWrites {
       return dr.getSpec();
     }
     throw new IllegalArgumentException("not a mesh object: " + object.getKind());
-  }
-
-  private <T> Future<T> onContext(Future<T> future) {
-    Promise<T> promise = Promise.promise();
-    future.onComplete(ar -> context.runOnContext(v -> promise.handle(ar)));
-    return promise.future();
   }
 }

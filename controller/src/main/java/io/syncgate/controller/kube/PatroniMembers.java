@@ -10,7 +10,6 @@ import io.syncgate.policy.gating.HumanFormat;
 import io.syncgate.policy.gating.SafeText;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,7 +95,7 @@ final class PatroniMembers implements MemberPoller {
     if (failure != null && failure.settings().equals(settings) && now.isBefore(failure.retryAt())) {
       return keepOrFail(failure.message());
     }
-    return onContext(secrets.options(key.namespace(), settings))
+    return OnContext.of(context, secrets.options(key.namespace(), settings))
         .transform(
             ar -> {
               if (ar.succeeded()) {
@@ -174,11 +173,5 @@ final class PatroniMembers implements MemberPoller {
             new FailureLog(key.toString()),
             PatroniPoller.DEFAULT_MARGIN,
             pollLoops.next());
-  }
-
-  private <T> Future<T> onContext(Future<T> future) {
-    Promise<T> promise = Promise.promise();
-    future.onComplete(ar -> context.runOnContext(v -> promise.handle(ar)));
-    return promise.future();
   }
 }

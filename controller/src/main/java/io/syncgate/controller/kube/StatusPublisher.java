@@ -7,7 +7,6 @@ import io.syncgate.policy.status.GateStatusBuilder;
 import io.syncgate.policy.status.TickReport;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
@@ -86,11 +85,6 @@ final class StatusPublisher {
         : GateStatusBuilder.copy(gate.getStatus());
   }
 
-  /** True while a write is on its way. */
-  boolean inFlight() {
-    return inFlight;
-  }
-
   /**
    * Writes {@code desired} when it is due; returns at once. Nothing is sent once {@code term}
    * ended.
@@ -106,10 +100,7 @@ final class StatusPublisher {
       return;
     }
     inFlight = true;
-    Promise<WriteOutcome<ReplicaGate>> done = Promise.promise();
-    sink.write(gate, desired, resourceVersion)
-        .onComplete(ar -> context.runOnContext(v -> done.handle(ar)));
-    done.future()
+    OnContext.of(context, sink.write(gate, desired, resourceVersion))
         .onComplete(
             ar -> {
               inFlight = false;
@@ -150,9 +141,7 @@ final class StatusPublisher {
       // The version we had is stale: read the gate's current one and try once more, still with a
       // precondition and only while this term lasts.
       retried = true;
-      Promise<ReplicaGate> read = Promise.promise();
-      sink.read(key).onComplete(r -> context.runOnContext(v -> read.handle(r)));
-      read.future()
+      OnContext.of(context, sink.read(key))
           .onComplete(
               r -> {
                 if (r.succeeded() && r.result() != null && term.current()) {

@@ -49,11 +49,6 @@ final class TickClock {
     return anchorWall.plusNanos(nanoTime.getAsLong() - anchorNanos);
   }
 
-  /** Now on the wall clock. */
-  Instant wall() {
-    return wall.instant();
-  }
-
   /**
    * The wall time of a monotonic instant: the instant plus an offset that moves only when the wall
    * clock stepped (by more than {@link #STEP}). Two clocks read a moment apart, and a wall clock
