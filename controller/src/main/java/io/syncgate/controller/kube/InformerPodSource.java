@@ -53,17 +53,14 @@ final class InformerPodSource implements PodSource {
       return;
     }
     failure = null;
-    started.exceptionHandler(
-        (synced, e) -> {
-          if (!synced) {
-            String now = "listing pods failed: " + e.getMessage();
-            if (!now.equals(failure)) {
-              LOG.warn("{}: {} (retrying)", key, now);
-            }
-            failure = now;
+    Informers.retryEverything(
+        started,
+        e -> {
+          String now = "listing pods failed: " + e.getMessage();
+          if (!now.equals(failure)) {
+            LOG.warn("{}: {} (retrying)", key, now);
           }
-          // Keep retrying (with fabric8's backoff) whatever failed: a gate never gives up its pods.
-          return true;
+          failure = now;
         });
     informer = started;
     // Starting lists the pods: a blocking call, so it runs on the worker pool.

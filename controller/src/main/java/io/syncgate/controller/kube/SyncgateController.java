@@ -454,18 +454,14 @@ public final class SyncgateController extends AbstractVerticle {
   private <T> SharedIndexInformer<T> informer(
       Informable<T> scope, ResourceEventHandler<T> handler) {
     SharedIndexInformer<T> informer = scope.runnableInformer(0);
-    // fabric8 gives up on a first list that fails (the Istio CRDs installed after Syncgate: 404;
-    // an API server down at start): retry everything with its backoff, and say why meanwhile.
-    informer.exceptionHandler(
-        (started, e) -> {
-          if (!started) {
-            String failure = e.getMessage();
-            if (!Objects.equals(failure, informerFailure)) {
-              LOG.warn("an informer's first list failed (retrying): {}", failure);
-            }
-            informerFailure = failure;
+    Informers.retryEverything(
+        informer,
+        e -> {
+          String failure = e.getMessage();
+          if (!Objects.equals(failure, informerFailure)) {
+            LOG.warn("an informer's first list failed (retrying): {}", failure);
           }
-          return true;
+          informerFailure = failure;
         });
     if (handler != null) {
       informer.addEventHandler(handler);
