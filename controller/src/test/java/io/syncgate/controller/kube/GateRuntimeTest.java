@@ -36,9 +36,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -905,25 +903,8 @@ class GateRuntimeTest {
     return out;
   }
 
-  /** Runs {@code action} on the runtime's context and waits for the future it returns. */
+  /** Runs {@code action} on the context under test and waits for the future it returns. */
   private <T> T onContext(Supplier<Future<T>> action) {
-    CompletableFuture<T> done = new CompletableFuture<>();
-    context.runOnContext(
-        v ->
-            action
-                .get()
-                .onComplete(
-                    ar -> {
-                      if (ar.succeeded()) {
-                        done.complete(ar.result());
-                      } else {
-                        done.completeExceptionally(ar.cause());
-                      }
-                    }));
-    try {
-      return done.get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return Await.onContext(context, action);
   }
 }

@@ -16,8 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -217,25 +216,8 @@ class PatroniMembersTest {
         .toList();
   }
 
-  /** Runs {@code action} on the members' context and waits for the future it returns. */
-  private <T> T onContext(java.util.function.Supplier<Future<T>> action) {
-    CompletableFuture<T> done = new CompletableFuture<>();
-    context.runOnContext(
-        v ->
-            action
-                .get()
-                .onComplete(
-                    ar -> {
-                      if (ar.succeeded()) {
-                        done.complete(ar.result());
-                      } else {
-                        done.completeExceptionally(ar.cause());
-                      }
-                    }));
-    try {
-      return done.get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+  /** Runs {@code action} on the context under test and waits for the future it returns. */
+  private <T> T onContext(Supplier<Future<T>> action) {
+    return Await.onContext(context, action);
   }
 }

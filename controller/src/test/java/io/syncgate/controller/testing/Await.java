@@ -1,6 +1,8 @@
 package io.syncgate.controller.testing;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,16 @@ public final class Await {
   /** The future's result within {@link #TIMEOUT}; its failure is rethrown as is or wrapped. */
   public static <T> T result(Future<T> future) {
     return result(future, TIMEOUT);
+  }
+
+  /**
+   * Runs {@code action} on {@code context} (where the code under test keeps its state) and waits up
+   * to 5 s for the future it returns.
+   */
+  public static <T> T onContext(Context context, Supplier<Future<T>> action) {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(done));
+    return result(done.future(), Duration.ofSeconds(5));
   }
 
   /** The future's result within {@code timeout}; its failure is rethrown as is or wrapped. */
