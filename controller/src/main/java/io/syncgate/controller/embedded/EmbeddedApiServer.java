@@ -78,24 +78,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final List<RecordedRequest> taken = new ArrayList<>();
 
   /**
-   * The bodies of recorded requests as they arrived, by request: handling reads a request's own
-   * body buffer, so {@link RecordedRequest#getUtf8Body()} is empty afterwards.
+   * A recorded request as it arrived: when ({@link System#nanoTime()}), and its body, kept here
+   * because handling reads the request's own body buffer, so {@link RecordedRequest#getUtf8Body()}
+   * is empty afterwards.
    */
-  private final Map<RecordedRequest, byte[]> bodies;
+  private record Arrival(long nanos, byte[] body) {}
 
-  /** When each recorded request arrived, on the monotonic clock. */
-  private final Map<RecordedRequest, Long> arrivals;
-
-  private EmbeddedApiServer(
-      KubernetesMockServer server,
-      ObservedDispatcher dispatcher,
-      Map<RecordedRequest, byte[]> bodies,
-      Map<RecordedRequest, Long> arrivals) {
+  private EmbeddedApiServer(KubernetesMockServer server, ObservedDispatcher dispatcher) {
     this.server = server;
     this.dispatcher = dispatcher;
-    this.arrivals = arrivals;
     this.admin = server.createClient();
-    this.bodies = bodies;
   }
 
   /** Starts a server with the Istio and ReplicaGate CRDs registered, recording every request. */
@@ -119,20 +111,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
   public static EmbeddedApiServer start(boolean recordRequests, RequestObserver observer) {
     Map<ServerRequest, Queue<ServerResponse>> scripted = new HashMap<>();
     MockWebServer web = new MockWebServer();
-    Map<RecordedRequest, byte[]> bodies = Collections.synchronizedMap(new IdentityHashMap<>());
-    Map<RecordedRequest, Long> arrivals = Collections.synchronizedMap(new IdentityHashMap<>());
-    ObservedDispatcher dispatcher =
-        new ObservedDispatcher(
-            scripted,
-            web,
-            recordRequests ? bodies : null,
-            recordRequests ? arrivals : null,
-            recordRequests,
-            observer);
+    ObservedDispatcher dispatcher = new ObservedDispatcher(scripted, web, recordRequests, observer);
     KubernetesMockServer server =
         new KubernetesMockServer(new Context(), web, scripted, dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    EmbeddedApiServer api = new EmbeddedApiServer(server, dispatcher, bodies, arrivals);
+    EmbeddedApiServer api = new EmbeddedApiServer(server, dispatcher);
     api.registerCrds();
     return api;
   }
@@ -198,14 +181,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** When a recorded request arrived ({@link System#nanoTime()}), or -1 when unknown. */
   public long arrivedAt(RecordedRequest request) {
-    Long at = arrivals.get(request);
-    return at == null ? -1 : at;
+    Arrival arrival = dispatcher.arrivals.get(request);
+    return arrival == null ? -1 : arrival.nanos();
   }
 
   /** The body of a recorded request as it arrived (empty when it had none), in UTF-8. */
   public String bodyOf(RecordedRequest request) {
-    byte[] body = bodies.get(request);
-    return body == null ? "" : new String(body, StandardCharsets.UTF_8);
+    Arrival arrival = dispatcher.arrivals.get(request);
+    return arrival == null || arrival.body() == null
+        ? ""
+        : new String(arrival.body(), StandardCharsets.UTF_8);
   }
 
   /** Requests that change something (POST, PUT, PATCH, DELETE) whose path contains {@code part}. */
@@ -227,36 +212,33 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private final MockWebServer web;
     private final boolean record;
     private final RequestObserver observer;
-    private final Map<RecordedRequest, byte[]> bodies;
-    private final Map<RecordedRequest, Long> arrivals;
+
+    /** Every request recorded, by identity; empty when recording is off. */
+    private final Map<RecordedRequest, Arrival> arrivals =
+        Collections.synchronizedMap(new IdentityHashMap<>());
+
     private volatile Fault fault;
 
     ObservedDispatcher(
         Map<ServerRequest, Queue<ServerResponse>> scripted,
         MockWebServer web,
-        Map<RecordedRequest, byte[]> bodies,
-        Map<RecordedRequest, Long> arrivals,
         boolean record,
         RequestObserver observer) {
       super(scripted);
       this.web = web;
-      this.bodies = bodies;
-      this.arrivals = arrivals;
       this.record = record;
       this.observer = observer;
     }
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-      if (arrivals != null) {
-        arrivals.put(request, System.nanoTime());
-      }
+      long arrived = System.nanoTime();
       byte[] body =
-          (observer == null && bodies == null) || request.getBody() == null
+          (observer == null && !record) || request.getBody() == null
               ? null
               : request.getBody().getBytes();
-      if (bodies != null && body != null) {
-        bodies.put(request, body);
+      if (record) {
+        arrivals.put(request, new Arrival(arrived, body));
       }
       Fault injected = fault;
       MockResponse faulted = injected == null ? null : injected.answer(request);
