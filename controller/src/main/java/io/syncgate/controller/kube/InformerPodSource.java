@@ -56,7 +56,7 @@ final class InformerPodSource implements PodSource {
     Informers.retryEverything(
         started,
         e -> {
-          String now = "listing pods failed: " + e.getMessage();
+          String now = "listing pods failed: " + Informers.describe(e);
           if (!now.equals(failure)) {
             LOG.warn("{}: {} (retrying)", key, now);
           }
@@ -70,7 +70,7 @@ final class InformerPodSource implements PodSource {
         .onComplete(
             ar -> {
               if (ar.failed()) {
-                failure = "pod informer failed to start: " + ar.cause().getMessage();
+                failure = "pod informer failed to start: " + Informers.describe(ar.cause());
                 LOG.warn("{}: {}", key, failure);
               } else {
                 failure = null;

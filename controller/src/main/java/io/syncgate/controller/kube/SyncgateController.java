@@ -457,7 +457,7 @@ public final class SyncgateController extends AbstractVerticle {
     Informers.retryEverything(
         informer,
         e -> {
-          String failure = e.getMessage();
+          String failure = Informers.describe(e);
           if (!Objects.equals(failure, informerFailure)) {
             LOG.warn("an informer's first list failed (retrying): {}", failure);
           }
