@@ -365,11 +365,13 @@ public final class GatingStep {
           ? "no role reported"
           : "role " + sample.role().name().toLowerCase(Locale.ROOT) + ", not a replica";
     }
-    if (timeline != null && sample.timeline() != timeline) {
-      return "timeline " + sample.timeline() + " != " + timelineName + " " + timeline;
-    }
+    // The state first: Patroni reports no timeline for a member that is not running, so its
+    // timeline would read 0 and name the wrong cause.
     if (!RUNNING.equals(sample.state())) {
       return "state " + (sample.state() == null ? "unknown" : sample.state());
+    }
+    if (timeline != null && sample.timeline() != timeline) {
+      return "timeline " + sample.timeline() + " != " + timelineName + " " + timeline;
     }
     return null;
   }

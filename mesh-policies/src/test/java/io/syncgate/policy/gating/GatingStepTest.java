@@ -417,6 +417,20 @@ class GatingStepTest {
     }
 
     @Test
+    void aMemberNotRunningIsEjectedForItsStateNotForTheTimelineItDoesNotReport() {
+      GateDriver d = new GateDriver(DEFAULTS);
+      serveOnTimeline(d, List.of(leader("pg-0", 3)), 3, "pg-1", "pg-2");
+      // Patroni reports no timeline for a member whose PostgreSQL it does not query: it reads 0.
+      d.advanceSeconds(1)
+          .tick(
+              leader("pg-0", 3),
+              replica("pg-1", 3, 0),
+              replica("pg-2", 0, 0).withState("stopped", null));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.EJECTED);
+      assertThat(d.replica("pg-2").reason()).isEqualTo("state stopped");
+    }
+
+    @Test
     void replayPausedEjectsOnceTheLagItCausesIsTooLarge() {
       GateDriver d = new GateDriver(DEFAULTS);
       serve(d, List.of(LEADER), "pg-1");
