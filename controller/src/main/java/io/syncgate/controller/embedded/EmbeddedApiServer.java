@@ -78,11 +78,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final List<RecordedRequest> taken = new ArrayList<>();
 
   /**
-   * A recorded request as it arrived: when ({@link System#nanoTime()}), and its body, kept here
-   * because handling reads the request's own body buffer, so {@link RecordedRequest#getUtf8Body()}
-   * is empty afterwards.
+   * A recorded request as it arrived: when ({@link System#nanoTime()}), its body, kept here because
+   * handling reads the request's own body buffer, so {@link RecordedRequest#getUtf8Body()} is empty
+   * afterwards, and the status it was answered with.
    */
-  private record Arrival(long nanos, byte[] body) {}
+  private record Arrival(long nanos, byte[] body, int status) {}
 
   private EmbeddedApiServer(KubernetesMockServer server, ObservedDispatcher dispatcher) {
     this.server = server;
@@ -179,10 +179,27 @@ public final class EmbeddedApiServer implements AutoCloseable {
             : null;
   }
 
+  /**
+   * A fault answering {@code status} to every write (any method but GET) whose path has {@code
+   * part}.
+   */
+  public static Fault failingWrites(String part, int status) {
+    return request ->
+        request.getMethod().equals("GET")
+            ? null
+            : failing(request.getMethod(), part, status).answer(request);
+  }
+
   /** When a recorded request arrived ({@link System#nanoTime()}), or -1 when unknown. */
   public long arrivedAt(RecordedRequest request) {
     Arrival arrival = dispatcher.arrivals.get(request);
     return arrival == null ? -1 : arrival.nanos();
+  }
+
+  /** The status a recorded request was answered with, or -1 when unknown. */
+  public int statusOf(RecordedRequest request) {
+    Arrival arrival = dispatcher.arrivals.get(request);
+    return arrival == null ? -1 : arrival.status();
   }
 
   /** The body of a recorded request as it arrived (empty when it had none), in UTF-8. */
@@ -237,12 +254,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
           (observer == null && !record) || request.getBody() == null
               ? null
               : request.getBody().getBytes();
-      if (record) {
-        arrivals.put(request, new Arrival(arrived, body));
-      }
       Fault injected = fault;
       MockResponse faulted = injected == null ? null : injected.answer(request);
       MockResponse response = faulted != null ? faulted : super.dispatch(request);
+      if (record) {
+        arrivals.put(request, new Arrival(arrived, body, response.code()));
+      }
       if (!record) {
         // MockWebServer queues each request before dispatching it; drop it again here.
         try {

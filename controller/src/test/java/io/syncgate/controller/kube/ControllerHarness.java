@@ -114,6 +114,8 @@ final class ControllerHarness extends StrictVertxFixture {
   private final List<Running> controllers = new ArrayList<>();
   private Watch vsWatch;
   PatroniSimulator simulator;
+  private final List<PatroniSimulator> moreSimulators = new ArrayList<>();
+  private final List<AutoCloseable> closeAfterControllers = new ArrayList<>();
 
   /** A scenario on a loopback subnet where eight members' addresses are free. */
   ControllerHarness() {
@@ -150,6 +152,18 @@ final class ControllerHarness extends StrictVertxFixture {
   void simulate(List<SimulatedMember> members) {
     simulator =
         await(PatroniSimulator.start(simulatorVertx, members, PatroniSimulator.Mode.HTTP10_CLOSE));
+  }
+
+  /**
+   * Starts one more simulated member on a simulator of its own (so it may share a name with a
+   * member of {@link #simulate}, as a pod re-created elsewhere does) and returns it.
+   */
+  SimulatedMember simulateAlso(SimulatedMember member) {
+    moreSimulators.add(
+        await(
+            PatroniSimulator.start(
+                simulatorVertx, List.of(member), PatroniSimulator.Mode.HTTP10_CLOSE)));
+    return member;
   }
 
   /** Where every member starts in {@link #servingCluster}. */
@@ -267,7 +281,12 @@ final class ControllerHarness extends StrictVertxFixture {
   }
 
   Running startController(ControllerConfig config) {
-    Running running = deployController(config);
+    return startController(config, api.config().getMasterUrl(), Clock.systemUTC());
+  }
+
+  /** {@link #deployController(ControllerConfig, String, Clock)}, returning once it has synced. */
+  Running startController(ControllerConfig config, String masterUrl, Clock wall) {
+    Running running = deployController(config, masterUrl, wall);
     Await.until(
         Duration.ofSeconds(10), "controller informers synced", running.controller()::synced);
     return running;
@@ -275,16 +294,30 @@ final class ControllerHarness extends StrictVertxFixture {
 
   /** Deploys a controller and returns at once, synced or not. */
   Running deployController(ControllerConfig config) {
-    Config clientConfig = new ConfigBuilder(api.config()).build();
+    return deployController(config, api.config().getMasterUrl(), Clock.systemUTC());
+  }
+
+  /**
+   * Deploys a controller that reaches the API server at {@code masterUrl} (a {@link
+   * io.syncgate.controller.testing.TcpFaultProxy} in front of it, say) and reads wall time from
+   * {@code wall}; returns at once, synced or not.
+   */
+  Running deployController(ControllerConfig config, String masterUrl, Clock wall) {
+    Config clientConfig = new ConfigBuilder(api.config()).withMasterUrl(masterUrl).build();
     // The API server's request log tells the controllers apart by this.
-    clientConfig.setUserAgent("syncgate-test/" + config.identity());
+    clientConfig.setUserAgent(userAgent(config.identity()));
     KubernetesClient client = KubeClients.create(vertx, clientConfig);
     SyncgateMetrics metrics = new SyncgateMetrics();
     SyncgateController controller =
-        await(SyncgateController.deploy(vertx, client, config, metrics, Clock.systemUTC()));
+        await(SyncgateController.deploy(vertx, client, config, metrics, wall));
     Running running = new Running(controller, client, metrics);
     controllers.add(running);
     return running;
+  }
+
+  /** The User-Agent of the controller {@code identity}'s requests. */
+  static String userAgent(String identity) {
+    return "syncgate-test/" + identity;
   }
 
   KubernetesClient admin() {
@@ -403,6 +436,11 @@ final class ControllerHarness extends StrictVertxFixture {
     return Await.result(future, Duration.ofSeconds(30));
   }
 
+  /** Closes {@code resource} after the test, once the controllers have stopped. */
+  void onClose(AutoCloseable resource) {
+    closeAfterControllers.add(resource);
+  }
+
   @Override
   public void close() {
     for (Running running : controllers) {
@@ -415,11 +453,21 @@ final class ControllerHarness extends StrictVertxFixture {
         // Best effort: the test's own assertion is the interesting failure.
       }
     }
+    for (AutoCloseable resource : closeAfterControllers) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        // Best effort, as above.
+      }
+    }
     if (vsWatch != null) {
       vsWatch.close();
     }
     if (simulator != null) {
       await(simulator.close());
+    }
+    for (PatroniSimulator more : moreSimulators) {
+      await(more.close());
     }
     await(vertx.close());
     await(simulatorVertx.close());
