@@ -79,9 +79,15 @@ final class GateTick {
    *     term ended)
    * @param memory the memory for the next tick, or null to keep the one held
    * @param restored what was read when restoring, or null when this tick did not restore
+   * @param sameName what this tick learned about objects of the gate's name that syncgate does not
+   *     manage, or null to keep what the gate holds
    */
-  record Result(TickOutcome outcome, Memory memory, Restored restored) {
-    static final Result NOTHING = new Result(null, null, null);
+  record Result(TickOutcome outcome, Memory memory, Restored restored, SameNameCheck sameName) {
+    static final Result NOTHING = new Result(null, null, null, null);
+
+    Result withSameName(SameNameCheck check) {
+      return new Result(outcome, memory, restored, check);
+    }
   }
 
   private final GateKey key;
@@ -96,9 +102,16 @@ final class GateTick {
   private final ReplicaGate gate;
   private final GateSettings.Parsed parsed;
   private final Memory memory;
+
+  /** What the gate last learned about foreign objects of its name, or null. */
+  private final SameNameCheck sameName;
+
   private final GateSeams seams;
   private final Context context;
   private final PollTimer pollTimer;
+
+  /** What this tick learned about foreign objects of the gate's name; set on the context. */
+  private SameNameCheck found;
 
   /** Records how long the Patroni poll of a tick took. */
   interface PollTimer {
@@ -113,6 +126,7 @@ final class GateTick {
       ReplicaGate gate,
       GateSettings.Parsed parsed,
       Memory memory,
+      SameNameCheck sameName,
       GateSeams seams,
       Context context,
       PollTimer pollTimer) {
@@ -123,6 +137,7 @@ final class GateTick {
     this.gate = gate;
     this.parsed = parsed;
     this.memory = memory;
+    this.sameName = sameName;
     this.seams = seams;
     this.context = context;
     this.pollTimer = pollTimer;
@@ -151,7 +166,8 @@ final class GateTick {
         .compose(fenced(this::poll))
         .compose(fenced(this::decide))
         .compose(fenced(this::writeMesh))
-        .recover(this::stopped);
+        .recover(this::stopped)
+        .map(result -> found == null ? result : result.withSameName(found));
   }
 
   // ------------------------------------------------------------------ stages
@@ -174,15 +190,54 @@ final class GateTick {
   }
 
   private Future<GateSettings> requireOwnedMesh(GateSettings settings) {
-    return MeshDiff.foreignObjects(
-            seams.mesh().cachedDestinationRule(),
-            seams.mesh().cachedVirtualService(),
-            key.namespace(),
-            key.name())
-        .<TickOutcome>map(TickOutcome.ForeignObjects::new)
-        .or(() -> hostClaim(settings))
-        .<Future<GateSettings>>map(GateTick::stop)
-        .orElseGet(() -> Future.succeededFuture(settings));
+    return foreignOfTheGatesName()
+        .compose(
+            fenced(
+                foreign ->
+                    foreign
+                        .<TickOutcome>map(TickOutcome.ForeignObjects::new)
+                        .or(() -> hostClaim(settings))
+                        .<Future<GateSettings>>map(GateTick::stop)
+                        .orElseGet(() -> Future.succeededFuture(settings))));
+  }
+
+  /**
+   * The mesh objects of the gate's name that syncgate does not manage, named in a message, or
+   * empty. The informers hold only objects syncgate manages, so what they hold is ours; a kind they
+   * do not hold is read from the API server, at most once every {@link SameNameCheck#RECHECK}: in
+   * between, the gate's last finding stands (see {@link SameNameCheck}). A read that fails finds
+   * nothing: the write reads again before it creates anything.
+   */
+  private Future<Optional<String>> foreignOfTheGatesName() {
+    if (sameName != null && !sameName.due(now)) {
+      return Future.succeededFuture(sameName.foreign());
+    }
+    DestinationRule cachedDr = seams.mesh().cachedDestinationRule();
+    VirtualService cachedVs = seams.mesh().cachedVirtualService();
+    if (cachedDr != null && cachedVs != null) {
+      return Future.succeededFuture(
+          MeshDiff.foreignObjects(cachedDr, cachedVs, key.namespace(), key.name()));
+    }
+    Future<DestinationRule> dr =
+        cachedDr != null ? Future.succeededFuture(cachedDr) : seams.mesh().readDestinationRule();
+    Future<VirtualService> vs =
+        cachedVs != null ? Future.succeededFuture(cachedVs) : seams.mesh().readVirtualService();
+    return OnContext.of(context, Future.all(dr, vs))
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                LOG.debug("{}: cannot read the mesh objects of the gate's name", key, ar.cause());
+                return Future.succeededFuture(Optional.empty());
+              }
+              Optional<String> foreign =
+                  MeshDiff.foreignObjects(
+                      ar.result().resultAt(0),
+                      ar.result().resultAt(1),
+                      key.namespace(),
+                      key.name());
+              found = new SameNameCheck(foreign, now);
+              return Future.succeededFuture(foreign);
+            });
   }
 
   /** Something else routes the gate's host, or an older gate claims it. */
@@ -312,7 +367,15 @@ final class GateTick {
     }
     return new MeshWrites(key, term, seams.mesh(), context)
         .write(decision.dr(), decision.vs(), applied)
-        .map(written -> decision.result(written.result(), written.applied()));
+        .map(
+            written -> {
+              if (written.result() instanceof TickOutcome.NotOwned notOwned) {
+                // Found by the write: the informers never show it, so remember it (see
+                // SameNameCheck) instead of polling and writing into it again next tick.
+                found = SameNameCheck.foreign(notOwned.message(), now);
+              }
+              return decision.result(written.result(), written.applied());
+            });
   }
 
   // ------------------------------------------------------------------ stage values
@@ -350,7 +413,8 @@ final class GateTick {
       return new Result(
           new Decided(plan, state, reach.unusable(), reach.newlyUnusable(), mesh, polled.podUids()),
           new Memory(state, applied, reach.usable(), polled.podUids()),
-          polled.begun().restored());
+          polled.begun().restored(),
+          null);
     }
   }
 
@@ -373,7 +437,7 @@ final class GateTick {
 
   private Future<Result> stopped(Throwable cause) {
     if (cause instanceof Stop stop) {
-      return Future.succeededFuture(new Result(stop.outcome, null, null));
+      return Future.succeededFuture(new Result(stop.outcome, null, null, null));
     }
     return Future.failedFuture(cause);
   }
