@@ -194,11 +194,9 @@ final class GateTick {
         .compose(
             fenced(
                 foreign ->
-                    foreign
-                        .<TickOutcome>map(TickOutcome.ForeignObjects::new)
-                        .or(() -> hostClaim(settings))
-                        .<Future<GateSettings>>map(GateTick::stop)
-                        .orElseGet(() -> Future.succeededFuture(settings))));
+                    foreign.isPresent()
+                        ? stop(new TickOutcome.ForeignObjects(foreign.get()))
+                        : requireUnclaimedHost(settings)));
   }
 
   /**
@@ -240,14 +238,27 @@ final class GateTick {
             });
   }
 
-  /** Something else routes the gate's host, or an older gate claims it. */
-  private Optional<TickOutcome> hostClaim(GateSettings settings) {
-    return HostClaims.service(settings.target().host(), key.namespace())
-        .flatMap(
-            service ->
-                HostClaims.conflict(
-                    gate, seams.hosts().routing(service), seams.hosts().gating(service)))
-        .map(TickOutcome.HostClaimed::new);
+  /**
+   * Stops the tick when something else routes the gate's host or an older gate claims it, or when
+   * that cannot be told yet: until the VirtualServices syncgate does not manage in the gate's
+   * namespace have been listed once, the tick stops like one with an unsynced pod cache, with
+   * nothing to report while the first list runs, and with {@link TickOutcome.HostCheckFailed} once
+   * it failed.
+   */
+  private Future<GateSettings> requireUnclaimedHost(GateSettings settings) {
+    Optional<String> service = HostClaims.service(settings.target().host(), key.namespace());
+    if (service.isEmpty()) {
+      return Future.succeededFuture(settings);
+    }
+    ForeignRoutes.Known known = seams.hosts().routesKnown(key.namespace());
+    if (!known.known()) {
+      LOG.debug("{}: waiting for the VirtualServices syncgate does not manage to be listed", key);
+      return stop(known.failure().map(TickOutcome.HostCheckFailed::new).orElse(null));
+    }
+    return HostClaims.conflict(
+            gate, seams.hosts().routing(service.get()), seams.hosts().gating(service.get()))
+        .<Future<GateSettings>>map(claim -> stop(new TickOutcome.HostClaimed(claim)))
+        .orElseGet(() -> Future.succeededFuture(settings));
   }
 
   private Future<GateSettings> preparePatroni(GateSettings settings) {

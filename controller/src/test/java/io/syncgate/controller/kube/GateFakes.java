@@ -279,10 +279,21 @@ final class GateFakes {
     }
   }
 
-  /** Who else routes or gates a Service: nobody, unless the test says so. */
+  /**
+   * Who else routes or gates a Service: nobody, unless the test says so; the VirtualServices
+   * syncgate does not manage are known at once, unless {@link #known} says otherwise.
+   */
   static final class Hosts implements HostDirectory {
     final Map<String, List<VirtualService>> routing = new LinkedHashMap<>();
     final Map<String, List<ReplicaGate>> gating = new LinkedHashMap<>();
+    ForeignRoutes.Known known = ForeignRoutes.Known.YES;
+    final List<String> asked = new CopyOnWriteArrayList<>();
+
+    @Override
+    public ForeignRoutes.Known routesKnown(String namespace) {
+      asked.add(namespace);
+      return known;
+    }
 
     @Override
     public List<VirtualService> routing(String service) {

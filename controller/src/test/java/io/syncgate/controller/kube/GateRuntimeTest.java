@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -876,6 +877,35 @@ class GateRuntimeTest {
     assertThat(conflict.getStatus()).isEqualTo("True");
     assertThat(conflict.getReason()).isEqualTo("HostClaimed");
     assertThat(conflict.getMessage()).startsWith("VirtualService db/hippo-by-hand also routes");
+  }
+
+  @Test
+  void untilTheVirtualServicesItDoesNotManageAreListedAGateWritesNothing() {
+    hosts.known = new ForeignRoutes.Known(false, Optional.empty());
+
+    GateRuntime runtime = leading();
+
+    assertThat(hosts.asked).containsExactly(TestGates.NAMESPACE);
+    assertThat(mesh.asked).isEmpty();
+    assertThat(status.written).isEmpty();
+
+    hosts.known = ForeignRoutes.Known.YES;
+    tick(runtime);
+    assertThat(mesh.asked).containsExactly(MeshKind.DESTINATION_RULE, MeshKind.VIRTUAL_SERVICE);
+  }
+
+  @Test
+  void aFailingListOfTheVirtualServicesItDoesNotManageIsReportedAndNothingIsWritten() {
+    hosts.known =
+        new ForeignRoutes.Known(false, Optional.of("cannot list the VirtualServices: forbidden"));
+
+    leading();
+
+    assertThat(mesh.asked).isEmpty();
+    var ready = GateConditions.find(status.written.get(0).getConditions(), "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("HostCheckFailed");
+    assertThat(ready.getMessage()).contains("forbidden");
   }
 
   @Test
