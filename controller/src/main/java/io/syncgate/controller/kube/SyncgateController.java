@@ -32,8 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller: watches ReplicaGates (and, per gate, its pods), the owned DestinationRules and
- * VirtualServices, and runs one {@link GateRuntime} per gate while it holds leadership.
+ * The controller: watches ReplicaGates (and, per gate, its pods), the DestinationRules and
+ * VirtualServices labelled as syncgate's, and runs one {@link GateRuntime} per gate while it holds
+ * leadership. VirtualServices it does not manage are listed per namespace with gates ({@link
+ * ForeignRoutes}), for the host check, and never cached whole.
  *
  * <p>A verticle, so it has an event-loop context of its own: informer callbacks (fabric8 pool
  * threads) hop onto it with {@code runOnContext}, and all controller state lives there without
@@ -217,10 +219,13 @@ public final class SyncgateController extends AbstractVerticle {
       informer.addIndexers(Map.of(SERVICE_INDEX, SyncgateController::services));
       gateInformers.add(informer);
     }
-    for (Informable<DestinationRule> scope : scopes(istio.v1().destinationRules())) {
+    // Only the mesh objects syncgate manages: the controller does not cache every DestinationRule
+    // and VirtualService of the cluster. Foreign objects of a gate's name are read when needed
+    // (SameNameCheck); foreign VirtualServices that route a gate's host are listed (ForeignRoutes).
+    for (Informable<DestinationRule> scope : managedScopes(istio.v1().destinationRules())) {
       drInformers.add(informer(scope, null));
     }
-    for (Informable<VirtualService> scope : scopes(istio.v1().virtualServices())) {
+    for (Informable<VirtualService> scope : managedScopes(istio.v1().virtualServices())) {
       SharedIndexInformer<VirtualService> informer = informer(scope, null);
       informer.addIndexers(Map.of(SERVICE_INDEX, SyncgateController::services));
       vsInformers.add(informer);
@@ -504,6 +509,26 @@ public final class SyncgateController extends AbstractVerticle {
     } else {
       for (String namespace : config.namespaces()) {
         out.add(operation.inNamespace(namespace));
+      }
+    }
+    return out;
+  }
+
+  /** As {@link #scopes}, only objects labelled {@code app.kubernetes.io/managed-by: syncgate}. */
+  private <T extends HasMetadata> List<Informable<T>> managedScopes(
+      MixedOperation<T, ?, ?> operation) {
+    List<Informable<T>> out = new ArrayList<>();
+    if (config.namespaces().isEmpty()) {
+      out.add(
+          operation
+              .inAnyNamespace()
+              .withLabel(IstioRenderer.MANAGED_BY_LABEL, IstioRenderer.MANAGED_BY_VALUE));
+    } else {
+      for (String namespace : config.namespaces()) {
+        out.add(
+            operation
+                .inNamespace(namespace)
+                .withLabel(IstioRenderer.MANAGED_BY_LABEL, IstioRenderer.MANAGED_BY_VALUE));
       }
     }
     return out;
