@@ -69,8 +69,11 @@ final class ForeignRoutes {
 
   /** One namespace: its last answer, and when the next list is due. */
   private static final class Listing {
-    /** The Services named by each VirtualService ("namespace/name"); null before an answer. */
-    Map<String, Set<String>> routes;
+    /**
+     * By Service ({@code <svc>.<namespace>}), the VirtualServices ("namespace/name") whose hosts
+     * name it; null before the first answer.
+     */
+    Map<String, Set<String>> byService;
 
     long listedAtNanos;
     boolean inFlight;
@@ -107,7 +110,7 @@ final class ForeignRoutes {
   Known known(String namespace) {
     Listing listing = namespaces.computeIfAbsent(namespace, n -> new Listing());
     refreshIfDue(namespace, listing);
-    if (listing.routes != null) {
+    if (listing.byService != null) {
       return Known.YES;
     }
     return new Known(false, Optional.ofNullable(listing.failure));
@@ -120,13 +123,8 @@ final class ForeignRoutes {
   List<VirtualService> routing(String service) {
     Set<String> names = new TreeSet<>();
     for (Listing listing : namespaces.values()) {
-      if (listing.routes != null) {
-        listing.routes.forEach(
-            (route, services) -> {
-              if (services.contains(service)) {
-                names.add(route);
-              }
-            });
+      if (listing.byService != null) {
+        names.addAll(listing.byService.getOrDefault(service, Set.of()));
       }
     }
     List<VirtualService> out = new ArrayList<>();
@@ -157,7 +155,7 @@ final class ForeignRoutes {
       if (now - listing.retryAtNanos < 0) {
         return;
       }
-    } else if (listing.routes != null && now - listing.listedAtNanos < REFRESH.toNanos()) {
+    } else if (listing.byService != null && now - listing.listedAtNanos < REFRESH.toNanos()) {
       return;
     }
     listing.inFlight = true;
@@ -183,24 +181,21 @@ final class ForeignRoutes {
   }
 
   private void listed(String namespace, Listing listing, List<VirtualService> items, long now) {
-    boolean first = listing.routes == null;
-    Map<String, Set<String>> routes = new HashMap<>();
+    boolean first = listing.byService == null;
+    Map<String, Set<String>> byService = new HashMap<>();
     for (VirtualService vs : items) {
-      if (vs.getMetadata() == null) {
+      if (vs.getMetadata() == null || vs.getSpec() == null || vs.getSpec().getHosts() == null) {
         continue;
       }
       String vsNamespace = vs.getMetadata().getNamespace();
-      Set<String> services = new TreeSet<>();
-      if (vs.getSpec() != null && vs.getSpec().getHosts() != null) {
-        for (String host : vs.getSpec().getHosts()) {
-          HostClaims.service(host, vsNamespace).ifPresent(services::add);
-        }
-      }
-      if (!services.isEmpty()) {
-        routes.put(vsNamespace + "/" + vs.getMetadata().getName(), services);
+      String route = vsNamespace + "/" + vs.getMetadata().getName();
+      for (String host : vs.getSpec().getHosts()) {
+        HostClaims.service(host, vsNamespace)
+            .ifPresent(
+                service -> byService.computeIfAbsent(service, x -> new TreeSet<>()).add(route));
       }
     }
-    listing.routes = routes;
+    listing.byService = byService;
     listing.listedAtNanos = now;
     if (listing.failure != null) {
       LOG.info("VirtualServices in {} listed again", namespace);
@@ -233,7 +228,7 @@ final class ForeignRoutes {
           message,
           HumanFormat.duration(backoff),
           HumanFormat.duration(REFRESH),
-          listing.routes != null ? "; keeping the last answer" : "");
+          listing.byService != null ? "; keeping the last answer" : "");
     }
   }
 
