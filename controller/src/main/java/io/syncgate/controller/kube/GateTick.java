@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One tick of one gate, made at its start from what the gate's runtime holds then (the term, the
- * time, the gate and its parsed spec, the memory carried from the previous tick) and never changed.
- * {@link #run} is the whole pipeline, one stage per line; each stage runs only while the term is
- * current, so a tick that outlives its term stops before its next stage and writes nothing more.
- * The tick changes nothing outside itself: its {@link Result} is applied by the runtime.
+ * time, the gate and its parsed spec, the memory carried from the previous tick, the last {@link
+ * SameNameCheck}) and never changed. {@link #run} is the whole pipeline, one stage per line; each
+ * stage runs only while the term is current, so a tick that outlives its term stops before its next
+ * stage and writes nothing more. The tick changes nothing outside itself (it only notes what it
+ * learns): its {@link Result} is applied by the runtime.
  */
 final class GateTick {
 
