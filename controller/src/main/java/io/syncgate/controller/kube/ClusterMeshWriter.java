@@ -7,7 +7,11 @@ import io.vertx.core.Future;
 /** A gate's mesh objects in the cluster: the shared informers' copies and the owned writers. */
 final class ClusterMeshWriter implements MeshWriter {
 
-  /** The informers' copies of the owned mesh objects (read only; never modify them). */
+  /**
+   * The informers' copies of the owned mesh objects (read only; never modify them). The informers
+   * are filtered by {@code app.kubernetes.io/managed-by=syncgate}: an object of the gate's name
+   * that someone else made is not here.
+   */
   interface MeshCache {
     DestinationRule destinationRule(GateKey gate);
 
@@ -48,6 +52,11 @@ final class ClusterMeshWriter implements MeshWriter {
   @Override
   public Future<WriteOutcome<VirtualService>> writeVirtualService(VirtualService desired) {
     return virtualServices.reconcile(desired, cachedVirtualService());
+  }
+
+  @Override
+  public Future<DestinationRule> readDestinationRule() {
+    return destinationRules.read(key.namespace(), key.name());
   }
 
   @Override

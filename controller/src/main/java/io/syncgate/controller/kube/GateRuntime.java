@@ -63,6 +63,12 @@ final class GateRuntime {
   /** Carried between ticks of one term; null until the term's first tick adopts it. */
   private GateTick.Memory memory;
 
+  /**
+   * What the ticks last learned about mesh objects of the gate's name that syncgate does not
+   * manage; null until a tick of this term looked.
+   */
+  private SameNameCheck sameName;
+
   private final Set<String> replicaSeries = new HashSet<>();
 
   /** Set once the gate is deleted; from then on nothing is recorded in the metrics. */
@@ -120,6 +126,7 @@ final class GateRuntime {
     term.end();
     term = new Term();
     memory = null;
+    sameName = null;
     status.reset();
     lastProgressNanos = env.clock().nanoTime();
     stalled = false;
@@ -177,6 +184,7 @@ final class GateRuntime {
             gate,
             parsed,
             memory,
+            sameName,
             seams,
             env.context(),
             duration -> metrics().recordPoll(key.namespace(), key.name(), duration));
@@ -207,7 +215,13 @@ final class GateRuntime {
 
   /** Applies what a tick found, if its term is still this gate's. */
   private void apply(GateTick tick, GateTick.Result result) {
-    if (!tick.term().current() || result.outcome() == null) {
+    if (!tick.term().current()) {
+      return;
+    }
+    if (result.sameName() != null) {
+      sameName = result.sameName();
+    }
+    if (result.outcome() == null) {
       return;
     }
     if (result.restored() != null) {

@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One tick of one gate, made at its start from what the gate's runtime holds then (the term, the
- * time, the gate and its parsed spec, the memory carried from the previous tick) and never changed.
- * {@link #run} is the whole pipeline, one stage per line; each stage runs only while the term is
- * current, so a tick that outlives its term stops before its next stage and writes nothing more.
- * The tick changes nothing outside itself: its {@link Result} is applied by the runtime.
+ * time, the gate and its parsed spec, the memory carried from the previous tick, the last {@link
+ * SameNameCheck}) and never changed. {@link #run} is the whole pipeline, one stage per line; each
+ * stage runs only while the term is current, so a tick that outlives its term stops before its next
+ * stage and writes nothing more. The tick changes nothing outside itself (it only notes what it
+ * learns): its {@link Result} is applied by the runtime.
  */
 final class GateTick {
 
@@ -79,9 +80,15 @@ final class GateTick {
    *     term ended)
    * @param memory the memory for the next tick, or null to keep the one held
    * @param restored what was read when restoring, or null when this tick did not restore
+   * @param sameName what this tick learned about objects of the gate's name that syncgate does not
+   *     manage, or null to keep what the gate holds
    */
-  record Result(TickOutcome outcome, Memory memory, Restored restored) {
-    static final Result NOTHING = new Result(null, null, null);
+  record Result(TickOutcome outcome, Memory memory, Restored restored, SameNameCheck sameName) {
+    static final Result NOTHING = new Result(null, null, null, null);
+
+    Result withSameName(SameNameCheck check) {
+      return new Result(outcome, memory, restored, check);
+    }
   }
 
   private final GateKey key;
@@ -96,9 +103,16 @@ final class GateTick {
   private final ReplicaGate gate;
   private final GateSettings.Parsed parsed;
   private final Memory memory;
+
+  /** What the gate last learned about foreign objects of its name, or null. */
+  private final SameNameCheck sameName;
+
   private final GateSeams seams;
   private final Context context;
   private final PollTimer pollTimer;
+
+  /** What this tick learned about foreign objects of the gate's name; set on the context. */
+  private SameNameCheck found;
 
   /** Records how long the Patroni poll of a tick took. */
   interface PollTimer {
@@ -113,6 +127,7 @@ final class GateTick {
       ReplicaGate gate,
       GateSettings.Parsed parsed,
       Memory memory,
+      SameNameCheck sameName,
       GateSeams seams,
       Context context,
       PollTimer pollTimer) {
@@ -123,6 +138,7 @@ final class GateTick {
     this.gate = gate;
     this.parsed = parsed;
     this.memory = memory;
+    this.sameName = sameName;
     this.seams = seams;
     this.context = context;
     this.pollTimer = pollTimer;
@@ -151,7 +167,8 @@ final class GateTick {
         .compose(fenced(this::poll))
         .compose(fenced(this::decide))
         .compose(fenced(this::writeMesh))
-        .recover(this::stopped);
+        .recover(this::stopped)
+        .map(result -> found == null ? result : result.withSameName(found));
   }
 
   // ------------------------------------------------------------------ stages
@@ -174,25 +191,75 @@ final class GateTick {
   }
 
   private Future<GateSettings> requireOwnedMesh(GateSettings settings) {
-    return MeshDiff.foreignObjects(
-            seams.mesh().cachedDestinationRule(),
-            seams.mesh().cachedVirtualService(),
-            key.namespace(),
-            key.name())
-        .<TickOutcome>map(TickOutcome.ForeignObjects::new)
-        .or(() -> hostClaim(settings))
-        .<Future<GateSettings>>map(GateTick::stop)
-        .orElseGet(() -> Future.succeededFuture(settings));
+    return foreignOfTheGatesName()
+        .compose(
+            fenced(
+                foreign ->
+                    foreign.isPresent()
+                        ? stop(new TickOutcome.ForeignObjects(foreign.get()))
+                        : requireUnclaimedHost(settings)));
   }
 
-  /** Something else routes the gate's host, or an older gate claims it. */
-  private Optional<TickOutcome> hostClaim(GateSettings settings) {
-    return HostClaims.service(settings.target().host(), key.namespace())
-        .flatMap(
-            service ->
-                HostClaims.conflict(
-                    gate, seams.hosts().routing(service), seams.hosts().gating(service)))
-        .map(TickOutcome.HostClaimed::new);
+  /**
+   * The mesh objects of the gate's name that syncgate does not manage, named in a message, or
+   * empty. The informers hold only objects syncgate manages, so what they hold is ours; a kind they
+   * do not hold is read from the API server, at most once every {@link SameNameCheck#RECHECK}: in
+   * between, the gate's last finding stands (see {@link SameNameCheck}). A read that fails finds
+   * nothing: the write reads again before it creates anything.
+   */
+  private Future<Optional<String>> foreignOfTheGatesName() {
+    if (sameName != null && !sameName.due(now)) {
+      return Future.succeededFuture(sameName.foreign());
+    }
+    DestinationRule cachedDr = seams.mesh().cachedDestinationRule();
+    VirtualService cachedVs = seams.mesh().cachedVirtualService();
+    if (cachedDr != null && cachedVs != null) {
+      return Future.succeededFuture(
+          MeshDiff.foreignObjects(cachedDr, cachedVs, key.namespace(), key.name()));
+    }
+    Future<DestinationRule> dr =
+        cachedDr != null ? Future.succeededFuture(cachedDr) : seams.mesh().readDestinationRule();
+    Future<VirtualService> vs =
+        cachedVs != null ? Future.succeededFuture(cachedVs) : seams.mesh().readVirtualService();
+    return OnContext.of(context, Future.all(dr, vs))
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                LOG.debug("{}: cannot read the mesh objects of the gate's name", key, ar.cause());
+                return Future.succeededFuture(Optional.empty());
+              }
+              Optional<String> foreign =
+                  MeshDiff.foreignObjects(
+                      ar.result().resultAt(0),
+                      ar.result().resultAt(1),
+                      key.namespace(),
+                      key.name());
+              found = new SameNameCheck(foreign, now);
+              return Future.succeededFuture(foreign);
+            });
+  }
+
+  /**
+   * Stops the tick when something else routes the gate's host or an older gate claims it, or when
+   * that cannot be told yet: until the VirtualServices syncgate does not manage in the gate's
+   * namespace have been listed once, the tick stops like one with an unsynced pod cache, with
+   * nothing to report while the first list runs, and with {@link TickOutcome.HostCheckFailed} once
+   * it failed.
+   */
+  private Future<GateSettings> requireUnclaimedHost(GateSettings settings) {
+    Optional<String> service = HostClaims.service(settings.target().host(), key.namespace());
+    if (service.isEmpty()) {
+      return Future.succeededFuture(settings);
+    }
+    ForeignRoutes.Known known = seams.hosts().routesKnown(key.namespace());
+    if (!known.known()) {
+      LOG.debug("{}: waiting for the VirtualServices syncgate does not manage to be listed", key);
+      return stop(known.failure().map(TickOutcome.HostCheckFailed::new).orElse(null));
+    }
+    return HostClaims.conflict(
+            gate, seams.hosts().routing(service.get()), seams.hosts().gating(service.get()))
+        .<Future<GateSettings>>map(claim -> stop(new TickOutcome.HostClaimed(claim)))
+        .orElseGet(() -> Future.succeededFuture(settings));
   }
 
   private Future<GateSettings> preparePatroni(GateSettings settings) {
@@ -312,7 +379,15 @@ final class GateTick {
     }
     return new MeshWrites(key, term, seams.mesh(), context)
         .write(decision.dr(), decision.vs(), applied)
-        .map(written -> decision.result(written.result(), written.applied()));
+        .map(
+            written -> {
+              if (written.result() instanceof TickOutcome.NotOwned notOwned) {
+                // Found by the write: the informers never show it, so remember it (see
+                // SameNameCheck) instead of polling and writing into it again next tick.
+                found = SameNameCheck.foreign(notOwned.message(), now);
+              }
+              return decision.result(written.result(), written.applied());
+            });
   }
 
   // ------------------------------------------------------------------ stage values
@@ -350,7 +425,8 @@ final class GateTick {
       return new Result(
           new Decided(plan, state, reach.unusable(), reach.newlyUnusable(), mesh, polled.podUids()),
           new Memory(state, applied, reach.usable(), polled.podUids()),
-          polled.begun().restored());
+          polled.begun().restored(),
+          null);
     }
   }
 
@@ -373,7 +449,7 @@ final class GateTick {
 
   private Future<Result> stopped(Throwable cause) {
     if (cause instanceof Stop stop) {
-      return Future.succeededFuture(new Result(stop.outcome, null, null));
+      return Future.succeededFuture(new Result(stop.outcome, null, null, null));
     }
     return Future.failedFuture(cause);
   }

@@ -4,6 +4,7 @@ import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.client.IstioClient;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.AnyNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Informable;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.mesh.HostClaims;
+import io.syncgate.policy.mesh.IstioRenderer;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,8 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller: watches ReplicaGates (and, per gate, its pods), the owned DestinationRules and
- * VirtualServices, and runs one {@link GateRuntime} per gate while it holds leadership.
+ * The controller: watches ReplicaGates (and, per gate, its pods), the DestinationRules and
+ * VirtualServices labelled as syncgate's, and runs one {@link GateRuntime} per gate while it holds
+ * leadership. VirtualServices it does not manage are listed per namespace with gates ({@link
+ * ForeignRoutes}), for the host check, and never cached whole.
  *
  * <p>A verticle, so it has an event-loop context of its own: informer callbacks (fabric8 pool
  * threads) hop onto it with {@code runOnContext}, and all controller state lives there without
@@ -67,6 +71,7 @@ public final class SyncgateController extends AbstractVerticle {
   private StatusWriter statusWriter;
   private SecretReader secrets;
   private EventRecorder events;
+  private ForeignRoutes foreignRoutes;
   private LeaderElection election;
   private KubernetesClient electionClient;
   private volatile boolean synced;
@@ -202,16 +207,25 @@ public final class SyncgateController extends AbstractVerticle {
             EventRecorder.maxInFlight(config.kubeWorkers()),
             metrics);
     env = new GateEnv(vertx, context, TickClock.system(clock), config.statusLagInterval(), metrics);
+    foreignRoutes =
+        new ForeignRoutes(
+            namespace -> worker.call(() -> listForeignRoutes(istio, namespace)),
+            context,
+            env.clock(),
+            this::tickGatesIn);
 
     for (Informable<ReplicaGate> scope : scopes(client.resources(ReplicaGate.class))) {
       SharedIndexInformer<ReplicaGate> informer = informer(scope, gateHandler());
       informer.addIndexers(Map.of(SERVICE_INDEX, SyncgateController::services));
       gateInformers.add(informer);
     }
-    for (Informable<DestinationRule> scope : scopes(istio.v1().destinationRules())) {
+    // Only the mesh objects syncgate manages: the controller does not cache every DestinationRule
+    // and VirtualService of the cluster. Foreign objects of a gate's name are read when needed
+    // (SameNameCheck); foreign VirtualServices that route a gate's host are listed (ForeignRoutes).
+    for (Informable<DestinationRule> scope : managedScopes(istio.v1().destinationRules())) {
       drInformers.add(informer(scope, null));
     }
-    for (Informable<VirtualService> scope : scopes(istio.v1().virtualServices())) {
+    for (Informable<VirtualService> scope : managedScopes(istio.v1().virtualServices())) {
       SharedIndexInformer<VirtualService> informer = informer(scope, null);
       informer.addIndexers(Map.of(SERVICE_INDEX, SyncgateController::services));
       vsInformers.add(informer);
@@ -231,6 +245,34 @@ public final class SyncgateController extends AbstractVerticle {
         "controller {} watching {}",
         config.identity(),
         config.namespaces().isEmpty() ? "all namespaces" : "namespaces " + config.namespaces());
+  }
+
+  /**
+   * The VirtualServices of {@code namespace} that syncgate does not manage. Runs on the worker
+   * pool. {@code resourceVersion=0} lets the API server answer from its watch cache: the answer is
+   * kept for {@link ForeignRoutes#REFRESH} anyway.
+   */
+  private static List<VirtualService> listForeignRoutes(IstioClient istio, String namespace) {
+    return istio
+        .v1()
+        .virtualServices()
+        .inNamespace(namespace)
+        .withoutLabel(IstioRenderer.MANAGED_BY_LABEL, IstioRenderer.MANAGED_BY_VALUE)
+        .list(new ListOptionsBuilder().withResourceVersion("0").build())
+        .getItems();
+  }
+
+  /** The first list of a namespace's foreign VirtualServices arrived: its gates go ahead now. */
+  private void tickGatesIn(String namespace) {
+    if (!leading) {
+      return;
+    }
+    gates.forEach(
+        (key, gate) -> {
+          if (key.namespace().equals(namespace)) {
+            gate.tick();
+          }
+        });
   }
 
   /** Runs every second on the controller's context: proves it runs, and watches every gate. */
@@ -368,6 +410,9 @@ public final class SyncgateController extends AbstractVerticle {
       reconciler.close();
       LOG.info("{}: deleted; owner references let the mesh objects go", key);
     }
+    if (gates.keySet().stream().noneMatch(k -> k.namespace().equals(key.namespace()))) {
+      foreignRoutes.forget(key.namespace());
+    }
   }
 
   /** One gate's seams to the cluster and to Patroni. */
@@ -394,8 +439,21 @@ public final class SyncgateController extends AbstractVerticle {
         events,
         new HostDirectory() {
           @Override
+          public ForeignRoutes.Known routesKnown(String namespace) {
+            return foreignRoutes.known(namespace);
+          }
+
+          @Override
           public List<VirtualService> routing(String service) {
-            return byIndex(vsInformers, service);
+            List<VirtualService> managed = byIndex(vsInformers, service);
+            List<VirtualService> all = new ArrayList<>(managed);
+            for (VirtualService foreign : foreignRoutes.routing(service)) {
+              // One relabelled since the last list is managed now: the informer knows best.
+              if (managed.stream().noneMatch(m -> sameObject(m, foreign))) {
+                all.add(foreign);
+              }
+            }
+            return all;
           }
 
           @Override
@@ -414,6 +472,11 @@ public final class SyncgateController extends AbstractVerticle {
       out.addAll(informer.getIndexer().byIndex(SERVICE_INDEX, service));
     }
     return out;
+  }
+
+  private static boolean sameObject(HasMetadata a, HasMetadata b) {
+    return Objects.equals(a.getMetadata().getNamespace(), b.getMetadata().getNamespace())
+        && Objects.equals(a.getMetadata().getName(), b.getMetadata().getName());
   }
 
   private static List<String> services(VirtualService vs) {
@@ -446,6 +509,26 @@ public final class SyncgateController extends AbstractVerticle {
     } else {
       for (String namespace : config.namespaces()) {
         out.add(operation.inNamespace(namespace));
+      }
+    }
+    return out;
+  }
+
+  /** As {@link #scopes}, only objects labelled {@code app.kubernetes.io/managed-by: syncgate}. */
+  private <T extends HasMetadata> List<Informable<T>> managedScopes(
+      MixedOperation<T, ?, ?> operation) {
+    List<Informable<T>> out = new ArrayList<>();
+    if (config.namespaces().isEmpty()) {
+      out.add(
+          operation
+              .inAnyNamespace()
+              .withLabel(IstioRenderer.MANAGED_BY_LABEL, IstioRenderer.MANAGED_BY_VALUE));
+    } else {
+      for (String namespace : config.namespaces()) {
+        out.add(
+            operation
+                .inNamespace(namespace)
+                .withLabel(IstioRenderer.MANAGED_BY_LABEL, IstioRenderer.MANAGED_BY_VALUE));
       }
     }
     return out;

@@ -55,8 +55,10 @@ final class ControllerApiCalls {
           // kube.EventRecorder.send: core/v1 Events, created (never patched: de-duplication
           // happens in the controller).
           watched(CORE, "events", "create", "EventRecorder.send"),
-          // kube.SyncgateController.wire: DestinationRule and VirtualService informers;
-          // kube.OwnedObjectWriter: read (get), readAndWrite (get, create, update as PUT).
+          // kube.SyncgateController.wire: DestinationRule and VirtualService informers, of the
+          // objects labelled app.kubernetes.io/managed-by=syncgate only; kube.ForeignRoutes: a list
+          // of the VirtualServices labelled otherwise; kube.OwnedObjectWriter: read (get; also the
+          // tick's look for foreign objects of a gate's name), readAndWrite (get, create, update).
           watched(
               ISTIO, "destinationrules", "list", "SyncgateController: DestinationRule informer"),
           watched(
@@ -64,7 +66,11 @@ final class ControllerApiCalls {
           watched(ISTIO, "destinationrules", "get", "OwnedObjectWriter.read/readAndWrite"),
           watched(ISTIO, "destinationrules", "create", "OwnedObjectWriter.readAndWrite"),
           watched(ISTIO, "destinationrules", "update", "OwnedObjectWriter.readAndWrite"),
-          watched(ISTIO, "virtualservices", "list", "SyncgateController: VirtualService informer"),
+          watched(
+              ISTIO,
+              "virtualservices",
+              "list",
+              "SyncgateController: VirtualService informer; ForeignRoutes"),
           watched(ISTIO, "virtualservices", "watch", "SyncgateController: VirtualService informer"),
           watched(ISTIO, "virtualservices", "get", "OwnedObjectWriter.read/readAndWrite"),
           watched(ISTIO, "virtualservices", "create", "OwnedObjectWriter.readAndWrite"),

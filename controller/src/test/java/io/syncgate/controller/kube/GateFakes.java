@@ -101,15 +101,21 @@ final class GateFakes {
   }
 
   /**
-   * The API server's copy of the gate's DestinationRule and VirtualService, which is also what the
-   * informers hold. Every write asked is recorded in order; {@link #hold} keeps the next write of a
-   * kind waiting until the test completes the promise.
+   * The API server's copy of the gate's DestinationRule and VirtualService. The informers hold them
+   * only when they are labelled as syncgate's (the informers are filtered by that label); a write
+   * into one that is not answers {@link WriteOutcome.NotOwned}. Every write asked is recorded in
+   * order, and every read; {@link #hold} keeps the next write of a kind waiting until the test
+   * completes the promise.
    */
   static final class Mesh implements MeshWriter {
     DestinationRule destinationRule;
     VirtualService virtualService;
     final List<MeshKind> asked = new CopyOnWriteArrayList<>();
     final List<MeshKind> changed = new CopyOnWriteArrayList<>();
+
+    /** The fresh reads asked, in order. */
+    final List<MeshKind> reads = new CopyOnWriteArrayList<>();
+
     private final Map<MeshKind, Promise<Void>> held = new LinkedHashMap<>();
 
     /** When set, every write of that kind fails with this message (an API server outage). */
@@ -124,12 +130,12 @@ final class GateFakes {
 
     @Override
     public DestinationRule cachedDestinationRule() {
-      return destinationRule;
+      return MeshDiff.managedBySyncgate(destinationRule) ? destinationRule : null;
     }
 
     @Override
     public VirtualService cachedVirtualService() {
-      return virtualService;
+      return MeshDiff.managedBySyncgate(virtualService) ? virtualService : null;
     }
 
     @Override
@@ -139,7 +145,9 @@ final class GateFakes {
           () -> {
             WriteOutcome<DestinationRule> outcome =
                 outcome(destinationRule, desired, MeshDiff::sameSpec);
-            destinationRule = desired;
+            if (outcome.result().settled()) {
+              destinationRule = desired;
+            }
             return outcome;
           });
     }
@@ -151,13 +159,22 @@ final class GateFakes {
           () -> {
             WriteOutcome<VirtualService> outcome =
                 outcome(virtualService, desired, MeshDiff::sameSpec);
-            virtualService = desired;
+            if (outcome.result().settled()) {
+              virtualService = desired;
+            }
             return outcome;
           });
     }
 
     @Override
+    public Future<DestinationRule> readDestinationRule() {
+      reads.add(MeshKind.DESTINATION_RULE);
+      return Future.succeededFuture(destinationRule);
+    }
+
+    @Override
     public Future<VirtualService> readVirtualService() {
+      reads.add(MeshKind.VIRTUAL_SERVICE);
       return Future.succeededFuture(virtualService);
     }
 
@@ -183,6 +200,9 @@ final class GateFakes {
         T live, T desired, BiPredicate<T, T> sameSpec) {
       if (live == null) {
         return new WriteOutcome.Created<>(desired);
+      }
+      if (!MeshDiff.managedBySyncgate(live)) {
+        return new WriteOutcome.NotOwned<>(live, "not managed by syncgate in the test");
       }
       if (sameSpec.test(desired, live)) {
         return new WriteOutcome.Unchanged<>(live);
@@ -259,10 +279,21 @@ final class GateFakes {
     }
   }
 
-  /** Who else routes or gates a Service: nobody, unless the test says so. */
+  /**
+   * Who else routes or gates a Service: nobody, unless the test says so; the VirtualServices
+   * syncgate does not manage are known at once, unless {@link #known} says otherwise.
+   */
   static final class Hosts implements HostDirectory {
     final Map<String, List<VirtualService>> routing = new LinkedHashMap<>();
     final Map<String, List<ReplicaGate>> gating = new LinkedHashMap<>();
+    ForeignRoutes.Known known = ForeignRoutes.Known.YES;
+    final List<String> asked = new CopyOnWriteArrayList<>();
+
+    @Override
+    public ForeignRoutes.Known routesKnown(String namespace) {
+      asked.add(namespace);
+      return known;
+    }
 
     @Override
     public List<VirtualService> routing(String service) {

@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -794,6 +795,76 @@ class GateRuntimeTest {
   }
 
   @Test
+  void aLastingForeignObjectOfTheGatesNameIsReadAgainOnlyEveryRecheck() {
+    mesh.virtualService = TestGates.foreignVirtualService();
+
+    GateRuntime runtime = leading();
+    assertThat(mesh.reads).containsExactly(MeshKind.DESTINATION_RULE, MeshKind.VIRTUAL_SERVICE);
+
+    // The conflict lasts: every tick reports it, none reads or writes, until the recheck is due.
+    Duration step = SameNameCheck.RECHECK.dividedBy(10);
+    for (int i = 1; i < 10; i++) {
+      clock.advance(step);
+      tick(runtime);
+    }
+    assertThat(runtime.ticksDone()).isEqualTo(10);
+    assertThat(mesh.reads).hasSize(2);
+    assertThat(mesh.asked).isEmpty();
+    assertThat(status.written)
+        .allSatisfy(
+            s ->
+                assertThat(GateConditions.find(s.getConditions(), "Conflict").getReason())
+                    .isEqualTo("NotManagedBySyncgate"));
+
+    clock.advance(step);
+    tick(runtime);
+    assertThat(mesh.reads).hasSize(4);
+    assertThat(mesh.asked).isEmpty();
+
+    // Gone: the next recheck finds nothing foreign, and the gate goes to work.
+    mesh.virtualService = null;
+    clock.advance(step);
+    tick(runtime);
+    assertThat(mesh.asked).isEmpty();
+    clock.advance(SameNameCheck.RECHECK);
+    tick(runtime);
+    // The recheck's two reads, then the read of the live route a term's first step adopts.
+    assertThat(mesh.reads).hasSize(7);
+    assertThat(mesh.asked).containsExactly(MeshKind.DESTINATION_RULE, MeshKind.VIRTUAL_SERVICE);
+    assertThat(
+            GateConditions.find(status.stored.getStatus().getConditions(), "Conflict").getStatus())
+        .isEqualTo("False");
+  }
+
+  @Test
+  void aForeignObjectAWriteRunsIntoIsRememberedInsteadOfWrittenIntoAtEveryTick() {
+    GateRuntime runtime = leading();
+    assertThat(mesh.asked).containsExactly(MeshKind.DESTINATION_RULE, MeshKind.VIRTUAL_SERVICE);
+    int reads = mesh.reads.size();
+
+    // Someone replaces the gate's VirtualService with one of their own: the filtered informer no
+    // longer holds it, and the next write finds it.
+    mesh.virtualService = TestGates.foreignVirtualService();
+    mesh.asked.clear();
+    clock.advance(Duration.ofSeconds(1));
+    tick(runtime);
+    assertThat(mesh.asked).containsExactly(MeshKind.DESTINATION_RULE, MeshKind.VIRTUAL_SERVICE);
+    assertThat(
+            GateConditions.find(status.stored.getStatus().getConditions(), "Conflict").getReason())
+        .isEqualTo("NotManagedBySyncgate");
+
+    for (int i = 0; i < 5; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      tick(runtime);
+    }
+    assertThat(mesh.asked).containsExactly(MeshKind.DESTINATION_RULE, MeshKind.VIRTUAL_SERVICE);
+    assertThat(mesh.reads).hasSize(reads);
+    assertThat(
+            GateConditions.find(status.stored.getStatus().getConditions(), "Conflict").getMessage())
+        .contains("not managed by syncgate");
+  }
+
+  @Test
   void aHostAnotherVirtualServiceRoutesIsAConflictAndNothingIsWritten() {
     VirtualService handWritten = TestGates.foreignVirtualService();
     handWritten.getMetadata().setName("hippo-by-hand");
@@ -806,6 +877,35 @@ class GateRuntimeTest {
     assertThat(conflict.getStatus()).isEqualTo("True");
     assertThat(conflict.getReason()).isEqualTo("HostClaimed");
     assertThat(conflict.getMessage()).startsWith("VirtualService db/hippo-by-hand also routes");
+  }
+
+  @Test
+  void untilTheVirtualServicesItDoesNotManageAreListedAGateWritesNothing() {
+    hosts.known = new ForeignRoutes.Known(false, Optional.empty());
+
+    GateRuntime runtime = leading();
+
+    assertThat(hosts.asked).containsExactly(TestGates.NAMESPACE);
+    assertThat(mesh.asked).isEmpty();
+    assertThat(status.written).isEmpty();
+
+    hosts.known = ForeignRoutes.Known.YES;
+    tick(runtime);
+    assertThat(mesh.asked).containsExactly(MeshKind.DESTINATION_RULE, MeshKind.VIRTUAL_SERVICE);
+  }
+
+  @Test
+  void aFailingListOfTheVirtualServicesItDoesNotManageIsReportedAndNothingIsWritten() {
+    hosts.known =
+        new ForeignRoutes.Known(false, Optional.of("cannot list the VirtualServices: forbidden"));
+
+    leading();
+
+    assertThat(mesh.asked).isEmpty();
+    var ready = GateConditions.find(status.written.get(0).getConditions(), "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("HostCheckFailed");
+    assertThat(ready.getMessage()).contains("forbidden");
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.status.GateConditions;
@@ -104,6 +105,91 @@ class MeshOwnershipIT {
         .isEqualTo(foreign.getMetadata().getResourceVersion());
     assertThat(now.getSpec()).isEqualTo(foreign.getSpec());
     assertThat(h.eventReasons().stream().filter("Conflict"::equals)).hasSize(1);
+  }
+
+  @Test
+  void aLastingForeignObjectOfTheGatesNameIsNotReadAtEveryTick() {
+    h.istio()
+        .v1()
+        .virtualServices()
+        .inNamespace(NAMESPACE)
+        .resource(TestGates.foreignVirtualService())
+        .create();
+    h.simulate(List.of(h.leader(0), h.replica(1)));
+    h.createPod(0);
+    h.createPod(1);
+    h.createGate(spec -> {});
+    ControllerHarness.Running running = h.startController();
+    Await.until(
+        Duration.ofSeconds(5),
+        "condition Conflict",
+        h::gate,
+        g ->
+            g.getStatus() != null
+                && GateConditions.isTrue(g.getStatus().getConditions(), GateConditions.CONFLICT));
+
+    // Ten more ticks, well within SameNameCheck.RECHECK: the conflict stands, and the objects of
+    // the gate's name (which the filtered informers do not hold) were read once, not per tick.
+    running.awaitTicks(10);
+    long vsReads = readsOf(VS_PATH + "/" + GATE);
+    long drReads = readsOf(DR_PATH + "/" + GATE);
+    System.out.printf(
+        "MeshOwnershipIT: %d ticks, %d VirtualService and %d DestinationRule reads%n",
+        running.ticks(GATE), vsReads, drReads);
+    assertThat(running.ticks(GATE)).isGreaterThanOrEqualTo(10);
+    assertThat(vsReads).isEqualTo(1);
+    assertThat(drReads).isEqualTo(1);
+    assertThat(
+            GateConditions.find(h.gate().getStatus().getConditions(), GateConditions.CONFLICT)
+                .getReason())
+        .isEqualTo("NotManagedBySyncgate");
+    assertThat(controllerWritesTo(VS_PATH)).isEmpty();
+    assertThat(controllerWritesTo(DR_PATH)).isEmpty();
+  }
+
+  @Test
+  void aVirtualServiceOfAnotherNameRoutingTheGatesHostIsAHostClaimAndNothingIsWritten() {
+    VirtualService byHand = TestGates.foreignVirtualService();
+    byHand.getMetadata().setName("hippo-by-hand");
+    byHand.getSpec().setHosts(List.of("hippo-replicas"));
+    h.istio().v1().virtualServices().inNamespace(NAMESPACE).resource(byHand).create();
+    h.simulate(List.of(h.leader(0), h.replica(1)));
+    h.sim(0).setLocation(START_POSITION);
+    h.sim(1).setReceivedAndReplayed(START_POSITION);
+    h.createPod(0);
+    h.createPod(1);
+    h.createGate(spec -> {});
+    ControllerHarness.Running running = h.startController();
+
+    ReplicaGate gate =
+        Await.until(
+            Duration.ofSeconds(5),
+            "condition Conflict",
+            h::gate,
+            g ->
+                g.getStatus() != null
+                    && GateConditions.isTrue(
+                        g.getStatus().getConditions(), GateConditions.CONFLICT));
+    Condition conflict =
+        GateConditions.find(gate.getStatus().getConditions(), GateConditions.CONFLICT);
+    assertThat(conflict.getReason()).isEqualTo("HostClaimed");
+    assertThat(conflict.getMessage()).startsWith("VirtualService db/hippo-by-hand also routes");
+    running.awaitTicks(3);
+    assertThat(controllerWritesTo(VS_PATH)).isEmpty();
+    assertThat(controllerWritesTo(DR_PATH)).isEmpty();
+  }
+
+  /** The controller's writes to paths that contain {@code part}. */
+  private List<RecordedRequest> controllerWritesTo(String part) {
+    return h.writesTo(part).stream().filter(MeshInformersIT::byController).toList();
+  }
+
+  /** The controller's GETs of exactly {@code path}. */
+  private long readsOf(String path) {
+    return h.requests().stream()
+        .filter(MeshInformersIT::byController)
+        .filter(r -> "GET".equals(r.getMethod()) && path.equals(r.getPath()))
+        .count();
   }
 
   @Test

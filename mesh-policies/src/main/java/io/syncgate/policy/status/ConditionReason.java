@@ -18,6 +18,12 @@ public final class ConditionReason {
   /** Ready=False: the member pods cannot be listed; retried with backoff. */
   public static final String POD_WATCH_FAILED = "PodWatchFailed";
 
+  /**
+   * Ready=False: the VirtualServices syncgate does not manage cannot be listed, so whether another
+   * one routes the gate's host is not known; retried with backoff.
+   */
+  public static final String HOST_CHECK_FAILED = "HostCheckFailed";
+
   /** Ready=False: no tick has completed for longer than one may take (watchdog). */
   public static final String TICK_STALLED = "TickStalled";
 

@@ -44,6 +44,16 @@ public sealed interface TickOutcome {
     }
   }
 
+  /**
+   * Whether something else routes the gate's host cannot be told: the VirtualServices syncgate does
+   * not manage in the gate's namespace cannot be listed (yet). Nothing was polled or written.
+   */
+  record HostCheckFailed(String reason) implements TickOutcome {
+    public HostCheckFailed {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
   /** The gate's member pods cannot be listed (yet): nothing was polled or written. */
   record PodWatchFailed(String reason) implements TickOutcome {
     public PodWatchFailed {

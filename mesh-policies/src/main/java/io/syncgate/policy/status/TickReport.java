@@ -82,6 +82,9 @@ public record TickReport(
     if (outcome instanceof TickOutcome.PodWatchFailed podWatch) {
       return podWatchFailed(podWatch);
     }
+    if (outcome instanceof TickOutcome.HostCheckFailed hostCheck) {
+      return hostCheckFailed(hostCheck);
+    }
     if (outcome instanceof TickOutcome.Stalled stalled) {
       return new TickReport(
           stalled,
@@ -160,6 +163,23 @@ public record TickReport(
                 GateConditions.READY, ConditionReason.POD_WATCH_FAILED, failed.reason()),
             specValid()),
         List.of(new Event(EventReason.POD_WATCH_FAILED, failed.reason())),
+        List.of(),
+        List.of());
+  }
+
+  /**
+   * Like {@link #notPollable}: the condition says why, the controller's log said it once. No event:
+   * this is the same API server failure for every gate of the namespace, and it is retried with
+   * backoff; the condition is enough for an operator to see why the gate does not write.
+   */
+  private static TickReport hostCheckFailed(TickOutcome.HostCheckFailed failed) {
+    return new TickReport(
+        failed,
+        List.of(
+            Desired.isFalse(
+                GateConditions.READY, ConditionReason.HOST_CHECK_FAILED, failed.reason()),
+            specValid()),
+        List.of(),
         List.of(),
         List.of());
   }

@@ -77,6 +77,19 @@ class TickReportTest {
   }
 
   @Test
+  void aHostThatCannotBeCheckedIsNotReadyWithoutAnEvent() {
+    TickReport report =
+        TickReport.of(new TickOutcome.HostCheckFailed("cannot list: forbidden"), "db", "g");
+
+    assertThat(report.conditions())
+        .containsExactly(
+            Desired.isFalse("Ready", "HostCheckFailed", "cannot list: forbidden"),
+            Desired.isFalse("InvalidSpec", "SpecValid", ""));
+    assertThat(report.events()).isEmpty();
+    assertThat(report.meshWrites()).isEmpty();
+  }
+
+  @Test
   void aSettledTickIsReadyAndTellsItsStoryInOrder() {
     Plan plan =
         plan(
