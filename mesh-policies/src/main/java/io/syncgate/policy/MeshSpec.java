@@ -15,7 +15,20 @@ import java.util.Objects;
 
 /** The read route the gate writes Istio weights for: {@code spec.mesh}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"host", "port", "subsetLabel", "fallback", "maxConnectionDuration"})
+@JsonPropertyOrder({
+  "host",
+  "primaryHost",
+  "port",
+  "subsetLabel",
+  "fallback",
+  "maxConnectionDuration"
+})
+@ValidationRule(
+    value = "!has(self.primaryHost) || !has(self.host) || self.primaryHost != self.host",
+    message =
+        "primaryHost must name the primary's own Service, not the read host: the fallback would"
+            + " send reads to every member of the read host, lagging replicas included",
+    fieldPath = ".primaryHost")
 public class MeshSpec {
 
   public static final int DEFAULT_PORT = 5432;
@@ -30,6 +43,15 @@ public class MeshSpec {
           + " <svc>.<ns>.svc or <svc>.<ns>.svc.<cluster domain>, e.g."
           + " hippo-replicas.db.svc.cluster.local.")
   private String host;
+
+  @Size(min = 1, max = 253)
+  @Pattern(ReplicaGateValidator.DNS_SUBDOMAIN)
+  @JsonPropertyDescription(
+      "Optional: the primary's own Service, where the Primary fallback sends reads (no subset),"
+          + " e.g. hippo-primary.db.svc.cluster.local; same namespace rule as host. Set it when"
+          + " the read host selects replicas only (PGO's <cluster>-replicas, Spilo's -repl):"
+          + " without it the fallback is the leader's subset of the read host.")
+  private String primaryHost;
 
   @Default("" + DEFAULT_PORT)
   @Min(1)
@@ -70,6 +92,14 @@ public class MeshSpec {
     this.host = host;
   }
 
+  public String getPrimaryHost() {
+    return primaryHost;
+  }
+
+  public void setPrimaryHost(String primaryHost) {
+    this.primaryHost = primaryHost;
+  }
+
   public Integer getPort() {
     return port;
   }
@@ -107,6 +137,7 @@ public class MeshSpec {
   public boolean equals(Object o) {
     return o instanceof MeshSpec other
         && Objects.equals(host, other.host)
+        && Objects.equals(primaryHost, other.primaryHost)
         && Objects.equals(port, other.port)
         && Objects.equals(subsetLabel, other.subsetLabel)
         && Objects.equals(fallback, other.fallback)
@@ -115,13 +146,15 @@ public class MeshSpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(host, port, subsetLabel, fallback, maxConnectionDuration);
+    return Objects.hash(host, primaryHost, port, subsetLabel, fallback, maxConnectionDuration);
   }
 
   @Override
   public String toString() {
     return "MeshSpec(host="
         + host
+        + ", primaryHost="
+        + primaryHost
         + ", port="
         + port
         + ", subsetLabel="

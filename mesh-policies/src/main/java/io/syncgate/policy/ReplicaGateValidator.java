@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -215,7 +217,30 @@ public final class ReplicaGateValidator {
       out.add(new Violation("spec.mesh.host", "is required: the read host clients connect to"));
     } else if (dnsName("spec.mesh.host", host, "hippo-replicas.db.svc.cluster.local", out)
         && namespace != null) {
-      hostInNamespace(host, namespace, out);
+      hostInNamespace("spec.mesh.host", host, namespace, out);
+    }
+    String primaryHost = mesh.getPrimaryHost();
+    if (primaryHost != null
+        && dnsName(
+            "spec.mesh.primaryHost", primaryHost, "hippo-primary.db.svc.cluster.local", out)) {
+      if (namespace != null) {
+        hostInNamespace("spec.mesh.primaryHost", primaryHost, namespace, out);
+      }
+      boolean sameService =
+          primaryHost.equals(host)
+              || (namespace != null
+                  && host != null
+                  && serviceOf(primaryHost, namespace).isPresent()
+                  && serviceOf(primaryHost, namespace).equals(serviceOf(host, namespace)));
+      if (sameService) {
+        out.add(
+            new Violation(
+                "spec.mesh.primaryHost",
+                "must name the primary's own Service, not the read host (was \""
+                    + primaryHost
+                    + "\"): the fallback would send reads to every member of the read host,"
+                    + " lagging replicas included"));
+      }
     }
     port("spec.mesh.port", mesh.getPort(), out);
     String label = mesh.getSubsetLabel();
@@ -307,7 +332,8 @@ public final class ReplicaGateValidator {
    * renderer writes the host as given, so a short name resolves in the gate's namespace, as Istio
    * resolves short names relative to the VirtualService's namespace.
    */
-  private static void hostInNamespace(String host, String namespace, List<Violation> out) {
+  private static void hostInNamespace(
+      String path, String host, String namespace, List<Violation> out) {
     String[] labels = host.split("\\.");
     boolean inNamespace =
         labels.length == 1
@@ -322,7 +348,7 @@ public final class ReplicaGateValidator {
             : "cluster.local";
     out.add(
         new Violation(
-            "spec.mesh.host",
+            path,
             "must name a Service of the gate's namespace \""
                 + namespace
                 + "\": write "
@@ -337,6 +363,27 @@ public final class ReplicaGateValidator {
                 + host
                 + "\"); the VirtualService is exported to the whole mesh and must not route"
                 + " another namespace's clients"));
+  }
+
+  /**
+   * The Service a host names, as {@code <svc>.<namespace>}: {@code svc}, {@code svc.ns}, {@code
+   * svc.ns.svc} and {@code svc.ns.svc.<domain>} all name the same one. Empty for a host that names
+   * no Service of the cluster (more labels, not {@code .svc}).
+   *
+   * @param namespace where a short name is resolved (the object's own namespace)
+   */
+  public static Optional<String> serviceOf(String host, String namespace) {
+    if (host == null || host.isBlank()) {
+      return Optional.empty();
+    }
+    String[] parts = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "").split("\\.");
+    if (parts.length == 1) {
+      return namespace == null ? Optional.empty() : Optional.of(parts[0] + "." + namespace);
+    }
+    if (parts.length == 2 || "svc".equals(parts[2])) {
+      return Optional.of(parts[0] + "." + parts[1]);
+    }
+    return Optional.empty();
   }
 
   /** Whether {@code value} is a DNS name; if not, records why. */

@@ -44,6 +44,9 @@ class CrdCelRulesTest {
             "spec.admission.maxLag maxLag must be a whole number of bytes",
             "spec.ejection.maxLag maxLag must be a whole number of bytes",
             "spec.mesh.maxConnectionDuration maxConnectionDuration must be at least 1ms",
+            "spec.mesh.primaryHost primaryHost must name the primary's own Service, not the read"
+                + " host: the fallback would send reads to every member of the read host, lagging"
+                + " replicas included",
             "spec.patroni.timeout timeout must be greater than 0s",
             "spec.pollInterval pollInterval must be at least 100ms",
             "spec.pollInterval pollInterval must be at most 5m",

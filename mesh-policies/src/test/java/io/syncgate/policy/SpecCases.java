@@ -111,6 +111,9 @@ final class SpecCases {
     return List.of(
         valid("minimal spec, all defaults", "{}"),
         valid("one step straight to 100", "ramp: {steps: [100]}"),
+        valid(
+            "a primary Service for the fallback",
+            "mesh: {primaryHost: pg-primary.db.svc.cluster.local}"),
         valid("fine-grained steps", "ramp: {steps: [1, 2, 3, 50, 99, 100]}"),
         valid(
             "ejection.maxLag equal to admission.maxLag",
@@ -213,6 +216,14 @@ final class SpecCases {
         invalid("empty host", "mesh: {host: \"\"}", "spec.mesh.host"),
         invalid("missing host", "mesh: {host: null, port: 5432}", "spec.mesh.host"),
         invalid("host not a DNS name", "mesh: {host: Hippo Replicas}", "spec.mesh.host"),
+        invalid(
+            "primaryHost not a DNS name",
+            "mesh: {primaryHost: Hippo Primary}",
+            "spec.mesh.primaryHost"),
+        invalid(
+            "primaryHost the read host itself",
+            "mesh: {primaryHost: pg-replicas.db.svc.cluster.local}",
+            "spec.mesh.primaryHost"),
         invalid("missing mesh", "mesh: null", "spec.mesh"),
         invalid("missing selector", "selector: null", "spec.selector"),
         invalid("empty selector", "selector: {matchLabels: null}", "spec.selector"),

@@ -118,7 +118,8 @@ public record GateSettings(
             mesh.getSubsetLabel(),
             mesh.getMaxConnectionDuration() == null
                 ? null
-                : GoDuration.parse(mesh.getMaxConnectionDuration()));
+                : GoDuration.parse(mesh.getMaxConnectionDuration()),
+            mesh.getPrimaryHost());
     PatroniSettings patroniSettings =
         new PatroniSettings(
             patroni.getScheme(),

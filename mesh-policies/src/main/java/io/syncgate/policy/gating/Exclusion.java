@@ -22,7 +22,12 @@ public record Exclusion(String member, Cause cause, String detail) {
      * The pod's {@code mesh.subsetLabel} value is not its own name, so the subset Syncgate writes
      * for it would select no endpoint (or another pod's).
      */
-    SUBSET_LABEL_MISMATCH
+    SUBSET_LABEL_MISMATCH,
+    /**
+     * The pod is not a ready endpoint of the read host's Service (not selected by it, or not
+     * ready), so its subset would select no endpoint.
+     */
+    NO_READY_ENDPOINT
   }
 
   public Exclusion {

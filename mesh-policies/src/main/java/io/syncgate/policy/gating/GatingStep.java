@@ -77,6 +77,24 @@ public final class GatingStep {
       Collection<Exclusion> excluded,
       GatePolicy policy,
       Instant now) {
+    return step(previous, snapshot, excluded, PrimaryRoute.LEADER_SUBSET, policy, now);
+  }
+
+  /**
+   * One step of the gate, whose {@code Primary} fallback goes where {@code primary} says.
+   *
+   * @param primary the leader's subset, or the primary's own Service and whether it has a ready
+   *     endpoint
+   * @see #step(GateState, ClusterSnapshot, Collection, GatePolicy, Instant)
+   */
+  public static StepResult step(
+      GateState previous,
+      ClusterSnapshot snapshot,
+      Collection<Exclusion> excluded,
+      PrimaryRoute primary,
+      GatePolicy policy,
+      Instant now) {
+    Objects.requireNonNull(primary, "primary");
     Objects.requireNonNull(previous, "previous");
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(excluded, "excluded");
@@ -85,9 +103,9 @@ public final class GatingStep {
     List<String> members = new ArrayList<>(new TreeSet<>(snapshot.samples().keySet()));
     Exclusions exclusions = Exclusions.of(excluded, snapshot.samples().keySet());
     if (snapshot.leader() == null) {
-      return failStatic(previous, snapshot, policy, members, exclusions, now);
+      return failStatic(previous, snapshot, policy, primary, members, exclusions, now);
     }
-    return withLeader(previous, snapshot, policy, members, exclusions, now);
+    return withLeader(previous, snapshot, policy, primary, members, exclusions, now);
   }
 
   /**
@@ -127,6 +145,7 @@ public final class GatingStep {
       GateState previous,
       ClusterSnapshot snapshot,
       GatePolicy policy,
+      PrimaryRoute primary,
       List<String> members,
       Exclusions exclusions,
       Instant now) {
@@ -176,10 +195,11 @@ public final class GatingStep {
       }
     }
     Set<String> subsets = exclusions.subsets(members);
-    // An excluded leader has no subset: the route that would need it (Primary fallback, no replica)
-    // cannot be written.
+    // An excluded leader has no subset, a primary Service without endpoints takes no reads: the
+    // route that would need them (Primary fallback, no replica) cannot be written, and the live one
+    // stays.
     Optional<Weights.Decision> decision =
-        Weights.route(routable(next, subsets), subsets.contains(leader) ? leader : null, policy);
+        Weights.route(routable(next, subsets), primary.destination(leader, subsets), policy);
     Optional<Route> route = decision.map(Weights.Decision::route);
     GateState state = new GateState(next, leader, timeline, route);
     Plan plan =
@@ -190,7 +210,11 @@ public final class GatingStep {
             decision.map(Weights.Decision::fallbackActive).orElse(false),
             null,
             transitions,
-            exclusions.all());
+            exclusions.all(),
+            route.isPresent()
+                ? null
+                : "no replica can take reads and "
+                    + primary.whyNone(leader, exclusions.reason(leader)));
     return new StepResult(state, plan);
   }
 
@@ -210,6 +234,7 @@ public final class GatingStep {
       GateState previous,
       ClusterSnapshot snapshot,
       GatePolicy policy,
+      PrimaryRoute primary,
       List<String> members,
       Exclusions exclusions,
       Instant now) {
@@ -246,17 +271,18 @@ public final class GatingStep {
     // When no destination with weight is left there is no valid route to keep: write nothing and
     // forget the old route, so that a pod recreated under a vanished name never inherits its
     // weight.
-    Optional<Route> kept = previous.route().flatMap(r -> Weights.restrictTo(r, subsets, ejected));
+    Set<String> present = new TreeSet<>(subsets);
+    if (primary.service() && primary.serviceReady()) {
+      present.add(RouteDestination.PRIMARY_SERVICE);
+    }
+    Optional<Route> kept = previous.route().flatMap(r -> Weights.restrictTo(r, present, ejected));
     if (kept.isEmpty() && previous.route().map(r -> heldWeight(r, ejected)).orElse(false)) {
       // Unless an ejection emptied it: the ejection must reach the mesh, so the route is decided
       // from the phases as with a leader, the last known leader standing in for the Primary
       // fallback. Without its subset nothing can take the reads and the live route stays.
       String lastLeader = previous.leader();
       kept =
-          Weights.route(
-                  routable(next, subsets),
-                  lastLeader != null && subsets.contains(lastLeader) ? lastLeader : null,
-                  policy)
+          Weights.route(routable(next, subsets), primary.destination(lastLeader, subsets), policy)
               .map(Weights.Decision::route);
     }
     GateState state = new GateState(next, previous.leader(), previous.timeline(), kept);

@@ -20,6 +20,8 @@ import java.util.TreeSet;
  * @param degradedReason why the gate is degraded (no single leader, leader unreachable), or null
  * @param transitions phase changes, ramp steps and leader changes of this step, in order
  * @param excluded the members that get no subset and no weight, sorted by member and cause
+ * @param unroutable why no route could be decided although the gate knows its leader (nothing with
+ *     a ready endpoint can take the reads), or null; the live route then stays as it is
  */
 public record Plan(
     List<String> members,
@@ -28,7 +30,8 @@ public record Plan(
     boolean fallbackActive,
     String degradedReason,
     List<Transition> transitions,
-    List<Exclusion> excluded) {
+    List<Exclusion> excluded,
+    String unroutable) {
 
   private static final Comparator<Exclusion> BY_MEMBER_AND_CAUSE =
       Comparator.comparing(Exclusion::member).thenComparing(Exclusion::cause);
@@ -38,6 +41,18 @@ public record Plan(
     Objects.requireNonNull(route, "route");
     transitions = List.copyOf(transitions);
     excluded = excluded.stream().sorted(BY_MEMBER_AND_CAUSE).toList();
+  }
+
+  /** A plan whose route, if any, could be decided. */
+  public Plan(
+      List<String> members,
+      String leader,
+      Optional<Route> route,
+      boolean fallbackActive,
+      String degradedReason,
+      List<Transition> transitions,
+      List<Exclusion> excluded) {
+    this(members, leader, route, fallbackActive, degradedReason, transitions, excluded, null);
   }
 
   /** A plan that excludes nobody. */
@@ -57,7 +72,14 @@ public record Plan(
    */
   public Plan withoutEffect() {
     return new Plan(
-        members, leader, Optional.empty(), fallbackActive, degradedReason, List.of(), excluded);
+        members,
+        leader,
+        Optional.empty(),
+        fallbackActive,
+        degradedReason,
+        List.of(),
+        excluded,
+        unroutable);
   }
 
   public boolean degraded() {

@@ -2,9 +2,9 @@ package io.syncgate.policy.mesh;
 
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateValidator;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,25 +18,9 @@ public final class HostClaims {
 
   private HostClaims() {}
 
-  /**
-   * The Service a host names, as {@code <svc>.<namespace>}: {@code svc}, {@code svc.ns}, {@code
-   * svc.ns.svc} and {@code svc.ns.svc.<domain>} all name the same one. Empty for a host that names
-   * no Service of the cluster (more labels, not {@code .svc}).
-   *
-   * @param namespace where a short name is resolved (the object's own namespace)
-   */
+  /** The Service a host names: see {@link ReplicaGateValidator#serviceOf}. */
   public static Optional<String> service(String host, String namespace) {
-    if (host == null || host.isBlank()) {
-      return Optional.empty();
-    }
-    String[] parts = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "").split("\\.");
-    if (parts.length == 1) {
-      return namespace == null ? Optional.empty() : Optional.of(parts[0] + "." + namespace);
-    }
-    if (parts.length == 2 || "svc".equals(parts[2])) {
-      return Optional.of(parts[0] + "." + parts[1]);
-    }
-    return Optional.empty();
+    return ReplicaGateValidator.serviceOf(host, namespace);
   }
 
   /**

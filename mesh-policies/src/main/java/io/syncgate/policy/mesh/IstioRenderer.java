@@ -121,6 +121,13 @@ public final class IstioRenderer {
     Route route = plan.route().get();
     Set<String> members = validMembers(plan);
     for (RouteDestination destination : route.destinations()) {
+      if (destination.primaryService()) {
+        if (target.primaryHost() == null) {
+          throw new IllegalArgumentException(
+              "the route falls back to the primary Service, and the gate names none");
+        }
+        continue;
+      }
       if (!members.contains(destination.subset())) {
         throw new IllegalArgumentException(
             "route destination "
@@ -143,18 +150,25 @@ public final class IstioRenderer {
                             .map(
                                 d ->
                                     new RouteDestinationBuilder()
-                                        .withDestination(
-                                            new DestinationBuilder()
-                                                .withHost(target.host())
-                                                .withSubset(d.subset())
-                                                .withNewPort(target.port())
-                                                .build())
+                                        .withDestination(destination(target, d))
                                         .withWeight(d.weight())
                                         .build())
                             .toList())
                     .build())
             .endSpec()
             .build());
+  }
+
+  /**
+   * A member's subset of the read host, or for {@link RouteDestination#PRIMARY_SERVICE} the
+   * primary's own Service, without a subset: the operator keeps it pointed at the leader.
+   */
+  private static io.fabric8.istio.api.api.networking.v1alpha3.Destination destination(
+      MeshTarget target, RouteDestination d) {
+    DestinationBuilder out = new DestinationBuilder().withNewPort(target.port());
+    return d.primaryService()
+        ? out.withHost(target.primaryHost()).build()
+        : out.withHost(target.host()).withSubset(d.subset()).build();
   }
 
   /** The labels every mesh object of this gate carries. */

@@ -177,6 +177,16 @@ public final class MeshDiff {
    *     destination naming a distinct subset on that port) or its weights do not sum to 100
    */
   public static Optional<Route> routeOf(VirtualService live, long port) {
+    return routeOf(live, port, null);
+  }
+
+  /**
+   * {@link #routeOf(VirtualService, long)} for a gate with a primary Service: a destination on
+   * {@code primaryHost} without a subset reads back as {@link RouteDestination#PRIMARY_SERVICE}.
+   *
+   * @param primaryHost the gate's {@code mesh.primaryHost}, or null when it names none
+   */
+  public static Optional<Route> routeOf(VirtualService live, long port, String primaryHost) {
     if (live == null || live.getSpec() == null) {
       return Optional.empty();
     }
@@ -206,6 +216,9 @@ public final class MeshDiff {
       }
       var destination = routeDestination.getDestination();
       String subset = destination.getSubset();
+      if (subset == null && primaryHost != null && primaryHost.equals(destination.getHost())) {
+        subset = RouteDestination.PRIMARY_SERVICE;
+      }
       if (subset == null || subset.isBlank() || !subsets.add(subset)) {
         return Optional.empty();
       }

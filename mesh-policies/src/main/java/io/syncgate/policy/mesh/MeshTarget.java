@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param port the read port ({@code spec.mesh.port})
  * @param subsetLabel the pod label that tells one member pod from another
  * @param maxConnectionDuration how long a pooled TCP connection may live, or null for no limit
+ * @param primaryHost the primary's own Service ({@code spec.mesh.primaryHost}), the {@code Primary}
+ *     fallback's destination, or null to fall back to the leader's subset of {@code host}
  */
 public record MeshTarget(
     String namespace,
@@ -23,12 +25,28 @@ public record MeshTarget(
     String host,
     long port,
     String subsetLabel,
-    Duration maxConnectionDuration) {
+    Duration maxConnectionDuration,
+    String primaryHost) {
 
   /** Istio rejects shorter connection durations than this. */
   static final Duration MIN_CONNECTION_DURATION = Duration.ofMillis(1);
 
+  /** A target without a primary Service: the fallback is the leader's subset. */
+  public MeshTarget(
+      String namespace,
+      String gateName,
+      String gateUid,
+      String host,
+      long port,
+      String subsetLabel,
+      Duration maxConnectionDuration) {
+    this(namespace, gateName, gateUid, host, port, subsetLabel, maxConnectionDuration, null);
+  }
+
   public MeshTarget {
+    if (primaryHost != null) {
+      requireText(primaryHost, "primaryHost");
+    }
     requireText(namespace, "namespace");
     requireText(gateName, "gateName");
     requireText(gateUid, "gateUid");

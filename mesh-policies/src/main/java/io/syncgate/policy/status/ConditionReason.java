@@ -30,6 +30,12 @@ public final class ConditionReason {
   /** Ready=False: a mesh write failed; retried next tick. */
   public static final String MESH_WRITE_FAILED = "MeshWriteFailed";
 
+  /**
+   * Ready=False: nothing with a ready endpoint can take the reads (no replica admitted, and the
+   * fallback has no endpoint); the live route stays as it is.
+   */
+  public static final String NO_ROUTABLE_DESTINATION = "NoRoutableDestination";
+
   /** Ready=False: no single reachable leader. */
   public static final String DEGRADED = "Degraded";
 
@@ -59,6 +65,12 @@ public final class ConditionReason {
 
   /** MembersExcluded=True: a member pod's subset label does not carry its own name. */
   public static final String SUBSET_LABEL_MISMATCH = "SubsetLabelMismatch";
+
+  /**
+   * MembersExcluded=True: a member pod is not a ready endpoint of the read host's Service, so its
+   * subset would take reads and answer none.
+   */
+  public static final String NO_READY_ENDPOINT = "NoReadyEndpoint";
 
   /** MembersExcluded=False. */
   public static final String NONE_EXCLUDED = "NoneExcluded";

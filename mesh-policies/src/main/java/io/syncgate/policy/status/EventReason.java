@@ -13,6 +13,8 @@ public enum EventReason {
   TICK_STALLED("TickStalled", Type.WARNING),
   INVALID_SPEC("InvalidSpec", Type.WARNING),
   CONFLICT("Conflict", Type.WARNING),
+  /** Nothing with a ready endpoint can take the reads: the live route stays. */
+  NO_ROUTABLE_DESTINATION("NoRoutableDestination", Type.WARNING),
   /** Sums up the events about a gate that its rate limit dropped. */
   EVENTS_DROPPED("EventsDropped", Type.WARNING);
 

@@ -225,6 +225,12 @@ public record TickReport(
         events.add(new Event(reason, describe(t)));
       }
     }
+    if (plan.unroutable() != null) {
+      events.add(
+          new Event(
+              EventReason.NO_ROUTABLE_DESTINATION,
+              plan.unroutable() + "; the live route stays as it is"));
+    }
     List<WriteCount> counts = new ArrayList<>();
     for (ObjectWrite w : decided.mesh().writes()) {
       counts.add(new WriteCount(w.kind().kind(), metricResult(w.result())));
@@ -289,6 +295,7 @@ public record TickReport(
     return switch (cause) {
       case INVALID_SUBSET_NAME -> ConditionReason.INVALID_SUBSET_NAME;
       case SUBSET_LABEL_MISMATCH -> ConditionReason.SUBSET_LABEL_MISMATCH;
+      case NO_READY_ENDPOINT -> ConditionReason.NO_READY_ENDPOINT;
     };
   }
 
@@ -303,6 +310,12 @@ public record TickReport(
     }
     if (plan.degraded()) {
       return Desired.isFalse(GateConditions.READY, ConditionReason.DEGRADED, plan.degradedReason());
+    }
+    if (plan.unroutable() != null) {
+      return Desired.isFalse(
+          GateConditions.READY,
+          ConditionReason.NO_ROUTABLE_DESTINATION,
+          plan.unroutable() + "; the live route stays as it is");
     }
     var replicas = decided.state().replicas().values();
     long serving = replicas.stream().filter(r -> r.phase() == Phase.SERVING).count();

@@ -20,6 +20,7 @@ final class GateDriver {
   private GateState state;
   private StepResult last;
   private List<Exclusion> excluded = List.of();
+  private PrimaryRoute primary = PrimaryRoute.LEADER_SUBSET;
 
   GateDriver(GatePolicy policy) {
     this(policy, GateState.empty());
@@ -58,6 +59,12 @@ final class GateDriver {
     return this;
   }
 
+  /** Where the Primary fallback goes from the next ticks on (the leader's subset by default). */
+  GateDriver primary(PrimaryRoute newPrimary) {
+    this.primary = newPrimary;
+    return this;
+  }
+
   GateDriver advance(Duration d) {
     now = now.plus(d);
     return this;
@@ -74,8 +81,8 @@ final class GateDriver {
 
   StepResult tick(List<MemberSample> samples) {
     ClusterSnapshot snapshot = ClusterSnapshot.of(samples, now);
-    StepResult result = GatingStep.step(state, snapshot, excluded, policy, now);
-    StepResult replay = GatingStep.step(result.state(), snapshot, excluded, policy, now);
+    StepResult result = GatingStep.step(state, snapshot, excluded, primary, policy, now);
+    StepResult replay = GatingStep.step(result.state(), snapshot, excluded, primary, policy, now);
     assertThat(replay.state()).as("replayed state at %s", now).isEqualTo(result.state());
     assertThat(replay.plan().route())
         .as("replayed route at %s", now)

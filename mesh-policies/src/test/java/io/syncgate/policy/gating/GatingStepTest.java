@@ -811,6 +811,74 @@ class GatingStepTest {
   }
 
   @Nested
+  class PrimaryService {
+
+    private static final String PRIMARY = RouteDestination.PRIMARY_SERVICE;
+
+    private static Exclusion noEndpoint(String member) {
+      return new Exclusion(
+          member, Exclusion.Cause.NO_READY_ENDPOINT, "not a ready endpoint of pg-replicas");
+    }
+
+    @Test
+    void withEveryReplicaBehindReadsGoToThePrimaryServiceNotToASubset() {
+      GateDriver d = new GateDriver(DEFAULTS).primary(PrimaryRoute.service(true));
+      StepResult r = d.tick(LEADER, lagging("pg-1", 5L << 30), lagging("pg-2", 5L << 30));
+      assertThat(r.plan().route()).contains(route("pg-1", 0, "pg-2", 0, PRIMARY, 100));
+      assertThat(r.plan().fallbackActive()).isTrue();
+      assertThat(r.plan().unroutable()).isNull();
+    }
+
+    @Test
+    void aClusterWithoutReplicasReadsFromThePrimaryService() {
+      GateDriver d = new GateDriver(DEFAULTS).primary(PrimaryRoute.service(true));
+      assertThat(d.tick(LEADER).plan().route()).contains(route(PRIMARY, 100));
+    }
+
+    @Test
+    void aPrimaryServiceWithoutEndpointsLeavesTheLiveRouteAndSaysWhy() {
+      GateDriver d = new GateDriver(DEFAULTS).primary(PrimaryRoute.service(false));
+      StepResult r = d.tick(LEADER, lagging("pg-1", 5L << 30));
+      assertThat(r.plan().route()).isEmpty();
+      assertThat(r.plan().unroutable())
+          .isEqualTo(
+              "no replica can take reads and the primary Service (mesh.primaryHost) has no ready"
+                  + " endpoint");
+    }
+
+    @Test
+    void aLeaderThatIsNoEndpointOfTheReadHostCannotTakeTheFallbackAndTheMessageSaysWhatToDo() {
+      GateDriver d = new GateDriver(DEFAULTS).exclude(noEndpoint("pg-0"));
+      StepResult r = d.tick(LEADER, lagging("pg-1", 5L << 30));
+      assertThat(r.plan().route()).isEmpty();
+      assertThat(r.plan().unroutable())
+          .contains("the leader pg-0 has no subset that can take reads")
+          .contains("not a ready endpoint of pg-replicas")
+          .contains("set mesh.primaryHost");
+    }
+
+    @Test
+    void replicasWithEndpointsStillTakeTheReadsWhateverThePrimaryService() {
+      GateDriver d = new GateDriver(DEFAULTS).primary(PrimaryRoute.service(false));
+      serve(d, List.of(LEADER), "pg-1", "pg-2");
+      StepResult r =
+          d.exclude(noEndpoint("pg-2")).advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"));
+      assertThat(r.plan().route()).contains(route("pg-1", 100));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.EJECTED);
+      assertThat(r.plan().unroutable()).isNull();
+    }
+
+    @Test
+    void failingStaticKeepsThePrimaryServiceInTheRoute() {
+      GateDriver d = new GateDriver(DEFAULTS).primary(PrimaryRoute.service(true));
+      d.tick(LEADER, lagging("pg-1", 5L << 30));
+      StepResult r = d.advanceSeconds(1).tick(lagging("pg-1", 5L << 30));
+      assertThat(r.plan().degraded()).isTrue();
+      assertThat(r.plan().route()).contains(route("pg-1", 0, PRIMARY, 100));
+    }
+  }
+
+  @Nested
   class Exclusions {
 
     private static final String DETAIL = "pod name is not a DNS-1123 label";

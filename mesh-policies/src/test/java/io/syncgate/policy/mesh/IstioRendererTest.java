@@ -177,6 +177,40 @@ class IstioRendererTest {
   }
 
   @Test
+  void thePrimaryServiceFallbackIsADestinationOnThePrimaryHostWithoutASubset() {
+    String primaryHost = "hippo-primary.db.svc.cluster.local";
+    MeshTarget target =
+        new MeshTarget("db", "hippo-reads", "uid-42", HOST, 5432, POD_LABEL, null, primaryHost);
+    Route fallback =
+        new Route(
+            List.of(
+                new RouteDestination("hippo-1", 0),
+                new RouteDestination(RouteDestination.PRIMARY_SERVICE, 100)));
+    VirtualService vs =
+        IstioRenderer.renderVirtualService(target, plan(MEMBERS, fallback, true)).orElseThrow();
+
+    var destinations = vs.getSpec().getTcp().get(0).getRoute();
+    assertThat(destinations.get(1).getDestination())
+        .isEqualTo(new DestinationBuilder().withHost(primaryHost).withNewPort(5432L).build());
+    assertThat(destinations.get(1).getWeight()).isEqualTo(100);
+    assertThat(destinations.get(0).getDestination().getHost()).isEqualTo(HOST);
+    // And it reads back as the same route, but only for a gate that names that primary host.
+    assertThat(MeshDiff.routeOf(vs, 5432, primaryHost)).contains(fallback);
+    assertThat(MeshDiff.routeOf(vs, 5432)).isEmpty();
+    assertThat(MeshDiff.routeOf(vs, 5432, "other-primary.db.svc.cluster.local")).isEmpty();
+  }
+
+  @Test
+  void thePrimaryServiceFallbackCannotBeRenderedForAGateThatNamesNone() {
+    Route fallback =
+        new Route(List.of(new RouteDestination(RouteDestination.PRIMARY_SERVICE, 100)));
+    assertThatThrownBy(
+            () -> IstioRenderer.renderVirtualService(TARGET, plan(MEMBERS, fallback, true)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("names none");
+  }
+
+  @Test
   void virtualServiceDoesNotDependOnTheConnectionLimit() {
     assertThat(
             IstioRenderer.renderVirtualService(

@@ -136,6 +136,29 @@ class TickReportTest {
   }
 
   @Test
+  void nothingRoutableIsNotReadyWithAWarningThatSaysWhyAndThatTheLiveRouteStays() {
+    String why =
+        "no replica can take reads and the primary Service (mesh.primaryHost) has no ready"
+            + " endpoint";
+    Plan plan =
+        new Plan(List.of("a", "b"), "a", Optional.empty(), false, null, List.of(), List.of(), why);
+    Decided decided =
+        new Decided(plan, state(), List.of(), Set.of(), new TickOutcome.Settled(List.of()));
+
+    TickReport report = TickReport.of(decided, "db", "g");
+
+    assertThat(report.conditions())
+        .first()
+        .isEqualTo(
+            Desired.isFalse(
+                "Ready", "NoRoutableDestination", why + "; the live route stays as it is"));
+    assertThat(report.events())
+        .containsExactly(
+            new TickReport.Event(
+                EventReason.NO_ROUTABLE_DESTINATION, why + "; the live route stays as it is"));
+  }
+
+  @Test
   void aMemberThatStaysUnreachableCountsEveryTickButWarnsOnlyOnce() {
     MemberSample lost = MemberSample.failed("d", SampleFailure.UNREACHABLE, "refused");
     Decided decided =
