@@ -435,8 +435,20 @@ final class BenchRun {
       for (int g = 0; g < settings.gates(); g++) {
         for (int m = 0; m < settings.membersPerGate(); m++) {
           Pod pod = pod(g, m);
+          String service = FleetSimulator.gateName(g) + "-replicas";
           created.add(
-              pool.submit(() -> admin.pods().inNamespace(NAMESPACE).resource(pod).create()));
+              pool.submit(
+                  () -> {
+                    admin.pods().inNamespace(NAMESPACE).resource(pod).create();
+                    // Every member is a ready endpoint of its gate's read host.
+                    return admin
+                        .discovery()
+                        .v1()
+                        .endpointSlices()
+                        .inNamespace(NAMESPACE)
+                        .resource(MemberPods.readyEndpoint(service, pod, true))
+                        .create();
+                  }));
         }
       }
       for (java.util.concurrent.Future<?> f : created) {
@@ -475,6 +487,7 @@ final class BenchRun {
     ReplicaGateSpec spec = gate.getSpec();
     spec.setSelector(new LabelSelectorBuilder().addToMatchLabels(CLUSTER_LABEL, name).build());
     MeshSpec mesh = new MeshSpec();
+    // The read Service's EndpointSlices are made with the pods (createPods): keep the names alike.
     mesh.setHost(name + "-replicas." + NAMESPACE + ".svc.cluster.local");
     spec.setMesh(mesh);
     spec.setPollInterval(goDuration(settings.pollInterval()));

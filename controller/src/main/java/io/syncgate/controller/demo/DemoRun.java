@@ -119,10 +119,18 @@ public final class DemoRun {
     r.cluster = await(DemoCluster.start(r.worldVertx, settings, Clock.systemUTC()), "Patroni");
     KubernetesClient admin = r.api.admin();
     for (Map.Entry<String, String> member : r.cluster.addresses().entrySet()) {
+      Pod pod =
+          admin
+              .pods()
+              .inNamespace(DemoSettings.NAMESPACE)
+              .resource(pod(member.getKey(), member.getValue()))
+              .create();
       admin
-          .pods()
+          .discovery()
+          .v1()
+          .endpointSlices()
           .inNamespace(DemoSettings.NAMESPACE)
-          .resource(pod(member.getKey(), member.getValue()))
+          .resource(MemberPods.readyEndpoint(DemoSettings.READ_SERVICE, pod, true))
           .create();
     }
     admin.resources(ReplicaGate.class).resource(settings.gate()).create();

@@ -68,6 +68,10 @@ public record DemoSettings(
   public static final String GATE = "hippo-reads";
   public static final String CLUSTER = "hippo";
   public static final String HOST = "hippo-replicas.db.svc.cluster.local";
+
+  /** The Service {@link #HOST} names. */
+  public static final String READ_SERVICE = "hippo-replicas";
+
   public static final String CLUSTER_LABEL = "postgres-operator.crunchydata.com/cluster";
 
   /** Which flag sets which spec field, for error messages in the flags' own words. */

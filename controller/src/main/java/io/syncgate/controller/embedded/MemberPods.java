@@ -3,6 +3,8 @@ package io.syncgate.controller.embedded;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -39,4 +41,42 @@ public final class MemberPods {
         .endStatus()
         .build();
   }
+
+  /**
+   * The EndpointSlice that makes {@code pod} a ready endpoint of Service {@code service}, as the
+   * EndpointSlice controller would for a Ready pod the Service selects: one slice per pod and
+   * Service, named {@code <service>-<pod>}, so a test adds or removes one endpoint without a
+   * read-modify-write of a shared slice.
+   */
+  public static EndpointSlice readyEndpoint(String service, Pod pod, boolean ready) {
+    String namespace = pod.getMetadata().getNamespace();
+    return new EndpointSliceBuilder()
+        .withMetadata(
+            new ObjectMetaBuilder()
+                .withNamespace(namespace)
+                .withName(endpointSliceName(service, pod.getMetadata().getName()))
+                .withLabels(Map.of(SERVICE_NAME_LABEL, service))
+                .build())
+        .withAddressType("IPv4")
+        .addNewEndpoint()
+        .withAddresses(pod.getStatus().getPodIP())
+        .withNewConditions()
+        .withReady(ready)
+        .endConditions()
+        .withNewTargetRef()
+        .withKind("Pod")
+        .withNamespace(namespace)
+        .withName(pod.getMetadata().getName())
+        .endTargetRef()
+        .endEndpoint()
+        .build();
+  }
+
+  /** The name of {@link #readyEndpoint}'s slice for {@code pod} in {@code service}. */
+  public static String endpointSliceName(String service, String pod) {
+    return service + "-" + pod;
+  }
+
+  /** The label the EndpointSlice controller sets on each slice: its Service's name. */
+  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 }

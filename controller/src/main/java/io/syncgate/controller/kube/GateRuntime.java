@@ -48,6 +48,9 @@ final class GateRuntime {
   private GateSettings.Parsed parsed;
   private Object watchedSelector;
 
+  /** The Services whose EndpointSlices are watched, or null before the first valid spec. */
+  private Set<String> watchedServices;
+
   private Term term = Term.ended();
   private long timer = -1;
   private Duration timerPeriod;
@@ -111,6 +114,10 @@ final class GateRuntime {
         seams.pods().watch(settings.selector());
         watchedSelector = settings.selector();
       }
+      if (!Objects.equals(watchedServices, settings.endpointServices())) {
+        seams.endpoints().watch(settings.endpointServices());
+        watchedServices = settings.endpointServices();
+      }
       LOG.info(
           "{}: spec accepted, polling every {}",
           key,
@@ -146,6 +153,7 @@ final class GateRuntime {
     deactivate();
     closed = true;
     seams.pods().close();
+    seams.endpoints().close();
     seams.members().close();
     env.metrics().forgetGate(key.namespace(), key.name());
     seams.events().forget(key);

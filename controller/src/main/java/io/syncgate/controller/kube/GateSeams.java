@@ -6,6 +6,7 @@ package io.syncgate.controller.kube;
  */
 record GateSeams(
     PodSource pods,
+    EndpointSource endpoints,
     MemberPoller members,
     MeshWriter mesh,
     StatusSink status,

@@ -19,6 +19,9 @@ import io.syncgate.policy.mesh.MeshTarget;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One gate's spec, validated and turned into the plain values the controller works with: the gating
@@ -50,6 +53,32 @@ public record GateSettings(
       String credentialsSecret,
       String caSecret,
       boolean verifyHostname) {}
+
+  /** The read host's Service, by name in the gate's namespace. */
+  public String readService() {
+    return serviceName(target.host());
+  }
+
+  /** The primary's own Service ({@code mesh.primaryHost}), by name, or empty when none is set. */
+  public Optional<String> primaryService() {
+    return Optional.ofNullable(target.primaryHost()).map(this::serviceName);
+  }
+
+  /** The Services whose ready endpoints decide where reads may go. */
+  public Set<String> endpointServices() {
+    Set<String> out = new TreeSet<>();
+    out.add(readService());
+    primaryService().ifPresent(out::add);
+    return out;
+  }
+
+  /** A host the validator admitted names a Service of the gate's namespace: its name. */
+  private String serviceName(String host) {
+    String service =
+        ReplicaGateValidator.serviceOf(host, target.namespace())
+            .orElseThrow(() -> new IllegalStateException("not a Service of the cluster: " + host));
+    return service.substring(0, service.indexOf('.'));
+  }
 
   /** Either settings (the spec is valid) or every rule the spec breaks. */
   public record Parsed(GateSettings settings, List<Violation> violations) {

@@ -13,6 +13,7 @@ import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.GatingStep;
 import io.syncgate.policy.gating.Plan;
 import io.syncgate.policy.gating.PodIdentity;
+import io.syncgate.policy.gating.PrimaryRoute;
 import io.syncgate.policy.gating.Reachability;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.StepResult;
@@ -161,6 +162,7 @@ final class GateTick {
     return Future.succeededFuture(parsed)
         .compose(fenced(this::requireValidSpec))
         .compose(fenced(this::requireSyncedPods))
+        .compose(fenced(this::requireSyncedEndpoints))
         .compose(fenced(this::requireOwnedMesh))
         .compose(fenced(this::preparePatroni))
         .compose(fenced(this::restoreOnNewTerm))
@@ -186,6 +188,16 @@ final class GateTick {
       // why when the watch is failing rather than starting.
       LOG.debug("{}: waiting for the pod informer to sync", key);
       return stop(seams.pods().failure().map(TickOutcome.PodWatchFailed::new).orElse(null));
+    }
+    return Future.succeededFuture(settings);
+  }
+
+  private Future<GateSettings> requireSyncedEndpoints(GateSettings settings) {
+    if (!seams.endpoints().synced()) {
+      // Unsynced, no destination would look routable and the route would fall to nothing: wait.
+      LOG.debug("{}: waiting for the EndpointSlice informer to sync", key);
+      return stop(
+          seams.endpoints().failure().map(TickOutcome.EndpointWatchFailed::new).orElse(null));
     }
     return Future.succeededFuture(settings);
   }
@@ -339,7 +351,11 @@ final class GateTick {
                   snapshot,
                   prior,
                   uids,
-                  PodMembers.subsetLabelMismatches(pods, begun.settings().target().subsetLabel()));
+                  PodMembers.subsetLabelMismatches(pods, begun.settings().target().subsetLabel()),
+                  PodMembers.withoutReadyEndpoint(
+                      pods,
+                      seams.endpoints().readyAddresses(begun.settings().readService()),
+                      begun.settings().readService()));
             });
   }
 
@@ -355,8 +371,24 @@ final class GateTick {
         .filter(e -> polled.snapshot().samples().containsKey(e.member()))
         .filter(e -> named.add(e.member()))
         .forEach(excluded::add);
+    // A subset with no ready endpoint would take reads and answer none. With a primary Service the
+    // leader's subset is never a destination, and a replicas-only read host rightly has no
+    // endpoint for it.
+    Optional<String> primaryService = settings.primaryService();
+    String leader = polled.snapshot().leader();
+    polled.endpointless().stream()
+        .filter(e -> polled.snapshot().samples().containsKey(e.member()))
+        .filter(e -> primaryService.isEmpty() || !e.member().equals(leader))
+        .filter(e -> named.add(e.member()))
+        .map(e -> e.member().equals(leader) ? leaderWithoutEndpoint(e) : e)
+        .forEach(excluded::add);
+    PrimaryRoute primary =
+        primaryService
+            .map(svc -> PrimaryRoute.service(!seams.endpoints().readyAddresses(svc).isEmpty()))
+            .orElse(PrimaryRoute.LEADER_SUBSET);
     StepResult step =
-        GatingStep.step(polled.prior(), polled.snapshot(), excluded, settings.policy(), now);
+        GatingStep.step(
+            polled.prior(), polled.snapshot(), excluded, primary, settings.policy(), now);
     for (var t : step.plan().transitions()) {
       LOG.info("{}: {}", key, TickReport.describe(t));
     }
@@ -369,6 +401,19 @@ final class GateTick {
       return Future.succeededFuture(
           new Decision(polled, step, null, Optional.empty(), "cannot render: " + e.getMessage()));
     }
+  }
+
+  /**
+   * The leader's exclusion for want of an endpoint, saying what to do: known from the first tick,
+   * long before a failover needs the fallback.
+   */
+  private static Exclusion leaderWithoutEndpoint(Exclusion e) {
+    return new Exclusion(
+        e.member(),
+        e.cause(),
+        e.detail()
+            + "; it leads, so the Primary fallback could not reach it: set mesh.primaryHost to"
+            + " the primary's own Service");
   }
 
   private Future<Result> writeMesh(Decision decision) {
@@ -398,13 +443,15 @@ final class GateTick {
    * @param prior the state to step from: the memory's, less replicas whose pod was re-created
    * @param podUids the current pods' UIDs by name
    * @param mismatched pods whose subset label does not carry their own name
+   * @param endpointless pods that are not a ready endpoint of the read host's Service
    */
   private record Polled(
       Begun begun,
       ClusterSnapshot snapshot,
       GateState prior,
       Map<String, String> podUids,
-      List<Exclusion> mismatched) {}
+      List<Exclusion> mismatched,
+      List<Exclusion> endpointless) {}
 
   private record Decision(
       Polled polled,

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** A gate's members as its pods tell them: who to poll, and which pod each name is now. */
 final class PodMembers {
@@ -60,6 +61,27 @@ final class PodMembers {
     }
     endpoints.sort(Comparator.comparing(PatroniEndpoint::member));
     return endpoints;
+  }
+
+  /**
+   * Members whose pod address is not among {@code readyAddresses}, the ready endpoints of the read
+   * host's Service {@code service}: Istio sends a subset's share only to the Service's ready
+   * endpoints, so a subset of such a pod would take reads and answer none.
+   */
+  static List<Exclusion> withoutReadyEndpoint(
+      List<Pod> pods, Set<String> readyAddresses, String service) {
+    List<Exclusion> out = new ArrayList<>();
+    for (Pod pod : pods) {
+      String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+      if (ip != null && !readyAddresses.contains(ip)) {
+        out.add(
+            new Exclusion(
+                pod.getMetadata().getName(),
+                Exclusion.Cause.NO_READY_ENDPOINT,
+                "pod " + ip + " is not a ready endpoint of Service " + service));
+      }
+    }
+    return out;
   }
 
   /**

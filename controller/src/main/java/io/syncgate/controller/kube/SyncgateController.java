@@ -419,6 +419,7 @@ public final class SyncgateController extends AbstractVerticle {
   private GateSeams seams(GateKey key) {
     return new GateSeams(
         new InformerPodSource(key, client, worker),
+        new InformerEndpointSource(key, client, worker),
         new PatroniMembers(key, vertx, context, secrets::options, pollLoops),
         new ClusterMeshWriter(
             key,

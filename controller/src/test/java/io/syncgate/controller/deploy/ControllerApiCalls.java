@@ -28,6 +28,7 @@ final class ControllerApiCalls {
   private static final String ISTIO = "networking.istio.io";
   private static final String CORE = "";
   private static final String COORDINATION = "coordination.k8s.io";
+  private static final String DISCOVERY = "discovery.k8s.io";
 
   static final List<ApiCall> ALL =
       List.of(
@@ -50,6 +51,10 @@ final class ControllerApiCalls {
           // kube.InformerPodSource.watch: a pod informer per gate, by its label selector.
           watched(CORE, "pods", "list", "InformerPodSource.watch"),
           watched(CORE, "pods", "watch", "InformerPodSource.watch"),
+          // kube.InformerEndpointSource.watch: an EndpointSlice informer per gate, of its read
+          // host's and primary's Services only (label kubernetes.io/service-name).
+          watched(DISCOVERY, "endpointslices", "list", "InformerEndpointSource.watch"),
+          watched(DISCOVERY, "endpointslices", "watch", "InformerEndpointSource.watch"),
           // kube.SecretReader.read: spec.patroni.credentialsSecret and caSecret, by name only.
           watched(CORE, "secrets", "get", "SecretReader.read"),
           // kube.EventRecorder.send: core/v1 Events, created (never patched: de-duplication

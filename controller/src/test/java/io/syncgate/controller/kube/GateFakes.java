@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiPredicate;
 
@@ -60,6 +61,54 @@ final class GateFakes {
     @Override
     public List<Pod> pods() {
       return List.copyOf(pods.values());
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  /**
+   * The ready endpoints of the gate's Services, synced at once: by default every pod of {@code
+   * pods} is a ready endpoint of every Service; {@link #ready} sets a Service's addresses instead.
+   */
+  static final class Endpoints implements EndpointSource {
+    final List<Set<String>> watched = new CopyOnWriteArrayList<>();
+    final Map<String, Set<String>> ready = new LinkedHashMap<>();
+    private final Pods pods;
+    boolean synced = true;
+    String failure;
+    boolean closed;
+
+    Endpoints(Pods pods) {
+      this.pods = pods;
+    }
+
+    @Override
+    public void watch(Set<String> services) {
+      watched.add(Set.copyOf(services));
+    }
+
+    @Override
+    public boolean synced() {
+      return synced;
+    }
+
+    @Override
+    public Optional<String> failure() {
+      return synced ? Optional.empty() : Optional.ofNullable(failure);
+    }
+
+    @Override
+    public Set<String> readyAddresses(String service) {
+      Set<String> set = ready.get(service);
+      if (set != null) {
+        return set;
+      }
+      Set<String> all = new java.util.HashSet<>();
+      pods.pods.values().forEach(p -> all.add(p.getStatus().getPodIP()));
+      return all;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.syncgate.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -36,6 +37,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -59,6 +61,7 @@ class GateRuntimeTest {
   private Context context;
 
   private GateFakes.Pods pods;
+  private GateFakes.Endpoints endpoints;
   private GateFakes.Members members;
   private GateFakes.Mesh mesh;
   private GateFakes.Status status;
@@ -83,6 +86,7 @@ class GateRuntimeTest {
   void cluster() {
     context = vertx.getOrCreateContext();
     pods = new GateFakes.Pods();
+    endpoints = new GateFakes.Endpoints(pods);
     members = new GateFakes.Members();
     mesh = new GateFakes.Mesh();
     status = new GateFakes.Status();
@@ -737,6 +741,111 @@ class GateRuntimeTest {
   }
 
   @Test
+  void aReplicaWhosePodIsNotAReadyEndpointOfTheReadHostGetsNoWeightAndIsNamed() {
+    GateRuntime runtime = servingBoth();
+
+    // hippo-b's pod left the read host's Service endpoints (not ready, not selected).
+    endpoints.ready.put("hippo-replicas", Set.of(ip("hippo-a"), ip("hippo-c")));
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+
+    assertThat(TestGates.weightsOf(mesh.virtualService))
+        .doesNotContainKey("hippo-b")
+        .containsEntry("hippo-c", 100);
+    var excluded =
+        GateConditions.find(status.stored.getStatus().getConditions(), "MembersExcluded");
+    assertThat(excluded.getReason()).isEqualTo("NoReadyEndpoint");
+    assertThat(excluded.getMessage())
+        .contains("hippo-b")
+        .contains("not a ready endpoint of Service hippo-replicas");
+    assertThat(replicaReason("hippo-b")).contains("not a ready endpoint");
+  }
+
+  @Test
+  void withAReplicasOnlyReadHostEveryLaggingReplicaSendsTheReadsToThePrimaryService() {
+    gate.getSpec().getMesh().setPrimaryHost(PRIMARY_HOST);
+    // PGO's hippo-replicas selects replicas only; hippo-primary points at the leader.
+    endpoints.ready.put("hippo-replicas", Set.of(ip("hippo-b"), ip("hippo-c")));
+    endpoints.ready.put("hippo-primary", Set.of(ip("hippo-a")));
+    members.samples.put("hippo-b", MemberSample.replica("hippo-b", 1, WAL, 0, START));
+    members.samples.put("hippo-c", MemberSample.replica("hippo-c", 1, WAL, 0, START));
+
+    leading();
+
+    assertThat(endpoints.watched).containsExactly(Set.of("hippo-replicas", "hippo-primary"));
+    var route = mesh.virtualService.getSpec().getTcp().get(0).getRoute();
+    assertThat(route)
+        .extracting(
+            d -> d.getDestination().getHost(),
+            d -> d.getDestination().getSubset(),
+            d -> d.getWeight())
+        .containsExactly(
+            tuple(TestGates.HOST, "hippo-b", 0),
+            tuple(TestGates.HOST, "hippo-c", 0),
+            tuple(PRIMARY_HOST, null, 100));
+    // The leader is no endpoint of the read host, and need not be: it is not named excluded.
+    var excluded =
+        GateConditions.find(status.stored.getStatus().getConditions(), "MembersExcluded");
+    assertThat(excluded.getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void withNothingRoutableTheLastGoodRouteStaysAndTheGateSaysWhatIsMissing() {
+    GateRuntime runtime = servingBoth();
+    Map<String, Integer> good = TestGates.weightsOf(mesh.virtualService);
+    long writes = vsChanges();
+
+    // Both replicas fall far behind, and the leader is no endpoint of the read host: the Primary
+    // fallback (its subset there) could take no reads.
+    endpoints.ready.put("hippo-replicas", Set.of(ip("hippo-b"), ip("hippo-c")));
+    members.samples.put("hippo-b", MemberSample.replica("hippo-b", 1, WAL, 0, START));
+    members.samples.put("hippo-c", MemberSample.replica("hippo-c", 1, WAL, 0, START));
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+
+    assertThat(vsChanges()).as("VirtualService changes").isEqualTo(writes);
+    assertThat(TestGates.weightsOf(mesh.virtualService)).isEqualTo(good);
+    var ready = GateConditions.find(status.stored.getStatus().getConditions(), "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("NoRoutableDestination");
+    assertThat(ready.getMessage())
+        .contains("the leader hippo-a has no subset that can take reads")
+        .contains("set mesh.primaryHost");
+    assertThat(events.reasons()).contains(EventReason.NO_ROUTABLE_DESTINATION);
+  }
+
+  @Test
+  void endpointSlicesThatCannotBeListedStopTheGateAndSayWhy() {
+    endpoints.synced = false;
+    endpoints.failure = "listing the EndpointSlices of [hippo-replicas] failed: forbidden";
+
+    leading();
+
+    assertThat(mesh.virtualService).isNull();
+    var ready = GateConditions.find(status.stored.getStatus().getConditions(), "Ready");
+    assertThat(ready.getReason()).isEqualTo("EndpointWatchFailed");
+    assertThat(ready.getMessage()).contains("forbidden");
+  }
+
+  private static final String PRIMARY_HOST = "hippo-primary.db.svc.cluster.local";
+
+  private long vsChanges() {
+    return mesh.changed.stream().filter(k -> k == MeshKind.VIRTUAL_SERVICE).count();
+  }
+
+  private String ip(String name) {
+    return pods.pods.get(name).getStatus().getPodIP();
+  }
+
+  private String replicaReason(String name) {
+    return status.stored.getStatus().getReplicas().stream()
+        .filter(r -> r.getName().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .getReason();
+  }
+
+  @Test
   void aHundredReplicasAnsweringWithHostileStringsKeepStatusEventsAndLogsSmallAndPrintable() {
     String hostile = "\\n2026-12-07 ERROR forged\\u001b[31m\\u0000\\u202e" + "h".repeat(64 * 1024);
     for (int i = 1; i <= 100; i++) {
@@ -938,7 +1047,7 @@ class GateRuntimeTest {
   private GateRuntime runtime(MemberPoller memberPoller) {
     return new GateRuntime(
         KEY,
-        new GateSeams(pods, memberPoller, mesh, status, events, hosts),
+        new GateSeams(pods, endpoints, memberPoller, mesh, status, events, hosts),
         new GateEnv(
             vertx,
             context,

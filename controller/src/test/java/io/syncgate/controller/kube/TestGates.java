@@ -5,7 +5,9 @@ import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.istio.client.IstioClient;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.syncgate.controller.embedded.MemberPods;
 import io.syncgate.policy.MeshSpec;
 import io.syncgate.policy.ReplicaGate;
@@ -49,8 +51,21 @@ public final class TestGates {
     return gate;
   }
 
-  /** A Running member pod with the gate's labels and the given pod IP. */
+  /** The read host's Service: it selects every member, as in most stories here. */
+  public static final String READ_SERVICE = "hippo-replicas";
+
+  /**
+   * A Running member pod with the gate's labels and the given pod IP, and a ready endpoint of the
+   * read host's Service ({@link #READ_SERVICE}), as the EndpointSlice controller would make it.
+   */
   public static Pod createPod(KubernetesClient admin, String name, String ip) {
+    Pod pod = createPodOnly(admin, name, ip);
+    setEndpoint(admin, READ_SERVICE, pod, true);
+    return pod;
+  }
+
+  /** {@link #createPod} without any endpoint: for stories that say which Service selects it. */
+  public static Pod createPodOnly(KubernetesClient admin, String name, String ip) {
     Pod pod =
         MemberPods.running(
             NAMESPACE,
@@ -58,6 +73,29 @@ public final class TestGates {
             ip,
             Map.of(CLUSTER_LABEL, "hippo", MeshSpec.DEFAULT_SUBSET_LABEL, name));
     return admin.pods().inNamespace(NAMESPACE).resource(pod).create();
+  }
+
+  /** Makes {@code pod} an endpoint of {@code service}, ready or not (replacing what was there). */
+  public static void setEndpoint(KubernetesClient admin, String service, Pod pod, boolean ready) {
+    EndpointSlice slice = MemberPods.readyEndpoint(service, pod, ready);
+    admin
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(NAMESPACE)
+        .resource(slice)
+        .createOr(NonDeletingOperation::update);
+  }
+
+  /** Takes {@code pod} out of {@code service}'s endpoints (its selector no longer selects it). */
+  public static void removeEndpoint(KubernetesClient admin, String service, String pod) {
+    admin
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(NAMESPACE)
+        .withName(MemberPods.endpointSliceName(service, pod))
+        .delete();
   }
 
   /** The live VirtualService's weights by subset; empty when there is none. */

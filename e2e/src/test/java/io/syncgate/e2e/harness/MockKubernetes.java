@@ -35,6 +35,10 @@ public final class MockKubernetes implements AutoCloseable {
   public static final String NAMESPACE = "db";
   public static final String GATE = "hippo-reads";
   public static final String HOST = "hippo-replicas.db.svc.cluster.local";
+
+  /** The Service {@link #HOST} names. */
+  public static final String READ_SERVICE = "hippo-replicas";
+
   public static final String CLUSTER_LABEL = "postgres-operator.crunchydata.com/cluster";
   public static final long MESH_PORT = MeshSpec.DEFAULT_PORT;
 
@@ -96,7 +100,16 @@ public final class MockKubernetes implements AutoCloseable {
             member.address(),
             Map.of(
                 CLUSTER_LABEL, PatroniCluster.SCOPE, MeshSpec.DEFAULT_SUBSET_LABEL, member.name()));
-    return admin.pods().inNamespace(NAMESPACE).resource(pod).create();
+    Pod created = admin.pods().inNamespace(NAMESPACE).resource(pod).create();
+    // The read host's Service selects every member here: each pod is a ready endpoint of it.
+    admin
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(NAMESPACE)
+        .resource(MemberPods.readyEndpoint(READ_SERVICE, created, true))
+        .create();
+    return created;
   }
 
   /** Creates the gate selecting the cluster's pods; {@code customize} sets timing and limits. */

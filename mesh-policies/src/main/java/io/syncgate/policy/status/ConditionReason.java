@@ -24,6 +24,11 @@ public final class ConditionReason {
    */
   public static final String HOST_CHECK_FAILED = "HostCheckFailed";
 
+  /**
+   * Ready=False: the EndpointSlices of the gate's Services cannot be listed; retried with backoff.
+   */
+  public static final String ENDPOINT_WATCH_FAILED = "EndpointWatchFailed";
+
   /** Ready=False: no tick has completed for longer than one may take (watchdog). */
   public static final String TICK_STALLED = "TickStalled";
 

@@ -10,6 +10,7 @@ public enum EventReason {
   REPLICA_EJECTED("ReplicaEjected", Type.WARNING),
   PATRONI_UNREACHABLE("PatroniUnreachable", Type.WARNING),
   POD_WATCH_FAILED("PodWatchFailed", Type.WARNING),
+  ENDPOINT_WATCH_FAILED("EndpointWatchFailed", Type.WARNING),
   TICK_STALLED("TickStalled", Type.WARNING),
   INVALID_SPEC("InvalidSpec", Type.WARNING),
   CONFLICT("Conflict", Type.WARNING),

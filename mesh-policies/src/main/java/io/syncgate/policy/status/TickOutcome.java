@@ -62,6 +62,16 @@ public sealed interface TickOutcome {
   }
 
   /**
+   * The EndpointSlices of the gate's Services (the read host's, the primary's) cannot be listed
+   * (yet), so which destinations can take reads is unknown: nothing was polled or written.
+   */
+  record EndpointWatchFailed(String reason) implements TickOutcome {
+    public EndpointWatchFailed {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
    * No tick of the gate has completed for longer than it may take: a tick hangs, or every tick is
    * skipped. Reported by the watchdog, not by a tick.
    */

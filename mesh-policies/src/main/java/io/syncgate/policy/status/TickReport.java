@@ -80,7 +80,18 @@ public record TickReport(
       return notPollable(notPollable);
     }
     if (outcome instanceof TickOutcome.PodWatchFailed podWatch) {
-      return podWatchFailed(podWatch);
+      return watchFailed(
+          podWatch,
+          podWatch.reason(),
+          ConditionReason.POD_WATCH_FAILED,
+          EventReason.POD_WATCH_FAILED);
+    }
+    if (outcome instanceof TickOutcome.EndpointWatchFailed endpointWatch) {
+      return watchFailed(
+          endpointWatch,
+          endpointWatch.reason(),
+          ConditionReason.ENDPOINT_WATCH_FAILED,
+          EventReason.ENDPOINT_WATCH_FAILED);
     }
     if (outcome instanceof TickOutcome.HostCheckFailed hostCheck) {
       return hostCheckFailed(hostCheck);
@@ -155,14 +166,13 @@ public record TickReport(
         List.of());
   }
 
-  private static TickReport podWatchFailed(TickOutcome.PodWatchFailed failed) {
+  /** A watch the tick needs cannot list: not ready, and a Warning, both saying why. */
+  private static TickReport watchFailed(
+      TickOutcome failed, String reason, String conditionReason, EventReason eventReason) {
     return new TickReport(
         failed,
-        List.of(
-            Desired.isFalse(
-                GateConditions.READY, ConditionReason.POD_WATCH_FAILED, failed.reason()),
-            specValid()),
-        List.of(new Event(EventReason.POD_WATCH_FAILED, failed.reason())),
+        List.of(Desired.isFalse(GateConditions.READY, conditionReason, reason), specValid()),
+        List.of(new Event(eventReason, reason)),
         List.of(),
         List.of());
   }
