@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,12 +92,54 @@ class ExamplesTest {
     assertThat(ReplicaGateValidator.validate(gate)).isEmpty();
   }
 
+  /**
+   * Read Services of known operators that select replica pods only, by name suffix, with the name
+   * of the same cluster's primary Service: PGO's {@code <cluster>-replicas} and {@code
+   * <cluster>-primary}, Spilo's {@code <cluster>-repl} and the master Service {@code <cluster>}.
+   */
+  private static final Map<String, UnaryOperator<String>> REPLICAS_ONLY =
+      Map.of("-replicas", cluster -> cluster + "-primary", "-repl", cluster -> cluster);
+
+  /** The Service a host names: its first DNS label. */
+  private static String service(String host) {
+    return host.split("\\.", 2)[0];
+  }
+
+  /**
+   * The leader is not an endpoint of a replicas-only read Service, so a {@code Primary} fallback to
+   * the leader's subset of it would route reads to nothing on the first failover: such an example
+   * must send the fallback to the primary's own Service.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("examples")
+  void aPrimaryFallbackOverAReplicasOnlyServiceUsesThePrimaryService(String file)
+      throws IOException {
+    MeshSpec mesh = example(file).getSpec().getMesh();
+    if (FallbackMode.fromValue(mesh.getFallback()).orElseThrow() != FallbackMode.PRIMARY) {
+      return;
+    }
+    String readService = service(mesh.getHost());
+    for (var replicasOnly : REPLICAS_ONLY.entrySet()) {
+      String suffix = replicasOnly.getKey();
+      if (readService.endsWith(suffix)) {
+        String cluster = readService.substring(0, readService.length() - suffix.length());
+        assertThat(mesh.getPrimaryHost())
+            .as("%s: mesh.host %s selects replicas only; mesh.primaryHost", file, mesh.getHost())
+            .isNotNull();
+        assertThat(service(mesh.getPrimaryHost()))
+            .as("%s: the primary Service of cluster %s", file, cluster)
+            .isEqualTo(replicasOnly.getValue().apply(cluster));
+      }
+    }
+  }
+
   @Test
   void crunchyExampleGatesHippoOverHttps() throws IOException {
     ReplicaGateSpec spec = example("crunchy-pgo-hippo.yaml").getSpec();
     assertThat(spec.getSelector().getMatchLabels())
         .containsEntry("postgres-operator.crunchydata.com/cluster", "hippo");
     assertThat(spec.getMesh().getHost()).isEqualTo("hippo-replicas.db.svc.cluster.local");
+    assertThat(spec.getMesh().getPrimaryHost()).isEqualTo("hippo-primary.db.svc.cluster.local");
     assertThat(spec.getPatroni().getScheme()).isEqualTo("https");
     assertThat(spec.getPatroni().getCaSecret()).isEqualTo(new SecretRef("hippo-cluster-cert"));
     assertThat(spec.getPatroni().getInsecureSkipHostnameVerification()).isTrue();
@@ -108,6 +152,9 @@ class ExamplesTest {
         .containsEntry("application", "spilo")
         .containsEntry("cluster-name", "acid-minimal-cluster");
     assertThat(spec.getMesh().getSubsetLabel()).isEqualTo("statefulset.kubernetes.io/pod-name");
+    assertThat(spec.getMesh().getFallback()).isEqualTo(MeshSpec.DEFAULT_FALLBACK);
+    assertThat(spec.getMesh().getPrimaryHost())
+        .isEqualTo("acid-minimal-cluster.default.svc.cluster.local");
     // Everything it leaves out takes the contract's defaults.
     assertThat(spec.getAdmission()).isEqualTo(new AdmissionSpec());
     assertThat(spec.getRamp().getSteps()).containsExactly(10, 25, 50, 100);
