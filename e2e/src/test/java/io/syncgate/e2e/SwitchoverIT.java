@@ -3,6 +3,7 @@ package io.syncgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncgate.controller.testing.Await;
+import io.syncgate.controller.testing.RouteEndpointCheck;
 import io.syncgate.e2e.harness.PatroniCluster;
 import io.syncgate.e2e.harness.PatroniCluster.CreateReplica;
 import io.syncgate.e2e.harness.PatroniMember;
@@ -47,10 +48,19 @@ class SwitchoverIT {
           () -> gated.kube().weights().getOrDefault(ramping.name(), 0),
           w -> w > 0 && w < 50);
 
+      long failoverStarted = System.nanoTime();
       cluster.switchover(oldLeader, candidate);
       cluster.awaitLeader(candidate, Duration.ofSeconds(60));
       gated.awaitServing(Duration.ofSeconds(90), oldLeader, ramping);
       sampler.close();
+      RouteEndpointCheck.Report failover =
+          gated.kube().routesWritten(failoverStarted, System.nanoTime());
+      System.out.printf(
+          "switchover: %d VirtualServices written during the failover, %.1f %% of their weight on"
+              + " destinations without a ready endpoint%n",
+          failover.routes(), 100 * failover.shareWithoutEndpoint());
+      assertThat(failover.routes()).as("routes written during the failover").isPositive();
+      assertThat(failover.violations()).as("weight where nothing answered").isEmpty();
       List<Sample> samples = sampler.samples();
 
       long newTimeline = samples.get(samples.size() - 1).member(candidate.name()).timeline();

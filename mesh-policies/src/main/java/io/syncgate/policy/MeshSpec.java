@@ -48,7 +48,7 @@ public class MeshSpec {
   @Pattern(ReplicaGateValidator.DNS_SUBDOMAIN)
   @JsonPropertyDescription(
       "Optional: the primary's own Service, where the Primary fallback sends reads (no subset),"
-          + " e.g. hippo-primary.db.svc.cluster.local; same namespace rule as host. Set it when"
+          + " e.g. hippo-ha.db.svc.cluster.local; same namespace rule as host. Set it when"
           + " the read host selects replicas only (PGO's <cluster>-replicas, Spilo's -repl):"
           + " without it the fallback is the leader's subset of the read host.")
   private String primaryHost;

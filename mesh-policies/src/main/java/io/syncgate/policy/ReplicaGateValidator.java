@@ -221,8 +221,7 @@ public final class ReplicaGateValidator {
     }
     String primaryHost = mesh.getPrimaryHost();
     if (primaryHost != null
-        && dnsName(
-            "spec.mesh.primaryHost", primaryHost, "hippo-primary.db.svc.cluster.local", out)) {
+        && dnsName("spec.mesh.primaryHost", primaryHost, "hippo-ha.db.svc.cluster.local", out)) {
       if (namespace != null) {
         hostInNamespace("spec.mesh.primaryHost", primaryHost, namespace, out);
       }

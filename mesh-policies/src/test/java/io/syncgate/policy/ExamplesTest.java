@@ -95,10 +95,11 @@ class ExamplesTest {
   /**
    * Read Services of known operators that select replica pods only, by name suffix, with the name
    * of the same cluster's primary Service: PGO's {@code <cluster>-replicas} and {@code
-   * <cluster>-primary}, Spilo's {@code <cluster>-repl} and the master Service {@code <cluster>}.
+   * <cluster>-ha} (the ClusterIP Service Patroni points at the leader; {@code <cluster>-primary} is
+   * headless), Spilo's {@code <cluster>-repl} and the master Service {@code <cluster>}.
    */
   private static final Map<String, UnaryOperator<String>> REPLICAS_ONLY =
-      Map.of("-replicas", cluster -> cluster + "-primary", "-repl", cluster -> cluster);
+      Map.of("-replicas", cluster -> cluster + "-ha", "-repl", cluster -> cluster);
 
   /** The Service a host names: its first DNS label. */
   private static String service(String host) {
@@ -139,7 +140,7 @@ class ExamplesTest {
     assertThat(spec.getSelector().getMatchLabels())
         .containsEntry("postgres-operator.crunchydata.com/cluster", "hippo");
     assertThat(spec.getMesh().getHost()).isEqualTo("hippo-replicas.db.svc.cluster.local");
-    assertThat(spec.getMesh().getPrimaryHost()).isEqualTo("hippo-primary.db.svc.cluster.local");
+    assertThat(spec.getMesh().getPrimaryHost()).isEqualTo("hippo-ha.db.svc.cluster.local");
     assertThat(spec.getPatroni().getScheme()).isEqualTo("https");
     assertThat(spec.getPatroni().getCaSecret()).isEqualTo(new SecretRef("hippo-cluster-cert"));
     assertThat(spec.getPatroni().getInsecureSkipHostnameVerification()).isTrue();

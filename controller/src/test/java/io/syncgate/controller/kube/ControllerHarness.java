@@ -20,6 +20,7 @@ import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.BlockedThreadWatch;
+import io.syncgate.controller.testing.RouteEndpointCheck;
 import io.syncgate.controller.testing.StrictVertxFixture;
 import io.syncgate.policy.PatroniSpec;
 import io.syncgate.policy.ReplicaGate;
@@ -443,6 +444,9 @@ final class ControllerHarness extends StrictVertxFixture {
 
   @Override
   public void close() {
+    // Every route the controllers wrote sent weight only where a ready endpoint could answer.
+    RouteEndpointCheck.Report routes =
+        RouteEndpointCheck.check(api, admin().getKubernetesSerialization());
     for (Running running : controllers) {
       try {
         if (running.controller().deploymentID() != null
@@ -472,5 +476,6 @@ final class ControllerHarness extends StrictVertxFixture {
     await(vertx.close());
     await(simulatorVertx.close());
     api.close();
+    routes.assertNone();
   }
 }

@@ -764,15 +764,15 @@ class GateRuntimeTest {
   @Test
   void withAReplicasOnlyReadHostEveryLaggingReplicaSendsTheReadsToThePrimaryService() {
     gate.getSpec().getMesh().setPrimaryHost(PRIMARY_HOST);
-    // PGO's hippo-replicas selects replicas only; hippo-primary points at the leader.
+    // PGO's hippo-replicas selects replicas only; hippo-ha points at the leader.
     endpoints.ready.put("hippo-replicas", Set.of(ip("hippo-b"), ip("hippo-c")));
-    endpoints.ready.put("hippo-primary", Set.of(ip("hippo-a")));
+    endpoints.ready.put("hippo-ha", Set.of(ip("hippo-a")));
     members.samples.put("hippo-b", MemberSample.replica("hippo-b", 1, WAL, 0, START));
     members.samples.put("hippo-c", MemberSample.replica("hippo-c", 1, WAL, 0, START));
 
     leading();
 
-    assertThat(endpoints.watched).containsExactly(Set.of("hippo-replicas", "hippo-primary"));
+    assertThat(endpoints.watched).containsExactly(Set.of("hippo-replicas", "hippo-ha"));
     var route = mesh.virtualService.getSpec().getTcp().get(0).getRoute();
     assertThat(route)
         .extracting(
@@ -827,7 +827,7 @@ class GateRuntimeTest {
     assertThat(ready.getMessage()).contains("forbidden");
   }
 
-  private static final String PRIMARY_HOST = "hippo-primary.db.svc.cluster.local";
+  private static final String PRIMARY_HOST = "hippo-ha.db.svc.cluster.local";
 
   private long vsChanges() {
     return mesh.changed.stream().filter(k -> k == MeshKind.VIRTUAL_SERVICE).count();

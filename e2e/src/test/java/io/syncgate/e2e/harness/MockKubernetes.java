@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.embedded.MemberPods;
+import io.syncgate.controller.testing.RouteEndpointCheck;
 import io.syncgate.policy.MeshSpec;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateSpec;
@@ -168,9 +169,21 @@ public final class MockKubernetes implements AutoCloseable {
     return MeshDiff.routeOf(vs, MESH_PORT).map(Route::weights).orElse(Map.of());
   }
 
+  /**
+   * The routes the controller wrote between {@code fromNanos} and {@code toNanos} ({@link
+   * System#nanoTime()}), checked against the EndpointSlices of the moment.
+   */
+  public RouteEndpointCheck.Report routesWritten(long fromNanos, long toNanos) {
+    return RouteEndpointCheck.check(server, admin.getKubernetesSerialization(), fromNanos, toNanos);
+  }
+
+  /** Stops the API server, failing if any route written weighted a destination without endpoint. */
   @Override
   public void close() {
+    RouteEndpointCheck.Report routes =
+        RouteEndpointCheck.check(server, admin.getKubernetesSerialization());
     routeWatch.close();
     server.close();
+    routes.assertNone();
   }
 }

@@ -178,7 +178,7 @@ class IstioRendererTest {
 
   @Test
   void thePrimaryServiceFallbackIsADestinationOnThePrimaryHostWithoutASubset() {
-    String primaryHost = "hippo-primary.db.svc.cluster.local";
+    String primaryHost = "hippo-ha.db.svc.cluster.local";
     MeshTarget target =
         new MeshTarget("db", "hippo-reads", "uid-42", HOST, 5432, POD_LABEL, null, primaryHost);
     Route fallback =
