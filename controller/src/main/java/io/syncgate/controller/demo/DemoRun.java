@@ -376,6 +376,8 @@ public final class DemoRun {
         settings.leaderName(),
         settings.caughtUpNames(),
         settings.joinerName(),
+        DemoSettings.READ_SERVICE,
+        DemoSettings.PRIMARY_SERVICE,
         settings.backlogBytes(),
         settings.catchUpBytesPerSecond(),
         settings.writeBytesPerSecond(),
