@@ -16,7 +16,13 @@ public sealed interface DemoEvent {
   /** Seconds since the controller started. */
   double t();
 
-  /** The set-up: cluster, policy, and where everything listens. */
+  /**
+   * The set-up: cluster, Services, policy, and where everything listens.
+   *
+   * @param readService the read host's Service: the replicas are its endpoints
+   * @param primaryService the primary's own Service ({@code mesh.primaryHost}): the leader is its
+   *     one endpoint
+   */
   record Started(
       double t,
       String namespace,
@@ -24,6 +30,8 @@ public sealed interface DemoEvent {
       String leader,
       List<String> caughtUp,
       String joiner,
+      String readService,
+      String primaryService,
       long backlogBytes,
       long catchUpBytesPerSecond,
       long writeBytesPerSecond,
@@ -45,8 +53,11 @@ public sealed interface DemoEvent {
   /**
    * The VirtualService's read route changed.
    *
-   * @param weights percent by subset (member name), as written
-   * @param fallback true when the route goes to the leader because no replica is admitted
+   * @param weights percent by destination, as written: the primary Service's under its name (it has
+   *     no subset; first when the route has it), then each member's subset of the read host under
+   *     the member's name
+   * @param fallback true when the route sends reads to the primary Service because no replica is
+   *     admitted
    */
   record RouteChanged(double t, Map<String, Integer> weights, boolean fallback)
       implements DemoEvent {

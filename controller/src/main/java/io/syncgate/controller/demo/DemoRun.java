@@ -5,6 +5,9 @@ import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.istio.client.IstioClient;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -118,19 +121,22 @@ public final class DemoRun {
             });
     r.cluster = await(DemoCluster.start(r.worldVertx, settings, Clock.systemUTC()), "Patroni");
     KubernetesClient admin = r.api.admin();
+    admin.services().inNamespace(DemoSettings.NAMESPACE).resource(readService()).create();
+    admin.services().inNamespace(DemoSettings.NAMESPACE).resource(primaryService()).create();
     for (Map.Entry<String, String> member : r.cluster.addresses().entrySet()) {
+      boolean leads = member.getKey().equals(settings.leaderName());
       Pod pod =
           admin
               .pods()
               .inNamespace(DemoSettings.NAMESPACE)
-              .resource(pod(member.getKey(), member.getValue()))
+              .resource(pod(member.getKey(), member.getValue(), leads))
               .create();
       admin
           .discovery()
           .v1()
           .endpointSlices()
           .inNamespace(DemoSettings.NAMESPACE)
-          .resource(MemberPods.readyEndpoint(DemoSettings.READ_SERVICE, pod, true))
+          .resource(endpointOf(pod, leads))
           .create();
     }
     admin.resources(ReplicaGate.class).resource(settings.gate()).create();
@@ -185,8 +191,10 @@ public final class DemoRun {
             .watch(
                 watcher(
                     vs -> {
+                      // The Primary fallback's destination is the primary Service, without a
+                      // subset: read back as RouteDestination.PRIMARY_SERVICE.
                       Map<String, Integer> weights =
-                          MeshDiff.routeOf(vs, MeshSpec.DEFAULT_PORT)
+                          MeshDiff.routeOf(vs, MeshSpec.DEFAULT_PORT, DemoSettings.PRIMARY_HOST)
                               .map(Route::weights)
                               .orElse(Map.of());
                       // The controller's first write: from now on the cluster moves.
@@ -264,8 +272,7 @@ public final class DemoRun {
             .endMatch()
             .addNewRoute()
             .withNewDestination()
-            .withHost(DemoSettings.HOST)
-            .withSubset(settings.leaderName())
+            .withHost(DemoSettings.PRIMARY_HOST)
             .endDestination()
             .withWeight(100)
             .endRoute()
@@ -369,6 +376,8 @@ public final class DemoRun {
         settings.leaderName(),
         settings.caughtUpNames(),
         settings.joinerName(),
+        DemoSettings.READ_SERVICE,
+        DemoSettings.PRIMARY_SERVICE,
         settings.backlogBytes(),
         settings.catchUpBytesPerSecond(),
         settings.writeBytesPerSecond(),
@@ -404,14 +413,77 @@ public final class DemoRun {
         defaults.eventRateLimit());
   }
 
-  /** A Running member pod with its pod IP and the labels the gate selects, like PGO's. */
-  static Pod pod(String name, String ip) {
+  /**
+   * A Running member pod with its pod IP and the labels the gate selects, like PGO's, and the role
+   * label Patroni keeps: the leader's or a replica's.
+   */
+  static Pod pod(String name, String ip, boolean leads) {
     return MemberPods.running(
         DemoSettings.NAMESPACE,
         name,
         ip,
         Map.of(
-            DemoSettings.CLUSTER_LABEL, DemoSettings.CLUSTER, MeshSpec.DEFAULT_SUBSET_LABEL, name));
+            DemoSettings.CLUSTER_LABEL,
+            DemoSettings.CLUSTER,
+            MeshSpec.DEFAULT_SUBSET_LABEL,
+            name,
+            DemoSettings.ROLE_LABEL,
+            leads ? DemoSettings.ROLE_PRIMARY : DemoSettings.ROLE_REPLICA));
+  }
+
+  /**
+   * The EndpointSlice that makes a member pod a ready endpoint, as Kubernetes and Patroni would:
+   * the leader of the primary Service ({@link DemoSettings#PRIMARY_SERVICE}, whose one endpoint
+   * Patroni keeps on the leader), a replica of the read Service ({@link DemoSettings#READ_SERVICE},
+   * which selects replicas only). The demo has no failover; one would move the two members' slices
+   * from one Service to the other, as Patroni relabels their pods.
+   */
+  static EndpointSlice endpointOf(Pod pod, boolean leads) {
+    return MemberPods.readyEndpoint(
+        leads ? DemoSettings.PRIMARY_SERVICE : DemoSettings.READ_SERVICE, pod, true);
+  }
+
+  /**
+   * The read host's Service, like PGO's {@code <cluster>-replicas}: it selects the cluster's
+   * replica pods only. The embedded API server runs no EndpointSlice controller: {@link
+   * #endpointOf} makes its slices.
+   */
+  static Service readService() {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withNamespace(DemoSettings.NAMESPACE)
+        .withName(DemoSettings.READ_SERVICE)
+        .endMetadata()
+        .withNewSpec()
+        .withType("ClusterIP")
+        .addToSelector(DemoSettings.CLUSTER_LABEL, DemoSettings.CLUSTER)
+        .addToSelector(DemoSettings.ROLE_LABEL, DemoSettings.ROLE_REPLICA)
+        .addNewPort()
+        .withName("postgres")
+        .withPort(MeshSpec.DEFAULT_PORT)
+        .endPort()
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * The primary's own Service, like PGO's {@code <cluster>-ha}: a ClusterIP Service without a
+   * selector, whose one endpoint Patroni keeps on the leader pod ({@link #endpointOf}).
+   */
+  static Service primaryService() {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withNamespace(DemoSettings.NAMESPACE)
+        .withName(DemoSettings.PRIMARY_SERVICE)
+        .endMetadata()
+        .withNewSpec()
+        .withType("ClusterIP")
+        .addNewPort()
+        .withName("postgres")
+        .withPort(MeshSpec.DEFAULT_PORT)
+        .endPort()
+        .endSpec()
+        .build();
   }
 
   /**

@@ -69,10 +69,29 @@ public record DemoSettings(
   public static final String CLUSTER = "hippo";
   public static final String HOST = "hippo-replicas.db.svc.cluster.local";
 
-  /** The Service {@link #HOST} names. */
+  /** The Service {@link #HOST} names: it selects the replicas only, like PGO's. */
   public static final String READ_SERVICE = "hippo-replicas";
 
+  /**
+   * The primary's own Service, where the {@code Primary} fallback sends reads: like PGO's {@code
+   * <cluster>-ha}, a ClusterIP Service without a selector whose one endpoint Patroni keeps on the
+   * leader pod.
+   */
+  public static final String PRIMARY_SERVICE = "hippo-ha";
+
+  /** {@code spec.mesh.primaryHost}: {@link #PRIMARY_SERVICE}'s cluster-local name. */
+  public static final String PRIMARY_HOST = "hippo-ha.db.svc.cluster.local";
+
   public static final String CLUSTER_LABEL = "postgres-operator.crunchydata.com/cluster";
+
+  /**
+   * The label PGO's Patroni keeps on each instance pod: {@link #ROLE_PRIMARY} on the leader, {@link
+   * #ROLE_REPLICA} on the others. {@link #READ_SERVICE} selects on it.
+   */
+  public static final String ROLE_LABEL = "postgres-operator.crunchydata.com/role";
+
+  public static final String ROLE_PRIMARY = "master";
+  public static final String ROLE_REPLICA = "replica";
 
   /** Which flag sets which spec field, for error messages in the flags' own words. */
   private static final Map<String, String> FLAG_OF_FIELD =
@@ -173,7 +192,8 @@ public record DemoSettings(
   }
 
   /**
-   * The gate the demo applies: the Crunchy-PGO-shaped example with this policy. The ejection
+   * The gate the demo applies: the Crunchy-PGO-shaped example with this policy, reads falling back
+   * to the primary's own Service ({@link #PRIMARY_HOST}) while no replica is admitted. The ejection
    * threshold keeps its default unless the admission threshold is above it (it must not be below).
    */
   public ReplicaGate gate() {
@@ -184,6 +204,7 @@ public record DemoSettings(
     spec.setSelector(new LabelSelectorBuilder().addToMatchLabels(CLUSTER_LABEL, CLUSTER).build());
     MeshSpec mesh = new MeshSpec();
     mesh.setHost(HOST);
+    mesh.setPrimaryHost(PRIMARY_HOST);
     spec.setMesh(mesh);
     spec.getAdmission().setMaxLag(maxLag);
     spec.getAdmission().setStableFor(stableFor);

@@ -4,8 +4,10 @@ import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.ReplicaStatus;
 import io.syncgate.policy.gating.HumanFormat;
 import io.syncgate.policy.gating.Phase;
+import io.syncgate.policy.gating.RouteDestination;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,7 +40,9 @@ final class DemoStory {
   private final String joiner;
   private final String replicaCheck;
 
+  /** The live route by {@link #byName}, or null before the first. */
   private Map<String, Integer> route;
+
   private ReplicaGateStatus status;
   private final Map<String, ReplicaStatus> seen = new TreeMap<>();
 
@@ -59,17 +63,42 @@ final class DemoStory {
     this.replicaCheck = "/replica?lag=" + PatroniProbe.lagParameter(settings.maxLagBytes());
   }
 
-  /** The live VirtualService's route (weights by subset) as a watch delivered it. */
+  /**
+   * The live VirtualService's route as a watch delivered it: weights by subset, the primary
+   * Service's (the {@code Primary} fallback's destination, without a subset) under {@link
+   * RouteDestination#PRIMARY_SERVICE}, as {@link io.syncgate.policy.gating.Route#weights()} has
+   * them.
+   */
   void onRoute(Map<String, Integer> weights) {
-    Map<String, Integer> sorted = new TreeMap<>(weights);
-    if (sorted.equals(route)) {
+    Map<String, Integer> named = byName(weights);
+    if (named.equals(route)) {
       return;
     }
-    route = sorted;
+    route = named;
     reporter.report(
         new DemoEvent.RouteChanged(
-            now(), sortedCopy(sorted), sorted.containsKey(settings.leaderName())));
+            now(), named, named.getOrDefault(DemoSettings.PRIMARY_SERVICE, 0) > 0));
     finishIfServing();
+  }
+
+  /**
+   * The route's weights by the name a reader knows each destination by, unmodifiable: the primary
+   * Service's first, under {@link DemoSettings#PRIMARY_SERVICE}, then the members' subsets by name.
+   */
+  static Map<String, Integer> byName(Map<String, Integer> weights) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    Integer primary = weights.get(RouteDestination.PRIMARY_SERVICE);
+    if (primary != null) {
+      out.put(DemoSettings.PRIMARY_SERVICE, primary);
+    }
+    new TreeMap<>(weights)
+        .forEach(
+            (subset, weight) -> {
+              if (!RouteDestination.PRIMARY_SERVICE.equals(subset)) {
+                out.put(subset, weight);
+              }
+            });
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   /** The gate's status as a watch delivered it. */
@@ -224,18 +253,13 @@ final class DemoStory {
             readinessOkWhileGated,
             readinessChecksWhileGated,
             settings.steps(),
-            sortedCopy(route));
+            route);
     reporter.report(summary);
   }
 
   /** The status's replicas (the controller sorts them by name). */
   private List<ReplicaStatus> sortedReplicas() {
     return status.getReplicas();
-  }
-
-  /** An unmodifiable copy that keeps the names in order, for text and JSON alike. */
-  private static Map<String, Integer> sortedCopy(Map<String, Integer> weights) {
-    return java.util.Collections.unmodifiableMap(new TreeMap<>(weights));
   }
 
   private int weightOf(ReplicaStatus r) {

@@ -2,6 +2,7 @@ package io.syncgate.controller.demo;
 
 import io.syncgate.policy.gating.HumanFormat;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,6 +77,14 @@ final class TextReporter implements DemoReporter {
         s.joiner(),
         HumanFormat.bytes(s.backlogBytes()),
         HumanFormat.bytes(s.catchUpBytesPerSecond()));
+    List<String> replicas = new ArrayList<>(s.caughtUp());
+    replicas.add(s.joiner());
+    line(
+        "  services %-15s the read host's, replicas only: %s",
+        s.readService(), String.join(", ", replicas));
+    line(
+        "           %-15s the primary's, for reads while no replica is admitted: %s",
+        s.primaryService(), s.leader());
     line(
         "  gate     %s/%s: admit at lag <= %s held for %s, then ramp %s of a share,",
         s.namespace(), s.gate(), s.maxLag(), s.stableFor(), percents(s.steps()));
@@ -103,7 +112,7 @@ final class TextReporter implements DemoReporter {
         time(r.t()),
         "route",
         weights(r.weights()),
-        r.fallback() ? "  (all to the leader: no replica admitted yet)" : "");
+        r.fallback() ? "  (the primary Service: no replica admitted yet)" : "");
   }
 
   private void replica(DemoEvent.ReplicaChanged r) {

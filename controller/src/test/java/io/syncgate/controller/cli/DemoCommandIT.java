@@ -99,6 +99,32 @@ class DemoCommandIT {
   }
 
   @Test
+  void theFirstRouteGoesToThePrimaryServiceAndNoRouteToTheLeadersSubset() {
+    SyncgateCommandTest.Result result = demo();
+
+    assertThat(result.exitCode()).as("stderr: %s", result.err()).isZero();
+    List<String> lines = result.out().lines().toList();
+    assertThat(result.out())
+        .contains(
+            "  services hippo-replicas  the read host's, replicas only: hippo-1, hippo-2, hippo-3")
+        .contains(
+            "           hippo-ha        the primary's, for reads while no replica is admitted:"
+                + " hippo-0");
+    List<String> routes = lines.stream().filter(l -> l.contains("s  route    ")).toList();
+    assertThat(routes).hasSizeGreaterThanOrEqualTo(2);
+    // Before any replica is admitted all reads go to the primary Service hippo-ha, no subset.
+    assertThat(routes.get(0))
+        .contains("route    hippo-ha 100, hippo-1 0, hippo-2 0, hippo-3 0")
+        .endsWith("  (the primary Service: no replica admitted yet)");
+    assertThat(routes).noneMatch(l -> l.contains("hippo-0"));
+    assertThat(routes.subList(1, routes.size()))
+        .noneMatch(l -> l.contains("hippo-ha"))
+        .noneMatch(l -> l.contains("primary Service"));
+    // The fallback's line comes before any replica is admitted.
+    assertThat(lines.indexOf(routes.get(0))).isLessThan(indexOf(lines, "admitted 10%"));
+  }
+
+  @Test
   void jsonLinesParseAndEmittedYamlIsTheFinalDestinationRuleAndVirtualService() throws Exception {
     Path emit = dir.resolve("out");
     SyncgateCommandTest.Result result = demo("--output", "json", "--emit-dir", emit.toString());
@@ -134,8 +160,20 @@ class DemoCommandIT {
         .extracting(e -> e.get("stepPercent").isNull() ? null : e.get("stepPercent").asInt())
         .containsExactly(null, 10, 25, 50, null);
 
-    for (JsonNode route :
-        events.stream().filter(e -> e.get("event").asText().equals("route")).toList()) {
+    JsonNode started = events.get(0);
+    assertThat(started.get("readService").asText()).isEqualTo("hippo-replicas");
+    assertThat(started.get("primaryService").asText()).isEqualTo("hippo-ha");
+    List<JsonNode> routes =
+        events.stream().filter(e -> e.get("event").asText().equals("route")).toList();
+    JsonNode fallback = routes.get(0);
+    assertThat(fallback.get("fallback").asBoolean()).isTrue();
+    assertThat(fallback.get("weights").fieldNames().next()).isEqualTo("hippo-ha");
+    assertThat(JSON.convertValue(fallback.get("weights"), Map.class))
+        .isEqualTo(Map.of("hippo-ha", 100, "hippo-1", 0, "hippo-2", 0, "hippo-3", 0));
+    assertThat(routes).noneMatch(route -> route.get("weights").has("hippo-0"));
+    assertThat(routes.subList(1, routes.size()))
+        .noneMatch(route -> route.get("fallback").asBoolean());
+    for (JsonNode route : routes) {
       int sum = 0;
       for (JsonNode weight : route.get("weights")) {
         sum += weight.asInt();

@@ -2,6 +2,7 @@ package io.syncgate.controller.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncgate.policy.FallbackMode;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateValidator;
 import java.time.Duration;
@@ -45,6 +46,12 @@ class DemoSettingsTest {
     assertThat(gate.getMetadata().getName()).isEqualTo("hippo-reads");
     assertThat(gate.getSpec().getSelector().getMatchLabels())
         .containsEntry("postgres-operator.crunchydata.com/cluster", "hippo");
+    // Reads fall back to the primary's own Service, like PGO's hippo-ha: the read host's Service
+    // selects replicas only.
+    assertThat(gate.getSpec().getMesh().getHost()).isEqualTo("hippo-replicas.db.svc.cluster.local");
+    assertThat(gate.getSpec().getMesh().getPrimaryHost())
+        .isEqualTo("hippo-ha.db.svc.cluster.local");
+    assertThat(gate.getSpec().getMesh().getFallback()).isEqualTo(FallbackMode.PRIMARY.value());
     assertThat(gate.getSpec().getAdmission().getStableFor()).isEqualTo("3s");
     assertThat(gate.getSpec().getRamp().getSteps()).containsExactly(10, 25, 50, 100);
     assertThat(gate.getSpec().getPollInterval()).isEqualTo("500ms");

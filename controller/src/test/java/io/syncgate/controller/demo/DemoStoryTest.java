@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.ReplicaStatus;
+import io.syncgate.policy.gating.RouteDestination;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -99,7 +100,7 @@ class DemoStoryTest {
   @Test
   void aGatedReplicaThatPatroniCallsReadyIsReportedWithItsReadinessAndWeightZero() {
     replicaCheck.put("hippo-3", 503);
-    story.onRoute(route("hippo-0", 100));
+    story.onRoute(route(RouteDestination.PRIMARY_SERVICE, 100, "hippo-1", 0, "hippo-3", 0));
     story.onStatus(
         status(
             replica("hippo-1", "Gated", null, 0, 0, "lag 0 B <= 1 MiB for 0s of 3s"),
@@ -107,7 +108,9 @@ class DemoStoryTest {
     story.table();
 
     assertThat(events.get(0))
-        .isEqualTo(new DemoEvent.RouteChanged(0, Map.of("hippo-0", 100), true));
+        .isEqualTo(
+            new DemoEvent.RouteChanged(
+                0, Map.of("hippo-ha", 100, "hippo-1", 0, "hippo-3", 0), true));
     assertThat(replicaEvents("hippo-3"))
         .containsExactly(
             new DemoEvent.ReplicaChanged(
@@ -121,7 +124,35 @@ class DemoStoryTest {
   }
 
   @Test
+  void theFallbackToThePrimaryServiceIsNamedAfterTheServiceAndComesFirst() {
+    story.onRoute(route("hippo-3", 0, "hippo-1", 0, RouteDestination.PRIMARY_SERVICE, 100));
+
+    DemoEvent.RouteChanged first = (DemoEvent.RouteChanged) events.get(0);
+    assertThat(first.weights())
+        .containsExactly(
+            Map.entry("hippo-ha", 100), Map.entry("hippo-1", 0), Map.entry("hippo-3", 0));
+    assertThat(first.fallback()).isTrue();
+    // The same route again: no new line.
+    story.onRoute(route(RouteDestination.PRIMARY_SERVICE, 100, "hippo-1", 0, "hippo-3", 0));
+    assertThat(events).hasSize(1);
+  }
+
+  @Test
+  void onlyWeightOnThePrimaryServiceIsTheFallbackNotTheLeadersSubset() {
+    story.onRoute(route("hippo-0", 100));
+    story.onRoute(route(RouteDestination.PRIMARY_SERVICE, 0, "hippo-1", 100));
+    story.onRoute(route("hippo-1", 50, "hippo-2", 50));
+
+    assertThat(events)
+        .extracting(e -> ((DemoEvent.RouteChanged) e).fallback())
+        .containsExactly(false, false, false);
+    assertThat(((DemoEvent.RouteChanged) events.get(1)).weights())
+        .containsExactly(Map.entry("hippo-ha", 0), Map.entry("hippo-1", 100));
+  }
+
+  @Test
   void admissionStepsAndServingAreToldOnceEachAndTheSummaryWaitsForTheRoute() {
+    story.onRoute(route(RouteDestination.PRIMARY_SERVICE, 100, "hippo-3", 0));
     story.onStatus(status(replica("hippo-3", "Gated", null, 0, 5 * GIB, "lag 5 GiB > 1 MiB")));
     clock[0] = 10;
     // Lag figures change without a phase change: no new line.

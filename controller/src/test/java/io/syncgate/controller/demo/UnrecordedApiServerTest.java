@@ -18,7 +18,7 @@ class UnrecordedApiServerTest {
         api.admin()
             .pods()
             .inNamespace("db")
-            .resource(DemoRun.pod("hippo-" + i, "127.0.0.2"))
+            .resource(DemoRun.pod("hippo-" + i, "127.0.0.2", i == 0))
             .create();
       }
 
@@ -30,7 +30,11 @@ class UnrecordedApiServerTest {
   @Test
   void aRecordingServerKeepsThem() {
     try (EmbeddedApiServer api = EmbeddedApiServer.start()) {
-      api.admin().pods().inNamespace("db").resource(DemoRun.pod("hippo-0", "127.0.0.2")).create();
+      api.admin()
+          .pods()
+          .inNamespace("db")
+          .resource(DemoRun.pod("hippo-0", "127.0.0.2", true))
+          .create();
 
       assertThat(api.writesTo("/namespaces/db/pods")).hasSize(1);
     }
