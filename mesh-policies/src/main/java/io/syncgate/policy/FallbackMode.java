@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * this enum gives the CRD its {@code enum}.
  */
 public enum FallbackMode {
-  /** 100% to the leader's subset. */
+  /** 100% to the primary Service (mesh.primaryHost), or without one to the leader's subset. */
   PRIMARY("Primary"),
   /** Equal shares among all replicas: fail open, availability over freshness. */
   ALL_REPLICAS("AllReplicas");

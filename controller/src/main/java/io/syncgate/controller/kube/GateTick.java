@@ -306,7 +306,8 @@ final class GateTick {
               ReplicaGateStatus status = fresh == null ? null : fresh.getStatus();
               Optional<Route> liveRoute =
                   vs != null && MeshDiff.managedBySyncgate(vs)
-                      ? MeshDiff.routeOf(vs, settings.target().port())
+                      ? MeshDiff.routeOf(
+                          vs, settings.target().port(), settings.target().primaryHost())
                       : Optional.empty();
               GateState state =
                   GateRestore.restore(

@@ -127,7 +127,7 @@ final class WarmUp {
     MeshDiff.sameSpec(dr, dr);
     vs.ifPresent(
         v -> {
-          MeshDiff.routeOf(v, settings.target().port());
+          MeshDiff.routeOf(v, settings.target().port(), settings.target().primaryHost());
           MeshDiff.sameSpec(v, MeshDiff.forUpdate(v, v));
           serialization.asJson(v);
         });
