@@ -102,9 +102,7 @@ class FaultMatrixIT {
   @Test
   @Order(2)
   void meshWritesFailForLongerThanAWholeRampWhileAReplicaRamps() {
-    cluster(2, 1, FOUR_STEPS);
-    ControllerHarness.Running c = h.startController(h.config("controller-a"));
-    h.awaitServing(2);
+    ControllerHarness.Running c = serving(1, FOUR_STEPS);
     FaultRun run =
         run("mesh writes fail (500) for longer than a whole ramp, mid-ramp", "controller-a");
     joinAndCatchUp(run, 3);
@@ -171,9 +169,7 @@ class FaultMatrixIT {
   @Test
   @Order(4)
   void conflictStormOnEveryWrite() {
-    cluster(2, 0, TWO_STEPS);
-    ControllerHarness.Running c = h.startController(h.config("controller-a"));
-    h.awaitServing(2);
+    ControllerHarness.Running c = serving(0, TWO_STEPS);
     FaultRun run =
         run(
             "409 on every mesh write and every other status write; a replica falls behind",
@@ -303,9 +299,7 @@ class FaultMatrixIT {
   @Test
   @Order(7)
   void podRecreatedUnderTheSameNameWithANewIpAndUid() {
-    cluster(2, 0, TWO_STEPS);
-    h.startController(h.config("controller-a"));
-    h.awaitServing(2);
+    serving(0, TWO_STEPS);
     FaultRun run =
         run(
             "a serving pod re-created under its name, new IP and uid, 2 GiB behind",
@@ -390,9 +384,7 @@ class FaultMatrixIT {
   @Test
   @Order(9)
   void selectorTypoWhileAReplicaFallsBehind() {
-    cluster(2, 0, TWO_STEPS);
-    h.startController(h.config("controller-a"));
-    h.awaitServing(2);
+    serving(0, TWO_STEPS);
     FaultRun run =
         run(
             "selector edited to an unknown operator; a replica falls behind meanwhile",
@@ -429,9 +421,7 @@ class FaultMatrixIT {
   @Test
   @Order(10)
   void memberWhoseNameCannotNameASubset() {
-    cluster(2, 0, TWO_STEPS);
-    h.startController(h.config("controller-a"));
-    h.awaitServing(2);
+    serving(0, TWO_STEPS);
     FaultRun run = run("a member pod named hippo.5 (not a DNS-1123 label)", "controller-a");
     h.simulateAlso(
         SimulatedMember.replica("hippo.5", h.ip(5), ControllerHarness.PATRONI_PORT)
@@ -467,9 +457,7 @@ class FaultMatrixIT {
   @Test
   @Order(11)
   void hostilePatroniStrings() {
-    cluster(2, 0, TWO_STEPS);
-    h.startController(h.config("controller-a"));
-    h.awaitServing(2);
+    serving(0, TWO_STEPS);
     FaultRun run =
         run(
             "64 KiB state / replication_state with newlines and control characters",
@@ -538,6 +526,17 @@ class FaultMatrixIT {
       h.createPod(i);
     }
     h.createGate(spec -> spec.getRamp().setSteps(steps));
+  }
+
+  /**
+   * {@link #cluster} with two serving replicas and {@code joiners}, and controller-a campaigning
+   * for the Lease; returns once both replicas serve.
+   */
+  private ControllerHarness.Running serving(int joiners, List<Integer> steps) {
+    cluster(2, joiners, steps);
+    ControllerHarness.Running c = h.startController(h.config("controller-a"));
+    h.awaitServing(2);
+    return c;
   }
 
   private FaultRun run(String scenario, String... electedIdentities) {

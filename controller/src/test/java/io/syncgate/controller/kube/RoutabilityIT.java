@@ -71,13 +71,7 @@ class RoutabilityIT {
 
   @Test
   void aFailoverMidStoryRoutesToThePrimaryServiceUntilTheReplicasAreBack() {
-    pgoCluster(0);
-    h.startController();
-    Await.until(
-        Duration.ofSeconds(15),
-        "both replicas serving",
-        this::route,
-        r -> r.equals(route(member(1), 50, member(2), 50)));
+    pgoClusterServing();
 
     // hippo-1 takes over on timeline 2; Patroni relabels the pods, so the Services follow: the
     // read host now selects hippo-0 and hippo-2, the primary Service points at hippo-1. hippo-2
@@ -107,13 +101,7 @@ class RoutabilityIT {
 
   @Test
   void aReplicaThatIsNoReadyEndpointGetsNoWeightAndIsNamed() {
-    pgoCluster(0);
-    h.startController();
-    Await.until(
-        Duration.ofSeconds(15),
-        "both replicas serving",
-        this::route,
-        r -> r.equals(route(member(1), 50, member(2), 50)));
+    pgoClusterServing();
 
     // hippo-2 fails its readiness probe: still selected, no longer a ready endpoint.
     TestGates.setEndpoint(h.admin(), READ, pods.get(2), false);
@@ -149,13 +137,7 @@ class RoutabilityIT {
 
   @Test
   void aPodWhoseSubsetLabelIsNotItsNameGetsNoWeight() {
-    pgoCluster(0);
-    h.startController();
-    Await.until(
-        Duration.ofSeconds(15),
-        "both replicas serving",
-        this::route,
-        r -> r.equals(route(member(1), 50, member(2), 50)));
+    pgoClusterServing();
 
     h.admin()
         .pods()
@@ -183,13 +165,7 @@ class RoutabilityIT {
 
   @Test
   void withNothingRoutableTheLastGoodRouteStaysAndTheConditionSaysWhy() {
-    pgoCluster(0);
-    h.startController();
-    Await.until(
-        Duration.ofSeconds(15),
-        "both replicas serving",
-        this::route,
-        r -> r.equals(route(member(1), 50, member(2), 50)));
+    pgoClusterServing();
     Map<String, Integer> good = route();
 
     // The primary Service loses its endpoint (the leader's pod not ready), then both replicas
@@ -244,6 +220,17 @@ class RoutabilityIT {
           spec.getRamp().setSteps(List.of(50, 100));
           spec.getMesh().setPrimaryHost(PRIMARY_HOST);
         });
+  }
+
+  /** {@link #pgoCluster} caught up, with its controller; returns once both replicas serve. */
+  private void pgoClusterServing() {
+    pgoCluster(0);
+    h.startController();
+    Await.until(
+        Duration.ofSeconds(15),
+        "both replicas serving",
+        this::route,
+        r -> r.equals(route(member(1), 50, member(2), 50)));
   }
 
   /** The live route: weight by subset, and by host for a destination without one. */
