@@ -10,6 +10,7 @@ import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.kube.TestGates;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.Ports;
+import io.syncgate.controller.testing.RouteEndpointCheck;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
@@ -49,6 +50,9 @@ class RunCommandIT {
 
   @AfterEach
   void stop() {
+    // Every route the controller wrote sent weight only where a ready endpoint could answer.
+    RouteEndpointCheck.Report routes =
+        RouteEndpointCheck.check(api, api.admin().getKubernetesSerialization());
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
     }
@@ -57,6 +61,7 @@ class RunCommandIT {
     }
     Await.result(simulatorVertx.close());
     api.close();
+    routes.assertNone();
   }
 
   @Test

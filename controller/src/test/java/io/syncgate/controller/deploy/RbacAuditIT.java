@@ -20,6 +20,7 @@ import io.syncgate.controller.kube.KubeClients;
 import io.syncgate.controller.kube.LeaderElection;
 import io.syncgate.controller.kube.TestGates;
 import io.syncgate.controller.testing.Await;
+import io.syncgate.controller.testing.RouteEndpointCheck;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.SecretRef;
 import io.vertx.core.Vertx;
@@ -72,6 +73,9 @@ class RbacAuditIT {
 
   @AfterEach
   void tearDown() {
+    // Every route the controller wrote sent weight only where a ready endpoint could answer.
+    RouteEndpointCheck.Report routes =
+        RouteEndpointCheck.check(api, api.admin().getKubernetesSerialization());
     if (app != null) {
       Await.result(app.stop());
     }
@@ -84,6 +88,7 @@ class RbacAuditIT {
     Await.result(vertx.close());
     Await.result(simulatorVertx.close());
     api.close();
+    routes.assertNone();
   }
 
   @ParameterizedTest
