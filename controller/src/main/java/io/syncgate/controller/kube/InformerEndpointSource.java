@@ -33,15 +33,14 @@ final class InformerEndpointSource implements EndpointSource {
   @Override
   public void watch(Set<String> services) {
     Set<String> sorted = new TreeSet<>(services);
-    informer.run(
-        client
-            .discovery()
-            .v1()
-            .endpointSlices()
-            .inNamespace(key.namespace())
-            .withLabelIn(SERVICE_NAME_LABEL, sorted.toArray(String[]::new))
-            .runnableInformer(0),
-        "the EndpointSlices of " + sorted);
+    var slices = client.discovery().v1().endpointSlices().inNamespace(key.namespace());
+    // An equality selector for the usual one Service: every API server filters by it (the embedded
+    // one used by the demo and the benchmark ignores set-based ones and would send every slice).
+    var selected =
+        sorted.size() == 1
+            ? slices.withLabel(SERVICE_NAME_LABEL, sorted.iterator().next())
+            : slices.withLabelIn(SERVICE_NAME_LABEL, sorted.toArray(String[]::new));
+    informer.run(selected.runnableInformer(0), "the EndpointSlices of " + sorted);
   }
 
   @Override
