@@ -15,7 +15,7 @@ import java.util.Objects;
 
 /** How an admitted replica ramps in: {@code spec.ramp}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"steps", "stepInterval"})
+@JsonPropertyOrder({"steps", "stepInterval", "maxRamping"})
 public class RampSpec {
 
   /** The default steps, percent of a full share. */
@@ -42,7 +42,27 @@ public class RampSpec {
   @JsonPropertyDescription("Time between ramp steps (Go duration).")
   private String stepInterval = DEFAULT_STEP_INTERVAL;
 
+  /** The largest {@code maxRamping}: more than any cluster has members. */
+  public static final int MAX_RAMPING = 1000;
+
+  @Min(1)
+  @Max(MAX_RAMPING)
+  @JsonPropertyDescription(
+      "Optional: at most this many replicas ramp at once while another replica serves; the next"
+          + " caught-up replica waits for its turn, first come first served. While no replica"
+          + " serves, caught-up replicas are admitted together, straight to a full share (a ramp"
+          + " would move no reads: they would share all reads equally anyway). Unset: no limit.")
+  private Integer maxRamping;
+
   public RampSpec() {}
+
+  public Integer getMaxRamping() {
+    return maxRamping;
+  }
+
+  public void setMaxRamping(Integer maxRamping) {
+    this.maxRamping = maxRamping;
+  }
 
   public List<Integer> getSteps() {
     return steps;
@@ -65,16 +85,23 @@ public class RampSpec {
   public boolean equals(Object o) {
     return o instanceof RampSpec other
         && Objects.equals(steps, other.steps)
-        && Objects.equals(stepInterval, other.stepInterval);
+        && Objects.equals(stepInterval, other.stepInterval)
+        && Objects.equals(maxRamping, other.maxRamping);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(steps, stepInterval);
+    return Objects.hash(steps, stepInterval, maxRamping);
   }
 
   @Override
   public String toString() {
-    return "RampSpec(steps=" + steps + ", stepInterval=" + stepInterval + ")";
+    return "RampSpec(steps="
+        + steps
+        + ", stepInterval="
+        + stepInterval
+        + ", maxRamping="
+        + maxRamping
+        + ")";
   }
 }

@@ -103,6 +103,13 @@ public final class ReplicaGateValidator {
 
     checkSteps(ramp.getSteps(), out);
     duration("spec.ramp.stepInterval", ramp.getStepInterval(), out);
+    Integer maxRamping = ramp.getMaxRamping();
+    if (maxRamping != null && (maxRamping < 1 || maxRamping > RampSpec.MAX_RAMPING)) {
+      out.add(
+          new Violation(
+              "spec.ramp.maxRamping",
+              "must be in 1.." + RampSpec.MAX_RAMPING + " (was " + maxRamping + ")"));
+    }
 
     Long ejectionLag = bytes("spec.ejection.maxLag", ejection.getMaxLag(), out);
     if (admissionLag != null && ejectionLag != null && ejectionLag < admissionLag) {

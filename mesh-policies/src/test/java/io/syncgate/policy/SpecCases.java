@@ -111,6 +111,9 @@ final class SpecCases {
     return List.of(
         valid("minimal spec, all defaults", "{}"),
         valid("one step straight to 100", "ramp: {steps: [100]}"),
+        valid("one replica ramping at a time", "ramp: {maxRamping: 1}"),
+        invalid("maxRamping 0 would admit nobody", "ramp: {maxRamping: 0}", "spec.ramp.maxRamping"),
+        invalid("maxRamping above 1000", "ramp: {maxRamping: 1001}", "spec.ramp.maxRamping"),
         valid(
             "a primary Service for the fallback",
             "mesh: {primaryHost: pg-primary.db.svc.cluster.local}"),

@@ -136,6 +136,7 @@ public record GateSettings(
             .unreachableFor(GoDuration.parse(ejection.getUnreachableFor()))
             .fallback(fallback(mesh.getFallback()))
             .paused(Boolean.TRUE.equals(spec.getPaused()))
+            .maxRamping(ramp.getMaxRamping())
             .build();
     MeshTarget target =
         new MeshTarget(

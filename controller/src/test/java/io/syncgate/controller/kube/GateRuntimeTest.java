@@ -741,6 +741,34 @@ class GateRuntimeTest {
   }
 
   @Test
+  void withMaxRampingOneTwoNewReplicasEnterOneAfterTheOther() {
+    gate.getSpec().getRamp().setMaxRamping(1);
+    GateRuntime runtime = servingBoth();
+
+    member("hippo-d", MemberSample.replica("hippo-d", 1, WAL, WAL, START));
+    member("hippo-e", MemberSample.replica("hippo-e", 1, WAL, WAL, START));
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+    clock.advance(Duration.ofSeconds(2));
+    tick(runtime);
+
+    assertThat(phases(status.stored.getStatus()))
+        .containsEntry("hippo-d", "Ramping")
+        .containsEntry("hippo-e", "Gated");
+    assertThat(replicaReason("hippo-e")).contains("waiting for its turn");
+    assertThat(TestGates.weightsOf(mesh.virtualService)).containsEntry("hippo-e", 0);
+
+    // hippo-d's ramp ends (steps [50, 100], a second apart): then it is hippo-e's turn.
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      tick(runtime);
+    }
+    assertThat(phases(status.stored.getStatus()))
+        .containsEntry("hippo-d", "Serving")
+        .containsEntry("hippo-e", "Serving");
+  }
+
+  @Test
   void aReplicaWhosePodIsNotAReadyEndpointOfTheReadHostGetsNoWeightAndIsNamed() {
     GateRuntime runtime = servingBoth();
 

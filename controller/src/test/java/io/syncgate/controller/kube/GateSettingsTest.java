@@ -66,6 +66,8 @@ class GateSettingsTest {
                   spec.getAdmission().setMaxLag("2Mi");
                   spec.getAdmission().setMaxLagTime("5s");
                   spec.getRamp().setSteps(List.of(20, 100));
+                  spec.getRamp().setMaxRamping(1);
+                  spec.getMesh().setPrimaryHost("hippo-ha");
                   spec.getEjection().setMaxLag("1Gi");
                   spec.setPaused(true);
                 }));
@@ -82,7 +84,10 @@ class GateSettingsTest {
     assertThat(settings.policy().rampSteps()).containsExactly(20, 100);
     assertThat(settings.policy().ejectionMaxLagBytes()).isEqualTo(1L << 30);
     assertThat(settings.policy().paused()).isTrue();
+    assertThat(settings.policy().maxRamping()).isEqualTo(1);
     assertThat(settings.target().maxConnectionDuration()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(settings.target().primaryHost()).isEqualTo("hippo-ha");
+    assertThat(settings.endpointServices()).containsExactly("hippo-ha", "hippo-replicas");
     assertThat(settings.pollInterval()).isEqualTo(Duration.ofMillis(200));
   }
 

@@ -18,7 +18,8 @@ public record GatePolicy(
     Duration ejectionMaxLagTime,
     Duration unreachableFor,
     Fallback fallback,
-    boolean paused) {
+    boolean paused,
+    Integer maxRamping) {
 
   public GatePolicy {
     Objects.requireNonNull(admissionMaxLagTime);
@@ -37,6 +38,9 @@ public record GatePolicy(
         throw new IllegalArgumentException(
             "ramp steps must be strictly increasing in 1..100: " + rampSteps);
       }
+    }
+    if (maxRamping != null && maxRamping < 1) {
+      throw new IllegalArgumentException("maxRamping must be at least 1: " + maxRamping);
     }
     if (ejectionMaxLagBytes < admissionMaxLagBytes) {
       throw new IllegalArgumentException("ejection.maxLag must be >= admission.maxLag");
@@ -70,8 +74,8 @@ public record GatePolicy(
   }
 
   /**
-   * Names for the ten values. Validation runs once, in {@link #build()}, so values that constrain
-   * each other (the admission and ejection lag limits) can be set in any order.
+   * Names for the eleven values. Validation runs once, in {@link #build()}, so values that
+   * constrain each other (the admission and ejection lag limits) can be set in any order.
    */
   public static final class Builder {
     private long admissionMaxLagBytes = 1L << 20;
@@ -84,6 +88,7 @@ public record GatePolicy(
     private Duration unreachableFor = Duration.ofSeconds(10);
     private Fallback fallback = Fallback.PRIMARY;
     private boolean paused;
+    private Integer maxRamping;
 
     private Builder() {}
 
@@ -98,6 +103,7 @@ public record GatePolicy(
       unreachableFor = policy.unreachableFor;
       fallback = policy.fallback;
       paused = policy.paused;
+      maxRamping = policy.maxRamping;
     }
 
     public Builder admissionMaxLagBytes(long value) {
@@ -150,6 +156,12 @@ public record GatePolicy(
       return this;
     }
 
+    /** At most this many Ramping replicas while another serves; null: no limit. */
+    public Builder maxRamping(Integer value) {
+      maxRamping = value;
+      return this;
+    }
+
     /** The policy, checked by the record's constructor. */
     public GatePolicy build() {
       return new GatePolicy(
@@ -162,7 +174,8 @@ public record GatePolicy(
           ejectionMaxLagTime,
           unreachableFor,
           fallback,
-          paused);
+          paused,
+          maxRamping);
     }
   }
 }

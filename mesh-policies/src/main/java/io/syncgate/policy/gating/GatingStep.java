@@ -171,6 +171,7 @@ public final class GatingStep {
                   + timeline));
     }
     Map<String, ReplicaState> next = new TreeMap<>();
+    Map<String, Admission> admissions = new TreeMap<>();
     for (String name : members) {
       if (name.equals(leader)) {
         continue;
@@ -192,7 +193,14 @@ public final class GatingStep {
       next.put(name, outcome.state());
       if (outcome.transition() != null) {
         transitions.add(outcome.transition());
+        if (outcome.transition().kind() == Transition.Kind.ADMITTED
+            && outcome.state().phase() == Phase.RAMPING) {
+          admissions.put(name, new Admission(prev, observation, outcome.transition()));
+        }
       }
+    }
+    if (policy.maxRamping() != null && !admissions.isEmpty()) {
+      takeTurns(next, transitions, admissions, policy, now);
     }
     Set<String> subsets = exclusions.subsets(members);
     // An excluded leader has no subset, a primary Service without endpoints takes no reads: the
@@ -216,6 +224,96 @@ public final class GatingStep {
                 : "no replica can take reads and "
                     + primary.whyNone(leader, exclusions.reason(leader)));
     return new StepResult(state, plan);
+  }
+
+  /** A replica admitted to Ramping in this step: what it was and saw before. */
+  private record Admission(ReplicaState prev, Observation observation, Transition admitted) {}
+
+  /**
+   * {@link GatePolicy#maxRamping}: while a replica serves, at most that many ramp; the replicas
+   * admitted in this step beyond that wait for their turn, Gated with their stable run kept, first
+   * come (earliest admissible) first served, so a slow replica affects one replica's worth of
+   * reads. While no replica serves, all admitted replicas go straight to Serving: with nobody
+   * serving they would share the reads equally whatever their ramp step, so a ramp would move no
+   * reads, and queueing them would keep the reads on the fallback for minutes.
+   */
+  private static void takeTurns(
+      Map<String, ReplicaState> next,
+      List<Transition> transitions,
+      Map<String, Admission> admissions,
+      GatePolicy policy,
+      Instant now) {
+    boolean serving =
+        next.values().stream()
+            .anyMatch(r -> r.phase() == Phase.SERVING && !admissions.containsKey(r.name()));
+    if (!serving) {
+      for (Map.Entry<String, Admission> e : admissions.entrySet()) {
+        Admission a = e.getValue();
+        // Serving replicas keep step 0, as after the last ramp step; the transition names the
+        // last step, as the one out of the ramp does.
+        int last = policy.rampSteps().size() - 1;
+        next.put(
+            e.getKey(),
+            state(
+                a.prev(),
+                a.observation(),
+                now,
+                Phase.SERVING,
+                0,
+                now,
+                null,
+                null,
+                admittedReason(Phase.SERVING, 0, policy)));
+        transitions.set(
+            transitions.indexOf(a.admitted()),
+            new Transition(
+                Transition.Kind.ADMITTED,
+                e.getKey(),
+                Phase.GATED,
+                Phase.SERVING,
+                last,
+                a.admitted().reason() + "; straight to a full share, no replica serving"));
+      }
+      return;
+    }
+    long ramping =
+        next.values().stream()
+            .filter(r -> r.phase() == Phase.RAMPING && !admissions.containsKey(r.name()))
+            .count();
+    List<String> queue = new ArrayList<>(admissions.keySet());
+    queue.sort(
+        Comparator.comparing((String name) -> runStart(admissions.get(name).prev(), now))
+            .thenComparing(name -> name));
+    long slots = Math.max(0, policy.maxRamping() - ramping);
+    for (String name : queue.subList((int) Math.min(slots, queue.size()), queue.size())) {
+      Admission a = admissions.get(name);
+      next.put(
+          name,
+          state(
+              a.prev(),
+              a.observation(),
+              now,
+              Phase.GATED,
+              0,
+              a.prev().since(),
+              null,
+              runStart(a.prev(), now),
+              "caught up, waiting for its turn: "
+                  + (ramping + Math.min(slots, queue.size()))
+                  + " ramping of at most "
+                  + policy.maxRamping()
+                  + " (ramp.maxRamping)"));
+      transitions.remove(a.admitted());
+    }
+  }
+
+  /**
+   * When a Gated replica's admissible run began: no earlier than it entered Gated, not after now.
+   */
+  private static Instant runStart(ReplicaState prev, Instant now) {
+    Instant start =
+        prev.admissibleSince() == null ? now : max(prev.admissibleSince(), prev.since());
+    return start.isAfter(now) ? now : start;
   }
 
   /** The replicas that get a destination in the route: those with a subset. */
@@ -483,11 +581,7 @@ public final class GatingStep {
       return stay(prev, observation, now, observation.notAdmissible());
     }
     // Counting starts no earlier than entering Gated, whatever the stored value says.
-    Instant runStart =
-        prev.admissibleSince() == null ? now : max(prev.admissibleSince(), prev.since());
-    if (runStart.isAfter(now)) {
-      runStart = now;
-    }
+    Instant runStart = runStart(prev, now);
     Duration held = Duration.between(runStart, now);
     boolean stable = held.compareTo(policy.stableFor()) >= 0;
     if (stable && !policy.paused() && now.isAfter(prev.since())) {

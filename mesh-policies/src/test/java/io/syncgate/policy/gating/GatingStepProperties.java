@@ -87,6 +87,10 @@ class GatingStepProperties {
     Statistics.label("excluded while weighted")
         .collect(run.excludedWeighted)
         .coverage(c -> c.check(true).percentage(p -> p >= 2));
+    // About 2 % of runs (18 expected in 1000): a count, so the check cannot flake.
+    Statistics.label("waited for its turn (ramp.maxRamping)")
+        .collect(run.waitedForTurn)
+        .coverage(c -> c.check(true).count(n -> n >= 1));
   }
 
   /** Carries one scenario through its ticks, checking after each. */
@@ -102,6 +106,7 @@ class GatingStepProperties {
     private boolean leaderChanged;
     private boolean ejectedFailingStatic;
     private boolean excludedWeighted;
+    private boolean waitedForTurn;
 
     Run(Scenario scenario) {
       this.scenario = scenario;
@@ -133,6 +138,9 @@ class GatingStepProperties {
             result.plan().degraded()
                 && result.plan().transitions().stream()
                     .anyMatch(t -> t.kind() == Transition.Kind.EJECTED);
+        waitedForTurn |=
+            result.state().replicas().values().stream()
+                .anyMatch(r -> r.reason() != null && r.reason().contains("waiting for its turn"));
         GateState before = state;
         excludedWeighted |=
             excluded.stream()
@@ -230,6 +238,13 @@ class GatingStepProperties {
         expectedReplicas.remove(notAReplica);
       }
       assertThat(next.replicas().keySet()).isEqualTo(expectedReplicas);
+
+      // ramp.maxRamping: never more Ramping replicas than that.
+      if (policy.maxRamping() != null) {
+        assertThat(next.replicas().values().stream().filter(r -> r.phase() == Phase.RAMPING))
+            .as("Ramping replicas with maxRamping %d", policy.maxRamping())
+            .hasSizeLessThanOrEqualTo(policy.maxRamping());
+      }
 
       // (a) a route always sums to 100; with a leader there always is one.
       plan.route()
@@ -372,13 +387,21 @@ class GatingStepProperties {
             .allMatch(kind -> kind == Transition.Kind.EJECTED);
       }
 
-      // (c) Serving only through every ramp step, each held for at least stepInterval.
+      // (c) Serving only through every ramp step, each held for at least stepInterval; with
+      // ramp.maxRamping also straight from Gated, but only while no other replica serves.
+      boolean othersServed =
+          next.replicas().values().stream()
+              .anyMatch(
+                  r ->
+                      r.phase() == Phase.SERVING
+                          && tracks.containsKey(r.name())
+                          && tracks.get(r.name()).phase() == Phase.SERVING);
       for (ReplicaState r : next.replicas().values()) {
         Track old = tracks.get(r.name());
         if (!previous.replicas().containsKey(r.name())) {
           assertThat(r.phase()).as("new %s", r.name()).isIn(Phase.UNKNOWN, Phase.GATED);
         } else if (old.phase() != r.phase() || old.step() != r.step()) {
-          checkMove(old, r, policy);
+          checkMove(old, r, policy, othersServed);
         } else {
           continue;
         }
@@ -498,7 +521,7 @@ class GatingStepProperties {
       return sample.replayPaused() ? "replay paused" : null;
     }
 
-    private void checkMove(Track old, ReplicaState r, GatePolicy policy) {
+    private void checkMove(Track old, ReplicaState r, GatePolicy policy, boolean othersServed) {
       int lastRampingStep = policy.rampSteps().size() - 2;
       Duration held = Duration.between(old.since(), now);
       String what = r.name() + " " + old + " -> " + r.phase() + "(" + r.step() + ")";
@@ -515,6 +538,8 @@ class GatingStepProperties {
         case SERVING -> {
           if (lastRampingStep < 0) {
             assertThat(old.phase()).as(what).isEqualTo(Phase.GATED);
+          } else if (old.phase() == Phase.GATED && policy.maxRamping() != null) {
+            assertThat(othersServed).as(what + " while another replica serves").isFalse();
           } else {
             assertThat(old.phase()).as(what).isEqualTo(Phase.RAMPING);
             assertThat(old.step()).as(what).isEqualTo(lastRampingStep);
@@ -592,9 +617,10 @@ class GatingStepProperties {
             steps,
             seconds(0, 1, 5, 30),
             seconds(0, 3, 10),
-            Arbitraries.of(Fallback.class))
+            Arbitraries.of(Fallback.class),
+            Arbitraries.integers().between(0, 2))
         .as(
-            (lag, time, stableFor, rampSteps, stepInterval, unreachableFor, fallback) ->
+            (lag, time, stableFor, rampSteps, stepInterval, unreachableFor, fallback, ramping) ->
                 GatePolicy.builder()
                     .admissionMaxLagBytes(lag[0])
                     .admissionMaxLagTime(time[0])
@@ -605,6 +631,7 @@ class GatingStepProperties {
                     .ejectionMaxLagTime(time[1])
                     .unreachableFor(unreachableFor)
                     .fallback(fallback)
+                    .maxRamping(ramping == 0 ? null : ramping)
                     .build());
   }
 

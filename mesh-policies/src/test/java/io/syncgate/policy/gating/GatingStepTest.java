@@ -811,6 +811,77 @@ class GatingStepTest {
   }
 
   @Nested
+  class OneAtATime {
+
+    private final GatePolicy oneAtATime = DEFAULTS.toBuilder().maxRamping(1).build();
+
+    @Test
+    void newReplicasEnterOneAfterTheOtherEachThroughTheWholeRamp() {
+      GateDriver d = new GateDriver(oneAtATime);
+      serve(d, List.of(LEADER), "pg-1");
+      // Two new replicas, caught up from the start: after stableFor, only one of them ramps.
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      StepResult r = d.advanceSeconds(10).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.RAMPING);
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.GATED);
+      assertThat(d.replica("pg-3").reason())
+          .isEqualTo("caught up, waiting for its turn: 1 ramping of at most 1 (ramp.maxRamping)");
+      assertThat(r.plan().transitions()).extracting(Transition::replica).containsExactly("pg-2");
+      assertThat(r.plan().route()).contains(route("pg-1", 91, "pg-2", 9, "pg-3", 0));
+
+      // pg-2's whole ramp (three more steps, 30 s apart); pg-3 waits all along.
+      for (int i = 0; i < 2; i++) {
+        d.advanceSeconds(30).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+        assertThat(d.phase("pg-3")).isEqualTo(Phase.GATED);
+      }
+      // In the tick pg-2 reaches a full share it is pg-3's turn, without another stableFor: it
+      // has held all along.
+      d.advanceSeconds(30).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.SERVING);
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.RAMPING);
+    }
+
+    @Test
+    void theReplicaCaughtUpFirstGoesFirst() {
+      GateDriver d = new GateDriver(oneAtATime);
+      serve(d, List.of(LEADER), "pg-1");
+      // pg-3 catches up 5 s before pg-2 does.
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"), lagging("pg-2", 1L << 30), ok("pg-3"));
+      d.advanceSeconds(5).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      d.advanceSeconds(10).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.RAMPING);
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.GATED);
+    }
+
+    @Test
+    void whileNoReplicaServesCaughtUpReplicasAreAdmittedTogetherStraightToAFullShare() {
+      GateDriver d = new GateDriver(oneAtATime);
+      d.tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      StepResult r = d.advanceSeconds(10).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      assertThat(List.of(d.phase("pg-1"), d.phase("pg-2"), d.phase("pg-3")))
+          .containsOnly(Phase.SERVING);
+      assertThat(r.plan().route()).contains(route("pg-1", 34, "pg-2", 33, "pg-3", 33));
+      assertThat(r.plan().transitions())
+          .extracting(Transition::kind, Transition::to)
+          .containsOnly(tuple(Transition.Kind.ADMITTED, Phase.SERVING));
+    }
+
+    @Test
+    void ejectionStillAppliesToAReplicaWaitingForItsTurnAndToTheOneRamping() {
+      GateDriver d = new GateDriver(oneAtATime);
+      serve(d, List.of(LEADER), "pg-1");
+      d.advanceSeconds(1).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      d.advanceSeconds(10).tick(LEADER, ok("pg-1"), ok("pg-2"), ok("pg-3"));
+      StepResult r =
+          d.advanceSeconds(1)
+              .tick(LEADER, ok("pg-1"), lagging("pg-2", 1L << 30), lagging("pg-3", 1L << 30));
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.EJECTED);
+      assertThat(d.phase("pg-3")).isEqualTo(Phase.GATED);
+      assertThat(r.plan().route()).contains(route("pg-1", 100, "pg-2", 0, "pg-3", 0));
+    }
+  }
+
+  @Nested
   class PrimaryService {
 
     private static final String PRIMARY = RouteDestination.PRIMARY_SERVICE;
