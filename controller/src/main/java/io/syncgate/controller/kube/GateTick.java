@@ -20,6 +20,7 @@ import io.syncgate.policy.gating.StepResult;
 import io.syncgate.policy.mesh.HostClaims;
 import io.syncgate.policy.mesh.IstioRenderer;
 import io.syncgate.policy.mesh.MeshDiff;
+import io.syncgate.policy.mesh.Routability;
 import io.syncgate.policy.status.GateStatusBuilder;
 import io.syncgate.policy.status.TickOutcome;
 import io.syncgate.policy.status.TickOutcome.Decided;
@@ -29,8 +30,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -362,27 +361,16 @@ final class GateTick {
 
   private Future<Decision> decide(Polled polled) {
     GateSettings settings = polled.begun().settings();
-    // A member that cannot name a subset, or whose subset would select another pod or none, gets
-    // no subset and no weight; the rest is still written.
-    List<Exclusion> excluded =
-        new ArrayList<>(IstioRenderer.invalidSubsetNames(polled.snapshot().samples().keySet()));
-    Set<String> named = new HashSet<>();
-    excluded.forEach(e -> named.add(e.member()));
-    polled.mismatched().stream()
-        .filter(e -> polled.snapshot().samples().containsKey(e.member()))
-        .filter(e -> named.add(e.member()))
-        .forEach(excluded::add);
-    // A subset with no ready endpoint would take reads and answer none. With a primary Service the
-    // leader's subset is never a destination, and a replicas-only read host rightly has no
-    // endpoint for it.
+    // A member that cannot name a subset, whose subset would select another pod or none, or whose
+    // pod is no ready endpoint, gets no subset and no weight; the rest is still written.
     Optional<String> primaryService = settings.primaryService();
-    String leader = polled.snapshot().leader();
-    polled.endpointless().stream()
-        .filter(e -> polled.snapshot().samples().containsKey(e.member()))
-        .filter(e -> primaryService.isEmpty() || !e.member().equals(leader))
-        .filter(e -> named.add(e.member()))
-        .map(e -> e.member().equals(leader) ? leaderWithoutEndpoint(e) : e)
-        .forEach(excluded::add);
+    List<Exclusion> excluded =
+        Routability.exclusions(
+            polled.snapshot().samples().keySet(),
+            polled.mismatched(),
+            polled.endpointless(),
+            polled.snapshot().leader(),
+            primaryService.isPresent());
     PrimaryRoute primary =
         primaryService
             .map(svc -> PrimaryRoute.service(!seams.endpoints().readyAddresses(svc).isEmpty()))
@@ -402,19 +390,6 @@ final class GateTick {
       return Future.succeededFuture(
           new Decision(polled, step, null, Optional.empty(), "cannot render: " + e.getMessage()));
     }
-  }
-
-  /**
-   * The leader's exclusion for want of an endpoint, saying what to do: known from the first tick,
-   * long before a failover needs the fallback.
-   */
-  private static Exclusion leaderWithoutEndpoint(Exclusion e) {
-    return new Exclusion(
-        e.member(),
-        e.cause(),
-        e.detail()
-            + "; it leads, so the Primary fallback could not reach it: set mesh.primaryHost to"
-            + " the primary's own Service");
   }
 
   private Future<Result> writeMesh(Decision decision) {
