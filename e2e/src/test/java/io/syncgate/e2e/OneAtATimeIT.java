@@ -11,6 +11,7 @@ import io.syncgate.e2e.harness.RealPatroniExtension.Clusters;
 import io.syncgate.e2e.harness.TestTime;
 import io.syncgate.e2e.harness.WriteLoad;
 import io.syncgate.e2e.scenario.GatedCluster;
+import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,8 +57,10 @@ class OneAtATimeIT {
           Duration.ofMinutes(3),
           "both new replicas serving",
           () -> {
-            String a = phase(gated, first);
-            String b = phase(gated, second);
+            // Both phases from one read of the status: two reads could straddle a status write.
+            ReplicaGate gate = gated.kube().gate();
+            String a = phase(gate, first);
+            String b = phase(gate, second);
             note(timeline, first.name(), a, start);
             note(timeline, second.name(), b, start);
             if ("Ramping".equals(a) && "Ramping".equals(b)) {
@@ -88,8 +91,15 @@ class OneAtATimeIT {
     }
   }
 
-  private static String phase(GatedCluster gated, PatroniMember member) {
-    return gated.kube().replicaStatus(member.name()).map(ReplicaStatus::getPhase).orElse("none");
+  private static String phase(ReplicaGate gate, PatroniMember member) {
+    if (gate == null || gate.getStatus() == null || gate.getStatus().getReplicas() == null) {
+      return "none";
+    }
+    return gate.getStatus().getReplicas().stream()
+        .filter(r -> member.name().equals(r.getName()))
+        .map(ReplicaStatus::getPhase)
+        .findFirst()
+        .orElse("none");
   }
 
   /** Appends "phase@seconds" to the member's timeline when its phase changed. */
