@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.syncgate.controller.kube.ReadyEndpoints;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -55,7 +56,7 @@ public final class MemberPods {
             new ObjectMetaBuilder()
                 .withNamespace(namespace)
                 .withName(endpointSliceName(service, pod.getMetadata().getName()))
-                .withLabels(Map.of(SERVICE_NAME_LABEL, service))
+                .withLabels(Map.of(ReadyEndpoints.SERVICE_NAME_LABEL, service))
                 .build())
         .withAddressType("IPv4")
         .addNewEndpoint()
@@ -76,7 +77,4 @@ public final class MemberPods {
   public static String endpointSliceName(String service, String pod) {
     return service + "-" + pod;
   }
-
-  /** The label the EndpointSlice controller sets on each slice: its Service's name. */
-  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 }

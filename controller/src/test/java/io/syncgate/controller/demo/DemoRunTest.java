@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.syncgate.controller.embedded.MemberPods;
+import io.syncgate.controller.kube.ReadyEndpoints;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,7 @@ class DemoRunTest {
   private static final String ROLE = "postgres-operator.crunchydata.com/role";
 
   private static String serviceOf(EndpointSlice slice) {
-    return slice.getMetadata().getLabels().get(MemberPods.SERVICE_NAME_LABEL);
+    return slice.getMetadata().getLabels().get(ReadyEndpoints.SERVICE_NAME_LABEL);
   }
 
   @Test

@@ -4,13 +4,14 @@ import io.fabric8.istio.api.api.networking.v1alpha3.RouteDestination;
 import io.fabric8.istio.api.api.networking.v1alpha3.TCPRoute;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
+import io.syncgate.controller.kube.ReadyEndpoints;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +35,6 @@ public final class RouteEndpointCheck {
   public static final Duration GRACE = Duration.ofSeconds(3);
 
   private static final String SLICES = "/apis/discovery.k8s.io/v1/namespaces/";
-  private static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
   private RouteEndpointCheck() {}
 
@@ -159,22 +159,17 @@ public final class RouteEndpointCheck {
   }
 
   /** The ready endpoints of {@code slices}, as {@code service/address}. */
-  private static Set<String> ready(Iterable<EndpointSlice> slices) {
-    Set<String> out = new HashSet<>();
+  private static Set<String> ready(Collection<EndpointSlice> slices) {
+    Set<String> services = new HashSet<>();
     for (EndpointSlice slice : slices) {
       Map<String, String> labels = slice.getMetadata().getLabels();
-      String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
-      if (service == null || slice.getEndpoints() == null) {
-        continue;
+      if (labels != null && labels.get(ReadyEndpoints.SERVICE_NAME_LABEL) != null) {
+        services.add(labels.get(ReadyEndpoints.SERVICE_NAME_LABEL));
       }
-      for (Endpoint endpoint : slice.getEndpoints()) {
-        boolean ready =
-            endpoint.getConditions() == null
-                || !Boolean.FALSE.equals(endpoint.getConditions().getReady());
-        if (ready && endpoint.getAddresses() != null) {
-          endpoint.getAddresses().forEach(a -> out.add(service + "/" + a));
-        }
-      }
+    }
+    Set<String> out = new HashSet<>();
+    for (String service : services) {
+      ReadyEndpoints.of(slices, service).forEach(a -> out.add(service + "/" + a));
     }
     return out;
   }

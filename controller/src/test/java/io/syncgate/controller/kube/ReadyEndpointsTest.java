@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Which addresses of a Service's EndpointSlices count as ready endpoints. */
-class InformerEndpointSourceTest {
+class ReadyEndpointsTest {
 
   @Test
   void readyTrueOrUnsetCountsNotReadyAndOtherServicesDoNot() {
@@ -16,7 +16,7 @@ class InformerEndpointSourceTest {
         new EndpointSliceBuilder()
             .withNewMetadata()
             .withName("hippo-replicas-abc")
-            .addToLabels(InformerEndpointSource.SERVICE_NAME_LABEL, "hippo-replicas")
+            .addToLabels(ReadyEndpoints.SERVICE_NAME_LABEL, "hippo-replicas")
             .endMetadata()
             .addNewEndpoint()
             .withAddresses("10.0.0.1")
@@ -40,12 +40,12 @@ class InformerEndpointSourceTest {
         new EndpointSliceBuilder(replicas)
             .editMetadata()
             .withName("hippo-ha-xyz")
-            .addToLabels(InformerEndpointSource.SERVICE_NAME_LABEL, "hippo-ha")
+            .addToLabels(ReadyEndpoints.SERVICE_NAME_LABEL, "hippo-ha")
             .endMetadata()
             .build();
 
-    assertThat(InformerEndpointSource.readyAddresses(List.of(replicas, other), "hippo-replicas"))
+    assertThat(ReadyEndpoints.of(List.of(replicas, other), "hippo-replicas"))
         .containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
-    assertThat(InformerEndpointSource.readyAddresses(List.of(replicas), "hippo-ha")).isEmpty();
+    assertThat(ReadyEndpoints.of(List.of(replicas), "hippo-ha")).isEmpty();
   }
 }
