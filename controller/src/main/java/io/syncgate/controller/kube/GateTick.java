@@ -355,29 +355,33 @@ final class GateTick {
                   PodMembers.withoutReadyEndpoint(
                       pods,
                       seams.endpoints().readyAddresses(begun.settings().readService()),
-                      begun.settings().readService()));
+                      begun.settings().readService()),
+                  primaryRoute(begun.settings()));
             });
+  }
+
+  /** Where the fallback goes, read from the endpoint cache with the read host's endpoints. */
+  private PrimaryRoute primaryRoute(GateSettings settings) {
+    return settings
+        .primaryService()
+        .map(svc -> PrimaryRoute.service(!seams.endpoints().readyAddresses(svc).isEmpty()))
+        .orElse(PrimaryRoute.LEADER_SUBSET);
   }
 
   private Future<Decision> decide(Polled polled) {
     GateSettings settings = polled.begun().settings();
     // A member that cannot name a subset, whose subset would select another pod or none, or whose
     // pod is no ready endpoint, gets no subset and no weight; the rest is still written.
-    Optional<String> primaryService = settings.primaryService();
     List<Exclusion> excluded =
         Routability.exclusions(
             polled.snapshot().samples().keySet(),
             polled.mismatched(),
             polled.endpointless(),
             polled.snapshot().leader(),
-            primaryService.isPresent());
-    PrimaryRoute primary =
-        primaryService
-            .map(svc -> PrimaryRoute.service(!seams.endpoints().readyAddresses(svc).isEmpty()))
-            .orElse(PrimaryRoute.LEADER_SUBSET);
+            polled.primary().service());
     StepResult step =
         GatingStep.step(
-            polled.prior(), polled.snapshot(), excluded, primary, settings.policy(), now);
+            polled.prior(), polled.snapshot(), excluded, polled.primary(), settings.policy(), now);
     for (var t : step.plan().transitions()) {
       LOG.info("{}: {}", key, TickReport.describe(t));
     }
@@ -420,6 +424,7 @@ final class GateTick {
    * @param podUids the current pods' UIDs by name
    * @param mismatched pods whose subset label does not carry their own name
    * @param endpointless pods that are not a ready endpoint of the read host's Service
+   * @param primary where the fallback goes, from the same look at the endpoints
    */
   private record Polled(
       Begun begun,
@@ -427,7 +432,8 @@ final class GateTick {
       GateState prior,
       Map<String, String> podUids,
       List<Exclusion> mismatched,
-      List<Exclusion> endpointless) {}
+      List<Exclusion> endpointless,
+      PrimaryRoute primary) {}
 
   private record Decision(
       Polled polled,
