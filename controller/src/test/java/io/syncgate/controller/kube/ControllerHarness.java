@@ -167,24 +167,27 @@ final class ControllerHarness extends StrictVertxFixture {
     return member;
   }
 
-  /** Where every member starts in {@link #servingCluster}. */
-  static final long START_POSITION = GIB;
+  /** Where the leader and every caught-up replica start in {@link #cluster}. */
+  static final long START_POSITION = 8 * GIB;
+
+  /** How far behind a joiner of {@link #cluster} starts: it catches up only when told. */
+  static final long JOINER_LAG = 5 * GIB;
 
   /**
-   * A leader (member 0) and {@code replicas} replicas, all caught up, with pods, the gate (ramp
-   * steps [50, 100] unless {@code customize} says otherwise) and a controller without leader
-   * election; returns once every replica serves.
+   * A leader (member 0) and {@code replicas} caught-up replicas with pods, {@code joiners} more
+   * members simulated {@link #JOINER_LAG} behind without pods yet, and the gate (ramp steps [50,
+   * 100] unless {@code customize} says otherwise); no controller yet.
    */
-  Running servingCluster(int replicas, Consumer<ReplicaGateSpec> customize) {
+  void cluster(int replicas, int joiners, Consumer<ReplicaGateSpec> customize) {
     List<SimulatedMember> members = new ArrayList<>();
     members.add(leader(0));
-    for (int i = 1; i <= replicas; i++) {
+    for (int i = 1; i <= replicas + joiners; i++) {
       members.add(replica(i));
     }
     simulate(members);
     sim(0).setLocation(START_POSITION);
-    for (int i = 1; i <= replicas; i++) {
-      sim(i).setReceivedAndReplayed(START_POSITION);
+    for (int i = 1; i <= replicas + joiners; i++) {
+      sim(i).setReceivedAndReplayed(i <= replicas ? START_POSITION : START_POSITION - JOINER_LAG);
     }
     for (int i = 0; i <= replicas; i++) {
       createPod(i);
@@ -194,6 +197,15 @@ final class ControllerHarness extends StrictVertxFixture {
           spec.getRamp().setSteps(List.of(50, 100));
           customize.accept(spec);
         });
+  }
+
+  /**
+   * A leader (member 0) and {@code replicas} replicas, all caught up, with pods, the gate (ramp
+   * steps [50, 100] unless {@code customize} says otherwise) and a controller without leader
+   * election; returns once every replica serves.
+   */
+  Running servingCluster(int replicas, Consumer<ReplicaGateSpec> customize) {
+    cluster(replicas, 0, customize);
     Running running = startController();
     awaitServing(replicas);
     return running;
@@ -205,14 +217,7 @@ final class ControllerHarness extends StrictVertxFixture {
    * holder first.
    */
   List<Running> twoControllersServing() {
-    simulate(List.of(leader(0), replica(1), replica(2)));
-    sim(0).setLocation(START_POSITION);
-    sim(1).setReceivedAndReplayed(START_POSITION);
-    sim(2).setReceivedAndReplayed(START_POSITION);
-    for (int i = 0; i < 3; i++) {
-      createPod(i);
-    }
-    createGate(spec -> spec.getRamp().setSteps(List.of(50, 100)));
+    cluster(2, 0, spec -> {});
     Running a = startController(config("controller-a"));
     Running b = startController(config("controller-b"));
     awaitServing(2);

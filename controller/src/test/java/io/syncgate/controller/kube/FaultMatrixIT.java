@@ -53,7 +53,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultMatrixIT {
 
-  private static final long POSITION = 8 * GIB;
+  private static final long POSITION = ControllerHarness.START_POSITION;
   private static final List<Integer> FOUR_STEPS = List.of(10, 25, 50, 100);
   private static final List<Integer> TWO_STEPS = List.of(50, 100);
   private static final Duration STEP_INTERVAL = Duration.ofSeconds(1);
@@ -507,25 +507,9 @@ class FaultMatrixIT {
 
   // ------------------------------------------------------------------ set-up
 
-  /**
-   * A leader (member 0), {@code replicas} caught-up replicas with pods, {@code joiners} more
-   * members simulated 5 GiB behind without pods yet, and the gate with {@code steps}.
-   */
+  /** {@link ControllerHarness#cluster} with these ramp steps. */
   private void cluster(int replicas, int joiners, List<Integer> steps) {
-    List<SimulatedMember> members = new ArrayList<>();
-    members.add(h.leader(0));
-    for (int i = 1; i <= replicas + joiners; i++) {
-      members.add(h.replica(i));
-    }
-    h.simulate(members);
-    h.sim(0).setLocation(POSITION);
-    for (int i = 1; i <= replicas + joiners; i++) {
-      h.sim(i).setReceivedAndReplayed(i <= replicas ? POSITION : POSITION - 5 * GIB);
-    }
-    for (int i = 0; i <= replicas; i++) {
-      h.createPod(i);
-    }
-    h.createGate(spec -> spec.getRamp().setSteps(steps));
+    h.cluster(replicas, joiners, spec -> spec.getRamp().setSteps(steps));
   }
 
   /**

@@ -24,12 +24,7 @@ class PodWatchIT {
 
   @Test
   void aFirstPodListThatFailsIsRetriedAndShownUntilItSucceeds() {
-    h.simulate(List.of(h.leader(0), h.replica(1)));
-    h.sim(0).setLocation(ControllerHarness.START_POSITION);
-    h.sim(1).setReceivedAndReplayed(ControllerHarness.START_POSITION);
-    h.createPod(0);
-    h.createPod(1);
-    h.createGate(spec -> spec.getRamp().setSteps(List.of(100)));
+    h.cluster(1, 0, spec -> spec.getRamp().setSteps(List.of(100)));
     h.api.inject(
         EmbeddedApiServer.failing("GET", "/api/v1/namespaces/" + NAMESPACE + "/pods", 403));
 
