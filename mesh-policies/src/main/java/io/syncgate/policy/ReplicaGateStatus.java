@@ -21,7 +21,9 @@ import java.util.Objects;
   "serving",
   "ramping",
   "gated",
+  "rollout",
   "replicas",
+  "lastActions",
   "conditions"
 })
 public class ReplicaGateStatus {
@@ -44,8 +46,19 @@ public class ReplicaGateStatus {
   @JsonPropertyDescription("Replicas held at weight 0 (Unknown, Gated or Ejected).")
   private Integer gated;
 
+  @JsonPropertyDescription(
+      "Rollout progress in one line, e.g. \"2/4 serving; hippo-3 25% (waiting for the step"
+          + " timer); hippo-4 waiting for its turn\".")
+  private String rollout;
+
   @JsonPropertyDescription("One entry per replica, sorted by name.")
   private List<ReplicaStatus> replicas = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "The latest operator actions (hold, resume, promote, abort, approve), newest last, at most "
+          + ActionStatus.MAX_KEPT
+          + ": what was asked, by whom, and whether it was applied or refused and why.")
+  private List<ActionStatus> lastActions = new ArrayList<>();
 
   @JsonPropertyDescription("Ready, Degraded, InvalidSpec, Conflict (metav1.Condition).")
   private List<Condition> conditions = new ArrayList<>();
@@ -100,6 +113,22 @@ public class ReplicaGateStatus {
     this.gated = gated;
   }
 
+  public String getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(String rollout) {
+    this.rollout = rollout;
+  }
+
+  public List<ActionStatus> getLastActions() {
+    return lastActions;
+  }
+
+  public void setLastActions(List<ActionStatus> lastActions) {
+    this.lastActions = lastActions == null ? new ArrayList<>() : lastActions;
+  }
+
   public List<ReplicaStatus> getReplicas() {
     return replicas;
   }
@@ -125,14 +154,25 @@ public class ReplicaGateStatus {
         && Objects.equals(serving, other.serving)
         && Objects.equals(ramping, other.ramping)
         && Objects.equals(gated, other.gated)
+        && Objects.equals(rollout, other.rollout)
         && Objects.equals(replicas, other.replicas)
+        && Objects.equals(lastActions, other.lastActions)
         && Objects.equals(conditions, other.conditions);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        observedGeneration, leader, timeline, serving, ramping, gated, replicas, conditions);
+        observedGeneration,
+        leader,
+        timeline,
+        serving,
+        ramping,
+        gated,
+        rollout,
+        replicas,
+        lastActions,
+        conditions);
   }
 
   @Override
@@ -149,8 +189,12 @@ public class ReplicaGateStatus {
         + ramping
         + ", gated="
         + gated
+        + ", rollout="
+        + rollout
         + ", replicas="
         + replicas
+        + ", lastActions="
+        + lastActions
         + ", conditions="
         + conditions
         + ")";

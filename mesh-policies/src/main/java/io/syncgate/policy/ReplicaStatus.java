@@ -16,7 +16,11 @@ import java.util.Objects;
   "lagBytes",
   "lagSeconds",
   "since",
-  "reason"
+  "reason",
+  "waitingFor",
+  "held",
+  "aborted",
+  "approved"
 })
 public class ReplicaStatus {
 
@@ -48,6 +52,24 @@ public class ReplicaStatus {
 
   @JsonPropertyDescription("Why the replica is in this phase.")
   private String reason;
+
+  @JsonPropertyDescription(
+      "What the replica waits for before its next change (stableFor, the step timer, an"
+          + " approval, a hold, a check, its turn, a resume); absent when it waits for nothing.")
+  private String waitingFor;
+
+  @JsonPropertyDescription(
+      "Held by an operator (kubectl syncgate hold): keeps its phase and step until resumed;"
+          + " ejection still applies.")
+  private Boolean held;
+
+  @JsonPropertyDescription("Aborted by an operator or by analysis: out of reads until resumed.")
+  private Boolean aborted;
+
+  @JsonPropertyDescription(
+      "An operator approved the replica's next approval point (admission with"
+          + " admission.requireApproval, or a ramp.pauseAt step).")
+  private Boolean approved;
 
   public ReplicaStatus() {}
 
@@ -123,6 +145,38 @@ public class ReplicaStatus {
     this.reason = reason;
   }
 
+  public String getWaitingFor() {
+    return waitingFor;
+  }
+
+  public void setWaitingFor(String waitingFor) {
+    this.waitingFor = waitingFor;
+  }
+
+  public Boolean getHeld() {
+    return held;
+  }
+
+  public void setHeld(Boolean held) {
+    this.held = held;
+  }
+
+  public Boolean getAborted() {
+    return aborted;
+  }
+
+  public void setAborted(Boolean aborted) {
+    this.aborted = aborted;
+  }
+
+  public Boolean getApproved() {
+    return approved;
+  }
+
+  public void setApproved(Boolean approved) {
+    this.approved = approved;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ReplicaStatus other
@@ -134,12 +188,29 @@ public class ReplicaStatus {
         && Objects.equals(lagBytes, other.lagBytes)
         && Objects.equals(lagSeconds, other.lagSeconds)
         && Objects.equals(since, other.since)
-        && Objects.equals(reason, other.reason);
+        && Objects.equals(reason, other.reason)
+        && Objects.equals(waitingFor, other.waitingFor)
+        && Objects.equals(held, other.held)
+        && Objects.equals(aborted, other.aborted)
+        && Objects.equals(approved, other.approved);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, uid, phase, weight, step, lagBytes, lagSeconds, since, reason);
+    return Objects.hash(
+        name,
+        uid,
+        phase,
+        weight,
+        step,
+        lagBytes,
+        lagSeconds,
+        since,
+        reason,
+        waitingFor,
+        held,
+        aborted,
+        approved);
   }
 
   @Override
@@ -162,6 +233,14 @@ public class ReplicaStatus {
         + since
         + ", reason="
         + reason
+        + ", waitingFor="
+        + waitingFor
+        + ", held="
+        + held
+        + ", aborted="
+        + aborted
+        + ", approved="
+        + approved
         + ")";
   }
 }

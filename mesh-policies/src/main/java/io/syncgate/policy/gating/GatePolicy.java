@@ -19,7 +19,60 @@ public record GatePolicy(
     Duration unreachableFor,
     Fallback fallback,
     boolean paused,
-    Integer maxRamping) {
+    Integer maxRamping,
+    boolean requireApproval,
+    List<Integer> pauseAt,
+    Analysis analysis) {
+
+  /**
+   * The analysis part of a policy: the names of the gate's checks, how many failed results of one
+   * check in a row make the replica fail its analysis, and what happens then.
+   */
+  public record Analysis(List<String> checks, int failureLimit, OnFailure onFailure) {
+
+    /** No checks: the ramp is timed only. */
+    public static final Analysis NONE = new Analysis(List.of(), 3, OnFailure.STEP_BACK);
+
+    public Analysis {
+      checks = List.copyOf(checks);
+      Objects.requireNonNull(onFailure, "onFailure");
+      if (failureLimit < 1) {
+        throw new IllegalArgumentException("failureLimit must be at least 1: " + failureLimit);
+      }
+    }
+
+    public boolean any() {
+      return !checks.isEmpty();
+    }
+  }
+
+  /** What a replica's failed analysis does ({@code spec.analysis.onFailure}). */
+  public enum OnFailure {
+    /** Back to the first ramp step, whose timer starts again; the checks go on. */
+    STEP_BACK("StepBack"),
+    /** Out of reads, as an operator's abort: until someone resumes it. */
+    ABORT("Abort");
+
+    private final String displayName;
+
+    OnFailure(String displayName) {
+      this.displayName = displayName;
+    }
+
+    /** The value of {@code spec.analysis.onFailure}. */
+    public String displayName() {
+      return displayName;
+    }
+
+    public static OnFailure fromDisplayName(String name) {
+      for (OnFailure f : values()) {
+        if (f.displayName.equals(name)) {
+          return f;
+        }
+      }
+      throw new IllegalArgumentException("unknown onFailure: " + name);
+    }
+  }
 
   public GatePolicy {
     Objects.requireNonNull(admissionMaxLagTime);
@@ -42,6 +95,14 @@ public record GatePolicy(
     if (maxRamping != null && maxRamping < 1) {
       throw new IllegalArgumentException("maxRamping must be at least 1: " + maxRamping);
     }
+    pauseAt = List.copyOf(pauseAt);
+    for (int p : pauseAt) {
+      if (p == 100 || !rampSteps.contains(p)) {
+        throw new IllegalArgumentException(
+            "pauseAt must name ramp steps below 100: " + pauseAt + " of " + rampSteps);
+      }
+    }
+    Objects.requireNonNull(analysis, "analysis");
     if (ejectionMaxLagBytes < admissionMaxLagBytes) {
       throw new IllegalArgumentException("ejection.maxLag must be >= admission.maxLag");
     }
@@ -73,9 +134,14 @@ public record GatePolicy(
     return toBuilder().fallback(newFallback).build();
   }
 
+  /** True when a Ramping replica at {@code step} waits for an approval to leave it. */
+  public boolean pausesAt(int step) {
+    return step >= 0 && step < rampSteps.size() && pauseAt.contains(rampSteps.get(step));
+  }
+
   /**
-   * Names for the eleven values. Validation runs once, in {@link #build()}, so values that
-   * constrain each other (the admission and ejection lag limits) can be set in any order.
+   * Names for the values. Validation runs once, in {@link #build()}, so values that constrain each
+   * other (the admission and ejection lag limits) can be set in any order.
    */
   public static final class Builder {
     private long admissionMaxLagBytes = 1L << 20;
@@ -89,6 +155,9 @@ public record GatePolicy(
     private Fallback fallback = Fallback.PRIMARY;
     private boolean paused;
     private Integer maxRamping;
+    private boolean requireApproval;
+    private List<Integer> pauseAt = List.of();
+    private Analysis analysis = Analysis.NONE;
 
     private Builder() {}
 
@@ -104,6 +173,9 @@ public record GatePolicy(
       fallback = policy.fallback;
       paused = policy.paused;
       maxRamping = policy.maxRamping;
+      requireApproval = policy.requireApproval;
+      pauseAt = policy.pauseAt;
+      analysis = policy.analysis;
     }
 
     public Builder admissionMaxLagBytes(long value) {
@@ -162,6 +234,23 @@ public record GatePolicy(
       return this;
     }
 
+    /** No replica gets its first reads before an operator approves it. */
+    public Builder requireApproval(boolean value) {
+      requireApproval = value;
+      return this;
+    }
+
+    /** Ramp steps (percent) at which a replica stops until approved. */
+    public Builder pauseAt(List<Integer> value) {
+      pauseAt = value;
+      return this;
+    }
+
+    public Builder analysis(Analysis value) {
+      analysis = value;
+      return this;
+    }
+
     /** The policy, checked by the record's constructor. */
     public GatePolicy build() {
       return new GatePolicy(
@@ -175,7 +264,10 @@ public record GatePolicy(
           unreachableFor,
           fallback,
           paused,
-          maxRamping);
+          maxRamping,
+          requireApproval,
+          pauseAt,
+          analysis);
     }
   }
 }
