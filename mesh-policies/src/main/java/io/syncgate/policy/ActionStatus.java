@@ -20,7 +20,7 @@ import java.util.Objects;
 public class ActionStatus {
 
   /** How many actions {@code status.lastActions} keeps. */
-  public static final int MAX_KEPT = 20;
+  public static final int MAX_KEPT = io.syncgate.policy.gating.GateState.MAX_ACTIONS;
 
   public static final String APPLIED = "Applied";
   public static final String REFUSED = "Refused";

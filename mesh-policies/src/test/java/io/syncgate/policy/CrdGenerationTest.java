@@ -72,6 +72,7 @@ class CrdGenerationTest {
             "Serving integer .status.serving",
             "Ramping integer .status.ramping",
             "Gated integer .status.gated",
+            "Rollout string .status.rollout",
             "Ready string .status.conditions[?(@.type==\"Ready\")].status",
             "Age date .metadata.creationTimestamp");
   }

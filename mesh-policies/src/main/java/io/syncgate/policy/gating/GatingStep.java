@@ -94,6 +94,25 @@ public final class GatingStep {
       PrimaryRoute primary,
       GatePolicy policy,
       Instant now) {
+    return step(previous, snapshot, excluded, primary, RolloutInputs.NONE, policy, now);
+  }
+
+  /**
+   * One step of the gate that also takes operator actions and analysis results.
+   *
+   * @param rollout the operator actions to take now (those {@code previous} recorded already are
+   *     skipped) and the latest check results of each ramping replica
+   * @see #step(GateState, ClusterSnapshot, Collection, PrimaryRoute, GatePolicy, Instant)
+   */
+  public static StepResult step(
+      GateState previous,
+      ClusterSnapshot snapshot,
+      Collection<Exclusion> excluded,
+      PrimaryRoute primary,
+      RolloutInputs rollout,
+      GatePolicy policy,
+      Instant now) {
+    Objects.requireNonNull(rollout, "rollout");
     Objects.requireNonNull(primary, "primary");
     Objects.requireNonNull(previous, "previous");
     Objects.requireNonNull(snapshot, "snapshot");
@@ -102,10 +121,13 @@ public final class GatingStep {
     Objects.requireNonNull(now, "now");
     List<String> members = new ArrayList<>(new TreeSet<>(snapshot.samples().keySet()));
     Exclusions exclusions = Exclusions.of(excluded, snapshot.samples().keySet());
+    String leader = snapshot.leader() != null ? snapshot.leader() : previous.leader();
+    Requests requests = Requests.of(previous, rollout, members, leader, now);
     if (snapshot.leader() == null) {
-      return failStatic(previous, snapshot, policy, primary, members, exclusions, now);
+      return failStatic(previous, snapshot, policy, primary, members, exclusions, requests, now);
     }
-    return withLeader(previous, snapshot, policy, primary, members, exclusions, now);
+    return withLeader(
+        previous, snapshot, policy, primary, members, exclusions, requests, rollout, now);
   }
 
   /**
@@ -148,6 +170,8 @@ public final class GatingStep {
       PrimaryRoute primary,
       List<String> members,
       Exclusions exclusions,
+      Requests requests,
+      RolloutInputs rollout,
       Instant now) {
     String leader = snapshot.leader();
     Long timeline = snapshot.leaderTimeline();
@@ -170,6 +194,8 @@ public final class GatingStep {
                   + " on timeline "
                   + timeline));
     }
+    transitions.addAll(requests.refusedTransitions());
+    List<ActionRecord> records = new ArrayList<>(requests.refused());
     Map<String, ReplicaState> next = new TreeMap<>();
     Map<String, Admission> admissions = new TreeMap<>();
     for (String name : members) {
@@ -189,7 +215,13 @@ public final class GatingStep {
               timeline,
               exclusions.reason(name),
               policy);
-      Outcome outcome = advance(prev, observation, policy, now);
+      Controlled controlled =
+          control(prev, requests.of(name), observation, true, transitions, records, policy, now);
+      prev = controlled.state();
+      Outcome outcome =
+          controlled.promoted() != null
+              ? controlled.promoted()
+              : advance(prev, observation, rollout.checksOf(name), policy, now);
       next.put(name, outcome.state());
       if (outcome.transition() != null) {
         transitions.add(outcome.transition());
@@ -209,7 +241,8 @@ public final class GatingStep {
     Optional<Weights.Decision> decision =
         Weights.route(routable(next, subsets), primary.destination(leader, subsets), policy);
     Optional<Route> route = decision.map(Weights.Decision::route);
-    GateState state = new GateState(next, leader, timeline, route);
+    GateState state =
+        new GateState(next, leader, timeline, route, previous.actions()).withActions(records);
     Plan plan =
         new Plan(
             members,
@@ -290,19 +323,20 @@ public final class GatingStep {
       next.put(
           name,
           state(
-              a.prev(),
-              a.observation(),
-              now,
-              Phase.GATED,
-              0,
-              a.prev().since(),
-              null,
-              runStart(a.prev(), now),
-              "caught up, waiting for its turn: "
-                  + (ramping + Math.min(slots, queue.size()))
-                  + " ramping of at most "
-                  + policy.maxRamping()
-                  + " (ramp.maxRamping)"));
+                  a.prev(),
+                  a.observation(),
+                  now,
+                  Phase.GATED,
+                  0,
+                  a.prev().since(),
+                  null,
+                  runStart(a.prev(), now),
+                  "caught up, waiting for its turn: "
+                      + (ramping + Math.min(slots, queue.size()))
+                      + " ramping of at most "
+                      + policy.maxRamping()
+                      + " (ramp.maxRamping)")
+              .withWaitingFor("its turn (ramp.maxRamping)"));
       transitions.remove(a.admitted());
     }
   }
@@ -335,10 +369,12 @@ public final class GatingStep {
       PrimaryRoute primary,
       List<String> members,
       Exclusions exclusions,
+      Requests requests,
       Instant now) {
     String degradedReason = degradedReason(previous, snapshot);
     Map<String, ReplicaState> next = new TreeMap<>();
-    List<Transition> transitions = new ArrayList<>();
+    List<Transition> transitions = new ArrayList<>(requests.refusedTransitions());
+    List<ActionRecord> records = new ArrayList<>(requests.refused());
     for (String name : members) {
       if (name.equals(previous.leader())) {
         continue;
@@ -353,7 +389,15 @@ public final class GatingStep {
       }
       ReplicaState kept = fitToPolicy(prev, policy).withAdmissibleSince(null);
       String exclusion = exclusions.reason(name);
-      String cause = ownEvidence(kept, sample, exclusion, previous.timeline(), policy, now);
+      // Without a leader no lag is known: nothing is promoted, the other actions apply.
+      Observation noLag =
+          new Observation(sample, null, null, "no single leader: lag unknown", exclusion);
+      kept =
+          control(kept, requests.of(name), noLag, false, transitions, records, policy, now).state();
+      String cause =
+          kept.control().aborted() && kept.phase() != Phase.EJECTED
+              ? ABORTED
+              : ownEvidence(kept, sample, exclusion, previous.timeline(), policy, now);
       if (cause != null) {
         Outcome ejected =
             eject(kept, new Observation(sample, null, cause, cause, exclusion), now, cause);
@@ -363,9 +407,12 @@ public final class GatingStep {
       }
       next.put(name, usable ? kept.withLastUsableSample(now) : kept);
     }
+    next.replaceAll((name, r) -> r.withWaitingFor(leaderlessWaiting(r)));
     Set<String> subsets = exclusions.subsets(members);
     Set<String> ejected = new TreeSet<>();
-    transitions.forEach(t -> ejected.add(t.replica()));
+    transitions.stream()
+        .filter(t -> t.kind() == Transition.Kind.EJECTED)
+        .forEach(t -> ejected.add(t.replica()));
     // When no destination with weight is left there is no valid route to keep: write nothing and
     // forget the old route, so that a pod recreated under a vanished name never inherits its
     // weight.
@@ -383,7 +430,9 @@ public final class GatingStep {
           Weights.route(routable(next, subsets), primary.destination(lastLeader, subsets), policy)
               .map(Weights.Decision::route);
     }
-    GateState state = new GateState(next, previous.leader(), previous.timeline(), kept);
+    GateState state =
+        new GateState(next, previous.leader(), previous.timeline(), kept, previous.actions())
+            .withActions(records);
     boolean fallbackActive = kept.isPresent() && Weights.noShares(next.values(), policy);
     Plan plan =
         new Plan(
@@ -419,6 +468,14 @@ public final class GatingStep {
     }
     String hard = hardCause(sample, lastLeaderTimeline, "last known leader timeline");
     return hard != null ? hard : replayBlocker(sample);
+  }
+
+  /** What a replica waits for while no single leader is known. */
+  private static String leaderlessWaiting(ReplicaState r) {
+    if (r.control().aborted()) {
+      return WAITING_RESUME_ABORTED;
+    }
+    return r.phase() == Phase.SERVING ? null : "a single leader";
   }
 
   /** True when one of {@code subsets} holds weight in {@code route}. */
@@ -551,53 +608,404 @@ public final class GatingStep {
     return null;
   }
 
+  // ---------------------------------------------------------------- operator actions
+
+  /** The reason of a replica an operator aborted. */
+  private static final String ABORTED =
+      "aborted: out of reads until resumed (kubectl syncgate resume)";
+
+  private static final String WAITING_RESUME_HELD = "resume (held)";
+  private static final String WAITING_RESUME_ABORTED = "resume (aborted)";
+  private static final String WAITING_APPROVAL = "approval";
+
+  /**
+   * This step's operator actions that were not taken before, by replica, and those refused outright
+   * (they name the leader or no replica of the gate).
+   */
+  private record Requests(
+      Map<String, List<OperatorAction>> byReplica,
+      List<ActionRecord> refused,
+      List<Transition> refusedTransitions) {
+
+    static Requests of(
+        GateState previous,
+        RolloutInputs rollout,
+        List<String> members,
+        String leader,
+        Instant now) {
+      Map<String, List<OperatorAction>> byReplica = new TreeMap<>();
+      List<ActionRecord> refused = new ArrayList<>();
+      List<Transition> transitions = new ArrayList<>();
+      Set<String> seen = new TreeSet<>();
+      for (OperatorAction a : rollout.actions()) {
+        if (previous.recorded(a.id()) || !seen.add(a.id())) {
+          continue;
+        }
+        String why =
+            a.replica().equals(leader)
+                ? a.replica() + " is the leader: only replicas are gated"
+                : members.contains(a.replica()) ? null : "no replica " + a.replica() + " here";
+        if (why != null) {
+          ActionRecord record = ActionRecord.refused(a, now, why);
+          refused.add(record);
+          transitions.add(actionTransition(record, null, null, 0));
+          continue;
+        }
+        byReplica.computeIfAbsent(a.replica(), k -> new ArrayList<>()).add(a);
+      }
+      return new Requests(byReplica, refused, transitions);
+    }
+
+    List<OperatorAction> of(String replica) {
+      return byReplica.getOrDefault(replica, List.of());
+    }
+  }
+
+  /**
+   * A replica after its operator actions of this step.
+   *
+   * @param state the replica with its new control
+   * @param promoted the outcome of an applied promote, or null: the step then advances the state
+   */
+  private record Controlled(ReplicaState state, Outcome promoted) {}
+
+  /**
+   * Takes {@code actions} (oldest first) on {@code prev}: hold, resume, abort and approve change
+   * its control; promote, when nothing forbids it, gives it a full share now. Records each action
+   * and its transition.
+   *
+   * @param leaderKnown false while no single leader is known: promote is refused, since no lag is
+   */
+  private static Controlled control(
+      ReplicaState prev,
+      List<OperatorAction> actions,
+      Observation observation,
+      boolean leaderKnown,
+      List<Transition> transitions,
+      List<ActionRecord> records,
+      GatePolicy policy,
+      Instant now) {
+    ReplicaState cur = prev;
+    boolean promote = false;
+    for (OperatorAction a : actions) {
+      ReplicaState.Control c = cur.control();
+      String refusal = null;
+      String done = null;
+      switch (a.verb()) {
+        case HOLD -> {
+          if (c.aborted()) {
+            refusal = "aborted: resume it first";
+          } else {
+            done = c.held() ? "already held " + where(cur, policy) : "held " + where(cur, policy);
+            cur = cur.withControl(c.withHeld(true));
+          }
+        }
+        case RESUME -> {
+          if (!c.held() && !c.aborted()) {
+            refusal = "neither held nor aborted";
+          } else {
+            done = "resumed: no longer " + (c.aborted() ? "aborted" : "held");
+            cur = cur.withControl(c.withHeld(false).withAborted(false));
+            promote = false;
+          }
+        }
+        case ABORT -> {
+          done = c.aborted() ? "already aborted" : "aborted: weight 0 until resumed";
+          cur = cur.withControl(c.withHeld(false).withAborted(true).withApproved(false));
+          promote = false;
+        }
+        case APPROVE -> {
+          refusal = approvalRefusal(cur, policy);
+          if (refusal == null) {
+            done = c.approved() ? "already approved" : approvedMessage(cur, policy);
+            cur = cur.withControl(c.withApproved(true));
+          }
+        }
+        case PROMOTE -> {
+          refusal = promotionRefusal(cur, observation, leaderKnown);
+          if (refusal == null) {
+            done = "promoted " + where(cur, policy) + " to a full share";
+            cur = cur.withControl(c.withHeld(false).withApproved(false));
+            promote = true;
+          }
+        }
+      }
+      ActionRecord record =
+          refusal == null
+              ? ActionRecord.applied(a, now, done)
+              : ActionRecord.refused(a, now, refusal);
+      records.add(record);
+      transitions.add(actionTransition(record, cur.phase(), promote ? Phase.SERVING : null, 0));
+    }
+    if (!promote) {
+      return new Controlled(cur, null);
+    }
+    ReplicaState serving =
+        state(
+            cur,
+            observation,
+            now,
+            Phase.SERVING,
+            0,
+            now,
+            null,
+            null,
+            "serving full share, promoted");
+    return new Controlled(cur, new Outcome(serving, null));
+  }
+
+  private static Transition actionTransition(ActionRecord r, Phase from, Phase to, int step) {
+    return new Transition(
+        r.applied() ? Transition.Kind.ACTION_APPLIED : Transition.Kind.ACTION_REFUSED,
+        r.replica(),
+        from,
+        to == null ? from : to,
+        step,
+        r.action() + (r.by() == null ? "" : " by " + r.by()) + ": " + r.message());
+  }
+
+  /** Why a promote is refused now, or null when it may go ahead. */
+  private static String promotionRefusal(
+      ReplicaState r, Observation observation, boolean leaderKnown) {
+    if (r.control().aborted()) {
+      return "aborted: resume it first";
+    }
+    if (r.phase() == Phase.SERVING) {
+      return "already serving a full share";
+    }
+    if (!leaderKnown) {
+      return "no single leader: its lag cannot be judged";
+    }
+    if (observation.excluded() != null) {
+      return observation.excluded();
+    }
+    if (!observation.usable()) {
+      return "no usable answer from its Patroni: " + observation.sample().reason();
+    }
+    if (observation.notAdmissible() != null) {
+      return observation.notAdmissible() + ", not within admission limits";
+    }
+    return null;
+  }
+
+  /** Why an approve is refused now, or null. */
+  private static String approvalRefusal(ReplicaState r, GatePolicy policy) {
+    if (!policy.requireApproval() && policy.pauseAt().isEmpty()) {
+      return "the gate has no approval points (admission.requireApproval, ramp.pauseAt)";
+    }
+    if (r.control().aborted()) {
+      return "aborted: resume it first";
+    }
+    if (r.phase() == Phase.SERVING) {
+      return "already serving a full share: nothing to approve";
+    }
+    return null;
+  }
+
+  private static String approvedMessage(ReplicaState r, GatePolicy policy) {
+    if (r.phase() == Phase.RAMPING && policy.pausesAt(r.step())) {
+      return "approved: may leave ramp step " + r.step() + " (" + percent(r, policy) + "%)";
+    }
+    if (r.phase() != Phase.RAMPING && policy.requireApproval()) {
+      return "approved: may take its first reads once caught up";
+    }
+    return "approved in advance: its next approval point will pass";
+  }
+
+  /** "at ramp step 1 (25%)", "at weight 0 (Gated)", "serving a full share". */
+  private static String where(ReplicaState r, GatePolicy policy) {
+    return switch (r.phase()) {
+      case RAMPING -> "at ramp step " + r.step() + " (" + percent(r, policy) + "%)";
+      case SERVING -> "serving a full share";
+      default -> "at weight 0 (" + r.phase().displayName() + ")";
+    };
+  }
+
+  private static int percent(ReplicaState r, GatePolicy policy) {
+    return policy.rampSteps().get(Math.min(r.step(), policy.rampSteps().size() - 1));
+  }
+
+  // ---------------------------------------------------------------- analysis
+
+  /** A check that failed {@code failureLimit} times in a row in the replica's current step. */
+  private record FailedCheck(String name, CheckVerdict status) {}
+
+  private static FailedCheck failedCheck(
+      Map<String, CheckVerdict> checks, GatePolicy policy, Instant stepSince) {
+    for (String name : policy.analysis().checks()) {
+      CheckVerdict s = checks.get(name);
+      if (current(s, stepSince)
+          && !s.passed()
+          && s.consecutiveFailures() >= policy.analysis().failureLimit()) {
+        return new FailedCheck(name, s);
+      }
+    }
+    return null;
+  }
+
+  /** Why the checks keep a due step from being taken, or null when all passed in this step. */
+  private static String checksBlocker(
+      Map<String, CheckVerdict> checks, GatePolicy policy, Instant stepSince) {
+    for (String name : policy.analysis().checks()) {
+      CheckVerdict s = checks.get(name);
+      if (!current(s, stepSince)) {
+        return "check " + name + ": its first result in this step";
+      }
+      if (!s.passed()) {
+        return "check "
+            + name
+            + " to pass ("
+            + s.consecutiveFailures()
+            + " of "
+            + policy.analysis().failureLimit()
+            + " failures): "
+            + s.reason();
+      }
+    }
+    return null;
+  }
+
+  /** A result taken in the current step (results from before it say nothing about it). */
+  private static boolean current(CheckVerdict s, Instant stepSince) {
+    return s != null && !s.at().isBefore(stepSince);
+  }
+
+  private static Outcome analysisFailed(
+      ReplicaState prev,
+      Observation observation,
+      FailedCheck failed,
+      GatePolicy policy,
+      Instant now) {
+    String what =
+        "check "
+            + failed.name()
+            + " failed "
+            + failed.status().consecutiveFailures()
+            + " times in a row ("
+            + failed.status().reason()
+            + ")";
+    if (policy.analysis().onFailure() == GatePolicy.OnFailure.ABORT) {
+      String reason = what + ": aborted, out of reads until resumed";
+      ReplicaState aborted =
+          state(prev, observation, now, Phase.EJECTED, 0, now, null, null, reason)
+              .withControl(prev.control().withAborted(true).withHeld(false).withApproved(false))
+              .withWaitingFor(WAITING_RESUME_ABORTED);
+      return new Outcome(
+          aborted,
+          new Transition(
+              Transition.Kind.ANALYSIS_FAILED,
+              prev.name(),
+              prev.phase(),
+              Phase.EJECTED,
+              prev.step(),
+              reason));
+    }
+    String reason = what + ": back to " + admittedReason(Phase.RAMPING, 0, policy);
+    ReplicaState back =
+        state(prev, observation, now, Phase.RAMPING, 0, prev.since(), now, null, reason)
+            .withWaitingFor(stepTimer(Duration.ZERO, policy));
+    return new Outcome(
+        back,
+        new Transition(
+            Transition.Kind.ANALYSIS_FAILED, prev.name(), Phase.RAMPING, Phase.RAMPING, 0, reason));
+  }
+
   // ---------------------------------------------------------------- phase machine
 
   private record Outcome(ReplicaState state, Transition transition) {}
 
   private static Outcome advance(
-      ReplicaState prev, Observation observation, GatePolicy policy, Instant now) {
+      ReplicaState prev,
+      Observation observation,
+      Map<String, CheckVerdict> checks,
+      GatePolicy policy,
+      Instant now) {
+    if (prev.control().aborted()) {
+      // Out of reads whatever it says, until resumed; the reason of the abort stays.
+      Outcome out =
+          prev.phase() == Phase.EJECTED
+              ? stay(prev, observation, now, prev.reason())
+              : eject(prev, observation, now, ABORTED);
+      return waiting(out, WAITING_RESUME_ABORTED);
+    }
     return switch (prev.phase()) {
       case UNKNOWN ->
           observation.usable()
               ? enterGated(prev, observation, policy, now)
-              : stay(
-                  prev, observation, now, "no usable sample yet: " + observation.sample().reason());
+              : waiting(
+                  stay(
+                      prev,
+                      observation,
+                      now,
+                      "no usable sample yet: " + observation.sample().reason()),
+                  "a usable answer from Patroni");
       case GATED -> gated(prev, observation, policy, now);
-      case RAMPING, SERVING -> admitted(prev, observation, policy, now);
+      case RAMPING, SERVING -> admitted(prev, observation, checks, policy, now);
       case EJECTED -> ejected(prev, observation, policy, now);
     };
+  }
+
+  /** {@code outcome} with its replica waiting for {@code what}. */
+  private static Outcome waiting(Outcome outcome, String what) {
+    return new Outcome(outcome.state().withWaitingFor(what), outcome.transition());
   }
 
   private static Outcome gated(
       ReplicaState prev, Observation observation, GatePolicy policy, Instant now) {
     if (observation.excluded() != null) {
-      return stay(prev, observation, now, observation.excluded());
+      return waiting(stay(prev, observation, now, observation.excluded()), "its exclusion to end");
     }
     if (!observation.usable()) {
-      return stay(prev, observation, now, unreachable(prev, observation, now));
+      return waiting(
+          stay(prev, observation, now, unreachable(prev, observation, now)),
+          "a usable answer from Patroni");
     }
     if (observation.notAdmissible() != null) {
-      return stay(prev, observation, now, observation.notAdmissible());
+      return waiting(
+          stay(prev, observation, now, observation.notAdmissible()),
+          "admission: " + observation.notAdmissible());
     }
     // Counting starts no earlier than entering Gated, whatever the stored value says.
     Instant runStart = runStart(prev, now);
     Duration held = Duration.between(runStart, now);
     boolean stable = held.compareTo(policy.stableFor()) >= 0;
+    String blocker = null;
+    if (stable && !policy.paused() && prev.control().held()) {
+      blocker = WAITING_RESUME_HELD;
+    } else if (stable
+        && !policy.paused()
+        && policy.requireApproval()
+        && !prev.control().approved()) {
+      blocker = WAITING_APPROVAL;
+    }
+    if (blocker != null) {
+      String reason =
+          admissionSummary(observation, policy)
+              + " for "
+              + duration(held)
+              + (blocker.equals(WAITING_APPROVAL) ? ", waiting for approval" : ", held");
+      return new Outcome(
+          state(prev, observation, now, Phase.GATED, 0, prev.since(), null, runStart, reason)
+              .withWaitingFor(blocker),
+          null);
+    }
     if (stable && !policy.paused() && now.isAfter(prev.since())) {
       boolean singleStep = policy.rampSteps().size() == 1;
       Phase to = singleStep ? Phase.SERVING : Phase.RAMPING;
       ReplicaState admitted =
           state(
-              prev,
-              observation,
-              now,
-              to,
-              0,
-              now,
-              singleStep ? null : now,
-              null,
-              admittedReason(to, 0, policy));
+                  prev,
+                  observation,
+                  now,
+                  to,
+                  0,
+                  now,
+                  singleStep ? null : now,
+                  null,
+                  admittedReason(to, 0, policy))
+              // The approval, if one was needed, is used up.
+              .withControl(prev.control().withApproved(false))
+              .withWaitingFor(singleStep ? null : stepTimer(Duration.ZERO, policy));
       return new Outcome(
           admitted,
           new Transition(
@@ -610,73 +1018,131 @@ public final class GatingStep {
     }
     String reason = waitingReason(observation, held, policy);
     return new Outcome(
-        state(prev, observation, now, Phase.GATED, 0, prev.since(), null, runStart, reason), null);
+        state(prev, observation, now, Phase.GATED, 0, prev.since(), null, runStart, reason)
+            .withWaitingFor(gatedWaiting(held, policy)),
+        null);
   }
 
   private static Outcome admitted(
-      ReplicaState prev, Observation observation, GatePolicy policy, Instant now) {
+      ReplicaState prev,
+      Observation observation,
+      Map<String, CheckVerdict> checks,
+      GatePolicy policy,
+      Instant now) {
     if (observation.excluded() != null) {
-      return eject(prev, observation, now, observation.excluded());
+      return waiting(eject(prev, observation, now, observation.excluded()), "its exclusion to end");
     }
     if (!observation.usable()) {
       Duration silent = silentFor(prev, now);
       String reason = unreachable(prev, observation, now);
       if (silent.compareTo(policy.unreachableFor()) >= 0) {
-        return eject(prev, observation, now, reason);
+        return waiting(eject(prev, observation, now, reason), "a usable answer from Patroni");
       }
-      return hold(prev, observation, now, reason);
+      return waiting(
+          hold(prev, observation, now, reason),
+          "a usable answer from Patroni (ejected after " + duration(policy.unreachableFor()) + ")");
     }
     if (observation.ejectCause() != null) {
-      return eject(prev, observation, now, observation.ejectCause());
+      return waiting(
+          eject(prev, observation, now, observation.ejectCause()),
+          "recovery: " + observation.ejectCause());
     }
-    if (prev.phase() == Phase.RAMPING && !policy.paused()) {
-      Instant stepSince = prev.stepSince() != null ? prev.stepSince() : prev.since();
-      boolean due =
-          Duration.between(stepSince, now).compareTo(policy.stepInterval()) >= 0
-              && now.isAfter(stepSince);
-      if (due) {
-        int nextStep = prev.step() + 1;
-        if (nextStep >= policy.rampSteps().size() - 1) {
-          String reason = admittedReason(Phase.SERVING, 0, policy);
-          return new Outcome(
-              state(prev, observation, now, Phase.SERVING, 0, now, null, null, reason),
-              new Transition(
-                  Transition.Kind.SERVING,
-                  prev.name(),
-                  Phase.RAMPING,
-                  Phase.SERVING,
-                  nextStep,
-                  "ramp complete after " + nextStep + " steps: serving full share"));
-        }
-        String reason = admittedReason(Phase.RAMPING, nextStep, policy);
-        return new Outcome(
-            state(prev, observation, now, Phase.RAMPING, nextStep, prev.since(), now, null, reason),
-            new Transition(
-                Transition.Kind.RAMP_STEP,
-                prev.name(),
-                Phase.RAMPING,
-                Phase.RAMPING,
-                nextStep,
-                reason));
+    if (prev.phase() == Phase.SERVING) {
+      return hold(prev, observation, now, admittedReason(Phase.SERVING, 0, policy));
+    }
+    String stepReason = admittedReason(Phase.RAMPING, prev.step(), policy);
+    if (prev.control().held()) {
+      // Held: the step stays, whatever the timer or the checks say; only ejection moves it.
+      return waiting(hold(prev, observation, now, stepReason + ", held"), WAITING_RESUME_HELD);
+    }
+    Instant stepSince = prev.stepSince() != null ? prev.stepSince() : prev.since();
+    if (policy.analysis().any()) {
+      FailedCheck failed = failedCheck(checks, policy, stepSince);
+      if (failed != null) {
+        return analysisFailed(prev, observation, failed, policy, now);
       }
     }
-    String reason =
-        admittedReason(prev.phase(), prev.step(), policy)
-            + (policy.paused() && prev.phase() == Phase.RAMPING ? ", paused" : "");
-    return hold(prev, observation, now, reason);
+    if (policy.paused()) {
+      return waiting(hold(prev, observation, now, stepReason + ", paused"), "spec.paused");
+    }
+    Duration inStep = Duration.between(stepSince, now);
+    boolean due = inStep.compareTo(policy.stepInterval()) >= 0 && now.isAfter(stepSince);
+    if (!due) {
+      return waiting(hold(prev, observation, now, stepReason), stepTimer(inStep, policy));
+    }
+    boolean pause = policy.pausesAt(prev.step());
+    if (pause && !prev.control().approved()) {
+      return waiting(
+          hold(prev, observation, now, stepReason + ", waiting for approval"),
+          WAITING_APPROVAL + " to leave " + percent(prev, policy) + "%");
+    }
+    if (policy.analysis().any()) {
+      String blocker = checksBlocker(checks, policy, stepSince);
+      if (blocker != null) {
+        return waiting(
+            hold(prev, observation, now, stepReason + ", waiting for " + blocker), blocker);
+      }
+    }
+    int nextStep = prev.step() + 1;
+    ReplicaState.Control control = pause ? prev.control().withApproved(false) : prev.control();
+    if (nextStep >= policy.rampSteps().size() - 1) {
+      String reason = admittedReason(Phase.SERVING, 0, policy);
+      return new Outcome(
+          state(prev, observation, now, Phase.SERVING, 0, now, null, null, reason)
+              .withControl(control),
+          new Transition(
+              Transition.Kind.SERVING,
+              prev.name(),
+              Phase.RAMPING,
+              Phase.SERVING,
+              nextStep,
+              "ramp complete after " + nextStep + " steps: serving full share"));
+    }
+    String reason = admittedReason(Phase.RAMPING, nextStep, policy);
+    return new Outcome(
+        state(prev, observation, now, Phase.RAMPING, nextStep, prev.since(), now, null, reason)
+            .withControl(control)
+            .withWaitingFor(stepTimer(Duration.ZERO, policy)),
+        new Transition(
+            Transition.Kind.RAMP_STEP,
+            prev.name(),
+            Phase.RAMPING,
+            Phase.RAMPING,
+            nextStep,
+            reason));
+  }
+
+  /** What an admissible Gated replica waits for, {@code held} into its stable run. */
+  private static String gatedWaiting(Duration held, GatePolicy policy) {
+    if (policy.paused()) {
+      return "spec.paused";
+    }
+    if (held.compareTo(policy.stableFor()) >= 0) {
+      return "the next tick";
+    }
+    return "stableFor: " + duration(held) + " of " + duration(policy.stableFor());
+  }
+
+  /** "step timer: 12s of 30s". */
+  private static String stepTimer(Duration inStep, GatePolicy policy) {
+    return "step timer: " + duration(inStep) + " of " + duration(policy.stepInterval());
   }
 
   private static Outcome ejected(
       ReplicaState prev, Observation observation, GatePolicy policy, Instant now) {
     // The exclusion first, whatever the sample: the reason an ejection gave stays on replay.
     if (observation.excluded() != null) {
-      return stay(prev, observation, now, observation.excluded());
+      return waiting(stay(prev, observation, now, observation.excluded()), "its exclusion to end");
     }
     if (!observation.usable()) {
-      return stay(prev, observation, now, unreachable(prev, observation, now));
+      return waiting(
+          stay(prev, observation, now, unreachable(prev, observation, now)),
+          "a usable answer from Patroni");
     }
     if (observation.ejectCause() != null) {
-      return stay(prev, observation, now, observation.ejectCause());
+      return waiting(
+          stay(prev, observation, now, observation.ejectCause()),
+          "recovery: " + observation.ejectCause());
     }
     return enterGated(prev, observation, policy, now);
   }
@@ -689,7 +1155,13 @@ public final class GatingStep {
             ? waitingReason(observation, Duration.ZERO, policy)
             : observation.notAdmissible();
     ReplicaState gated =
-        state(prev, observation, now, Phase.GATED, 0, now, null, admissible ? now : null, reason);
+        state(prev, observation, now, Phase.GATED, 0, now, null, admissible ? now : null, reason)
+            .withWaitingFor(
+                observation.excluded() != null
+                    ? "its exclusion to end"
+                    : admissible
+                        ? gatedWaiting(Duration.ZERO, policy)
+                        : "admission: " + observation.notAdmissible());
     return new Outcome(
         gated,
         new Transition(Transition.Kind.PHASE, prev.name(), prev.phase(), Phase.GATED, 0, reason));
@@ -755,7 +1227,9 @@ public final class GatingStep {
         observation.usable() ? now : prev.lastUsableSample(),
         lagKnown ? Long.valueOf(observation.lag().bytes()) : prev.lagBytes(),
         lagKnown ? observation.lag().seconds() : prev.lagSeconds(),
-        reason);
+        reason,
+        prev.control(),
+        null);
   }
 
   private static ReplicaState fresh(String name, Instant now, String reason) {

@@ -16,6 +16,9 @@ import java.time.Instant;
  * @param lagSeconds last known replay lag in seconds, or null
  * @param reason human-readable reason for the current phase ("lag 5.2 GiB > 1 MiB"); made printable
  *     and cut to {@link SafeText#MAX_REASON_CHARS}, since the status holds one per replica
+ * @param control what operators (or a failed analysis) set: held, aborted, approved
+ * @param waitingFor what the replica waits for before its next change ("stableFor: 3s of 10s",
+ *     "approval", "its turn (ramp.maxRamping)"), or null when it waits for nothing
  */
 public record ReplicaState(
     String name,
@@ -27,10 +30,98 @@ public record ReplicaState(
     Instant lastUsableSample,
     Long lagBytes,
     Double lagSeconds,
-    String reason) {
+    String reason,
+    Control control,
+    String waitingFor) {
 
   public ReplicaState {
     reason = SafeText.of(reason, SafeText.MAX_REASON_CHARS);
+    control = control == null ? Control.NONE : control;
+    waitingFor = waitingFor == null ? null : SafeText.of(waitingFor, SafeText.MAX_REASON_CHARS);
+  }
+
+  /** A replica no operator has touched, waiting for nothing in particular. */
+  public ReplicaState(
+      String name,
+      Phase phase,
+      int step,
+      Instant since,
+      Instant stepSince,
+      Instant admissibleSince,
+      Instant lastUsableSample,
+      Long lagBytes,
+      Double lagSeconds,
+      String reason) {
+    this(
+        name,
+        phase,
+        step,
+        since,
+        stepSince,
+        admissibleSince,
+        lastUsableSample,
+        lagBytes,
+        lagSeconds,
+        reason,
+        Control.NONE,
+        null);
+  }
+
+  /**
+   * What operators set on a replica, kept until changed by another action.
+   *
+   * @param held keep phase and step (kubectl syncgate hold); ejection still applies
+   * @param aborted out of reads until resumed (kubectl syncgate abort, or analysis with {@code
+   *     onFailure: Abort})
+   * @param approved its next approval point may pass (kubectl syncgate approve); used up by passing
+   *     it
+   */
+  public record Control(boolean held, boolean aborted, boolean approved) {
+    public static final Control NONE = new Control(false, false, false);
+
+    public Control withHeld(boolean value) {
+      return new Control(value, aborted, approved);
+    }
+
+    public Control withAborted(boolean value) {
+      return new Control(held, value, approved);
+    }
+
+    public Control withApproved(boolean value) {
+      return new Control(held, aborted, value);
+    }
+  }
+
+  public ReplicaState withControl(Control newControl) {
+    return new ReplicaState(
+        name,
+        phase,
+        step,
+        since,
+        stepSince,
+        admissibleSince,
+        lastUsableSample,
+        lagBytes,
+        lagSeconds,
+        reason,
+        newControl,
+        waitingFor);
+  }
+
+  public ReplicaState withWaitingFor(String newWaitingFor) {
+    return new ReplicaState(
+        name,
+        phase,
+        step,
+        since,
+        stepSince,
+        admissibleSince,
+        lastUsableSample,
+        lagBytes,
+        lagSeconds,
+        reason,
+        control,
+        newWaitingFor);
   }
 
   /** The phase alone: {@code since} and {@code reason} stay as they are. */
@@ -45,7 +136,9 @@ public record ReplicaState(
         lastUsableSample,
         lagBytes,
         lagSeconds,
-        reason);
+        reason,
+        control,
+        waitingFor);
   }
 
   /** The ramp step and when it began. */
@@ -60,7 +153,9 @@ public record ReplicaState(
         lastUsableSample,
         lagBytes,
         lagSeconds,
-        reason);
+        reason,
+        control,
+        waitingFor);
   }
 
   public ReplicaState withAdmissibleSince(Instant newAdmissibleSince) {
@@ -74,7 +169,9 @@ public record ReplicaState(
         lastUsableSample,
         lagBytes,
         lagSeconds,
-        reason);
+        reason,
+        control,
+        waitingFor);
   }
 
   public ReplicaState withLastUsableSample(Instant newLastUsableSample) {
@@ -88,6 +185,8 @@ public record ReplicaState(
         newLastUsableSample,
         lagBytes,
         lagSeconds,
-        reason);
+        reason,
+        control,
+        waitingFor);
   }
 }

@@ -23,6 +23,12 @@ public record Transition(Kind kind, String replica, Phase from, Phase to, int st
     /** Any other phase change (Unknown → Gated, Ejected → Gated, …). */
     PHASE,
     /** A different member is leader than in the previous step. */
-    LEADER_CHANGED
+    LEADER_CHANGED,
+    /** An operator action was taken (hold, resume, promote, abort, approve). */
+    ACTION_APPLIED,
+    /** An operator action was refused, with why. */
+    ACTION_REFUSED,
+    /** A check failed {@code analysis.failureLimit} times in a row: stepped back or aborted. */
+    ANALYSIS_FAILED
   }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncgate.policy.gating.ActionVerb;
+import io.syncgate.policy.gating.OperatorAction;
 import io.syncgate.policy.gating.SafeText;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -16,6 +16,12 @@ public enum EventReason {
   CONFLICT("Conflict", Type.WARNING),
   /** Nothing with a ready endpoint can take the reads: the live route stays. */
   NO_ROUTABLE_DESTINATION("NoRoutableDestination", Type.WARNING),
+  /** An operator action was taken. */
+  ACTION_APPLIED("ActionApplied", Type.NORMAL),
+  /** An operator action was refused: the message says why. */
+  ACTION_REFUSED("ActionRefused", Type.WARNING),
+  /** A replica failed its analysis: stepped back to the first ramp step, or aborted. */
+  ANALYSIS_FAILED("AnalysisFailed", Type.WARNING),
   /** Sums up the events about a gate that its rate limit dropped. */
   EVENTS_DROPPED("EventsDropped", Type.WARNING);
 

@@ -357,6 +357,9 @@ public record TickReport(
       case SERVING -> EventReason.REPLICA_SERVING;
       case EJECTED -> EventReason.REPLICA_EJECTED;
       case LEADER_CHANGED -> EventReason.LEADER_CHANGED;
+      case ACTION_APPLIED -> EventReason.ACTION_APPLIED;
+      case ACTION_REFUSED -> EventReason.ACTION_REFUSED;
+      case ANALYSIS_FAILED -> EventReason.ANALYSIS_FAILED;
       case PHASE -> null;
     };
   }

@@ -1,4 +1,4 @@
-package io.syncgate.policy.rollout;
+package io.syncgate.policy.gating;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,0 +1,33 @@
+package io.syncgate.policy.gating;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a step of the gate gets besides the members' samples: the operator actions to take now
+ * (oldest first), and per ramping replica the latest result of each analysis check in its current
+ * step.
+ */
+public record RolloutInputs(
+    List<OperatorAction> actions, Map<String, Map<String, CheckVerdict>> checks) {
+
+  public static final RolloutInputs NONE = new RolloutInputs(List.of(), Map.of());
+
+  public RolloutInputs {
+    actions = List.copyOf(actions);
+    checks = Map.copyOf(checks);
+  }
+
+  public static RolloutInputs actions(List<OperatorAction> actions) {
+    return new RolloutInputs(actions, Map.of());
+  }
+
+  public static RolloutInputs checks(Map<String, Map<String, CheckVerdict>> checks) {
+    return new RolloutInputs(List.of(), checks);
+  }
+
+  /** The check results of {@code replica}, by check name; empty when none. */
+  Map<String, CheckVerdict> checksOf(String replica) {
+    return checks.getOrDefault(replica, Map.of());
+  }
+}
