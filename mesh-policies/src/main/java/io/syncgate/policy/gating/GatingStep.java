@@ -750,7 +750,7 @@ public final class GatingStep {
             now,
             null,
             null,
-            "serving full share, promoted");
+            admittedReason(Phase.SERVING, 0, policy));
     return new Controlled(cur, new Outcome(serving, null));
   }
 
@@ -901,8 +901,18 @@ public final class GatingStep {
               reason));
     }
     String reason = what + ": back to " + admittedReason(Phase.RAMPING, 0, policy);
+    // The replica's reason names its step, as on any tick in it; the event says why.
     ReplicaState back =
-        state(prev, observation, now, Phase.RAMPING, 0, prev.since(), now, null, reason)
+        state(
+                prev,
+                observation,
+                now,
+                Phase.RAMPING,
+                0,
+                prev.since(),
+                now,
+                null,
+                admittedReason(Phase.RAMPING, 0, policy))
             .withWaitingFor(stepTimer(Duration.ZERO, policy));
     return new Outcome(
         back,

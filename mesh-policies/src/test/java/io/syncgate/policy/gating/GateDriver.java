@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Drives {@link GatingStep} one tick at a time on a simulated clock, the way the controller does:
@@ -21,6 +23,9 @@ final class GateDriver {
   private StepResult last;
   private List<Exclusion> excluded = List.of();
   private PrimaryRoute primary = PrimaryRoute.LEADER_SUBSET;
+  private final List<OperatorAction> actions = new ArrayList<>();
+  private Map<String, Map<String, CheckVerdict>> checks = Map.of();
+  private int nextActionId;
 
   GateDriver(GatePolicy policy) {
     this(policy, GateState.empty());
@@ -65,6 +70,24 @@ final class GateDriver {
     return this;
   }
 
+  /** An operator action for the next tick only, by "alice", with a fresh id. */
+  GateDriver act(ActionVerb verb, String replica) {
+    actions.add(new OperatorAction("a" + nextActionId++, verb, replica, "alice", now));
+    return this;
+  }
+
+  /** The check results of the next ticks on, by replica and check. */
+  GateDriver checks(Map<String, Map<String, CheckVerdict>> newChecks) {
+    this.checks = newChecks;
+    return this;
+  }
+
+  /** The newest operator action the state records. */
+  ActionRecord lastAction() {
+    List<ActionRecord> all = state.actions();
+    return all.get(all.size() - 1);
+  }
+
   GateDriver advance(Duration d) {
     now = now.plus(d);
     return this;
@@ -81,8 +104,12 @@ final class GateDriver {
 
   StepResult tick(List<MemberSample> samples) {
     ClusterSnapshot snapshot = ClusterSnapshot.of(samples, now);
-    StepResult result = GatingStep.step(state, snapshot, excluded, primary, policy, now);
-    StepResult replay = GatingStep.step(result.state(), snapshot, excluded, primary, policy, now);
+    RolloutInputs inputs = new RolloutInputs(actions, checks);
+    actions.clear();
+    StepResult result = GatingStep.step(state, snapshot, excluded, primary, inputs, policy, now);
+    // The same actions again take no effect: each is taken once, by its id.
+    StepResult replay =
+        GatingStep.step(result.state(), snapshot, excluded, primary, inputs, policy, now);
     assertThat(replay.state()).as("replayed state at %s", now).isEqualTo(result.state());
     assertThat(replay.plan().route())
         .as("replayed route at %s", now)
