@@ -55,6 +55,25 @@ public final class GateRestore {
       Long timeline,
       GatePolicy policy,
       Instant now) {
+    return restore(fromStatus, List.of(), liveRoute, leader, timeline, policy, now);
+  }
+
+  /**
+   * Rebuilds the state with the operator actions status recorded, so that no request is taken twice
+   * and holds, aborts and approvals survive the restart.
+   *
+   * @param actions the stored {@code status.lastActions}, oldest first
+   * @see #restore(List, Optional, String, Long, GatePolicy, Instant)
+   */
+  public static GateState restore(
+      List<StoredReplica> fromStatus,
+      List<ActionRecord> actions,
+      Optional<Route> liveRoute,
+      String leader,
+      Long timeline,
+      GatePolicy policy,
+      Instant now) {
+    Objects.requireNonNull(actions, "actions");
     Objects.requireNonNull(fromStatus, "fromStatus");
     Objects.requireNonNull(liveRoute, "liveRoute");
     Objects.requireNonNull(policy, "policy");
@@ -67,11 +86,14 @@ public final class GateRestore {
       replicas.put(stored.name(), replicaState(stored, policy, now));
     }
     Optional<Route> route = liveRoute.isPresent() ? liveRoute : routeFromStatus(fromStatus, leader);
-    return new GateState(replicas, leader, timeline, route);
+    return new GateState(replicas, leader, timeline, route, actions);
   }
 
   private static ReplicaState replicaState(StoredReplica stored, GatePolicy policy, Instant now) {
     Phase phase = stored.phase() == null ? Phase.UNKNOWN : stored.phase();
+    if (stored.control().aborted()) {
+      phase = Phase.EJECTED;
+    }
     Instant since = stored.since() == null || stored.since().isAfter(now) ? now : stored.since();
     int step = 0;
     Instant stepSince = null;
@@ -94,7 +116,10 @@ public final class GateRestore {
         since,
         stored.lagBytes(),
         stored.lagSeconds(),
-        stored.reason() == null ? "restored from status" : stored.reason());
+        stored.reason() == null ? "restored from status" : stored.reason(),
+        // An aborted replica stays out whatever phase status says.
+        stored.control(),
+        null);
   }
 
   private static Optional<Route> routeFromStatus(List<StoredReplica> fromStatus, String leader) {

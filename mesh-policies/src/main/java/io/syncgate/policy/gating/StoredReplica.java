@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param lagBytes stored replay lag in bytes, or null
  * @param lagSeconds stored replay lag in seconds, or null
  * @param reason stored reason, or null
+ * @param control stored held / aborted / approved ({@link ReplicaState.Control#NONE} when absent)
  */
 public record StoredReplica(
     String name,
@@ -25,10 +26,25 @@ public record StoredReplica(
     Instant since,
     Long lagBytes,
     Double lagSeconds,
-    String reason) {
+    String reason,
+    ReplicaState.Control control) {
 
   public StoredReplica {
     Objects.requireNonNull(name, "name");
+    control = control == null ? ReplicaState.Control.NONE : control;
+  }
+
+  /** A stored replica no operator touched. */
+  public StoredReplica(
+      String name,
+      Phase phase,
+      int step,
+      Integer weight,
+      Instant since,
+      Long lagBytes,
+      Double lagSeconds,
+      String reason) {
+    this(name, phase, step, weight, since, lagBytes, lagSeconds, reason, ReplicaState.Control.NONE);
   }
 
   /** What status persists of {@code replica}, with its weight in {@code route} (0 if absent). */
@@ -41,6 +57,7 @@ public record StoredReplica(
         replica.since(),
         replica.lagBytes(),
         replica.lagSeconds(),
-        replica.reason());
+        replica.reason(),
+        replica.control());
   }
 }

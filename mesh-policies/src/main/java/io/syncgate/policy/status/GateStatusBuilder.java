@@ -2,8 +2,10 @@ package io.syncgate.policy.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.syncgate.policy.ActionStatus;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.ReplicaStatus;
+import io.syncgate.policy.gating.ActionRecord;
 import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.Phase;
 import io.syncgate.policy.gating.ReplicaState;
@@ -86,8 +88,28 @@ public final class GateStatusBuilder {
               : DateTimeFormatter.ISO_INSTANT.format(
                   r.since().plus(toWall).truncatedTo(ChronoUnit.MILLIS)));
       entry.setReason(r.reason());
+      entry.setWaitingFor(r.waitingFor());
+      entry.setHeld(r.control().held() ? Boolean.TRUE : null);
+      entry.setAborted(r.control().aborted() ? Boolean.TRUE : null);
+      entry.setApproved(r.control().approved() ? Boolean.TRUE : null);
       replicas.add(entry);
     }
+    status.setRollout(RolloutSummary.of(state, route));
+    List<ActionStatus> actions = new ArrayList<>();
+    for (ActionRecord a : state.actions()) {
+      ActionStatus entry = new ActionStatus();
+      entry.setId(a.id());
+      entry.setAction(a.action());
+      entry.setReplica(a.replica());
+      entry.setBy(a.by());
+      // Client time is wall time already; the gate's own time is moved to wall time.
+      entry.setRequestedAt(a.requestedAt() == null ? null : rfc3339(a.requestedAt()));
+      entry.setAppliedAt(a.appliedAt() == null ? null : rfc3339(a.appliedAt().plus(toWall)));
+      entry.setResult(a.applied() ? ActionStatus.APPLIED : ActionStatus.REFUSED);
+      entry.setMessage(a.message());
+      actions.add(entry);
+    }
+    status.setLastActions(actions);
     status.setServing(serving);
     status.setRamping(ramping);
     status.setGated(gated);
@@ -129,9 +151,44 @@ public final class GateStatusBuilder {
               shifted(instant(r.getSince()), shift),
               r.getLagBytes(),
               r.getLagSeconds(),
-              r.getReason()));
+              r.getReason(),
+              new ReplicaState.Control(
+                  Boolean.TRUE.equals(r.getHeld()),
+                  Boolean.TRUE.equals(r.getAborted()),
+                  Boolean.TRUE.equals(r.getApproved()))));
     }
     return out;
+  }
+
+  /**
+   * The operator actions a status records, oldest first, their times moved by {@code shift} (the
+   * time the gate took them; the client's time stays as it is). Entries without an id are skipped.
+   */
+  public static List<ActionRecord> storedActions(ReplicaGateStatus status, Duration shift) {
+    List<ActionRecord> out = new ArrayList<>();
+    if (status == null || status.getLastActions() == null) {
+      return out;
+    }
+    for (ActionStatus a : status.getLastActions()) {
+      if (a == null || a.getId() == null || a.getAction() == null) {
+        continue;
+      }
+      out.add(
+          new ActionRecord(
+              a.getId(),
+              a.getAction(),
+              a.getReplica(),
+              a.getBy(),
+              instant(a.getRequestedAt()),
+              shifted(instant(a.getAppliedAt()), shift),
+              ActionStatus.APPLIED.equals(a.getResult()),
+              a.getMessage()));
+    }
+    return out;
+  }
+
+  private static String rfc3339(Instant at) {
+    return DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.MILLIS));
   }
 
   /** True when the two differ in anything but lag figures and texts: write at once. */
@@ -172,6 +229,8 @@ public final class GateStatusBuilder {
       r.setLagBytes(null);
       r.setLagSeconds(null);
       r.setReason(null);
+      // It counts the step timer and stableFor in seconds: a figure.
+      r.setWaitingFor(null);
     }
     List<Condition> conditions = new ArrayList<>();
     for (Condition c : s.getConditions()) {
@@ -205,9 +264,28 @@ public final class GateStatusBuilder {
       c.setUid(r.getUid());
       c.setSince(r.getSince());
       c.setReason(r.getReason());
+      c.setWaitingFor(r.getWaitingFor());
+      c.setHeld(r.getHeld());
+      c.setAborted(r.getAborted());
+      c.setApproved(r.getApproved());
       replicas.add(c);
     }
     s.setReplicas(replicas);
+    s.setRollout(status.getRollout());
+    List<ActionStatus> actions = new ArrayList<>();
+    for (ActionStatus a : status.getLastActions()) {
+      ActionStatus c = new ActionStatus();
+      c.setId(a.getId());
+      c.setAction(a.getAction());
+      c.setReplica(a.getReplica());
+      c.setBy(a.getBy());
+      c.setRequestedAt(a.getRequestedAt());
+      c.setAppliedAt(a.getAppliedAt());
+      c.setResult(a.getResult());
+      c.setMessage(a.getMessage());
+      actions.add(c);
+    }
+    s.setLastActions(actions);
     List<Condition> conditions = new ArrayList<>();
     for (Condition c : status.getConditions()) {
       conditions.add(new ConditionBuilder(c).build());
