@@ -6,21 +6,25 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.syncgate.controller.patroni.PatroniEndpoint;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
+import io.syncgate.policy.gating.ActionRecord;
 import io.syncgate.policy.gating.ClusterSnapshot;
 import io.syncgate.policy.gating.Exclusion;
 import io.syncgate.policy.gating.GateRestore;
 import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.GatingStep;
+import io.syncgate.policy.gating.OperatorAction;
 import io.syncgate.policy.gating.Plan;
 import io.syncgate.policy.gating.PodIdentity;
 import io.syncgate.policy.gating.PrimaryRoute;
 import io.syncgate.policy.gating.Reachability;
+import io.syncgate.policy.gating.RolloutInputs;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.StepResult;
 import io.syncgate.policy.mesh.HostClaims;
 import io.syncgate.policy.mesh.IstioRenderer;
 import io.syncgate.policy.mesh.MeshDiff;
 import io.syncgate.policy.mesh.Routability;
+import io.syncgate.policy.rollout.ActionRequests;
 import io.syncgate.policy.status.GateStatusBuilder;
 import io.syncgate.policy.status.TickOutcome;
 import io.syncgate.policy.status.TickOutcome.Decided;
@@ -30,6 +34,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -158,6 +163,7 @@ final class GateTick {
 
   /** The pipeline. Never fails for a reason a tick can report; those end it with an outcome. */
   Future<Result> run() {
+    clearRecordedRequests();
     return Future.succeededFuture(parsed)
         .compose(fenced(this::requireValidSpec))
         .compose(fenced(this::requireSyncedPods))
@@ -173,6 +179,19 @@ final class GateTick {
   }
 
   // ------------------------------------------------------------------ stages
+
+  /**
+   * Removes the operator requests the gate's stored status records (the gate here is the
+   * informer's, so its status is one the API server took): a request is cleared only once its
+   * outcome is written down, and a controller that dies in between takes it again, which the
+   * recorded id makes harmless.
+   */
+  private void clearRecordedRequests() {
+    Map<String, String> recorded = ActionRequests.recorded(gate);
+    if (!recorded.isEmpty()) {
+      seams.status().clearRequests(key, recorded);
+    }
+  }
 
   private Future<GateSettings> requireValidSpec(GateSettings.Parsed parsed) {
     if (!parsed.valid()) {
@@ -308,10 +327,12 @@ final class GateTick {
                       ? MeshDiff.routeOf(
                           vs, settings.target().port(), settings.target().primaryHost())
                       : Optional.empty();
+              // Stored times are wall time; the core's are monotonic.
+              Duration toCore = TickClock.toWall(wallNow, now);
               GateState state =
                   GateRestore.restore(
-                      // Stored times are wall time; the core's are monotonic.
-                      GateStatusBuilder.storedReplicas(status, TickClock.toWall(wallNow, now)),
+                      GateStatusBuilder.storedReplicas(status, toCore),
+                      GateStatusBuilder.storedActions(status, toCore),
                       liveRoute,
                       status == null ? null : status.getLeader(),
                       status == null ? null : status.getTimeline(),
@@ -381,7 +402,13 @@ final class GateTick {
             polled.primary().service());
     StepResult step =
         GatingStep.step(
-            polled.prior(), polled.snapshot(), excluded, polled.primary(), settings.policy(), now);
+            polled.prior(),
+            polled.snapshot(),
+            excluded,
+            polled.primary(),
+            rolloutInputs(),
+            settings.policy(),
+            now);
     for (var t : step.plan().transitions()) {
       LOG.info("{}: {}", key, TickReport.describe(t));
     }
@@ -394,6 +421,20 @@ final class GateTick {
       return Future.succeededFuture(
           new Decision(polled, step, null, Optional.empty(), "cannot render: " + e.getMessage()));
     }
+  }
+
+  /** The operator requests on the gate's annotations; those that cannot be read are refused. */
+  private RolloutInputs rolloutInputs() {
+    List<OperatorAction> actions = new ArrayList<>();
+    List<ActionRecord> unreadable = new ArrayList<>();
+    for (ActionRequests.Request r : ActionRequests.pending(gate.getMetadata().getAnnotations())) {
+      if (r.valid()) {
+        actions.add(r.action());
+      } else {
+        unreadable.add(ActionRecord.malformed(r.id(), now, r.error()));
+      }
+    }
+    return new RolloutInputs(actions, Map.of(), unreadable);
   }
 
   private Future<Result> writeMesh(Decision decision) {

@@ -3,6 +3,7 @@ package io.syncgate.controller.kube;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.vertx.core.Future;
+import java.util.Map;
 
 /** Where a gate's status goes, and where it is read back from. Futures complete on any thread. */
 public interface StatusSink {
@@ -18,4 +19,13 @@ public interface StatusSink {
    */
   Future<WriteOutcome<ReplicaGate>> write(
       ReplicaGate gate, ReplicaGateStatus status, String resourceVersion);
+
+  /**
+   * Removes operator requests from the gate's annotations once its status records them, each only
+   * while it still holds the value read, so that a request sent again under the same key stays.
+   *
+   * @param requests annotation key to the value read
+   * @return never a failed future: a removal that fails is tried again on a later tick
+   */
+  Future<Void> clearRequests(GateKey key, Map<String, String> requests);
 }

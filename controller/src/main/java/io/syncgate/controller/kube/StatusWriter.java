@@ -1,11 +1,21 @@
 package io.syncgate.controller.kube;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.vertx.core.Future;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads gates and writes their status subresource. Blocking calls run on the {@link KubeWorker}
@@ -19,8 +29,12 @@ import io.vertx.core.Future;
  */
 public final class StatusWriter implements StatusSink {
 
+  private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final KubernetesClient client;
   private final KubeWorker worker;
+  private final Set<String> clearing = ConcurrentHashMap.newKeySet();
 
   public StatusWriter(KubernetesClient client, KubeWorker worker) {
     this.client = client;
@@ -60,6 +74,51 @@ public final class StatusWriter implements StatusSink {
     copy.setSpec(gate.getSpec());
     copy.setStatus(status);
     return worker.call(() -> send(gate, copy));
+  }
+
+  /**
+   * One JSON patch per gate: for each request, a {@code test} of its value and a {@code remove}. A
+   * request changed since it was read fails the test (422) and the whole patch, which the next tick
+   * sends again without it once the status records the new one. Removals already sent and not yet
+   * answered are not sent again.
+   */
+  @Override
+  public Future<Void> clearRequests(GateKey key, Map<String, String> requests) {
+    String inFlightKey = key + " " + new TreeMap<>(requests);
+    if (requests.isEmpty() || !clearing.add(inFlightKey)) {
+      return Future.succeededFuture();
+    }
+    ArrayNode patch = JSON.createArrayNode();
+    new TreeMap<>(requests)
+        .forEach(
+            (annotation, value) -> {
+              String path = "/metadata/annotations/" + escape(annotation);
+              patch.addObject().put("op", "test").put("path", path).put("value", value);
+              patch.addObject().put("op", "remove").put("path", path);
+            });
+    return worker
+        .<Void>call(
+            () -> {
+              client
+                  .resources(ReplicaGate.class)
+                  .inNamespace(key.namespace())
+                  .withName(key.name())
+                  .patch(PatchContext.of(PatchType.JSON), patch.toString());
+              return null;
+            })
+        .transform(
+            ar -> {
+              clearing.remove(inFlightKey);
+              if (ar.failed()) {
+                LOG.debug("{}: cannot remove recorded requests yet", key, ar.cause());
+              }
+              return Future.<Void>succeededFuture();
+            });
+  }
+
+  /** A JSON pointer token (RFC 6901): "~" and "/" escaped. */
+  static String escape(String token) {
+    return token.replace("~", "~0").replace("/", "~1");
   }
 
   // Runs on the worker pool.

@@ -38,6 +38,9 @@ final class ControllerApiCalls {
           // kube.StatusWriter.read; and, after a 409, StatusWriter.send's updateStatus() on a copy
           // without a resourceVersion, for which fabric8 GETs the latest object first.
           watched(GATES, "replicagates", "get", "StatusWriter.read, StatusWriter.send"),
+          // kube.StatusWriter.clearRequests: a JSON patch removing the operator requests the
+          // status records (metadata.annotations only).
+          watched(GATES, "replicagates", "patch", "StatusWriter.clearRequests"),
           // kube.StatusWriter.send: updateStatus() is a PUT to the status subresource.
           watched(GATES, "replicagates/status", "update", "StatusWriter.send: updateStatus()"),
           // mesh.IstioRenderer sets blockOwnerDeletion on the mesh objects' owner reference to the

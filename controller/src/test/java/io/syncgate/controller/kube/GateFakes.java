@@ -306,6 +306,15 @@ final class GateFakes {
             return new WriteOutcome.Updated<>(gate, copy);
           });
     }
+
+    /** Every set of requests asked to be removed, in order. */
+    final List<Map<String, String>> cleared = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Future<Void> clearRequests(GateKey key, Map<String, String> requests) {
+      cleared.add(Map.copyOf(requests));
+      return Future.succeededFuture();
+    }
   }
 
   /** The events recorded, in order, with no de-duplication. */

@@ -637,6 +637,12 @@ public final class GatingStep {
       List<ActionRecord> refused = new ArrayList<>();
       List<Transition> transitions = new ArrayList<>();
       Set<String> seen = new TreeSet<>();
+      for (ActionRecord unreadable : rollout.unreadable()) {
+        if (!previous.recorded(unreadable.id()) && seen.add(unreadable.id())) {
+          refused.add(unreadable);
+          transitions.add(actionTransition(unreadable, null, null, 0));
+        }
+      }
       for (OperatorAction a : rollout.actions()) {
         if (previous.recorded(a.id()) || !seen.add(a.id())) {
           continue;

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncgate.policy.ActionStatus;
+import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.gating.ActionVerb;
 import io.syncgate.policy.gating.OperatorAction;
 import io.syncgate.policy.gating.SafeText;
@@ -11,9 +14,12 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -107,6 +113,34 @@ public final class ActionRequests {
                 Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(Request::key));
     return out.size() > MAX_PER_TICK ? List.copyOf(out.subList(0, MAX_PER_TICK)) : out;
+  }
+
+  /**
+   * The request annotations of {@code gate} whose outcome its status records (by id), key to value:
+   * those the controller may remove.
+   */
+  public static Map<String, String> recorded(ReplicaGate gate) {
+    Map<String, String> out = new TreeMap<>();
+    Map<String, String> annotations = gate.getMetadata().getAnnotations();
+    ReplicaGateStatus status = gate.getStatus();
+    if (annotations == null || status == null || status.getLastActions() == null) {
+      return out;
+    }
+    Set<String> ids = new HashSet<>();
+    for (ActionStatus a : status.getLastActions()) {
+      if (a != null && a.getId() != null) {
+        ids.add(a.getId());
+      }
+    }
+    annotations.forEach(
+        (key, value) -> {
+          if (key != null
+              && key.startsWith(PREFIX)
+              && ids.contains(key.substring(PREFIX.length()))) {
+            out.put(key, value);
+          }
+        });
+    return out;
   }
 
   static Request parse(String key, String value) {
