@@ -244,6 +244,11 @@ final class GateRuntime {
     TickReport report = TickReport.of(result.outcome(), key.namespace(), key.name());
     if (result.outcome() instanceof TickOutcome.Decided decided) {
       recordReplicaMetrics(decided.state(), decided.route());
+      // The actions of this tick are the ones the core stamped with its time.
+      decided.state().actions().stream()
+          .filter(a -> tick.now().equals(a.appliedAt()))
+          .forEach(
+              a -> metrics().recordAction(key.namespace(), key.name(), a.action(), a.applied()));
     }
     publish(report, tick.term(), tick.now(), tick.wallNow());
   }

@@ -35,6 +35,10 @@ import java.util.function.Supplier;
  *   <li>{@code syncgate_tick_seconds} histogram: one tick of a gate, start to finish
  *   <li>{@code syncgate_events_dropped_total} counter: events about a gate not recorded (rate limit
  *       or backlog)
+ *   <li>{@code syncgate_actions_total{action,result}} counter: operator actions taken ({@code
+ *       applied}) or {@code refused}
+ *   <li>{@code syncgate_analysis_checks_total{check,result}} counter: analysis check results,
+ *       {@code pass} or {@code fail}
  * </ul>
  *
  * <p>Per-replica series are removed by {@link #forgetReplica} and everything of a gate by {@link
@@ -64,6 +68,12 @@ public final class SyncgateMetrics {
   private static final String TICKS_SKIPPED = "syncgate.ticks.skipped";
   private static final String LAST_TICK = "syncgate.gate.last.tick.timestamp";
   private static final String EVENTS_DROPPED = "syncgate.events.dropped";
+  private static final String ACTIONS = "syncgate.actions";
+  private static final String CHECKS = "syncgate.analysis.checks";
+
+  /** The {@code action} label values of {@code syncgate_actions_total}. */
+  public static final Set<String> ACTION_NAMES =
+      Set.of("hold", "resume", "promote", "abort", "approve", "unknown");
 
   // Poll and tick durations span sub-millisecond (a loopback Patroni) to the 2 s default timeout.
   private static final Duration[] DURATION_BUCKETS = {
@@ -255,6 +265,40 @@ public final class SyncgateMetrics {
                     .description(
                         "Writes of DestinationRules, VirtualServices, status and events, by result")
                     .tags(gateTags(namespace, gate).and("kind", kind, "result", result))
+                    .register(registry),
+            Counter.class)
+        .increment();
+  }
+
+  /**
+   * An operator action the gate took or refused.
+   *
+   * @param action hold, resume, promote, abort, approve, or unknown (a request that could not be
+   *     read)
+   */
+  public void recordAction(String namespace, String gate, String action, boolean applied) {
+    String name = ACTION_NAMES.contains(action) ? action : "unknown";
+    String result = applied ? "applied" : "refused";
+    cached(
+            new GateMeterKey(ACTIONS, namespace, gate, name + "/" + result),
+            () ->
+                Counter.builder(ACTIONS)
+                    .description("Operator actions taken (applied) or refused, by action")
+                    .tags(gateTags(namespace, gate).and("action", name, "result", result))
+                    .register(registry),
+            Counter.class)
+        .increment();
+  }
+
+  /** One result of an analysis check (a check name is a DNS label, validated with the spec). */
+  public void recordCheck(String namespace, String gate, String check, boolean passed) {
+    String result = passed ? "pass" : "fail";
+    cached(
+            new GateMeterKey(CHECKS, namespace, gate, check + "/" + result),
+            () ->
+                Counter.builder(CHECKS)
+                    .description("Analysis check results, by check and pass or fail")
+                    .tags(gateTags(namespace, gate).and("check", check, "result", result))
                     .register(registry),
             Counter.class)
         .increment();

@@ -1,0 +1,142 @@
+package io.syncgate.controller.kube;
+
+import static io.syncgate.controller.kube.ControllerHarness.NAMESPACE;
+import static io.syncgate.controller.kube.ControllerHarness.START_POSITION;
+import static io.syncgate.controller.kube.ControllerHarness.expected;
+import static io.syncgate.controller.kube.ControllerHarness.member;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syncgate.controller.testing.Await;
+import io.syncgate.policy.ActionStatus;
+import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaStatus;
+import io.syncgate.policy.gating.ActionVerb;
+import io.syncgate.policy.rollout.ActionRequests;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Operator actions against the running controller and the embedded API server: each request is an
+ * annotation as {@code kubectl syncgate} writes it; each is seen to take effect in the
+ * VirtualService and in status, and the annotation is removed once status records it.
+ */
+class OperatorActionsIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  @RegisterExtension final ControllerHarness h = new ControllerHarness();
+
+  private int nextId;
+
+  @Test
+  void holdPromoteAbortAndResumeEachShowInTheRouteAndInStatus() {
+    // Two serving replicas; a third joins and ramps. Steps an hour apart: only actions move it.
+    h.cluster(2, 1, spec -> spec.getRamp().setSteps(List.of(10, 50, 100)));
+    ControllerHarness.Running controller = h.startController();
+    h.awaitServing(2);
+    h.createPod(3);
+    h.sim(3).setReceivedAndReplayed(START_POSITION);
+    Await.until(WAIT, "member 3 ramping", () -> "Ramping".equals(h.phase(3)));
+    h.admin()
+        .resources(ReplicaGate.class)
+        .inNamespace(NAMESPACE)
+        .withName(ControllerHarness.GATE)
+        .edit(
+            g -> {
+              g.getSpec().getRamp().setStepInterval("1h");
+              return g;
+            });
+
+    ActionStatus held = request(ActionVerb.HOLD, member(3));
+    assertThat(held.getResult()).isEqualTo(ActionStatus.APPLIED);
+    assertThat(held.getBy()).isEqualTo("alice");
+    assertThat(h.replicaStatus(3).getHeld()).isTrue();
+    assertThat(h.replicaStatus(3).getWaitingFor()).isEqualTo("resume (held)");
+
+    ActionStatus promoted = request(ActionVerb.PROMOTE, member(3));
+    assertThat(promoted.getMessage()).startsWith("promoted at ramp step ");
+    Await.until(
+        WAIT,
+        "member 3 at a full share in the route",
+        h::weights,
+        w -> w.equals(expected(member(1), 34, member(2), 33, member(3), 33)));
+    assertThat(h.phase(3)).isEqualTo("Serving");
+
+    ActionStatus aborted = request(ActionVerb.ABORT, member(3));
+    assertThat(aborted.getMessage()).isEqualTo("aborted: weight 0 until resumed");
+    Await.until(
+        WAIT,
+        "member 3 at 0 in the route",
+        h::weights,
+        w -> w.equals(expected(member(1), 50, member(2), 50, member(3), 0)));
+    ReplicaStatus out = h.replicaStatus(3);
+    assertThat(out.getPhase()).isEqualTo("Ejected");
+    assertThat(out.getAborted()).isTrue();
+    // It stays out: many ticks later, still 0.
+    controller.awaitTicks(10);
+    assertThat(h.weights().get(member(3))).isZero();
+
+    request(ActionVerb.RESUME, member(3));
+    Await.until(WAIT, "member 3 ramping again", () -> "Ramping".equals(h.phase(3)));
+    assertThat(h.weights().get(member(3))).isPositive();
+    assertThat(h.replicaStatus(3).getAborted()).isNull();
+
+    ActionStatus refused = request(ActionVerb.HOLD, member(0));
+    assertThat(refused.getResult()).isEqualTo(ActionStatus.REFUSED);
+    assertThat(refused.getMessage())
+        .isEqualTo("refused: " + member(0) + " is the leader: only replicas are gated");
+
+    assertThat(h.eventReasons())
+        .containsSubsequence(
+            "ActionApplied", "ActionApplied", "ActionApplied", "ActionApplied", "ActionRefused");
+    assertThat(h.gate().getStatus().getRollout()).startsWith("2/3 serving; " + member(3));
+  }
+
+  /**
+   * Adds a request as {@code kubectl syncgate} does and waits until status records its outcome and
+   * the annotation is gone; returns the outcome.
+   */
+  private ActionStatus request(ActionVerb verb, String replica) {
+    String id = "t" + nextId++;
+    String key = ActionRequests.key(id);
+    String value = ActionRequests.value(verb, replica, "alice", Instant.now());
+    h.admin()
+        .resources(ReplicaGate.class)
+        .inNamespace(NAMESPACE)
+        .withName(ControllerHarness.GATE)
+        .edit(
+            g -> {
+              if (g.getMetadata().getAnnotations() == null) {
+                g.getMetadata().setAnnotations(new java.util.HashMap<>());
+              }
+              g.getMetadata().getAnnotations().put(key, value);
+              return g;
+            });
+    ActionStatus outcome =
+        Await.until(
+                WAIT,
+                verb.word() + " " + replica + " recorded in status",
+                () -> recorded(id),
+                Optional::isPresent)
+            .orElseThrow();
+    Predicate<ReplicaGate> cleared =
+        g ->
+            g.getMetadata().getAnnotations() == null
+                || !g.getMetadata().getAnnotations().containsKey(key);
+    Await.until(WAIT, "request " + id + " removed", h::gate, cleared);
+    return outcome;
+  }
+
+  private Optional<ActionStatus> recorded(String id) {
+    ReplicaGate g = h.gate();
+    if (g == null || g.getStatus() == null) {
+      return Optional.empty();
+    }
+    return g.getStatus().getLastActions().stream().filter(a -> id.equals(a.getId())).findFirst();
+  }
+}
