@@ -113,6 +113,8 @@ class ReadmeReferenceTest {
     metrics.tickSkipped("db", "g");
     metrics.recordTickCompleted("db", "g", java.time.Instant.EPOCH);
     metrics.eventDropped("db", "g");
+    metrics.recordAction("db", "g", "hold", true);
+    metrics.recordCheck("db", "g", "latency", false);
     Set<String> scraped = new TreeSet<>();
     Matcher type = Pattern.compile("(?m)^# TYPE (syncgate_\\w+) ").matcher(metrics.scrape());
     while (type.find()) {
@@ -124,7 +126,7 @@ class ReadmeReferenceTest {
       documented.add(name.group(1));
     }
 
-    assertThat(scraped).hasSize(12);
+    assertThat(scraped).hasSize(14);
     assertThat(documented).isEqualTo(scraped);
   }
 

@@ -23,6 +23,8 @@ import io.syncgate.controller.testing.Await;
 import io.syncgate.controller.testing.RouteEndpointCheck;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.SecretRef;
+import io.syncgate.policy.gating.ActionVerb;
+import io.syncgate.policy.rollout.ActionRequests;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -165,6 +167,34 @@ class RbacAuditIT {
     Await.until(
         "hippo-1 and hippo-2 serving",
         () -> TestGates.weights(admin).equals(Map.of("hippo-1", 50, "hippo-2", 50)));
+    // An operator request: taken, recorded in status, then removed by the controller (a patch).
+    String holdRequest = ActionRequests.key("audit");
+    admin
+        .resources(ReplicaGate.class)
+        .inNamespace(TestGates.NAMESPACE)
+        .withName(TestGates.GATE)
+        .edit(
+            g -> {
+              g.getMetadata()
+                  .setAnnotations(
+                      new java.util.HashMap<>(
+                          Map.of(
+                              holdRequest,
+                              ActionRequests.value(ActionVerb.HOLD, "hippo-2", "audit", null))));
+              return g;
+            });
+    Await.until(
+        "the request removed once recorded",
+        () -> {
+          ReplicaGate g =
+              admin
+                  .resources(ReplicaGate.class)
+                  .inNamespace(TestGates.NAMESPACE)
+                  .withName(TestGates.GATE)
+                  .get();
+          return g.getMetadata().getAnnotations() == null
+              || !g.getMetadata().getAnnotations().containsKey(holdRequest);
+        });
     Await.result(app.stop()); // releases the Lease
     app = null;
 
