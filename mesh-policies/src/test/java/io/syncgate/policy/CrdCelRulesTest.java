@@ -151,12 +151,14 @@ class CrdCelRulesTest {
     Map<String, Object> raw = c.raw();
     Map<String, Object> defaulted = server.defaulted(raw);
     for (CrdAdmission.CompiledRule r : server.rules()) {
-      String before = server.evaluate(r, raw);
-      if (!before.equals("absent")) {
-        assertThat(server.evaluate(r, defaulted))
-            .as("%s on the spec before and after defaulting", r.rule().rule())
-            .isEqualTo(before);
-      }
+      Map<String, String> after = server.evaluate(r, defaulted);
+      server
+          .evaluate(r, raw)
+          .forEach(
+              (at, before) ->
+                  assertThat(after.get(at))
+                      .as("%s at %s before and after defaulting", r.rule().rule(), at)
+                      .isEqualTo(before));
     }
   }
 
