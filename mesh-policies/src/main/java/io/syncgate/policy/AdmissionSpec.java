@@ -11,12 +11,13 @@ import java.util.Objects;
 
 /** When a replica may start taking reads: {@code spec.admission}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"maxLag", "maxLagTime", "stableFor"})
+@JsonPropertyOrder({"maxLag", "maxLagTime", "stableFor", "requireApproval"})
 public class AdmissionSpec {
 
   public static final String DEFAULT_MAX_LAG = "1Mi";
   public static final String DEFAULT_MAX_LAG_TIME = "0s";
   public static final String DEFAULT_STABLE_FOR = "10s";
+  public static final boolean DEFAULT_REQUIRE_APPROVAL = false;
 
   @Default(DEFAULT_MAX_LAG)
   @Pattern(ByteQuantity.PATTERN)
@@ -39,6 +40,12 @@ public class AdmissionSpec {
   @Size(max = ReplicaGateValidator.MAX_VALUE_LENGTH)
   @JsonPropertyDescription("How long the above must hold continuously (Go duration).")
   private String stableFor = DEFAULT_STABLE_FOR;
+
+  @Default("" + DEFAULT_REQUIRE_APPROVAL)
+  @JsonPropertyDescription(
+      "No replica gets its first reads before an operator approves it (kubectl syncgate"
+          + " approve).")
+  private Boolean requireApproval = DEFAULT_REQUIRE_APPROVAL;
 
   public AdmissionSpec() {}
 
@@ -67,17 +74,27 @@ public class AdmissionSpec {
     this.stableFor = stableFor == null ? DEFAULT_STABLE_FOR : stableFor;
   }
 
+  public Boolean getRequireApproval() {
+    return requireApproval;
+  }
+
+  /** Sets whether admission waits for an approval; {@code null} means the default, false. */
+  public void setRequireApproval(Boolean requireApproval) {
+    this.requireApproval = requireApproval == null ? DEFAULT_REQUIRE_APPROVAL : requireApproval;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof AdmissionSpec other
         && Objects.equals(maxLag, other.maxLag)
         && Objects.equals(maxLagTime, other.maxLagTime)
-        && Objects.equals(stableFor, other.stableFor);
+        && Objects.equals(stableFor, other.stableFor)
+        && Objects.equals(requireApproval, other.requireApproval);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxLag, maxLagTime, stableFor);
+    return Objects.hash(maxLag, maxLagTime, stableFor, requireApproval);
   }
 
   @Override
@@ -88,6 +105,8 @@ public class AdmissionSpec {
         + maxLagTime
         + ", stableFor="
         + stableFor
+        + ", requireApproval="
+        + requireApproval
         + ")";
   }
 }

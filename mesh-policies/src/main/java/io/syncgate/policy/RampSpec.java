@@ -15,15 +15,25 @@ import java.util.Objects;
 
 /** How an admitted replica ramps in: {@code spec.ramp}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"steps", "stepInterval", "maxRamping"})
+@JsonPropertyOrder({"steps", "stepInterval", "maxRamping", "pauseAt"})
+@ValidationRule(
+    value =
+        "!has(self.pauseAt) || self.pauseAt.all(p, p < 100 && (has(self.steps) ? self.steps : "
+            + RampSpec.DEFAULT_STEPS_LITERAL
+            + ").exists(s, s == p))",
+    message = "every pauseAt must be one of steps and below 100",
+    fieldPath = ".pauseAt")
 public class RampSpec {
 
   /** The default steps, percent of a full share. */
   public static final List<Integer> DEFAULT_STEPS = List.of(10, 25, 50, 100);
 
+  /** {@link #DEFAULT_STEPS} as the CRD's default and the CEL rules write them. */
+  static final String DEFAULT_STEPS_LITERAL = "[10, 25, 50, 100]";
+
   public static final String DEFAULT_STEP_INTERVAL = "30s";
 
-  @Default("[10, 25, 50, 100]")
+  @Default(DEFAULT_STEPS_LITERAL)
   @Size(min = 1, max = 100)
   @ValidationRule(
       value = "self.isSorted() && self.all(s, self.exists_one(t, t == s))",
@@ -54,6 +64,19 @@ public class RampSpec {
           + " would move no reads: they would share all reads equally anyway). Unset: no limit.")
   private Integer maxRamping;
 
+  /** The most {@code pauseAt} entries: one per step below 100. */
+  public static final int MAX_PAUSE_AT = 99;
+
+  @Size(max = MAX_PAUSE_AT)
+  @ValidationRule(
+      value = "self.all(p, self.exists_one(q, q == p))",
+      message = "pauseAt must not repeat a step")
+  @JsonPropertyDescription(
+      "Ramp steps (percent of a full share) at which a ramping replica stops until an operator"
+          + " approves it, like Argo Rollouts' indefinite pause step; each must be one of steps"
+          + " and below 100.")
+  private List<@Min(1) @Max(99) Integer> pauseAt;
+
   public RampSpec() {}
 
   public Integer getMaxRamping() {
@@ -62,6 +85,15 @@ public class RampSpec {
 
   public void setMaxRamping(Integer maxRamping) {
     this.maxRamping = maxRamping;
+  }
+
+  public List<Integer> getPauseAt() {
+    return pauseAt;
+  }
+
+  /** Sets the pause steps; {@code null} means none. */
+  public void setPauseAt(List<Integer> pauseAt) {
+    this.pauseAt = pauseAt;
   }
 
   public List<Integer> getSteps() {
@@ -86,12 +118,13 @@ public class RampSpec {
     return o instanceof RampSpec other
         && Objects.equals(steps, other.steps)
         && Objects.equals(stepInterval, other.stepInterval)
-        && Objects.equals(maxRamping, other.maxRamping);
+        && Objects.equals(maxRamping, other.maxRamping)
+        && Objects.equals(pauseAt, other.pauseAt);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(steps, stepInterval, maxRamping);
+    return Objects.hash(steps, stepInterval, maxRamping, pauseAt);
   }
 
   @Override
@@ -102,6 +135,8 @@ public class RampSpec {
         + stepInterval
         + ", maxRamping="
         + maxRamping
+        + ", pauseAt="
+        + pauseAt
         + ")";
   }
 }

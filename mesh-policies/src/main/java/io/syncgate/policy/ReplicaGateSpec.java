@@ -17,10 +17,11 @@ import java.util.Objects;
  * to gate, and when replicas are admitted, ramped and ejected (docs/design.md, "The ReplicaGate
  * contract").
  *
- * <p>Every field but {@code selector} and {@code mesh} has a default; the CRD carries it (so the
- * API server fills it in) and so does this class (a fresh object, or a {@code null} set, holds it).
- * Cross-field rules are CEL {@code x-kubernetes-validations} on this type; {@link
- * ReplicaGateValidator} enforces the same rules in Java.
+ * <p>Every field but {@code selector}, {@code mesh} and the optional {@code analysis} has a
+ * default; the CRD carries it (so the API server fills it in) and so does this class (a fresh
+ * object, or a {@code null} set, holds it). Cross-field rules are CEL {@code
+ * x-kubernetes-validations} on this type; {@link ReplicaGateValidator} enforces the same rules in
+ * Java.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -30,6 +31,7 @@ import java.util.Objects;
   "admission",
   "ramp",
   "ejection",
+  "analysis",
   "pollInterval",
   "paused"
 })
@@ -138,6 +140,12 @@ public class ReplicaGateSpec {
   @JsonPropertyDescription("When a ramping or serving replica goes back to zero.")
   private EjectionSpec ejection = new EjectionSpec();
 
+  @JsonPropertyDescription(
+      "Optional: Prometheus checks of each replica; a replica whose check fails failureLimit times"
+          + " in a row fails its analysis, and onFailure says what happens then. Absent: no"
+          + " analysis.")
+  private AnalysisSpec analysis;
+
   @Default(DEFAULT_POLL_INTERVAL)
   @Pattern(GoDuration.PATTERN)
   @Size(max = ReplicaGateValidator.MAX_VALUE_LENGTH)
@@ -207,6 +215,15 @@ public class ReplicaGateSpec {
     this.ejection = ejection == null ? new EjectionSpec() : ejection;
   }
 
+  public AnalysisSpec getAnalysis() {
+    return analysis;
+  }
+
+  /** Sets the analysis; {@code null} means none. */
+  public void setAnalysis(AnalysisSpec analysis) {
+    this.analysis = analysis;
+  }
+
   public String getPollInterval() {
     return pollInterval;
   }
@@ -232,13 +249,15 @@ public class ReplicaGateSpec {
         && Objects.equals(admission, other.admission)
         && Objects.equals(ramp, other.ramp)
         && Objects.equals(ejection, other.ejection)
+        && Objects.equals(analysis, other.analysis)
         && Objects.equals(pollInterval, other.pollInterval)
         && Objects.equals(paused, other.paused);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(selector, patroni, mesh, admission, ramp, ejection, pollInterval, paused);
+    return Objects.hash(
+        selector, patroni, mesh, admission, ramp, ejection, analysis, pollInterval, paused);
   }
 
   @Override
@@ -255,6 +274,8 @@ public class ReplicaGateSpec {
         + ramp
         + ", ejection="
         + ejection
+        + ", analysis="
+        + analysis
         + ", pollInterval="
         + pollInterval
         + ", paused="

@@ -28,6 +28,9 @@ public final class ReplicaGateValidator {
   public static final String DNS_SUBDOMAIN =
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
+  /** A lowercase RFC 1123 DNS label: at most 63 characters (the length is checked apart). */
+  public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
   /** A Kubernetes label key: optional DNS-subdomain prefix and slash, then a name of 1..63. */
   public static final String LABEL_KEY =
       "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
@@ -43,11 +46,17 @@ public final class ReplicaGateValidator {
   static final Duration MAX_POLL_INTERVAL = Duration.ofMinutes(5);
   static final Duration MIN_UNREACHABLE_FOR = Duration.ofSeconds(1);
   static final Duration MIN_CONNECTION_DURATION = Duration.ofMillis(1);
+  static final Duration MIN_PROMETHEUS_TIMEOUT = Duration.ofMillis(100);
+  static final Duration MAX_PROMETHEUS_TIMEOUT = Duration.ofMinutes(1);
+  static final Duration MIN_CHECK_INTERVAL = Duration.ofSeconds(1);
+  static final Duration MAX_CHECK_INTERVAL = Duration.ofMinutes(10);
 
   /** CEL rule on a byte-size field: a whole number of bytes (garbage is left to the pattern). */
   static final String CEL_WHOLE_BYTES = "!isQuantity(self) || quantity(self).isInteger()";
 
   private static final Pattern DNS = Pattern.compile(DNS_SUBDOMAIN);
+  private static final Pattern DNS_LABEL_FORM = Pattern.compile(DNS_LABEL);
+  private static final Pattern PROMETHEUS_ADDRESS = Pattern.compile(PrometheusSpec.ADDRESS_PATTERN);
   private static final Pattern LABEL = Pattern.compile(LABEL_KEY);
 
   private ReplicaGateValidator() {}
@@ -110,6 +119,7 @@ public final class ReplicaGateValidator {
               "spec.ramp.maxRamping",
               "must be in 1.." + RampSpec.MAX_RAMPING + " (was " + maxRamping + ")"));
     }
+    checkPauseAt(ramp.getPauseAt(), ramp.getSteps(), out);
 
     Long ejectionLag = bytes("spec.ejection.maxLag", ejection.getMaxLag(), out);
     if (admissionLag != null && ejectionLag != null && ejectionLag < admissionLag) {
@@ -147,6 +157,8 @@ public final class ReplicaGateValidator {
                   + ejection.getUnreachableFor()
                   + "): a replica must not be ejected the moment one poll fails"));
     }
+
+    checkAnalysis(spec.getAnalysis(), out);
 
     Duration poll = duration("spec.pollInterval", spec.getPollInterval(), out);
     if (poll != null && poll.compareTo(MIN_POLL_INTERVAL) < 0) {
@@ -193,7 +205,11 @@ public final class ReplicaGateValidator {
     if (timeout != null && timeout.isZero()) {
       out.add(new Violation("spec.patroni.timeout", "must be greater than 0s"));
     }
-    secret("spec.patroni.credentialsSecret", patroni.getCredentialsSecret(), out);
+    secret(
+        "spec.patroni.credentialsSecret",
+        patroni.getCredentialsSecret(),
+        "hippo-patroni-auth",
+        out);
     if (patroni.getCredentialsSecret() != null
         && PatroniScheme.HTTP.value().equals(patroni.getScheme())
         && !Boolean.TRUE.equals(patroni.getAllowCredentialsOverHttp())) {
@@ -203,7 +219,7 @@ public final class ReplicaGateValidator {
               "would send Patroni's username and password in clear text over http: set scheme"
                   + " https (with caSecret), or allowCredentialsOverHttp: true to accept that"));
     }
-    secret("spec.patroni.caSecret", patroni.getCaSecret(), out);
+    secret("spec.patroni.caSecret", patroni.getCaSecret(), "hippo-patroni-auth", out);
     if (Boolean.TRUE.equals(patroni.getInsecureSkipHostnameVerification())
         && patroni.getCaSecret() == null) {
       out.add(
@@ -321,14 +337,240 @@ public final class ReplicaGateValidator {
     }
   }
 
-  private static void secret(String path, SecretRef ref, List<Violation> out) {
+  /**
+   * {@code spec.ramp.pauseAt}: each entry one of {@code steps} below 100, none repeated. Like the
+   * CRD's rule, it reads the steps as given (their default when unset).
+   */
+  private static void checkPauseAt(
+      List<Integer> pauseAt, List<Integer> steps, List<Violation> out) {
+    String path = "spec.ramp.pauseAt";
+    if (pauseAt == null) {
+      return;
+    }
+    if (pauseAt.size() > RampSpec.MAX_PAUSE_AT) {
+      out.add(new Violation(path, "must have at most " + RampSpec.MAX_PAUSE_AT + " steps"));
+    }
+    List<Integer> stepsGiven = steps == null ? RampSpec.DEFAULT_STEPS : steps;
+    for (int i = 0; i < pauseAt.size(); i++) {
+      Integer p = pauseAt.get(i);
+      String at = path + "[" + i + "]";
+      if (p == null || p >= 100 || !stepsGiven.contains(p)) {
+        out.add(
+            new Violation(
+                at,
+                "must be one of steps "
+                    + stepsGiven
+                    + " below 100 (was "
+                    + p
+                    + "): a replica pauses only at a step it reaches, and 100 is no pause"));
+        continue;
+      }
+      int first = pauseAt.indexOf(p);
+      if (first < i) {
+        out.add(new Violation(at, "repeats step " + p + " of " + path + "[" + first + "]"));
+      }
+    }
+  }
+
+  private static void checkAnalysis(AnalysisSpec analysis, List<Violation> out) {
+    if (analysis == null) {
+      return; // no analysis
+    }
+    PrometheusSpec prometheus = analysis.getPrometheus();
+    if (prometheus == null) {
+      out.add(
+          new Violation(
+              "spec.analysis.prometheus", "is required: the Prometheus server the checks query"));
+    } else {
+      checkPrometheus(prometheus, out);
+    }
+    checkChecks(analysis.getChecks(), out);
+    Integer limit = analysis.getFailureLimit();
+    if (limit != null && (limit < 1 || limit > AnalysisSpec.MAX_FAILURE_LIMIT)) {
+      out.add(
+          new Violation(
+              "spec.analysis.failureLimit",
+              "must be in 1.." + AnalysisSpec.MAX_FAILURE_LIMIT + " (was " + limit + ")"));
+    }
+    oneOf(
+        "spec.analysis.onFailure",
+        analysis.getOnFailure(),
+        AnalysisOnFailure.values(),
+        AnalysisOnFailure::value,
+        out);
+  }
+
+  private static void checkPrometheus(PrometheusSpec prometheus, List<Violation> out) {
+    String address = prometheus.getAddress();
+    if (address == null) {
+      out.add(
+          new Violation(
+              "spec.analysis.prometheus.address",
+              "is required: the Prometheus server's URL, e.g."
+                  + " http://prometheus-k8s.monitoring.svc:9090"));
+    } else if (length(address) > PrometheusSpec.MAX_ADDRESS_LENGTH) {
+      out.add(
+          new Violation(
+              "spec.analysis.prometheus.address",
+              "must be at most " + PrometheusSpec.MAX_ADDRESS_LENGTH + " characters"));
+    } else if (!PROMETHEUS_ADDRESS.matcher(address).matches()) {
+      out.add(
+          new Violation(
+              "spec.analysis.prometheus.address",
+              "must be an http:// or https:// URL of a host name or IPv4 address, an optional port"
+                  + " 1..65535 and an optional path without percent escapes; no user info, query or"
+                  + " fragment; such as http://prometheus-k8s.monitoring.svc:9090 (was \""
+                  + address
+                  + "\")"));
+    }
+    Duration timeout = duration("spec.analysis.prometheus.timeout", prometheus.getTimeout(), out);
+    if (timeout != null
+        && (timeout.compareTo(MIN_PROMETHEUS_TIMEOUT) < 0
+            || timeout.compareTo(MAX_PROMETHEUS_TIMEOUT) > 0)) {
+      out.add(
+          new Violation(
+              "spec.analysis.prometheus.timeout",
+              "must be in 100ms..1m (was " + prometheus.getTimeout() + ")"));
+    }
+    secret("spec.analysis.prometheus.caSecret", prometheus.getCaSecret(), "prometheus-ca", out);
+    secret(
+        "spec.analysis.prometheus.credentialsSecret",
+        prometheus.getCredentialsSecret(),
+        "prometheus-auth",
+        out);
+    secret(
+        "spec.analysis.prometheus.bearerTokenSecret",
+        prometheus.getBearerTokenSecret(),
+        "prometheus-token",
+        out);
+    boolean overHttp =
+        address != null
+            && address.startsWith("http://")
+            && !Boolean.TRUE.equals(prometheus.getAllowCredentialsOverHttp());
+    if (prometheus.getCredentialsSecret() != null && overHttp) {
+      out.add(
+          new Violation(
+              "spec.analysis.prometheus.credentialsSecret",
+              "would send the username and password in clear text over http: use an https"
+                  + " address (with caSecret), or allowCredentialsOverHttp: true to accept that"));
+    }
+    if (prometheus.getBearerTokenSecret() != null) {
+      if (prometheus.getCredentialsSecret() != null) {
+        out.add(
+            new Violation(
+                "spec.analysis.prometheus.bearerTokenSecret",
+                "must not be set with credentialsSecret: Prometheus is sent one kind of"
+                    + " credentials, basic auth or a bearer token"));
+      }
+      if (overHttp) {
+        out.add(
+            new Violation(
+                "spec.analysis.prometheus.bearerTokenSecret",
+                "would send the token in clear text over http: use an https address (with"
+                    + " caSecret), or allowCredentialsOverHttp: true to accept that"));
+      }
+    }
+    if (Boolean.TRUE.equals(prometheus.getInsecureSkipHostnameVerification())
+        && prometheus.getCaSecret() == null) {
+      out.add(
+          new Violation(
+              "spec.analysis.prometheus.insecureSkipHostnameVerification",
+              "requires caSecret: the certificate chain must be verified against the CA it names"
+                  + " when the host name is not verified"));
+    }
+  }
+
+  private static void checkChecks(List<CheckSpec> checks, List<Violation> out) {
+    String path = "spec.analysis.checks";
+    if (checks == null) {
+      out.add(new Violation(path, "is required: at least one check"));
+      return;
+    }
+    if (checks.isEmpty()) {
+      out.add(new Violation(path, "must list at least one check"));
+    }
+    if (checks.size() > AnalysisSpec.MAX_CHECKS) {
+      out.add(new Violation(path, "must have at most " + AnalysisSpec.MAX_CHECKS + " checks"));
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < checks.size(); i++) {
+      String at = path + "[" + i + "]";
+      CheckSpec check = checks.get(i);
+      if (check == null) {
+        out.add(new Violation(at, "must be a check"));
+        continue;
+      }
+      String name = check.getName();
+      if (name == null) {
+        out.add(new Violation(at + ".name", "is required: the check's name"));
+      } else if (name.isEmpty()) {
+        out.add(new Violation(at + ".name", "must not be empty"));
+      } else if (length(name) > CheckSpec.MAX_NAME_LENGTH) {
+        out.add(
+            new Violation(
+                at + ".name", "must be at most " + CheckSpec.MAX_NAME_LENGTH + " characters"));
+      } else if (!DNS_LABEL_FORM.matcher(name).matches()) {
+        out.add(
+            new Violation(
+                at + ".name",
+                "must be a DNS label (lowercase letters, digits and '-', starting and ending with"
+                    + " a letter or digit) such as replication-errors (was \""
+                    + name
+                    + "\")"));
+      } else if (names.contains(name)) {
+        out.add(
+            new Violation(
+                at + ".name",
+                "repeats the name of " + path + "[" + names.indexOf(name) + "]: \"" + name + "\""));
+      }
+      names.add(name);
+      String query = check.getQuery();
+      if (query == null) {
+        out.add(new Violation(at + ".query", "is required: the PromQL query"));
+      } else if (query.isEmpty()) {
+        out.add(new Violation(at + ".query", "must not be empty"));
+      } else if (length(query) > CheckSpec.MAX_QUERY_LENGTH) {
+        out.add(
+            new Violation(
+                at + ".query", "must be at most " + CheckSpec.MAX_QUERY_LENGTH + " characters"));
+      }
+      if (check.getComparison() == null) {
+        out.add(new Violation(at + ".comparison", "is required: one of <, <=, >, >="));
+      } else {
+        oneOf(
+            at + ".comparison",
+            check.getComparison(),
+            CheckComparison.values(),
+            CheckComparison::value,
+            out);
+      }
+      Double threshold = check.getThreshold();
+      if (threshold == null) {
+        out.add(
+            new Violation(at + ".threshold", "is required: the number results are compared with"));
+      } else if (!Double.isFinite(threshold)) {
+        out.add(
+            new Violation(at + ".threshold", "must be a finite number (was " + threshold + ")"));
+      }
+      Duration interval = duration(at + ".interval", check.getInterval(), out);
+      if (interval != null
+          && (interval.compareTo(MIN_CHECK_INTERVAL) < 0
+              || interval.compareTo(MAX_CHECK_INTERVAL) > 0)) {
+        out.add(
+            new Violation(
+                at + ".interval", "must be in 1s..10m (was " + check.getInterval() + ")"));
+      }
+    }
+  }
+
+  private static void secret(String path, SecretRef ref, String example, List<Violation> out) {
     if (ref == null) {
       return;
     }
     if (ref.getName() == null) {
       out.add(new Violation(path + ".name", "is required"));
     } else {
-      dnsName(path + ".name", ref.getName(), "hippo-patroni-auth", out);
+      dnsName(path + ".name", ref.getName(), example, out);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;
 import dev.cel.runtime.CelEvaluationException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,25 +57,32 @@ final class CrdAdmission {
     Map<String, Object> spec = defaulted(rawSpec);
     List<Violation> out = new ArrayList<>(StructuralSchema.check(spec, specSchema, "spec"));
     for (CompiledRule r : rules) {
-      String verdict = evaluate(r, spec);
-      if (verdict.equals("false")) {
-        out.add(new Violation(r.rule().reportedPath(), r.rule().message()));
-      } else if (verdict.startsWith("error")) {
-        out.add(new Violation(r.rule().reportedPath(), verdict));
-      }
+      evaluate(r, spec)
+          .forEach(
+              (at, verdict) -> {
+                if (verdict.equals("false")) {
+                  out.add(new Violation(r.rule().reportedPath(at), r.rule().message()));
+                } else if (verdict.startsWith("error")) {
+                  out.add(new Violation(r.rule().reportedPath(at), verdict));
+                }
+              });
     }
     return out;
   }
 
   /**
-   * The rule's verdict on {@code spec}: "true", "false", "absent" when its field is absent (the
-   * rule does not run), or "error: ..." when it fails to evaluate (the server rejects the object).
+   * The rule's verdicts on {@code spec}, by the path of the value it ran on (one per item for a
+   * rule on an array's items): "true", "false", or "error: ..." when it fails to evaluate (the
+   * server rejects the object). Empty when its field is absent: the rule does not run.
    */
-  String evaluate(CompiledRule r, Map<String, Object> spec) {
-    Object self = StructuralSchema.valueAt(spec, r.rule().location());
-    if (self == null) {
-      return "absent";
-    }
+  Map<String, String> evaluate(CompiledRule r, Map<String, Object> spec) {
+    Map<String, String> out = new LinkedHashMap<>();
+    StructuralSchema.valuesAt(spec, r.rule().location(), "spec")
+        .forEach((at, self) -> out.put(at, verdict(r, self)));
+    return out;
+  }
+
+  private static String verdict(CompiledRule r, Object self) {
     try {
       return String.valueOf(KubernetesCel.eval(r.ast(), self));
     } catch (CelEvaluationException e) {

@@ -58,6 +58,24 @@ class CrdCelRulesTest {
                 + " requires caSecret, the CA the certificate chain is verified against",
             "spec.ramp.steps steps must be strictly increasing",
             "spec.ramp.steps the last step must be 100",
+            "spec.ramp.pauseAt every pauseAt must be one of steps and below 100",
+            "spec.ramp.pauseAt pauseAt must not repeat a step",
+            "spec.analysis.checks check names must be unique",
+            "spec.analysis.checks[].interval interval must be at least 1s",
+            "spec.analysis.checks[].interval interval must be at most 10m",
+            "spec.analysis.prometheus.timeout timeout must be at least 100ms",
+            "spec.analysis.prometheus.timeout timeout must be at most 1m",
+            "spec.analysis.prometheus.bearerTokenSecret credentialsSecret and bearerTokenSecret"
+                + " exclude each other: set at most one",
+            "spec.analysis.prometheus.credentialsSecret credentialsSecret over an http address"
+                + " sends the password in clear text: use https, or allowCredentialsOverHttp: true"
+                + " to accept that",
+            "spec.analysis.prometheus.bearerTokenSecret bearerTokenSecret over an http address"
+                + " sends the token in clear text: use https, or allowCredentialsOverHttp: true to"
+                + " accept that",
+            "spec.analysis.prometheus.insecureSkipHostnameVerification"
+                + " insecureSkipHostnameVerification requires caSecret, the CA the certificate"
+                + " chain is verified against",
             "spec.selector selector must not be empty: it would select every pod in the namespace",
             "spec.selector.matchLabels " + LabelSelectorRules.CEL_MATCH_LABELS_KEYS_MESSAGE,
             "spec.selector.matchExpressions "
@@ -151,12 +169,14 @@ class CrdCelRulesTest {
     Map<String, Object> raw = c.raw();
     Map<String, Object> defaulted = server.defaulted(raw);
     for (CrdAdmission.CompiledRule r : server.rules()) {
-      String before = server.evaluate(r, raw);
-      if (!before.equals("absent")) {
-        assertThat(server.evaluate(r, defaulted))
-            .as("%s on the spec before and after defaulting", r.rule().rule())
-            .isEqualTo(before);
-      }
+      Map<String, String> after = server.evaluate(r, defaulted);
+      server
+          .evaluate(r, raw)
+          .forEach(
+              (at, before) ->
+                  assertThat(after.get(at))
+                      .as("%s at %s before and after defaulting", r.rule().rule(), at)
+                      .isEqualTo(before));
     }
   }
 

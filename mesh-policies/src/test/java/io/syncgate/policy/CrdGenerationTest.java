@@ -137,11 +137,84 @@ class CrdGenerationTest {
                   port: 5432
                   subsetLabel: statefulset.kubernetes.io/pod-name
                   fallback: Primary
-                admission: {maxLag: 1Mi, maxLagTime: 0s, stableFor: 10s}
+                admission: {maxLag: 1Mi, maxLagTime: 0s, stableFor: 10s, requireApproval: false}
                 ramp: {steps: [10, 25, 50, 100], stepInterval: 30s}
                 ejection: {maxLag: 16Mi, maxLagTime: 0s, unreachableFor: 10s}
                 pollInterval: 1s
                 paused: false
                 """));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void defaultsOfAnAnalysis() {
+    Map<String, Object> spec = GeneratedCrd.specSchema();
+    Map<String, Object> defaulted =
+        (Map<String, Object>)
+            StructuralSchema.applyDefaults(
+                SpecCases.readMap(SpecCases.ANALYSIS), schemaOf("analysis"));
+    assertThat(spec.get("required")).asList().doesNotContain("analysis");
+    assertThat(schemaOf("analysis")).doesNotContainKey("default");
+    assertThat(defaulted)
+        .isEqualTo(
+            SpecCases.readMap(
+                """
+                prometheus:
+                  address: "http://prometheus-k8s.monitoring.svc:9090"
+                  timeout: 5s
+                  allowCredentialsOverHttp: false
+                  insecureSkipHostnameVerification: false
+                checks:
+                - name: replication-errors
+                  query: 'sum(rate(pg_replication_errors_total{namespace="{{namespace}}", pod="{{replica}}"}[1m]))'
+                  comparison: "<"
+                  threshold: 0.5
+                  interval: 30s
+                failureLimit: 3
+                onFailure: StepBack
+                """));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void analysisConstraints() {
+    Map<String, Object> analysis = schemaOf("analysis");
+    assertThat((List<String>) analysis.get("required"))
+        .containsExactlyInAnyOrder("prometheus", "checks");
+    assertThat(StructuralSchema.schemaAt(analysis, List.of("onFailure")))
+        .containsEntry("enum", List.of("Abort", "StepBack"));
+    assertThat(StructuralSchema.schemaAt(analysis, List.of("failureLimit")))
+        .containsEntry("minimum", 1.0)
+        .containsEntry("maximum", 100.0);
+    assertThat(StructuralSchema.schemaAt(analysis, List.of("prometheus")).get("required"))
+        .isEqualTo(List.of("address"));
+    assertThat(StructuralSchema.schemaAt(analysis, List.of("prometheus", "address")))
+        .containsEntry("pattern", PrometheusSpec.ADDRESS_PATTERN)
+        .containsEntry("maxLength", 2048);
+    Map<String, Object> checks = StructuralSchema.schemaAt(analysis, List.of("checks"));
+    assertThat(checks).containsEntry("minItems", 1).containsEntry("maxItems", 20);
+    Map<String, Object> check = (Map<String, Object>) checks.get("items");
+    assertThat((List<String>) check.get("required"))
+        .containsExactlyInAnyOrder("name", "query", "comparison", "threshold");
+    assertThat(StructuralSchema.schemaAt(check, List.of("comparison")))
+        .containsEntry("enum", List.of("<", "<=", ">", ">="));
+    assertThat(StructuralSchema.schemaAt(check, List.of("threshold")))
+        .containsEntry("type", "number");
+    assertThat(StructuralSchema.schemaAt(check, List.of("name")))
+        .containsEntry("pattern", ReplicaGateValidator.DNS_LABEL)
+        .containsEntry("maxLength", 63);
+    assertThat(StructuralSchema.schemaAt(check, List.of("query")))
+        .containsEntry("minLength", 1)
+        .containsEntry("maxLength", 4096);
+    Map<String, Object> pauseAt =
+        StructuralSchema.schemaAt(GeneratedCrd.specSchema(), List.of("ramp", "pauseAt"));
+    assertThat(pauseAt).containsEntry("maxItems", 99).doesNotContainKey("default");
+    assertThat((Map<String, Object>) pauseAt.get("items"))
+        .containsEntry("minimum", 1.0)
+        .containsEntry("maximum", 99.0);
+  }
+
+  private static Map<String, Object> schemaOf(String field) {
+    return StructuralSchema.schemaAt(GeneratedCrd.specSchema(), List.of(field));
   }
 }

@@ -39,13 +39,36 @@ class ReplicaGateModelTest {
     assertThat(spec.getAdmission().getMaxLag()).isEqualTo("1Mi");
     assertThat(spec.getAdmission().getMaxLagTime()).isEqualTo("0s");
     assertThat(spec.getAdmission().getStableFor()).isEqualTo("10s");
+    assertThat(spec.getAdmission().getRequireApproval()).isFalse();
     assertThat(spec.getRamp().getSteps()).containsExactly(10, 25, 50, 100);
     assertThat(spec.getRamp().getStepInterval()).isEqualTo("30s");
+    assertThat(spec.getRamp().getPauseAt()).isNull();
     assertThat(spec.getEjection().getMaxLag()).isEqualTo("16Mi");
     assertThat(spec.getEjection().getMaxLagTime()).isEqualTo("0s");
     assertThat(spec.getEjection().getUnreachableFor()).isEqualTo("10s");
+    assertThat(spec.getAnalysis()).isNull();
     assertThat(spec.getPollInterval()).isEqualTo("1s");
     assertThat(spec.getPaused()).isFalse();
+
+    AnalysisSpec analysis = new AnalysisSpec();
+    assertThat(analysis.getPrometheus()).isNull();
+    assertThat(analysis.getChecks()).isNull();
+    assertThat(analysis.getFailureLimit()).isEqualTo(3);
+    assertThat(analysis.getOnFailure()).isEqualTo("StepBack");
+    PrometheusSpec prometheus = new PrometheusSpec();
+    assertThat(prometheus.getAddress()).isNull();
+    assertThat(prometheus.getTimeout()).isEqualTo("5s");
+    assertThat(prometheus.getCaSecret()).isNull();
+    assertThat(prometheus.getCredentialsSecret()).isNull();
+    assertThat(prometheus.getBearerTokenSecret()).isNull();
+    assertThat(prometheus.getAllowCredentialsOverHttp()).isFalse();
+    assertThat(prometheus.getInsecureSkipHostnameVerification()).isFalse();
+    CheckSpec check = new CheckSpec();
+    assertThat(check.getName()).isNull();
+    assertThat(check.getQuery()).isNull();
+    assertThat(check.getComparison()).isNull();
+    assertThat(check.getThreshold()).isNull();
+    assertThat(check.getInterval()).isEqualTo("30s");
 
     MeshSpec mesh = new MeshSpec();
     assertThat(mesh.getHost()).isNull();
@@ -70,14 +93,29 @@ class ReplicaGateModelTest {
         SpecCases.STRICT_YAML.readValue(
             """
             patroni: {port: null, scheme: null, timeout: null, allowCredentialsOverHttp: null}
-            admission: null
-            ramp: {steps: null}
+            admission: {requireApproval: null}
+            ramp: {steps: null, pauseAt: null}
             ejection: {maxLag: null}
             pollInterval: null
             paused: null
             """,
             ReplicaGateSpec.class);
     assertThat(spec).isEqualTo(new ReplicaGateSpec());
+
+    AnalysisSpec analysis =
+        SpecCases.STRICT_YAML.readValue(
+            """
+            prometheus: {timeout: null, allowCredentialsOverHttp: null,
+                         insecureSkipHostnameVerification: null}
+            checks: [{interval: null}]
+            failureLimit: null
+            onFailure: null
+            """,
+            AnalysisSpec.class);
+    AnalysisSpec defaults = new AnalysisSpec();
+    defaults.setPrometheus(new PrometheusSpec());
+    defaults.setChecks(List.of(new CheckSpec()));
+    assertThat(analysis).isEqualTo(defaults);
   }
 
   static Stream<SpecCase> cases() {
@@ -110,12 +148,22 @@ class ReplicaGateModelTest {
         admission: {maxLagTime: 5s}
         ramp: {steps: [50, 100]}
         ejection: {maxLagTime: 20s}
+        analysis:
+          prometheus: {address: "https://prometheus:9090", caSecret: {name: ca},
+                       credentialsSecret: {name: auth}}
+          checks:
+          - {name: errors, query: up, comparison: "<", threshold: 1.0}
         paused: true
         """;
     ReplicaGateSpec a = SpecCases.valid("", yaml).parse();
     ReplicaGateSpec b = SpecCases.valid("", yaml).parse();
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
-    assertThat(a.toString()).contains("maxConnectionDuration=10m", "steps=[50, 100]");
+    assertThat(a.toString())
+        .contains(
+            "maxConnectionDuration=10m",
+            "steps=[50, 100]",
+            "address=https://prometheus:9090",
+            "comparison=<");
 
     List<String> changes =
         List.of(
@@ -135,6 +183,23 @@ class ReplicaGateModelTest {
             "admission: {maxLag: 2Mi}",
             "admission: {maxLagTime: 6s}",
             "admission: {stableFor: 11s}",
+            "admission: {requireApproval: true}",
+            "ramp: {pauseAt: [50]}",
+            "analysis: null",
+            "analysis: {prometheus: {address: 'https://other:9090'}}",
+            "analysis: {prometheus: {timeout: 6s}}",
+            "analysis: {prometheus: {caSecret: {name: other}}}",
+            "analysis: {prometheus: {credentialsSecret: null, bearerTokenSecret: {name: t}}}",
+            "analysis: {prometheus: {allowCredentialsOverHttp: true}}",
+            "analysis: {prometheus: {insecureSkipHostnameVerification: true}}",
+            "analysis: {checks: [{name: other, query: up, comparison: '<', threshold: 1.0}]}",
+            "analysis: {checks: [{name: errors, query: down, comparison: '<', threshold: 1.0}]}",
+            "analysis: {checks: [{name: errors, query: up, comparison: '>', threshold: 1.0}]}",
+            "analysis: {checks: [{name: errors, query: up, comparison: '<', threshold: 2.0}]}",
+            "analysis: {checks: [{name: errors, query: up, comparison: '<', threshold: 1.0,"
+                + " interval: 1m}]}",
+            "analysis: {failureLimit: 4}",
+            "analysis: {onFailure: Abort}",
             "ramp: {steps: [100]}",
             "ramp: {stepInterval: 1m}",
             "ejection: {maxLag: 32Mi}",

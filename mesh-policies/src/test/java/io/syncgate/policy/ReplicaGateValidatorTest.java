@@ -155,6 +155,164 @@ class ReplicaGateValidatorTest {
   }
 
   @Test
+  void pauseAtNamesTheEntryNotAStepBelow100() {
+    assertThat(violationsOf("ramp: {pauseAt: [25, 30, 100]}"))
+        .containsExactly(
+            new Violation(
+                "spec.ramp.pauseAt[1]",
+                "must be one of steps [10, 25, 50, 100] below 100 (was 30): a replica pauses only"
+                    + " at a step it reaches, and 100 is no pause"),
+            new Violation(
+                "spec.ramp.pauseAt[2]",
+                "must be one of steps [10, 25, 50, 100] below 100 (was 100): a replica pauses only"
+                    + " at a step it reaches, and 100 is no pause"));
+    assertThat(violationsOf("ramp: {steps: [20, 100], pauseAt: [20, 25]}"))
+        .extracting(Violation::path)
+        .containsExactly("spec.ramp.pauseAt[1]");
+  }
+
+  @Test
+  void pauseAtRepeatedNamesTheRepeat() {
+    assertThat(violationsOf("ramp: {pauseAt: [25, 50, 25]}"))
+        .containsExactly(
+            new Violation("spec.ramp.pauseAt[2]", "repeats step 25 of spec.ramp.pauseAt[0]"));
+  }
+
+  @Test
+  void analysisIsOptionalAndItsFieldsAreRequired() {
+    assertThat(violationsOf(SpecCases.analysis("{}"))).isEmpty();
+    assertThat(violationsOf("analysis: {}"))
+        .containsExactly(
+            new Violation(
+                "spec.analysis.prometheus", "is required: the Prometheus server the checks query"),
+            new Violation("spec.analysis.checks", "is required: at least one check"));
+    assertThat(
+            violationsOf(
+                SpecCases.check(
+                    "{name: null, query: null, comparison: null," + " threshold: null}")))
+        .containsExactly(
+            new Violation("spec.analysis.checks[0].name", "is required: the check's name"),
+            new Violation("spec.analysis.checks[0].query", "is required: the PromQL query"),
+            new Violation("spec.analysis.checks[0].comparison", "is required: one of <, <=, >, >="),
+            new Violation(
+                "spec.analysis.checks[0].threshold",
+                "is required: the number results are compared with"));
+  }
+
+  @Test
+  void prometheusAddressRules() {
+    assertThat(violationsOf(SpecCases.prometheus("{address: 'https://admin:pw@prometheus'}")))
+        .containsExactly(
+            new Violation(
+                "spec.analysis.prometheus.address",
+                "must be an http:// or https:// URL of a host name or IPv4 address, an optional"
+                    + " port 1..65535 and an optional path without percent escapes; no user info,"
+                    + " query or fragment; such as http://prometheus-k8s.monitoring.svc:9090 (was"
+                    + " \"https://admin:pw@prometheus\")"));
+    assertThat(violationsOf(SpecCases.prometheus("{address: 'http://p/" + "a".repeat(2040) + "'}")))
+        .containsExactly(
+            new Violation("spec.analysis.prometheus.address", "must be at most 2048 characters"));
+    for (String address :
+        List.of(
+            "http://prometheus",
+            "https://prometheus-k8s.monitoring.svc:9090",
+            "http://10.96.0.10:9090/",
+            "https://thanos.example.com/prometheus/api")) {
+      assertThat(violationsOf(SpecCases.prometheus("{address: '" + address + "'}")))
+          .as(address)
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void prometheusCredentialsOverHttpNeedTheOptInAndOneKindOnly() {
+    assertThat(
+            violationsOf(
+                SpecCases.prometheus(
+                    "{credentialsSecret: {name: auth}, bearerTokenSecret: {name: token}}")))
+        .containsExactly(
+            new Violation(
+                "spec.analysis.prometheus.credentialsSecret",
+                "would send the username and password in clear text over http: use an https"
+                    + " address (with caSecret), or allowCredentialsOverHttp: true to accept"
+                    + " that"),
+            new Violation(
+                "spec.analysis.prometheus.bearerTokenSecret",
+                "must not be set with credentialsSecret: Prometheus is sent one kind of"
+                    + " credentials, basic auth or a bearer token"),
+            new Violation(
+                "spec.analysis.prometheus.bearerTokenSecret",
+                "would send the token in clear text over http: use an https address (with"
+                    + " caSecret), or allowCredentialsOverHttp: true to accept that"));
+    assertThat(
+            violationsOf(
+                SpecCases.prometheus(
+                    "{address: 'https://prometheus', bearerTokenSecret: {name: token}}")))
+        .isEmpty();
+    assertThat(
+            violationsOf(
+                SpecCases.prometheus(
+                    "{bearerTokenSecret: {name: token}, allowCredentialsOverHttp: true}")))
+        .isEmpty();
+  }
+
+  @Test
+  void prometheusTimeoutAndCheckIntervalRanges() {
+    assertThat(violationsOf(SpecCases.prometheus("{timeout: 2m}")))
+        .containsExactly(
+            new Violation("spec.analysis.prometheus.timeout", "must be in 100ms..1m (was 2m)"));
+    assertThat(violationsOf(SpecCases.check("{interval: 500ms}")))
+        .containsExactly(
+            new Violation("spec.analysis.checks[0].interval", "must be in 1s..10m (was 500ms)"));
+  }
+
+  @Test
+  void checkNamesAreUniqueDnsLabels() {
+    assertThat(
+            violationsOf(
+                SpecCases.checks(
+                    List.of(
+                        SpecCases.manyChecks(1).get(0),
+                        SpecCases.readMap(
+                            "{name: Errors, query: up, comparison: '<', threshold: 1.0}"),
+                        SpecCases.manyChecks(1).get(0)))))
+        .containsExactly(
+            new Violation(
+                "spec.analysis.checks[1].name",
+                "must be a DNS label (lowercase letters, digits and '-', starting and ending with a"
+                    + " letter or digit) such as replication-errors (was \"Errors\")"),
+            new Violation(
+                "spec.analysis.checks[2].name",
+                "repeats the name of spec.analysis.checks[0]: \"c0\""));
+  }
+
+  @Test
+  void aThresholdMustBeFinite() {
+    // JSON, and so the API server, has no infinities and no NaN: only Java callers can set them.
+    ReplicaGateSpec spec = SpecCases.valid("", SpecCases.analysis("{}")).parse();
+    CheckSpec check = spec.getAnalysis().getChecks().get(0);
+    check.setThreshold(Double.POSITIVE_INFINITY);
+    assertThat(ReplicaGateValidator.validate(spec))
+        .containsExactly(
+            new Violation(
+                "spec.analysis.checks[0].threshold", "must be a finite number (was Infinity)"));
+    check.setThreshold(Double.NaN);
+    assertThat(ReplicaGateValidator.validate(spec))
+        .containsExactly(
+            new Violation(
+                "spec.analysis.checks[0].threshold", "must be a finite number (was NaN)"));
+  }
+
+  @Test
+  void failureLimitAndOnFailure() {
+    assertThat(violationsOf(SpecCases.analysis("{failureLimit: 0, onFailure: Rollback}")))
+        .containsExactly(
+            new Violation("spec.analysis.failureLimit", "must be in 1..100 (was 0)"),
+            new Violation(
+                "spec.analysis.onFailure", "must be one of StepBack, Abort (was \"Rollback\")"));
+  }
+
+  @Test
   void selectorExpressionsNameTheExpressionAndItsField() {
     assertThat(
             violationsOf(
@@ -347,6 +505,7 @@ class ReplicaGateValidatorTest {
             mesh: {host: ""}
             admission: {maxLag: 32Mi}
             ramp: {steps: [50, 25]}
+            analysis: {checks: []}
             pollInterval: 10ms
             """);
     assertThat(violations)
@@ -358,6 +517,8 @@ class ReplicaGateValidatorTest {
             "spec.ramp.steps[1]",
             "spec.ramp.steps[1]",
             "spec.ejection.maxLag",
+            "spec.analysis.prometheus",
+            "spec.analysis.checks",
             "spec.pollInterval");
   }
 

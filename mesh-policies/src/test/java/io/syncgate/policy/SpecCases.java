@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,73 @@ final class SpecCases {
     return yaml.toString();
   }
 
+  /** A valid analysis: one Prometheus, one check. {@link #analysis} patches it. */
+  static final String ANALYSIS =
+      """
+      prometheus: {address: "http://prometheus-k8s.monitoring.svc:9090"}
+      checks:
+      - name: replication-errors
+        query: 'sum(rate(pg_replication_errors_total{namespace="{{namespace}}", pod="{{replica}}"}[1m]))'
+        comparison: "<"
+        threshold: 0.5
+      """;
+
+  /** A spec patch whose {@code analysis} is {@link #ANALYSIS} merge-patched with {@code patch}. */
+  static String analysis(String patch) {
+    try {
+      return STRICT_YAML.writeValueAsString(
+          Map.of("analysis", mergePatch(readMap(ANALYSIS), readMap(patch))));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A spec patch of {@link #ANALYSIS} with {@code prometheus} merge-patched with {@code patch}. */
+  static String prometheus(String patch) {
+    return analysis("prometheus: " + patch);
+  }
+
+  /** A spec patch of {@link #ANALYSIS} whose one check is merge-patched with {@code patch}. */
+  @SuppressWarnings("unchecked")
+  static String check(String patch) {
+    Map<String, Object> check =
+        ((List<Map<String, Object>>) readMap(ANALYSIS).get("checks")).get(0);
+    return checks(List.of(mergePatch(check, readMap(patch))));
+  }
+
+  /** A spec patch of {@link #ANALYSIS} with these checks. */
+  static String checks(List<Map<String, Object>> checks) {
+    Map<String, Object> patch = new LinkedHashMap<>();
+    patch.put("checks", checks);
+    try {
+      return analysis(STRICT_YAML.writeValueAsString(patch));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code count} valid checks named {@code c0, c1, …}. */
+  static List<Map<String, Object>> manyChecks(int count) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(readMap("{name: c" + i + ", query: up, comparison: '>=', threshold: 1.0}"));
+    }
+    return out;
+  }
+
+  /** {@code ramp} with steps 1..100 and pauses at 1..{@code last}, then {@code extra}. */
+  private static String allPauses(int last, String extra) {
+    StringBuilder steps = new StringBuilder();
+    StringBuilder pauses = new StringBuilder();
+    for (int i = 1; i <= 100; i++) {
+      steps.append(i == 1 ? "" : ", ").append(i);
+      if (i <= last) {
+        pauses.append(i == 1 ? "" : ", ").append(i);
+      }
+    }
+    return "ramp: {steps: [" + steps + "], pauseAt: [" + pauses + extra + "]}";
+  }
+
   static SpecCase valid(String name, String patch) {
     return new SpecCase(name, patch, null);
   }
@@ -183,6 +251,246 @@ final class SpecCases {
                 + "  credentialsSecret: {name: pg-auth}\n  insecureSkipHostnameVerification: true"),
         valid("fail open", "mesh: {fallback: AllReplicas}"),
         valid("paused", "paused: true"),
+        valid("approval before the first reads", "admission: {requireApproval: true}"),
+        valid("pauses at default steps", "ramp: {pauseAt: [50, 10]}"),
+        valid("pause at a step of custom steps", "ramp: {steps: [5, 100], pauseAt: [5]}"),
+        valid("no pauses", "ramp: {pauseAt: []}"),
+        valid("a pause at every step below 100", allPauses(99, "")),
+        invalid("pause at 100", "ramp: {pauseAt: [100]}", "spec.ramp.pauseAt"),
+        invalid("pause at 0", "ramp: {pauseAt: [0]}", "spec.ramp.pauseAt"),
+        invalid("pause at no default step", "ramp: {pauseAt: [10, 30]}", "spec.ramp.pauseAt"),
+        invalid(
+            "pause at a default step that steps leave out",
+            "ramp: {steps: [20, 100], pauseAt: [25]}",
+            "spec.ramp.pauseAt"),
+        invalid(
+            "pause at 100 of custom steps",
+            "ramp: {steps: [20, 100], pauseAt: [20, 100]}",
+            "spec.ramp.pauseAt"),
+        invalid("pause repeated", "ramp: {pauseAt: [25, 50, 25]}", "spec.ramp.pauseAt"),
+        invalid("100 pauses", allPauses(99, ", 1"), "spec.ramp.pauseAt"),
+        valid("analysis with its defaults", analysis("{}")),
+        valid(
+            "analysis over https with every option",
+            """
+            analysis:
+              prometheus:
+                address: https://prometheus.example.com:443/prom/api;v=1/
+                timeout: 100ms
+                caSecret: {name: prometheus-ca}
+                bearerTokenSecret: {name: prometheus-token}
+                insecureSkipHostnameVerification: true
+              checks:
+              - {name: a, query: up, comparison: "<", threshold: -1.5, interval: 1s}
+              - {name: b, query: up, comparison: "<=", threshold: 0.0, interval: 10m}
+              - {name: c, query: up, comparison: ">", threshold: 1.0e+9, interval: 1m30s}
+              - {name: d-1, query: up, comparison: ">=", threshold: 2.5}
+              failureLimit: 100
+              onFailure: Abort
+            """),
+        valid(
+            "basic auth over https",
+            prometheus("{address: 'https://10.0.0.7:9090', credentialsSecret: {name: prom}}")),
+        valid(
+            "basic auth over http, explicitly allowed",
+            prometheus("{credentialsSecret: {name: prom}, allowCredentialsOverHttp: true}")),
+        valid(
+            "bearer token over http, explicitly allowed",
+            prometheus("{bearerTokenSecret: {name: prom}, allowCredentialsOverHttp: true}")),
+        valid("Prometheus timeout at its 1m ceiling", prometheus("{timeout: 1m}")),
+        valid(
+            "Prometheus address with capitals, port 65535 and a path",
+            prometheus("{address: 'http://Prometheus.Monitoring:65535/api/'}")),
+        valid(
+            "Prometheus address of 2048 characters",
+            prometheus("{address: 'http://p/" + "a".repeat(2039) + "'}")),
+        valid("20 checks", checks(manyChecks(20))),
+        valid(
+            "check name and query at their limits",
+            check("{name: " + "n".repeat(63) + ", query: '" + "q".repeat(4096) + "'}")),
+        valid("failureLimit 1", analysis("{failureLimit: 1}")),
+        invalid(
+            "analysis without prometheus",
+            analysis("{prometheus: null}"),
+            "spec.analysis.prometheus"),
+        invalid("analysis without checks", analysis("{checks: null}"), "spec.analysis.checks"),
+        invalid("analysis with no checks", analysis("{checks: []}"), "spec.analysis.checks"),
+        invalid("21 checks", checks(manyChecks(21)), "spec.analysis.checks"),
+        invalid(
+            "two checks of one name",
+            checks(List.of(manyChecks(2).get(1), manyChecks(2).get(0), manyChecks(2).get(1))),
+            "spec.analysis.checks"),
+        invalid(
+            "Prometheus without address",
+            prometheus("{address: null, timeout: 5s}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address with another scheme",
+            prometheus("{address: 'ftp://prometheus:9090'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address with a scheme in capitals",
+            prometheus("{address: 'HTTP://prometheus:9090'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address with user info",
+            prometheus("{address: 'https://admin:secret@prometheus:9090'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address with a query",
+            prometheus("{address: 'http://prometheus:9090/?x=1'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address with a fragment",
+            prometheus("{address: 'http://prometheus:9090/#top'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address without host",
+            prometheus("{address: 'http://:9090'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address without scheme",
+            prometheus("{address: 'prometheus:9090'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address with port 0",
+            prometheus("{address: 'http://prometheus:0'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address with port 65536",
+            prometheus("{address: 'http://prometheus:65536'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address whose last label is a number",
+            prometheus("{address: 'http://prometheus.1'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address with an IPv4 octet above 255",
+            prometheus("{address: 'http://10.0.0.256'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address with a percent escape",
+            prometheus("{address: 'http://prometheus/a%20b'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address with a label of 64 characters",
+            prometheus("{address: 'http://" + "p".repeat(64) + "'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address with two dots in a row",
+            prometheus("{address: 'http://prometheus..svc'}"),
+            "spec.analysis.prometheus.address"),
+        valid(
+            "Prometheus host of 127 labels",
+            prometheus("{address: 'http://" + "a.".repeat(126) + "b'}")),
+        invalid(
+            "Prometheus host of 128 labels",
+            prometheus("{address: 'http://" + "a.".repeat(127) + "b'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus host of 1021 labels in 2048 characters",
+            prometheus("{address: 'http://" + "a.".repeat(1020) + "b'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus address of 2049 characters",
+            prometheus("{address: 'http://p/" + "a".repeat(2040) + "'}"),
+            "spec.analysis.prometheus.address"),
+        invalid(
+            "Prometheus timeout below 100ms",
+            prometheus("{timeout: 99ms}"),
+            "spec.analysis.prometheus.timeout"),
+        invalid(
+            "Prometheus timeout above 1m",
+            prometheus("{timeout: 1m1s}"),
+            "spec.analysis.prometheus.timeout"),
+        invalid(
+            "garbage Prometheus timeout",
+            prometheus("{timeout: soon}"),
+            "spec.analysis.prometheus.timeout"),
+        invalid(
+            "basic auth and a bearer token",
+            prometheus(
+                "{address: 'https://prometheus', credentialsSecret: {name: a},"
+                    + " bearerTokenSecret: {name: b}}"),
+            "spec.analysis.prometheus.bearerTokenSecret"),
+        invalid(
+            "basic auth over http",
+            prometheus("{credentialsSecret: {name: prom}}"),
+            "spec.analysis.prometheus.credentialsSecret"),
+        invalid(
+            "bearer token over http, not allowed",
+            prometheus("{bearerTokenSecret: {name: prom}, allowCredentialsOverHttp: false}"),
+            "spec.analysis.prometheus.bearerTokenSecret"),
+        invalid(
+            "Prometheus insecureSkipHostnameVerification without caSecret",
+            prometheus("{address: 'https://prometheus', insecureSkipHostnameVerification: true}"),
+            "spec.analysis.prometheus.insecureSkipHostnameVerification"),
+        invalid(
+            "Prometheus secret without name",
+            prometheus("{caSecret: {}}"),
+            "spec.analysis.prometheus.caSecret.name"),
+        invalid(
+            "Prometheus secret name not a DNS name",
+            prometheus("{address: 'https://prometheus', bearerTokenSecret: {name: Token}}"),
+            "spec.analysis.prometheus.bearerTokenSecret.name"),
+        invalid("check without name", check("{name: null}"), "spec.analysis.checks[0].name"),
+        invalid("check name in capitals", check("{name: Errors}"), "spec.analysis.checks[0].name"),
+        invalid(
+            "check name with a dot",
+            check("{name: replication.errors}"),
+            "spec.analysis.checks[0].name"),
+        invalid(
+            "check name of 64 characters",
+            check("{name: " + "n".repeat(64) + "}"),
+            "spec.analysis.checks[0].name"),
+        invalid("check without query", check("{query: null}"), "spec.analysis.checks[0].query"),
+        invalid("check with an empty query", check("{query: ''}"), "spec.analysis.checks[0].query"),
+        invalid(
+            "check query of 4097 characters",
+            check("{query: '" + "q".repeat(4097) + "'}"),
+            "spec.analysis.checks[0].query"),
+        invalid(
+            "check without comparison",
+            check("{comparison: null}"),
+            "spec.analysis.checks[0].comparison"),
+        invalid(
+            "check comparison ==",
+            check("{comparison: '=='}"),
+            "spec.analysis.checks[0].comparison"),
+        invalid(
+            "check comparison in words",
+            check("{comparison: lt}"),
+            "spec.analysis.checks[0].comparison"),
+        invalid(
+            "check without threshold",
+            check("{threshold: null}"),
+            "spec.analysis.checks[0].threshold"),
+        invalid(
+            "check interval below 1s",
+            check("{interval: 999ms}"),
+            "spec.analysis.checks[0].interval"),
+        invalid(
+            "check interval above 10m",
+            check("{interval: 10m1s}"),
+            "spec.analysis.checks[0].interval"),
+        invalid(
+            "garbage check interval",
+            check("{interval: often}"),
+            "spec.analysis.checks[0].interval"),
+        invalid(
+            "second check's interval below 1s",
+            checks(
+                List.of(
+                    manyChecks(2).get(0),
+                    mergePatch(manyChecks(2).get(1), readMap("{interval: 0s}")))),
+            "spec.analysis.checks[1].interval"),
+        invalid("failureLimit 0", analysis("{failureLimit: 0}"), "spec.analysis.failureLimit"),
+        invalid("failureLimit 101", analysis("{failureLimit: 101}"), "spec.analysis.failureLimit"),
+        invalid("bad onFailure", analysis("{onFailure: Rollback}"), "spec.analysis.onFailure"),
+        invalid(
+            "onFailure in lower case",
+            analysis("{onFailure: stepBack}"),
+            "spec.analysis.onFailure"),
         invalid("steps not increasing", "ramp: {steps: [10, 50, 25, 100]}", "spec.ramp.steps"),
         invalid("repeated step", "ramp: {steps: [10, 10, 100]}", "spec.ramp.steps"),
         invalid("step 0", "ramp: {steps: [0, 50, 100]}", "spec.ramp.steps"),

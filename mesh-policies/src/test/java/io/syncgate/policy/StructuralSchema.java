@@ -37,15 +37,37 @@ final class StructuralSchema {
           "maxProperties",
           "x-kubernetes-validations");
 
-  /** A rule of {@code x-kubernetes-validations} and where it sits. */
+  /** In a rule's location, the segment that stands for every item of an array. */
+  static final String EACH_ITEM = "[]";
+
+  /**
+   * A rule of {@code x-kubernetes-validations} and where it sits: property names, and {@link
+   * #EACH_ITEM} for a rule under an array's {@code items}, which runs once per item.
+   */
   record LocatedRule(
       List<String> location, String rule, String message, String fieldPath, String reason) {
 
-    /** The reported field: the rule's location plus its fieldPath, e.g. spec.ejection.maxLag. */
+    /**
+     * The reported field: the rule's location plus its fieldPath, e.g. spec.ejection.maxLag, or
+     * spec.analysis.checks[].interval for a rule on each item.
+     */
     String reportedPath() {
-      String at = "spec" + (location.isEmpty() ? "" : "." + String.join(".", location));
+      return reportedPath(path("spec", location));
+    }
+
+    /** The reported field of the rule run at {@code at}, e.g. spec.analysis.checks[2].interval. */
+    String reportedPath(String at) {
       return fieldPath == null ? at : at + fieldPath;
     }
+  }
+
+  /** {@code root} followed by {@code location}: {@code spec.analysis.checks[].interval}. */
+  private static String path(String root, List<String> location) {
+    StringBuilder out = new StringBuilder(root);
+    for (String key : location) {
+      out.append(key.equals(EACH_ITEM) ? "" : ".").append(key);
+    }
+    return out.toString();
   }
 
   private StructuralSchema() {}
@@ -222,12 +244,15 @@ final class StructuralSchema {
         location.remove(location.size() - 1);
       }
     }
-    for (String nested : List.of("items", "additionalProperties")) {
-      if (schema.get(nested) instanceof Map<?, ?> child
-          && !rules((Map<String, Object>) child).isEmpty()) {
-        throw new IllegalStateException(
-            "rules under " + nested + " at " + location + " are not supported by this test");
-      }
+    if (schema.get("items") instanceof Map<?, ?> items) {
+      location.add(EACH_ITEM);
+      collectRules((Map<String, Object>) items, location, out);
+      location.remove(location.size() - 1);
+    }
+    if (schema.get("additionalProperties") instanceof Map<?, ?> child
+        && !rules((Map<String, Object>) child).isEmpty()) {
+      throw new IllegalStateException(
+          "rules under additionalProperties at " + location + " are not supported by this test");
     }
   }
 
@@ -236,21 +261,44 @@ final class StructuralSchema {
   static Map<String, Object> schemaAt(Map<String, Object> schema, List<String> location) {
     Map<String, Object> s = schema;
     for (String key : location) {
-      s = (Map<String, Object>) ((Map<String, Object>) s.get("properties")).get(key);
+      s =
+          key.equals(EACH_ITEM)
+              ? (Map<String, Object>) s.get("items")
+              : (Map<String, Object>) ((Map<String, Object>) s.get("properties")).get(key);
     }
     return s;
   }
 
-  /** The value at {@code location} below {@code value}, or null when a part is absent. */
-  static Object valueAt(Object value, List<String> location) {
-    Object v = value;
-    for (String key : location) {
-      if (!(v instanceof Map<?, ?> map)) {
-        return null;
-      }
-      v = map.get(key);
+  /**
+   * The values at {@code location} below {@code value}, by their path from {@code root} ({@link
+   * #EACH_ITEM} becomes each item's index: {@code spec.analysis.checks[2].interval}); empty when a
+   * part is absent.
+   */
+  static Map<String, Object> valuesAt(Object value, List<String> location, String root) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    collectValues(value, location, 0, root, out);
+    return out;
+  }
+
+  private static void collectValues(
+      Object value, List<String> location, int depth, String at, Map<String, Object> out) {
+    if (value == null) {
+      return;
     }
-    return v;
+    if (depth == location.size()) {
+      out.put(at, value);
+      return;
+    }
+    String key = location.get(depth);
+    if (key.equals(EACH_ITEM)) {
+      if (value instanceof List<?> list) {
+        for (int i = 0; i < list.size(); i++) {
+          collectValues(list.get(i), location, depth + 1, at + "[" + i + "]", out);
+        }
+      }
+    } else if (value instanceof Map<?, ?> map) {
+      collectValues(map.get(key), location, depth + 1, at + "." + key, out);
+    }
   }
 
   @SuppressWarnings("unchecked")
