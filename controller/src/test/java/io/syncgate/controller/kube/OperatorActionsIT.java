@@ -97,6 +97,55 @@ class OperatorActionsIT {
     assertThat(h.gate().getStatus().getRollout()).startsWith("2/3 serving; " + member(3));
   }
 
+  @Test
+  void withRequireApprovalANewReplicaWaitsForApproveAndAPauseStepToo() {
+    h.cluster(
+        2,
+        1,
+        spec -> {
+          spec.getRamp().setSteps(List.of(10, 50, 100));
+          spec.getRamp().setPauseAt(List.of(10));
+          spec.getAdmission().setRequireApproval(true);
+        });
+    // The two caught-up replicas need an approval too: approve them as the operator would.
+    h.startController();
+    Await.until(WAIT, "member 1 waiting for approval", () -> waiting(1, "approval"));
+    request(ActionVerb.APPROVE, member(1));
+    request(ActionVerb.APPROVE, member(2));
+    Await.until(WAIT, "members 1 and 2 past 10 %", () -> waiting(1, "approval to leave 10%"));
+    request(ActionVerb.APPROVE, member(1));
+    request(ActionVerb.APPROVE, member(2));
+    h.awaitServing(2);
+
+    h.createPod(3);
+    h.sim(3).setReceivedAndReplayed(START_POSITION);
+    Await.until(WAIT, "member 3 waiting for approval", () -> waiting(3, "approval"));
+    assertThat(h.phase(3)).isEqualTo("Gated");
+    assertThat(h.weights().get(member(3))).isZero();
+    assertThat(h.gate().getStatus().getRollout())
+        .isEqualTo("2/3 serving; " + member(3) + " awaits approval");
+
+    ActionStatus approved = request(ActionVerb.APPROVE, member(3));
+    assertThat(approved.getMessage())
+        .isEqualTo("approved: may take its first reads once caught up");
+    Await.until(
+        WAIT,
+        "member 3 at its first step, waiting to leave it",
+        () -> waiting(3, "approval to leave 10%"));
+    assertThat(h.weights().get(member(3))).isPositive();
+    request(ActionVerb.APPROVE, member(3));
+    Await.until(
+        WAIT,
+        "member 3 at a full share",
+        h::weights,
+        w -> w.equals(expected(member(1), 34, member(2), 33, member(3), 33)));
+  }
+
+  private boolean waiting(int member, String what) {
+    ReplicaStatus r = h.replicaStatus(member);
+    return r != null && what.equals(r.getWaitingFor());
+  }
+
   /**
    * Adds a request as {@code kubectl syncgate} does and waits until status records its outcome and
    * the annotation is gone; returns the outcome.
