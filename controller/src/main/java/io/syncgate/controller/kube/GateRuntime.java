@@ -155,6 +155,7 @@ final class GateRuntime {
     seams.pods().close();
     seams.endpoints().close();
     seams.members().close();
+    seams.analysis().close();
     env.metrics().forgetGate(key.namespace(), key.name());
     seams.events().forget(key);
     replicaSeries.clear();

@@ -11,4 +11,18 @@ record GateSeams(
     MeshWriter mesh,
     StatusSink status,
     EventSink events,
-    HostDirectory hosts) {}
+    HostDirectory hosts,
+    AnalysisSource analysis) {
+
+  /** Seams of a gate without metric analysis. */
+  GateSeams(
+      PodSource pods,
+      EndpointSource endpoints,
+      MemberPoller members,
+      MeshWriter mesh,
+      StatusSink status,
+      EventSink events,
+      HostDirectory hosts) {
+    this(pods, endpoints, members, mesh, status, events, hosts, AnalysisSource.NONE);
+  }
+}

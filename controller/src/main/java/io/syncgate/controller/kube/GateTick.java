@@ -7,12 +7,14 @@ import io.syncgate.controller.patroni.PatroniEndpoint;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.gating.ActionRecord;
+import io.syncgate.policy.gating.CheckVerdict;
 import io.syncgate.policy.gating.ClusterSnapshot;
 import io.syncgate.policy.gating.Exclusion;
 import io.syncgate.policy.gating.GateRestore;
 import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.GatingStep;
 import io.syncgate.policy.gating.OperatorAction;
+import io.syncgate.policy.gating.Phase;
 import io.syncgate.policy.gating.Plan;
 import io.syncgate.policy.gating.PodIdentity;
 import io.syncgate.policy.gating.PrimaryRoute;
@@ -172,6 +174,7 @@ final class GateTick {
         .compose(fenced(this::preparePatroni))
         .compose(fenced(this::restoreOnNewTerm))
         .compose(fenced(this::poll))
+        .compose(fenced(this::analyse))
         .compose(fenced(this::decide))
         .compose(fenced(this::writeMesh))
         .recover(this::stopped)
@@ -377,7 +380,8 @@ final class GateTick {
                       pods,
                       seams.endpoints().readyAddresses(begun.settings().readService()),
                       begun.settings().readService()),
-                  primaryRoute(begun.settings()));
+                  primaryRoute(begun.settings()),
+                  Map.of());
             });
   }
 
@@ -387,6 +391,23 @@ final class GateTick {
         .primaryService()
         .map(svc -> PrimaryRoute.service(!seams.endpoints().readyAddresses(svc).isEmpty()))
         .orElse(PrimaryRoute.LEADER_SUBSET);
+  }
+
+  /**
+   * The analysis verdicts of the replicas Ramping before this tick; a replica admitted in this tick
+   * has no step to judge yet.
+   */
+  private Future<Polled> analyse(Polled polled) {
+    Optional<GateSettings.AnalysisSettings> analysis = polled.begun().settings().analysis();
+    if (analysis.isEmpty()) {
+      return Future.succeededFuture(polled);
+    }
+    Map<String, Instant> stepStarts = new java.util.TreeMap<>();
+    polled.prior().replicas().values().stream()
+        .filter(r -> r.phase() == Phase.RAMPING)
+        .forEach(r -> stepStarts.put(r.name(), r.stepSince() != null ? r.stepSince() : r.since()));
+    return OnContext.of(context, seams.analysis().verdicts(analysis.get(), stepStarts, now))
+        .map(polled::withChecks);
   }
 
   private Future<Decision> decide(Polled polled) {
@@ -406,7 +427,7 @@ final class GateTick {
             polled.snapshot(),
             excluded,
             polled.primary(),
-            rolloutInputs(),
+            rolloutInputs(polled.checks()),
             settings.policy(),
             now);
     for (var t : step.plan().transitions()) {
@@ -424,7 +445,7 @@ final class GateTick {
   }
 
   /** The operator requests on the gate's annotations; those that cannot be read are refused. */
-  private RolloutInputs rolloutInputs() {
+  private RolloutInputs rolloutInputs(Map<String, Map<String, CheckVerdict>> checks) {
     List<OperatorAction> actions = new ArrayList<>();
     List<ActionRecord> unreadable = new ArrayList<>();
     for (ActionRequests.Request r : ActionRequests.pending(gate.getMetadata().getAnnotations())) {
@@ -434,7 +455,7 @@ final class GateTick {
         unreadable.add(ActionRecord.malformed(r.id(), now, r.error()));
       }
     }
-    return new RolloutInputs(actions, Map.of(), unreadable);
+    return new RolloutInputs(actions, checks, unreadable);
   }
 
   private Future<Result> writeMesh(Decision decision) {
@@ -466,6 +487,7 @@ final class GateTick {
    * @param mismatched pods whose subset label does not carry their own name
    * @param endpointless pods that are not a ready endpoint of the read host's Service
    * @param primary where the fallback goes, from the same look at the endpoints
+   * @param checks the analysis verdicts by replica and check, empty without analysis
    */
   private record Polled(
       Begun begun,
@@ -474,7 +496,14 @@ final class GateTick {
       Map<String, String> podUids,
       List<Exclusion> mismatched,
       List<Exclusion> endpointless,
-      PrimaryRoute primary) {}
+      PrimaryRoute primary,
+      Map<String, Map<String, CheckVerdict>> checks) {
+
+    Polled withChecks(Map<String, Map<String, CheckVerdict>> newChecks) {
+      return new Polled(
+          begun, snapshot, prior, podUids, mismatched, endpointless, primary, newChecks);
+    }
+  }
 
   private record Decision(
       Polled polled,
