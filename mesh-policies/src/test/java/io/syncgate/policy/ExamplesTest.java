@@ -73,6 +73,7 @@ class ExamplesTest {
   void theDocumentedExamplesAreThere() {
     assertThat(examples())
         .containsExactly(
+            "canary-rollout.yaml",
             "crunchy-pgo-hippo.yaml",
             "fail-open-all-replicas.yaml",
             "strict-max-lag-time.yaml",
