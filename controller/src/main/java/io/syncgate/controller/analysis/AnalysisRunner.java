@@ -102,12 +102,12 @@ public final class AnalysisRunner {
    * Starts every query that is due and returns what is known now, without waiting.
    *
    * @param checks the gate's checks
-   * @throws IllegalArgumentException when two checks have the same name
    * @param stepStarts each ramping replica and when its current step began (monotonic)
    * @param now the monotonic time of this call; a query sent now is stamped with it
    * @return for each replica of {@code stepStarts}, the status of each check that has a result in
    *     the current step, in the order of {@code checks} (a check without one yet is absent);
    *     unmodifiable
+   * @throws IllegalArgumentException when two checks have the same name
    */
   public Map<String, Map<String, CheckStatus>> evaluate(
       List<CheckDefinition> checks, Map<String, Instant> stepStarts, Instant now) {
@@ -176,6 +176,9 @@ public final class AnalysisRunner {
     } catch (RuntimeException e) {
       answer = Future.succeededFuture(QueryAnswer.failed("query not sent: " + e));
     }
+    if (answer == null) {
+      answer = Future.succeededFuture(QueryAnswer.failed("query not sent: no answer to wait for"));
+    }
     answer.onComplete(
         ar ->
             answered(
@@ -203,7 +206,8 @@ public final class AnalysisRunner {
       try {
         listener.finished(held.replica, result);
       } catch (RuntimeException e) {
-        LOG.warn("analysis result listener failed for {}: {}", held.replica, e.toString());
+        LOG.warn(
+            "analysis result listener failed for {}/{}: {}", namespace, held.replica, e.toString());
       }
     }
   }
