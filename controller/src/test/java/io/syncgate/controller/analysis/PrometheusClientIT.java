@@ -176,10 +176,20 @@ class PrometheusClientIT {
       PrometheusClient client = fixture.client(PrometheusOptions.of(own.address()));
       assertThat(query(client, "vector(0.5)")).isEqualTo(QueryAnswer.of(0.5));
       own.stop();
+      // The first query may still go out on the kept-alive connection Prometheus closed as it
+      // stopped, if the client has not noticed the close yet.
       assertThat(query(client, "vector(0.5)"))
-          .isEqualTo(QueryAnswer.unreachable("Connection refused"));
-      assertThat(query(client, "vector(0.5)").failure())
-          .isEqualTo("Prometheus unreachable: Connection refused");
+          .isIn(
+              QueryAnswer.unreachable("Connection refused"),
+              QueryAnswer.unreachable("connection closed before the answer was complete"));
+      // A new connection is refused.
+      QueryAnswer refused =
+          Await.until(
+              Duration.ofSeconds(10),
+              "a refused connection",
+              () -> query(client, "vector(0.5)"),
+              answer -> answer.hasValue() || !answer.failure().contains("closed before"));
+      assertThat(refused.failure()).isEqualTo("Prometheus unreachable: Connection refused");
     }
   }
 
@@ -190,19 +200,18 @@ class PrometheusClientIT {
         new TcpFaultProxy(peers, "127.0.0.1", port, "127.0.0.1", prometheus.port());
     try {
       proxy.accepting();
-      PrometheusClient client =
-          fixture.client(
-              PrometheusOptions.of(URI.create("http://127.0.0.1:" + port))
-                  .withTimeout(Duration.ofMillis(500)));
+      PrometheusOptions throughProxy = PrometheusOptions.of(URI.create("http://127.0.0.1:" + port));
+      PrometheusClient patient = fixture.client(throughProxy);
+      PrometheusClient impatient = fixture.client(throughProxy.withTimeout(Duration.ofMillis(500)));
       // Through the proxy Prometheus answers ...
-      assertThat(query(client, "vector(0.5)")).isEqualTo(QueryAnswer.of(0.5));
-      // ... until it swallows every byte.
+      assertThat(query(patient, "vector(0.5)")).isEqualTo(QueryAnswer.of(0.5));
+      // ... until the proxy swallows every byte: no answer, ever.
       proxy.partitioned(true);
-      assertThat(query(client, "vector(0.5)"))
+      assertThat(query(impatient, "vector(0.5)"))
           .isEqualTo(QueryAnswer.timedOut(Duration.ofMillis(500)));
-      assertThat(query(client, "vector(0.5)").failure()).isEqualTo("timed out after 500ms");
+      assertThat(query(impatient, "vector(0.5)").failure()).isEqualTo("timed out after 500ms");
       proxy.partitioned(false);
-      assertThat(query(client, "vector(0.5)")).isEqualTo(QueryAnswer.of(0.5));
+      assertThat(query(patient, "vector(0.5)")).isEqualTo(QueryAnswer.of(0.5));
     } finally {
       proxy.close();
     }

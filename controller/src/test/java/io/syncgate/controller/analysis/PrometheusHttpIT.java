@@ -80,7 +80,7 @@ class PrometheusHttpIT {
   }
 
   private PrometheusClient client(String address) {
-    return fixture.client(PrometheusOptions.of(address).withTimeout(Duration.ofSeconds(2)));
+    return fixture.client(PrometheusOptions.of(address).withTimeout(Duration.ofSeconds(10)));
   }
 
   @Test
@@ -92,7 +92,7 @@ class PrometheusHttpIT {
     HttpServerRequest request = requests.get(0);
     assertThat(request.path()).isEqualTo("/prometheus/api/v1/query");
     assertThat(request.getParam("query")).isEqualTo("sum(rate(x{pod=\"hippo-2\"}[1m])) > 0 & 1");
-    assertThat(request.getParam("timeout")).isEqualTo("2");
+    assertThat(request.getParam("timeout")).isEqualTo("10");
     assertThat(request.method().name()).isEqualTo("GET");
     assertThat(request.getHeader("Accept")).isEqualTo("application/json");
     assertThat(request.getHeader("Authorization")).isNull();
