@@ -320,6 +320,15 @@ class AnalysisRunnerTest {
                 .latest()
                 .reason())
         .startsWith("read-latency: query failed: ");
+    AnalysisRunner nothing = new AnalysisRunner(q -> null, "pg", null);
+    assertThat(
+            nothing
+                .evaluate(List.of(LATENCY), Map.of("hippo-2", T0), T0)
+                .get("hippo-2")
+                .get("read-latency")
+                .latest()
+                .reason())
+        .isEqualTo("read-latency: query not sent: no answer to wait for");
     assertThat(throwing.queriesInFlight()).isZero();
     assertThat(failing.queriesInFlight()).isZero();
   }
