@@ -8,6 +8,9 @@ packages=(openjdk-17-jdk-headless maven)
 # The e2e module's real cluster: Patroni (its etcd3 DCS needs python3-etcd), PostgreSQL (server,
 # pgbench), etcd, pgBackRest; setpriv (util-linux) runs them as postgres; curl for the scripts.
 packages+=(patroni postgresql etcd-server etcd-client pgbackrest python3-etcd util-linux curl)
+# Analysis tests (controller: PrometheusClientIT, AnalysisRunnerIT) run a real Prometheus; the tests
+# start their own on loopback, the package's service is not needed.
+packages+=(prometheus)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -12,6 +12,7 @@ import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.syncgate.policy.analysis.CheckEvaluation;
 import io.syncgate.policy.gating.GatingStep;
 import io.syncgate.policy.gating.Weights;
 import io.syncgate.policy.gating.archfixture.Violations;
@@ -77,6 +78,17 @@ class ArchitectureTest {
           .resideInAnyPackage("io.syncgate.policy.gating..", "java..")
           .because("the gating core is the innermost layer");
 
+  /** Analysis is plain values and one function: the JDK and the gating core's text helpers. */
+  static final ArchRule ANALYSIS_DEPENDS_ON_THE_JDK_AND_GATING_ONLY =
+      classes()
+          .that()
+          .resideInAPackage("io.syncgate.policy.analysis..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              "io.syncgate.policy.analysis..", "io.syncgate.policy.gating..", "java..")
+          .because("asking Prometheus is the controller's; the meaning of an answer is pure");
+
   private static JavaClasses production;
   private static JavaClasses violations;
 
@@ -115,11 +127,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void analysisDependsOnTheJdkAndGatingOnly() {
+    ANALYSIS_DEPENDS_ON_THE_JDK_AND_GATING_ONLY.check(production);
+  }
+
+  @Test
   void theProductionImportSeesTheGatingCore() {
     assertThat(production.contain(GatingStep.class)).isTrue();
     assertThat(production.contain(IstioRenderer.class)).isTrue();
     assertThat(production.contain(GateConditions.class)).isTrue();
     assertThat(production.contain(ReplicaGate.class)).isTrue();
+    assertThat(production.contain(CheckEvaluation.class)).isTrue();
     assertThat(production.contain(Violations.ReadsInstantNow.class)).isFalse();
   }
 
