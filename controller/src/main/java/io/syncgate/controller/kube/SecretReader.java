@@ -2,6 +2,7 @@ package io.syncgate.controller.kube;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.syncgate.controller.analysis.PrometheusOptions;
 import io.syncgate.controller.patroni.PatroniClientOptions;
 import io.syncgate.controller.patroni.PatroniClientOptions.Credentials;
 import io.vertx.core.Future;
@@ -57,6 +58,46 @@ public final class SecretReader {
       options = options.withCaPem(bytes(data, CA, namespace, settings.caSecret()));
     }
     return options;
+  }
+
+  /** Key of a bearer token in its Secret. */
+  public static final String TOKEN = "token";
+
+  /** The Prometheus client options of a gate's analysis, with its Secrets read. */
+  public Future<PrometheusOptions> prometheusOptions(
+      String namespace, GateSettings.AnalysisSettings settings) {
+    PrometheusOptions base =
+        PrometheusOptions.of(settings.address())
+            .withTimeout(settings.timeout())
+            .withVerifyHostname(settings.verifyHostname())
+            .withAllowCredentialsOverHttp(settings.allowCredentialsOverHttp());
+    if (settings.caSecret() == null
+        && settings.credentialsSecret() == null
+        && settings.bearerTokenSecret() == null) {
+      return Future.succeededFuture(base);
+    }
+    return worker.call(
+        () -> {
+          PrometheusOptions options = base;
+          if (settings.credentialsSecret() != null) {
+            String name = settings.credentialsSecret().getName();
+            Map<String, byte[]> data = read(namespace, name);
+            options =
+                options.withBasic(
+                    new PrometheusOptions.Credentials(
+                        text(data, USERNAME, namespace, name),
+                        text(data, PASSWORD, namespace, name)));
+          }
+          if (settings.bearerTokenSecret() != null) {
+            String name = settings.bearerTokenSecret().getName();
+            options = options.withBearerToken(text(read(namespace, name), TOKEN, namespace, name));
+          }
+          if (settings.caSecret() != null) {
+            String name = settings.caSecret().getName();
+            options = options.withCaPem(bytes(read(namespace, name), CA, namespace, name));
+          }
+          return options;
+        });
   }
 
   private Map<String, byte[]> read(String namespace, String name) {

@@ -461,7 +461,14 @@ public final class SyncgateController extends AbstractVerticle {
           public List<ReplicaGate> gating(String service) {
             return byIndex(gateInformers, service);
           }
-        });
+        },
+        new PrometheusAnalysis(
+            key,
+            vertx,
+            context,
+            secrets::prometheusOptions,
+            (replica, result) ->
+                metrics.recordCheck(key.namespace(), key.name(), result.check(), result.passed())));
   }
 
   /** The index of the Services a VirtualService's hosts or a gate's mesh.host name. */

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Builds {@code ReplicaGate.status} from the gating state, reads it back for a restart, and tells
@@ -29,10 +30,14 @@ import java.util.Optional;
  * <p>A write is due at once when anything but the lag figures and the human-readable texts changed
  * (a phase, weight, step, leader, timeline, count, or a condition's status or reason); a change
  * only in lag figures, reasons or condition messages waits until {@code lagInterval} has passed
- * since the last write. Reasons count as lag figures because they quote the lag ("lag 5 GiB &gt; 1
+ * since the last write; so do the numbers in {@code waitingFor} (a step timer counting up), not
+ * what it waits for. Reasons count as lag figures because they quote the lag ("lag 5 GiB &gt; 1
  * MiB") and so change with it.
  */
 public final class GateStatusBuilder {
+
+  /** The numbers in a text: durations, counts, lags. */
+  private static final Pattern FIGURE = Pattern.compile("[0-9]+(\\.[0-9]+)?");
 
   private GateStatusBuilder() {}
 
@@ -229,8 +234,10 @@ public final class GateStatusBuilder {
       r.setLagBytes(null);
       r.setLagSeconds(null);
       r.setReason(null);
-      // It counts the step timer and stableFor in seconds: a figure.
-      r.setWaitingFor(null);
+      // What a replica waits for is significant, the seconds and counts in it are figures: a
+      // hold or a failing check shows at once, a step timer counting up does not write status.
+      r.setWaitingFor(
+          r.getWaitingFor() == null ? null : FIGURE.matcher(r.getWaitingFor()).replaceAll("#"));
     }
     List<Condition> conditions = new ArrayList<>();
     for (Condition c : s.getConditions()) {

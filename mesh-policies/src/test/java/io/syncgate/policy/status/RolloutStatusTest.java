@@ -134,13 +134,17 @@ class RolloutStatusTest {
   }
 
   @Test
-  void timersInWaitingForAreFiguresNotSignificantChanges() {
+  void timersInWaitingForAreFiguresButWhatItWaitsForIsSignificant() {
     ReplicaGateStatus a =
         GateStatusBuilder.build(
             3L, state(), Optional.of(ROUTE), List.of(), Duration.ZERO, Map.of());
+    a.getReplicas().get(2).setWaitingFor("stableFor: 3s of 10s");
     ReplicaGateStatus b = GateStatusBuilder.copy(a);
-    b.getReplicas().get(2).setWaitingFor("stableFor: 4s of 10s");
+    b.getReplicas().get(2).setWaitingFor("stableFor: 4.5s of 10s");
     assertThat(GateStatusBuilder.significantChange(a, b)).isFalse();
+    b.getReplicas().get(2).setWaitingFor("approval");
+    assertThat(GateStatusBuilder.significantChange(a, b)).as("what it waits for").isTrue();
+    b.getReplicas().get(2).setWaitingFor("stableFor: 3s of 10s");
     b.getReplicas().get(2).setHeld(true);
     assertThat(GateStatusBuilder.significantChange(a, b)).isTrue();
   }
