@@ -169,20 +169,8 @@ class RbacAuditIT {
         () -> TestGates.weights(admin).equals(Map.of("hippo-1", 50, "hippo-2", 50)));
     // An operator request: taken, recorded in status, then removed by the controller (a patch).
     String holdRequest = ActionRequests.key("audit");
-    admin
-        .resources(ReplicaGate.class)
-        .inNamespace(TestGates.NAMESPACE)
-        .withName(TestGates.GATE)
-        .edit(
-            g -> {
-              g.getMetadata()
-                  .setAnnotations(
-                      new java.util.HashMap<>(
-                          Map.of(
-                              holdRequest,
-                              ActionRequests.value(ActionVerb.HOLD, "hippo-2", "audit", null))));
-              return g;
-            });
+    TestGates.request(
+        admin, "audit", ActionRequests.value(ActionVerb.HOLD, "hippo-2", "audit", null));
     Await.until(
         "the request removed once recorded",
         () -> {

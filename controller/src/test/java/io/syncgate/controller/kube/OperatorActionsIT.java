@@ -1,6 +1,5 @@
 package io.syncgate.controller.kube;
 
-import static io.syncgate.controller.kube.ControllerHarness.NAMESPACE;
 import static io.syncgate.controller.kube.ControllerHarness.START_POSITION;
 import static io.syncgate.controller.kube.ControllerHarness.expected;
 import static io.syncgate.controller.kube.ControllerHarness.member;
@@ -42,15 +41,7 @@ class OperatorActionsIT {
     h.createPod(3);
     h.sim(3).setReceivedAndReplayed(START_POSITION);
     Await.until(WAIT, "member 3 ramping", () -> "Ramping".equals(h.phase(3)));
-    h.admin()
-        .resources(ReplicaGate.class)
-        .inNamespace(NAMESPACE)
-        .withName(ControllerHarness.GATE)
-        .edit(
-            g -> {
-              g.getSpec().getRamp().setStepInterval("1h");
-              return g;
-            });
+    TestGates.mergePatch(h.admin(), "{\"spec\":{\"ramp\":{\"stepInterval\":\"1h\"}}}");
 
     ActionStatus held = request(ActionVerb.HOLD, member(3));
     assertThat(held.getResult()).isEqualTo(ActionStatus.APPLIED);
@@ -154,18 +145,7 @@ class OperatorActionsIT {
     String id = "t" + nextId++;
     String key = ActionRequests.key(id);
     String value = ActionRequests.value(verb, replica, "alice", Instant.now());
-    h.admin()
-        .resources(ReplicaGate.class)
-        .inNamespace(NAMESPACE)
-        .withName(ControllerHarness.GATE)
-        .edit(
-            g -> {
-              if (g.getMetadata().getAnnotations() == null) {
-                g.getMetadata().setAnnotations(new java.util.HashMap<>());
-              }
-              g.getMetadata().getAnnotations().put(key, value);
-              return g;
-            });
+    TestGates.request(h.admin(), id, value);
     ActionStatus outcome =
         Await.until(
                 WAIT,

@@ -99,6 +99,37 @@ public final class TestGates {
   }
 
   /** The live VirtualService's weights by subset; empty when there is none. */
+  /**
+   * Adds an operator request to the test gate as {@code kubectl syncgate} does: a JSON merge patch
+   * of one annotation, without a resourceVersion, so it never conflicts with the controller's
+   * status writes.
+   */
+  public static void request(KubernetesClient admin, String id, String value) {
+    mergePatch(
+        admin,
+        "{\"metadata\":{\"annotations\":{"
+            + quoted(io.syncgate.policy.rollout.ActionRequests.key(id))
+            + ":"
+            + quoted(value)
+            + "}}}");
+  }
+
+  /** A JSON merge patch of the test gate (no resourceVersion: it never conflicts). */
+  public static void mergePatch(KubernetesClient admin, String json) {
+    admin
+        .resources(ReplicaGate.class)
+        .inNamespace(NAMESPACE)
+        .withName(GATE)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            json);
+  }
+
+  private static String quoted(String text) {
+    return com.fasterxml.jackson.databind.node.TextNode.valueOf(text).toString();
+  }
+
   public static Map<String, Integer> weights(KubernetesClient admin) {
     return weightsOf(virtualService(admin));
   }
