@@ -42,12 +42,12 @@ import picocli.CommandLine.Spec;
           + " syncgate keeps it at weight 0 until it has replayed its backlog, then ramps it in."
           + " Exits 0 once it serves (exit 1 if not within --timeout).",
       "",
-      "--scenario rollout: the cluster scales from 3 to 6 members; the three new replicas,"
-          + " restored from backups, enter the read route one at a time (ramp.maxRamping: 1)."
-          + " The demo, as the operator, holds one while it ramps, resumes it, and promotes"
-          + " another, as kubectl syncgate does: an annotation request.syncgate.io/<id> on the"
-          + " gate. Exits 0 once all three serve (exit 1 if not within --timeout, or if more"
-          + " than one ramped at once).",
+      "--scenario rollout: the cluster scales out by three replicas restored from backups"
+          + " (from 3 to 6 members by default), which enter the read route one at a time, as"
+          + " the gate's ramp.maxRamping is 1. The demo, as the operator, holds one while it"
+          + " ramps, resumes it and promotes another, asking the way kubectl syncgate asks:"
+          + " with a request annotation on the gate. Exits 0 once all three serve (exit 1 if"
+          + " not within --timeout, or if two ever ramped at once).",
       ""
     })
 public final class DemoCommand implements Callable<Integer> {

@@ -239,21 +239,22 @@ final class TextReporter implements DemoReporter {
         before + joiners.size(),
         String.join(" and ", s.caughtUp()),
         s.caughtUp().size() == 1 ? "s" : "");
-    line("at different times and enter the read route one at a time, each through the whole ramp.");
+    line(
+        "at different times and enter the read route one at a time, each through the whole ramp."
+            + " The demo");
     String held = joiners.get(1);
     String promoted = joiners.get(joiners.size() - 1);
-    line("The demo is the operator: like kubectl syncgate, it asks for an action with an");
+    line("is the operator: like kubectl syncgate, it asks for an action with an annotation");
     line(
-        "annotation request.syncgate.io/<id> on the gate (by: %s). It asks for a promote of",
-        s.operator());
+        "request.syncgate.io/<id> on the gate (by: %s). It asks for a promote of %s while that",
+        s.operator(), promoted);
     line(
-        "%s while that is far behind, a hold of %s while it ramps and then a resume, and a",
-        promoted, held);
+        "is far behind, a hold of %s while it ramps and then a resume, and a promote of %s while",
+        held, promoted);
     line(
-        "promote of %s while it ramps. The controller records each outcome in status.lastActions",
-        promoted);
-    line("and removes the annotation. What a reader of the API server sees (time since the");
-    line("controller started):");
+        "it ramps. The controller records each outcome in status.lastActions and removes the"
+            + " annotation.");
+    line("What a reader of the API server sees (time since the controller started):");
     line("");
   }
 
