@@ -24,9 +24,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code syncgate demo}: the controller of {@code syncgate run} against an in-process Kubernetes
- * API server and a simulated Patroni cluster on loopback. A replica restored from an old backup is
- * "ready" by Patroni's {@code /readiness} from the start; the demo shows it held at weight 0 until
- * it has replayed its backlog, then ramped in. Exits 0 once it serves.
+ * API server and a simulated Patroni cluster on loopback. The seed story: a replica restored from
+ * an old backup is "ready" by Patroni's {@code /readiness} from the start; the demo shows it held
+ * at weight 0 until it has replayed its backlog, then ramped in. Exits 0 once it serves. The
+ * rollout story ({@code --scenario rollout}): three replicas join and enter one at a time, and the
+ * demo, as the operator, holds, resumes and promotes them; exits 0 once all serve.
  */
 @Command(
     name = "demo",
@@ -39,6 +41,13 @@ import picocli.CommandLine.Spec;
           + " backup that starts far behind. Patroni's /readiness calls it ready at once;"
           + " syncgate keeps it at weight 0 until it has replayed its backlog, then ramps it in."
           + " Exits 0 once it serves (exit 1 if not within --timeout).",
+      "",
+      "--scenario rollout: the cluster scales out by three replicas restored from backups"
+          + " (from 3 to 6 members by default), which enter the read route one at a time, as"
+          + " the gate's ramp.maxRamping is 1. The demo, as the operator, holds one while it"
+          + " ramps, resumes it and promotes another, asking the way kubectl syncgate asks:"
+          + " with a request annotation on the gate. Exits 0 once all three serve (exit 1 if"
+          + " not within --timeout, or if two ever ramped at once).",
       ""
     })
 public final class DemoCommand implements Callable<Integer> {
@@ -52,6 +61,17 @@ public final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
+      names = "--scenario",
+      paramLabel = "STORY",
+      defaultValue = "seed",
+      converter = ScenarioConverter.class,
+      description =
+          "seed: one replica restored from an old backup catches up and ramps in; rollout:"
+              + " three join and take turns, held, resumed and promoted by the operator"
+              + " (default: ${DEFAULT-VALUE}).")
+  DemoSettings.Scenario scenario;
+
+  @Option(
       names = "--replicas",
       paramLabel = "N",
       defaultValue = "2",
@@ -63,7 +83,9 @@ public final class DemoCommand implements Callable<Integer> {
       paramLabel = "SIZE",
       defaultValue = "5Gi",
       converter = SizeConverter.class,
-      description = "How far behind the new replica starts (default: ${DEFAULT-VALUE}).")
+      description =
+          "How far behind the new replica starts; in the rollout the three new ones start a"
+              + " quarter, half and three quarters of it behind (default: ${DEFAULT-VALUE}).")
   long backlog;
 
   @Option(
@@ -123,7 +145,9 @@ public final class DemoCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       defaultValue = "5s",
       converter = DurationConverter.class,
-      description = "How often the table of all replicas is printed (default: ${DEFAULT-VALUE}).")
+      description =
+          "How often the table of all replicas is printed; the rollout prints it at the end"
+              + " (default: ${DEFAULT-VALUE}).")
   Duration tableInterval;
 
   @Option(
@@ -132,13 +156,11 @@ public final class DemoCommand implements Callable<Integer> {
       defaultValue = "2m",
       converter = DurationConverter.class,
       description =
-          "Fail (exit 1) if the new replica does not serve within this (default:"
-              + " ${DEFAULT-VALUE}).")
+          "Fail (exit 1) if the new replica (the rollout: all three) does not serve within"
+              + " this (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Option(
-      names = "--follow",
-      description = "Keep running once the new replica serves, until Ctrl-C.")
+  @Option(names = "--follow", description = "Keep running once the story has ended, until Ctrl-C.")
   boolean follow;
 
   @Option(
@@ -182,18 +204,32 @@ public final class DemoCommand implements Callable<Integer> {
             "syncgate-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      DemoRun.Outcome outcome = new DemoRun(settings, spec.commandLine().getOut(), stop).run();
+      DemoRun run = new DemoRun(settings, spec.commandLine().getOut(), stop);
+      DemoRun.Outcome outcome = run.run();
       return switch (outcome) {
         case SERVING -> 0;
         case TIMED_OUT -> {
-          spec.commandLine()
-              .getErr()
-              .printf(
-                  Locale.ROOT,
-                  "syncgate demo: %s did not serve within %s; raise --timeout or"
-                      + " --catch-up-rate%n",
-                  settings.joinerName(),
-                  HumanFormat.duration(timeout));
+          if (scenario == DemoSettings.Scenario.ROLLOUT && run.timedOut() != null) {
+            spec.commandLine()
+                .getErr()
+                .println(
+                    "syncgate demo: "
+                        + run.timedOut().message()
+                        + "; raise --timeout or --catch-up-rate");
+          } else {
+            spec.commandLine()
+                .getErr()
+                .printf(
+                    Locale.ROOT,
+                    "syncgate demo: %s did not serve within %s; raise --timeout or"
+                        + " --catch-up-rate%n",
+                    settings.joinerName(),
+                    HumanFormat.duration(timeout));
+          }
+          yield 1;
+        }
+        case BROKEN -> {
+          spec.commandLine().getErr().println("syncgate demo: " + run.broken());
           yield 1;
         }
         case STOPPED -> STOPPED;
@@ -219,6 +255,7 @@ public final class DemoCommand implements Callable<Integer> {
   /** The settings from the options. */
   DemoSettings settings() {
     return new DemoSettings(
+        scenario,
         replicas,
         backlog,
         catchUpRate,
@@ -248,6 +285,20 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Duration convert(String value) {
       return GoDuration.parse(value);
+    }
+  }
+
+  /** {@code seed} or {@code rollout}, in any case. */
+  static final class ScenarioConverter implements ITypeConverter<DemoSettings.Scenario> {
+    @Override
+    public DemoSettings.Scenario convert(String value) {
+      for (DemoSettings.Scenario s : DemoSettings.Scenario.values()) {
+        if (s.word().equalsIgnoreCase(value)) {
+          return s;
+        }
+      }
+      throw new CommandLine.TypeConversionException(
+          "expected seed or rollout, got '" + value + "'");
     }
   }
 

@@ -12,10 +12,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The demo's Patroni cluster: a leader under write load, replicas that keep up with it, and one
- * replica restored from an old backup that starts far behind and replays its backlog ({@link
+ * The demo's Patroni cluster: a leader under write load, replicas that keep up with it, and
+ * replicas restored from old backups that start far behind and replay their backlogs ({@link
  * CatchUp}). Each member's REST API listens on its own loopback address on Patroni's port, like a
  * pod IP; a timer moves the WAL positions forward in real time.
+ *
+ * <p>The leader starts writing at {@link #begin()}. The seed's joining replica starts replaying
+ * then too; the rollout's start when their pods appear ({@link #startCatchingUp()}), and until then
+ * stay as far behind as they started.
  */
 public final class DemoCluster {
 
@@ -25,10 +29,26 @@ public final class DemoCluster {
   /** Where the leader's WAL is when the demo starts (a cluster of about 20 GB). */
   static final long LEADER_START = 20L << 30;
 
+  /** A replica restored from a backup: its catch-up, and since when it replays (0: not yet). */
+  private static final class Joiner {
+    final SimulatedMember member;
+    final CatchUp catchUp;
+    volatile long replayingSinceNanos;
+    volatile boolean replaying;
+
+    Joiner(SimulatedMember member, CatchUp catchUp) {
+      this.member = member;
+      this.catchUp = catchUp;
+    }
+  }
+
   private final Vertx vertx;
   private final PatroniSimulator simulator;
-  private final CatchUp catchUp;
   private final Clock clock;
+  private final long leaderStart;
+  // The leader's position over time: a catch-up with nothing to catch up.
+  private final CatchUp leaderWrites;
+  private final boolean joinersReplayFromBegin;
   // Time zero of the catch-up: set by begin(); until then the positions stay at time zero.
   private volatile Instant startedAt;
   private volatile long startedNanos;
@@ -36,27 +56,30 @@ public final class DemoCluster {
   private final long writeBytesPerSecond;
   private final SimulatedMember leader;
   private final List<SimulatedMember> caughtUp;
-  private final SimulatedMember joiner;
+  private final List<Joiner> joiners;
   private final long timer;
 
   private DemoCluster(
       Vertx vertx,
       PatroniSimulator simulator,
-      CatchUp catchUp,
       Clock clock,
+      long leaderStart,
+      boolean joinersReplayFromBegin,
       long writeBytesPerSecond,
       SimulatedMember leader,
       List<SimulatedMember> caughtUp,
-      SimulatedMember joiner) {
+      List<Joiner> joiners) {
     this.vertx = vertx;
     this.simulator = simulator;
-    this.catchUp = catchUp;
     this.clock = clock;
+    this.leaderStart = leaderStart;
+    this.leaderWrites = new CatchUp(leaderStart, 0, 0, writeBytesPerSecond);
+    this.joinersReplayFromBegin = joinersReplayFromBegin;
     this.startedAt = clock.instant();
     this.writeBytesPerSecond = writeBytesPerSecond;
     this.leader = leader;
     this.caughtUp = caughtUp;
-    this.joiner = joiner;
+    this.joiners = joiners;
     update();
     this.timer = vertx.setPeriodic(UPDATE_INTERVAL.toMillis(), id -> update());
   }
@@ -67,7 +90,9 @@ public final class DemoCluster {
    */
   public static Future<DemoCluster> start(Vertx vertx, DemoSettings settings, Clock clock) {
     int port = PatroniSpec.DEFAULT_PORT;
-    int subnet = LoopbackSubnet.pick(settings.replicas() + 2, port);
+    List<String> joinerNames = settings.joinerNames();
+    List<Long> backlogs = settings.joinerBacklogs();
+    int subnet = LoopbackSubnet.pick(settings.replicas() + 1 + joinerNames.size(), port);
     SimulatedMember leader =
         SimulatedMember.leader(settings.leaderName(), LoopbackSubnet.address(subnet, 0), port);
     List<SimulatedMember> caughtUp = new ArrayList<>();
@@ -75,19 +100,27 @@ public final class DemoCluster {
       caughtUp.add(
           SimulatedMember.replica(DemoSettings.member(i), LoopbackSubnet.address(subnet, i), port));
     }
-    SimulatedMember joiner =
-        SimulatedMember.replica(
-            settings.joinerName(), LoopbackSubnet.address(subnet, settings.replicas() + 1), port);
-    CatchUp catchUp =
-        new CatchUp(
-            Math.max(LEADER_START, settings.backlogBytes()),
-            settings.backlogBytes(),
-            settings.catchUpBytesPerSecond(),
-            settings.writeBytesPerSecond());
+    long leaderStart = Math.max(LEADER_START, backlogs.stream().mapToLong(b -> b).max().orElse(0));
+    List<Joiner> joiners = new ArrayList<>();
+    for (int i = 0; i < joinerNames.size(); i++) {
+      SimulatedMember member =
+          SimulatedMember.replica(
+              joinerNames.get(i),
+              LoopbackSubnet.address(subnet, settings.replicas() + 1 + i),
+              port);
+      joiners.add(
+          new Joiner(
+              member,
+              new CatchUp(
+                  leaderStart,
+                  backlogs.get(i),
+                  settings.catchUpBytesPerSecond(),
+                  settings.writeBytesPerSecond())));
+    }
     List<SimulatedMember> all = new ArrayList<>();
     all.add(leader);
     all.addAll(caughtUp);
-    all.add(joiner);
+    joiners.forEach(j -> all.add(j.member));
     PatroniSimulator.Options options =
         PatroniSimulator.Options.defaults().withScope(DemoSettings.CLUSTER).withClock(clock);
     // No pod names these addresses yet, so nobody asks before the first update() sets positions.
@@ -97,22 +130,25 @@ public final class DemoCluster {
                 new DemoCluster(
                     vertx,
                     simulator,
-                    catchUp,
                     clock,
+                    leaderStart,
+                    settings.scenario() == DemoSettings.Scenario.SEED,
                     settings.writeBytesPerSecond(),
                     leader,
                     List.copyOf(caughtUp),
-                    joiner));
+                    List.copyOf(joiners)));
   }
 
-  /** Every member's name and pod IP, leader first, the joining replica last. */
+  /** Every member's name and pod IP, leader first, the joining replicas last. */
   public Map<String, String> addresses() {
     Map<String, String> out = new LinkedHashMap<>();
     out.put(leader.name(), leader.host());
     for (SimulatedMember m : caughtUp) {
       out.put(m.name(), m.host());
     }
-    out.put(joiner.name(), joiner.host());
+    for (Joiner j : joiners) {
+      out.put(j.member.name(), j.member.host());
+    }
     return out;
   }
 
@@ -122,9 +158,9 @@ public final class DemoCluster {
   }
 
   /**
-   * Starts the clock (once): the leader starts writing and the joining replica replaying now.
-   * Before, the positions stay where they are at time zero, so a controller that takes a while to
-   * start and sync does not find the backlog already partly replayed.
+   * Starts the clock (once): the leader starts writing now, and the seed's joining replica
+   * replaying. Before, the positions stay where they are at time zero, so a controller that takes a
+   * while to start and sync does not find the backlog already partly replayed.
    */
   public synchronized void begin() {
     if (begun) {
@@ -133,6 +169,27 @@ public final class DemoCluster {
     startedAt = clock.instant();
     startedNanos = System.nanoTime();
     begun = true;
+    if (joinersReplayFromBegin) {
+      for (Joiner j : joiners) {
+        j.replayingSinceNanos = startedNanos;
+        j.replaying = true;
+      }
+    }
+  }
+
+  /**
+   * The joining replicas start replaying their backlogs now (once), counted from here: the rollout
+   * calls it when their pods appear. Starts the clock first if {@link #begin()} has not.
+   */
+  public synchronized void startCatchingUp() {
+    begin();
+    long now = System.nanoTime();
+    for (Joiner j : joiners) {
+      if (!j.replaying) {
+        j.replayingSinceNanos = now;
+        j.replaying = true;
+      }
+    }
   }
 
   /** Stops moving the positions and closes every member's socket. */
@@ -141,24 +198,33 @@ public final class DemoCluster {
     return simulator.close();
   }
 
-  private Duration elapsed() {
-    return begun ? Duration.ofNanos(Math.max(0, System.nanoTime() - startedNanos)) : Duration.ZERO;
+  private Duration elapsedSince(long nanos) {
+    return Duration.ofNanos(Math.max(0, System.nanoTime() - nanos));
   }
 
   /**
-   * Moves every member to where it is now: the leader and the joining replica from the catch-up
-   * model, caught-up replicas at the leader's position. Received equals replayed (replay keeps up
-   * with receiving, which is not what holds a restored replica back).
+   * Moves every member to where it is now: the leader at its write rate, caught-up replicas at the
+   * leader's position, each joining replica behind it by what its catch-up model leaves (its whole
+   * backlog until it starts replaying). Received equals replayed (replay keeps up with receiving,
+   * which is not what holds a restored replica back).
    */
   private void update() {
-    CatchUp.Positions now = catchUp.at(elapsed());
-    leader.setLocation(now.leaderLocation());
+    long leaderLocation =
+        begun ? leaderWrites.at(elapsedSince(startedNanos)).leaderLocation() : leaderStart;
+    leader.setLocation(leaderLocation);
     for (SimulatedMember m : caughtUp) {
-      m.setReceivedAndReplayed(now.leaderLocation());
-      m.setReplayedTimestamp(writtenAt(now.leaderLocation()));
+      m.setReceivedAndReplayed(leaderLocation);
+      m.setReplayedTimestamp(writtenAt(leaderLocation));
     }
-    joiner.setReceivedAndReplayed(now.replayedLocation());
-    joiner.setReplayedTimestamp(writtenAt(now.replayedLocation()));
+    for (Joiner j : joiners) {
+      long lag =
+          j.replaying
+              ? j.catchUp.at(elapsedSince(j.replayingSinceNanos)).lagBytes()
+              : j.catchUp.backlogBytes();
+      long replayed = leaderLocation - lag;
+      j.member.setReceivedAndReplayed(replayed);
+      j.member.setReplayedTimestamp(writtenAt(replayed));
+    }
   }
 
   /**
@@ -169,7 +235,7 @@ public final class DemoCluster {
     if (writeBytesPerSecond <= 0) {
       return null;
     }
-    double seconds = (double) (position - catchUp.leaderStart()) / writeBytesPerSecond;
+    double seconds = (double) (position - leaderStart) / writeBytesPerSecond;
     Instant now = clock.instant();
     Instant at = (begun ? startedAt : now).plusNanos((long) (seconds * 1e9));
     return at.isAfter(now) ? now : at;

@@ -1,5 +1,7 @@
 package io.syncgate.controller.demo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
@@ -12,6 +14,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.syncgate.controller.app.ControllerApp;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
@@ -19,8 +23,11 @@ import io.syncgate.controller.embedded.MemberPods;
 import io.syncgate.controller.kube.ControllerConfig;
 import io.syncgate.policy.MeshSpec;
 import io.syncgate.policy.ReplicaGate;
+import io.syncgate.policy.ReplicaGateStatus;
+import io.syncgate.policy.gating.ActionVerb;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.mesh.MeshDiff;
+import io.syncgate.policy.rollout.ActionRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -31,6 +38,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +52,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +75,12 @@ public final class DemoRun {
     /** The joining replica did not serve within the timeout. */
     TIMED_OUT,
     /** Stopped (Ctrl-C) before the joining replica served. */
-    STOPPED
+    STOPPED,
+    /**
+     * The story reached its end, but something it set out to show did not hold ({@link #broken()}
+     * says what).
+     */
+    BROKEN
   }
 
   /** How long start-up steps and shutdown may take. */
@@ -76,10 +90,14 @@ public final class DemoRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
 
+  private static final ObjectMapper PATCH_JSON = new ObjectMapper();
+
   private final DemoSettings settings;
   private final DemoReporter reporter;
   private final PrintWriter out;
   private final CompletableFuture<Void> stop;
+  private volatile DemoEvent.TimedOut timedOut;
+  private volatile String broken;
 
   /**
    * @param out where the story goes (the reporter's stream)
@@ -108,6 +126,16 @@ public final class DemoRun {
     }
   }
 
+  /** After {@link Outcome#TIMED_OUT}: where the story got stuck. */
+  public DemoEvent.TimedOut timedOut() {
+    return timedOut;
+  }
+
+  /** After {@link Outcome#BROKEN}: what did not hold. */
+  public String broken() {
+    return broken;
+  }
+
   private Outcome run(Resources r) {
     r.api = EmbeddedApiServer.startUnrecorded();
     r.controllerVertx = Vertx.vertx();
@@ -123,21 +151,13 @@ public final class DemoRun {
     KubernetesClient admin = r.api.admin();
     admin.services().inNamespace(DemoSettings.NAMESPACE).resource(readService()).create();
     admin.services().inNamespace(DemoSettings.NAMESPACE).resource(primaryService()).create();
+    boolean rollout = settings.scenario() == DemoSettings.Scenario.ROLLOUT;
+    // The rollout's joining replicas get their pods when the cluster scales out.
+    List<String> later = rollout ? settings.joinerNames() : List.of();
     for (Map.Entry<String, String> member : r.cluster.addresses().entrySet()) {
-      boolean leads = member.getKey().equals(settings.leaderName());
-      Pod pod =
-          admin
-              .pods()
-              .inNamespace(DemoSettings.NAMESPACE)
-              .resource(pod(member.getKey(), member.getValue(), leads))
-              .create();
-      admin
-          .discovery()
-          .v1()
-          .endpointSlices()
-          .inNamespace(DemoSettings.NAMESPACE)
-          .resource(endpointOf(pod, leads))
-          .create();
+      if (!later.contains(member.getKey())) {
+        createMember(admin, member.getKey(), member.getValue());
+      }
     }
     admin.resources(ReplicaGate.class).resource(settings.gate()).create();
 
@@ -149,23 +169,22 @@ public final class DemoRun {
     DemoCluster cluster = r.cluster;
     PatroniProbe probe = r.probe;
     long maxLagBytes = settings.maxLagBytes();
-    DemoStory story =
-        new DemoStory(
-            settings,
-            reporter,
-            new DemoStory.Probes() {
-              @Override
-              public int readiness(String member) {
-                return probe.readiness(cluster.baseUri(member));
-              }
+    DemoStory.Probes probes =
+        new DemoStory.Probes() {
+          @Override
+          public int readiness(String member) {
+            return probe.readiness(cluster.baseUri(member));
+          }
 
-              @Override
-              public int replicaWithinMaxLag(String member) {
-                return probe.replicaWithin(cluster.baseUri(member), maxLagBytes);
-              }
-            },
-            () -> (System.nanoTime() - startedNanos[0]) / 1e9);
+          @Override
+          public int replicaWithinMaxLag(String member) {
+            return probe.replicaWithin(cluster.baseUri(member), maxLagBytes);
+          }
+        };
+    DoubleSupplier elapsed = () -> (System.nanoTime() - startedNanos[0]) / 1e9;
     CompletableFuture<Void> served = new CompletableFuture<>();
+    // The story, set right below; the steps run on the story thread only after that.
+    Story[] told = new Story[1];
     Consumer<Runnable> onStory =
         step -> {
           try {
@@ -173,7 +192,7 @@ public final class DemoRun {
                 guarded(
                     () -> {
                       step.run();
-                      if (story.finished()) {
+                      if (told[0].finished()) {
                         served.complete(null);
                       }
                     }));
@@ -181,6 +200,11 @@ public final class DemoRun {
             // The demo is shutting down; a late watch event has nobody left to tell.
           }
         };
+    told[0] =
+        rollout
+            ? new RolloutStory(settings, reporter, probes, operator(r, onStory), elapsed)
+            : new DemoStory(settings, reporter, probes, elapsed);
+    Story story = told[0];
     r.watches.add(
         r.reader
             .adapt(IstioClient.class)
@@ -206,10 +230,10 @@ public final class DemoRun {
             .resources(ReplicaGate.class)
             .inNamespace(DemoSettings.NAMESPACE)
             .withName(DemoSettings.GATE)
-            .watch(watcher(gate -> onStory.accept(() -> story.onStatus(gate.getStatus())))));
+            .watch(watcher(gate -> onStory.accept(() -> story.onGate(gate)))));
 
     int metricsPort = freeLoopbackPort();
-    reporter.report(started(r, metricsPort));
+    reporter.report(rollout ? rolloutStarted(r, metricsPort) : started(r, metricsPort));
     r.controllerClient = r.api.clientOn(r.controllerVertx);
     r.app =
         await(
@@ -233,6 +257,11 @@ public final class DemoRun {
     Outcome outcome = awaitServing(served, story, r);
     if (outcome != Outcome.SERVING) {
       return outcome;
+    }
+    broken = onStoryThread(r, story::broken);
+    if (broken != null) {
+      tables.cancel(false);
+      return Outcome.BROKEN;
     }
     if (!settings.follow()) {
       tables.cancel(false);
@@ -299,13 +328,13 @@ public final class DemoRun {
     }
   }
 
-  private Outcome awaitServing(CompletableFuture<Void> served, DemoStory story, Resources r) {
+  private Outcome awaitServing(CompletableFuture<Void> served, Story story, Resources r) {
     try {
       CompletableFuture.anyOf(served, stop)
           .get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
       return served.isDone() ? Outcome.SERVING : Outcome.STOPPED;
     } catch (TimeoutException e) {
-      DemoEvent.TimedOut timedOut = onStoryThread(r, () -> story.timedOut(settings.timeout()));
+      timedOut = onStoryThread(r, () -> story.timedOut(settings.timeout()));
       reporter.report(timedOut);
       return Outcome.TIMED_OUT;
     } catch (ExecutionException e) {
@@ -389,6 +418,117 @@ public final class DemoRun {
         patroni,
         master.endsWith("/") ? master.substring(0, master.length() - 1) : master,
         "http://127.0.0.1:" + metricsPort + "/metrics");
+  }
+
+  private DemoEvent.RolloutStarted rolloutStarted(Resources r, int metricsPort) {
+    Map<String, String> patroni = new LinkedHashMap<>();
+    for (String member : r.cluster.addresses().keySet()) {
+      patroni.put(member, r.cluster.baseUri(member));
+    }
+    List<DemoEvent.Joiner> joiners = new ArrayList<>();
+    List<Long> backlogs = settings.joinerBacklogs();
+    for (int i = 0; i < backlogs.size(); i++) {
+      joiners.add(new DemoEvent.Joiner(settings.joinerNames().get(i), backlogs.get(i)));
+    }
+    String master = r.api.config().getMasterUrl();
+    return new DemoEvent.RolloutStarted(
+        0,
+        DemoSettings.Scenario.ROLLOUT.word(),
+        DemoSettings.NAMESPACE,
+        DemoSettings.GATE,
+        settings.leaderName(),
+        settings.caughtUpNames(),
+        List.copyOf(joiners),
+        DemoSettings.READ_SERVICE,
+        DemoSettings.PRIMARY_SERVICE,
+        settings.catchUpBytesPerSecond(),
+        settings.writeBytesPerSecond(),
+        settings.maxLag(),
+        settings.stableFor(),
+        settings.steps(),
+        settings.stepInterval(),
+        DemoSettings.ROLLOUT_MAX_RAMPING,
+        settings.pollInterval(),
+        RolloutStory.OPERATOR,
+        patroni,
+        master.endsWith("/") ? master.substring(0, master.length() - 1) : master,
+        "http://127.0.0.1:" + metricsPort + "/metrics");
+  }
+
+  /**
+   * The rollout's operator: scales the cluster out through the admin client, asks for actions as
+   * {@code kubectl syncgate} does (a JSON merge patch of the gate's annotations), and reads the
+   * gate back with the reader's client, as {@code kubectl get} would. Called on the story thread.
+   */
+  private RolloutStory.Operator operator(Resources r, Consumer<Runnable> onStory) {
+    KubernetesClient admin = r.api.admin();
+    return new RolloutStory.Operator() {
+      @Override
+      public void scaleOut() {
+        Map<String, String> addresses = r.cluster.addresses();
+        for (String joiner : settings.joinerNames()) {
+          createMember(admin, joiner, addresses.get(joiner));
+        }
+        r.cluster.startCatchingUp();
+      }
+
+      @Override
+      public String request(String id, ActionVerb verb, String replica, String by) {
+        String value = ActionRequests.value(verb, replica, by, Instant.now());
+        admin
+            .resources(ReplicaGate.class)
+            .inNamespace(DemoSettings.NAMESPACE)
+            .withName(DemoSettings.GATE)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), requestPatch(id, value));
+        return value;
+      }
+
+      @Override
+      public ReplicaGateStatus read() {
+        ReplicaGate gate =
+            r.reader
+                .resources(ReplicaGate.class)
+                .inNamespace(DemoSettings.NAMESPACE)
+                .withName(DemoSettings.GATE)
+                .get();
+        return gate == null ? null : gate.getStatus();
+      }
+
+      @Override
+      public void later(Duration delay, Runnable task) {
+        try {
+          r.storyThread.schedule(
+              () -> onStory.accept(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+          // Shutting down: nobody is left to tell.
+        }
+      }
+    };
+  }
+
+  /**
+   * The JSON merge patch that adds the request {@code id} with {@code value}, as {@code kubectl
+   * syncgate} sends it: {@code
+   * {"metadata":{"annotations":{"request.syncgate.io/<id>":"<value>"}}}}.
+   */
+  static String requestPatch(String id, String value) {
+    ObjectNode patch = PATCH_JSON.createObjectNode();
+    patch.putObject("metadata").putObject("annotations").put(ActionRequests.key(id), value);
+    return patch.toString();
+  }
+
+  /** A member's pod and the EndpointSlice that makes it a ready endpoint of its Service. */
+  private void createMember(KubernetesClient admin, String name, String ip) {
+    boolean leads = name.equals(settings.leaderName());
+    Pod pod =
+        admin.pods().inNamespace(DemoSettings.NAMESPACE).resource(pod(name, ip, leads)).create();
+    admin
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(DemoSettings.NAMESPACE)
+        .resource(endpointOf(pod, leads))
+        .create();
   }
 
   /**

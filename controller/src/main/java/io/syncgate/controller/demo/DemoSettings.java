@@ -18,12 +18,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything {@code syncgate demo} is told: the simulated cluster's figures, the gate's policy, and
- * how the story is told. Policy values stay in the spec's own notation ({@code 1Mi}, {@code 3s}) so
- * the gate the demo applies reads exactly as the flags were given.
+ * Everything {@code syncgate demo} is told: which story, the simulated cluster's figures, the
+ * gate's policy, and how the story is told. Policy values stay in the spec's own notation ({@code
+ * 1Mi}, {@code 3s}) so the gate the demo applies reads exactly as the flags were given.
  *
+ * @param scenario which story
  * @param replicas how many replicas are caught up from the start
- * @param backlogBytes how far the joining replica starts behind the leader
+ * @param backlogBytes how far the joining replica starts behind the leader; in {@link
+ *     Scenario#ROLLOUT} the three joining replicas start a quarter, half and three quarters of it
+ *     behind ({@link #joinerBacklogs()})
  * @param catchUpBytesPerSecond how fast the joining replica replays while behind
  * @param writeBytesPerSecond how fast the leader writes WAL
  * @param maxLag {@code spec.admission.maxLag}
@@ -38,6 +41,7 @@ import java.util.Objects;
  * @param emitDir where the final mesh objects are written as YAML; null for nowhere
  */
 public record DemoSettings(
+    Scenario scenario,
     int replicas,
     long backlogBytes,
     long catchUpBytesPerSecond,
@@ -52,6 +56,30 @@ public record DemoSettings(
     boolean follow,
     Output output,
     Path emitDir) {
+
+  /** Which story the demo tells. */
+  public enum Scenario {
+    /**
+     * A replica restored from an old backup is held at weight 0 while it catches up, then ramps in.
+     */
+    SEED,
+    /**
+     * The cluster scales out by three replicas restored from backups; with {@code ramp.maxRamping:
+     * 1} they enter the read route one at a time, and an operator holds, resumes and promotes them.
+     */
+    ROLLOUT;
+
+    /** The word on the command line. */
+    public String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** How many replicas join in {@link Scenario#ROLLOUT}. */
+  public static final int ROLLOUT_JOINERS = 3;
+
+  /** {@code spec.ramp.maxRamping} in {@link Scenario#ROLLOUT}. */
+  public static final int ROLLOUT_MAX_RAMPING = 1;
 
   /** How the story is printed. */
   public enum Output {
@@ -103,6 +131,7 @@ public record DemoSettings(
           "spec.pollInterval", "--poll-interval");
 
   public DemoSettings {
+    Objects.requireNonNull(scenario, "scenario");
     Objects.requireNonNull(maxLag, "maxLag");
     Objects.requireNonNull(stableFor, "stableFor");
     steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
@@ -145,6 +174,30 @@ public record DemoSettings(
     for (Violation v : ReplicaGateValidator.validate(gate())) {
       out.add(flagOf(v.path()) + ": " + v.message());
     }
+    if (scenario == Scenario.ROLLOUT) {
+      out.addAll(rolloutProblems());
+    }
+    return out;
+  }
+
+  /** What the rollout story needs beyond a valid gate. */
+  private List<String> rolloutProblems() {
+    List<String> out = new ArrayList<>();
+    if (replicas < 1) {
+      out.add(
+          "--replicas must be at least 1 with --scenario rollout: replicas take turns only while"
+              + " another serves");
+    }
+    if (steps.size() < 2) {
+      out.add(
+          "--steps must have at least two steps with --scenario rollout: it holds and promotes"
+              + " replicas while they ramp");
+    }
+    if (ByteQuantity.isValid(maxLag) && backlogBytes / 4 <= ByteQuantity.parse(maxLag)) {
+      out.add(
+          "--backlog must be above 4 x --max-lag with --scenario rollout: the first new replica"
+              + " starts a quarter of it behind, and must start gated");
+    }
     return out;
   }
 
@@ -181,9 +234,43 @@ public record DemoSettings(
     return member(0);
   }
 
-  /** The joining replica's member name: the one after the caught-up ones. */
+  /** The (first) joining replica's member name: the one after the caught-up ones. */
   public String joinerName() {
     return member(replicas + 1);
+  }
+
+  /**
+   * The joining replicas' member names, after the caught-up ones: one in {@link Scenario#SEED},
+   * {@link #ROLLOUT_JOINERS} in {@link Scenario#ROLLOUT}.
+   */
+  public List<String> joinerNames() {
+    int count = scenario == Scenario.ROLLOUT ? ROLLOUT_JOINERS : 1;
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      names.add(member(replicas + i));
+    }
+    return names;
+  }
+
+  /**
+   * How far each joining replica starts behind, in the order of {@link #joinerNames()}: {@code
+   * backlogBytes} for the seed's one; a quarter, half and three quarters of it in the rollout, so
+   * they catch up one after another.
+   */
+  public List<Long> joinerBacklogs() {
+    if (scenario != Scenario.ROLLOUT) {
+      return List.of(backlogBytes);
+    }
+    List<Long> out = new ArrayList<>();
+    for (int i = 1; i <= ROLLOUT_JOINERS; i++) {
+      out.add(backlogBytes / 4 * i);
+    }
+    return out;
+  }
+
+  /** {@code stepInterval} as a duration; call only on settings without {@link #problems()}. */
+  public Duration stepIntervalDuration() {
+    return GoDuration.parse(stepInterval);
   }
 
   /** Member {@code index}'s name, as Patroni names members after their pods. */
@@ -195,6 +282,7 @@ public record DemoSettings(
    * The gate the demo applies: the Crunchy-PGO-shaped example with this policy, reads falling back
    * to the primary's own Service ({@link #PRIMARY_HOST}) while no replica is admitted. The ejection
    * threshold keeps its default unless the admission threshold is above it (it must not be below).
+   * The rollout's gate lets one replica ramp at a time ({@link #ROLLOUT_MAX_RAMPING}).
    */
   public ReplicaGate gate() {
     ReplicaGate gate = new ReplicaGate();
@@ -210,6 +298,9 @@ public record DemoSettings(
     spec.getAdmission().setStableFor(stableFor);
     spec.getRamp().setSteps(new ArrayList<>(steps));
     spec.getRamp().setStepInterval(stepInterval);
+    if (scenario == Scenario.ROLLOUT) {
+      spec.getRamp().setMaxRamping(ROLLOUT_MAX_RAMPING);
+    }
     spec.setPollInterval(pollInterval);
     if (ByteQuantity.isValid(maxLag)
         && ByteQuantity.parse(maxLag) > ByteQuantity.parse(EjectionSpec.DEFAULT_MAX_LAG)) {

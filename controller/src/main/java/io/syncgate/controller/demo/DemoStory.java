@@ -22,7 +22,7 @@ import java.util.function.DoubleSupplier;
  *
  * <p>Not thread-safe: the demo calls it from one story thread only.
  */
-final class DemoStory {
+final class DemoStory implements Story {
 
   /** What Patroni's own checks answer for a member, by HTTP status. */
   interface Probes {
@@ -69,7 +69,8 @@ final class DemoStory {
    * RouteDestination#PRIMARY_SERVICE}, as {@link io.syncgate.policy.gating.Route#weights()} has
    * them.
    */
-  void onRoute(Map<String, Integer> weights) {
+  @Override
+  public void onRoute(Map<String, Integer> weights) {
     Map<String, Integer> named = byName(weights);
     if (named.equals(route)) {
       return;
@@ -102,7 +103,8 @@ final class DemoStory {
   }
 
   /** The gate's status as a watch delivered it. */
-  void onStatus(ReplicaGateStatus newStatus) {
+  @Override
+  public void onStatus(ReplicaGateStatus newStatus) {
     if (newStatus == null) {
       return;
     }
@@ -127,7 +129,8 @@ final class DemoStory {
    * Reports every replica: what Patroni answers, its lag, phase and weight. Nothing before the
    * first status, and nothing after the summary unless the demo follows on.
    */
-  void table() {
+  @Override
+  public void table() {
     if (status == null || (summary != null && !settings.follow())) {
       return;
     }
@@ -147,7 +150,8 @@ final class DemoStory {
   }
 
   /** True once the joining replica serves in the status and in the live route. */
-  boolean finished() {
+  @Override
+  public boolean finished() {
     return summary != null;
   }
 
@@ -157,7 +161,8 @@ final class DemoStory {
   }
 
   /** The timeout event: where the joining replica got stuck. */
-  DemoEvent.TimedOut timedOut(Duration timeout) {
+  @Override
+  public DemoEvent.TimedOut timedOut(Duration timeout) {
     ReplicaStatus r = seen.get(joiner);
     String phase = r == null ? "not in the gate's status" : r.getPhase();
     String reason = r == null ? null : r.getReason();

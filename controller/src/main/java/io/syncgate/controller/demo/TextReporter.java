@@ -56,6 +56,28 @@ final class TextReporter implements DemoReporter {
       line("wrote %s", String.join(", ", e.files()));
     } else if (event instanceof DemoEvent.TimedOut t) {
       line("%s  %s", time(t.t()), t.message());
+    } else if (event instanceof DemoEvent.RolloutStarted s) {
+      rolloutStarted(s);
+    } else if (event instanceof DemoEvent.ScaledOut s) {
+      scaledOut(s);
+    } else if (event instanceof DemoEvent.Waiting w) {
+      waiting(w);
+    } else if (event instanceof DemoEvent.ActionRequested a) {
+      line(
+          "%s  %-8s %s %s: annotation %s added (JSON merge patch)",
+          time(a.t()), "operator", a.action(), a.replica(), a.annotation());
+    } else if (event instanceof DemoEvent.ActionRecorded a) {
+      line(
+          "%s  %-8s %s %s %s  (status.lastActions, after %s)",
+          time(a.t()), "operator", a.action(), a.replica(), outcome(a), seconds(a.afterSeconds()));
+    } else if (event instanceof DemoEvent.RolloutChanged r) {
+      line("%s  %-8s %s", time(r.t()), "rollout", r.rollout());
+    } else if (event instanceof DemoEvent.HoldChecked h) {
+      holdChecked(h);
+    } else if (event instanceof DemoEvent.RolloutTable t) {
+      rolloutTable(t);
+    } else if (event instanceof DemoEvent.RolloutEnded e) {
+      rolloutEnded(e);
     }
     out.flush();
   }
@@ -118,7 +140,8 @@ final class TextReporter implements DemoReporter {
   private void replica(DemoEvent.ReplicaChanged r) {
     String what =
         switch (r.change()) {
-          case "admitted" -> "admitted " + r.stepPercent() + "%";
+          // Without a step: straight to a full share.
+          case "admitted" -> "admitted " + (r.stepPercent() == null ? 100 : r.stepPercent()) + "%";
           case "step" -> "ramp " + r.stepPercent() + "%";
           default -> r.change();
         };
@@ -166,6 +189,202 @@ final class TextReporter implements DemoReporter {
         s.readinessChecksWhileGated());
     line("  %-14s %6s  %s of a share", "ramping", seconds(s.rampingSeconds()), percents(s.steps()));
     line("  %-14s %s", "final weights", weights(s.weights()));
+  }
+
+  private void rolloutStarted(DemoEvent.RolloutStarted s) {
+    line(
+        "syncgate demo --scenario rollout: the controller of `syncgate run`, against an"
+            + " in-process");
+    line(
+        "Kubernetes API server and a simulated Patroni 3.0.2 cluster on loopback addresses."
+            + " Nothing");
+    line("leaves this machine.");
+    line("");
+    line(
+        "  cluster  %-8s leader, writing %s/s of WAL",
+        s.leader(), HumanFormat.bytes(s.writeBytesPerSecond()));
+    for (String r : s.caughtUp()) {
+      line("           %-8s replica, caught up", r);
+    }
+    for (DemoEvent.Joiner j : s.joiners()) {
+      line(
+          "           %-8s joins later, restored from a backup: %s behind, replaying %s/s",
+          j.name(),
+          HumanFormat.bytes(j.backlogBytes()),
+          HumanFormat.bytes(s.catchUpBytesPerSecond()));
+    }
+    line("  services %-15s the read host's, replicas only", s.readService());
+    line(
+        "           %-15s the primary's, for reads while no replica is admitted: %s",
+        s.primaryService(), s.leader());
+    line(
+        "  gate     %s/%s: admit at lag <= %s held for %s, then ramp %s of a share,",
+        s.namespace(), s.gate(), s.maxLag(), s.stableFor(), percents(s.steps()));
+    line(
+        "           one step every %s, at most %d replica ramping at a time (ramp.maxRamping: %d);",
+        s.stepInterval(), s.maxRamping(), s.maxRamping());
+    line("           Patroni polled every %s", s.pollInterval());
+    List<String> uris = List.copyOf(s.patroni().values());
+    line(
+        "  patroni  %s ... %s, an address per member like pod IPs",
+        uris.get(0), uris.get(uris.size() - 1));
+    line("  kube     %s (fabric8 mock API server)", s.apiServer());
+    line("  metrics  %s", s.metrics());
+    line("");
+    int before = 1 + s.caughtUp().size();
+    List<String> joiners = s.joiners().stream().map(DemoEvent.Joiner::name).toList();
+    line(
+        "The cluster scales from %d to %d members once %s serve%s. The new replicas catch up",
+        before,
+        before + joiners.size(),
+        String.join(" and ", s.caughtUp()),
+        s.caughtUp().size() == 1 ? "s" : "");
+    line(
+        "at different times and enter the read route one at a time, each through the whole ramp."
+            + " The demo");
+    String held = joiners.get(1);
+    String promoted = joiners.get(joiners.size() - 1);
+    line("is the operator: like kubectl syncgate, it asks for an action with an annotation");
+    line(
+        "request.syncgate.io/<id> on the gate (by: %s). It asks for a promote of %s while that",
+        s.operator(), promoted);
+    line(
+        "is far behind, a hold of %s while it ramps and then a resume, and a promote of %s while",
+        held, promoted);
+    line(
+        "it ramps. The controller records each outcome in status.lastActions and removes the"
+            + " annotation.");
+    line("What a reader of the API server sees (time since the controller started):");
+    line("");
+  }
+
+  private void scaledOut(DemoEvent.ScaledOut s) {
+    String joiners =
+        s.joiners().stream()
+            .map(j -> j.name() + " (" + HumanFormat.bytes(j.backlogBytes()) + " behind)")
+            .collect(Collectors.joining(", "));
+    line(
+        "%s  %-8s %d -> %d members: %s, pods and endpoints created",
+        time(s.t()), "scale", s.membersBefore(), s.membersAfter(), joiners);
+  }
+
+  private void waiting(DemoEvent.Waiting w) {
+    line(
+        "%s  %-8s %-13s %s%s, weight %d",
+        time(w.t()),
+        w.replica(),
+        "waiting for",
+        w.waitingFor(),
+        w.stepPercent() == null ? "" : ", at ramp step " + w.step() + " (" + w.stepPercent() + "%)",
+        w.weight());
+  }
+
+  private void holdChecked(DemoEvent.HoldChecked h) {
+    String where =
+        h.stepPercent() == null
+            ? String.valueOf(h.phase())
+            : h.phase() + " at ramp step " + h.step() + " (" + h.stepPercent() + "%)";
+    line(
+        "%s  %-8s %-13s %s, waiting for %s; one step is %s: %s",
+        time(h.t()),
+        h.replica(),
+        "held " + seconds(h.heldSeconds()),
+        where,
+        h.waitingFor(),
+        h.stepInterval(),
+        h.kept() ? "the step did not move" : "IT MOVED");
+  }
+
+  private void rolloutTable(DemoEvent.RolloutTable t) {
+    line("");
+    line(
+        "%s  %-8s %-8s %-9s %6s  %-10s %s",
+        time(t.t()), "replica", "phase", "step", "weight", "lag", "waiting for");
+    String indent = " ".repeat(time(t.t()).length());
+    for (DemoEvent.RolloutRow row : t.rows()) {
+      String step = row.stepPercent() == null ? "" : row.step() + " (" + row.stepPercent() + "%)";
+      line(
+          String.format(
+                  Locale.ROOT,
+                  "%s  %-8s %-8s %-9s %6d  %-10s %s",
+                  indent,
+                  row.replica(),
+                  row.phase(),
+                  step,
+                  row.weight(),
+                  lag(row.lagBytes()),
+                  row.waitingFor() == null ? "" : row.waitingFor())
+              .stripTrailing());
+    }
+    line("");
+  }
+
+  private void rolloutEnded(DemoEvent.RolloutEnded e) {
+    line("");
+    line("The new replicas serve after %s:", seconds(e.t()));
+    line(
+        "  %-14s %s",
+        "entered",
+        e.entered().entrySet().stream()
+            .map(x -> x.getKey() + " at " + seconds(x.getValue()))
+            .collect(Collectors.joining(", ")));
+    if (e.violation() == null) {
+      line(
+          "  %-14s at most %d at once in every status seen (ramp.maxRamping: %d)",
+          "ramping", e.mostRampingAtOnce(), e.maxRamping());
+    } else {
+      line("  %-14s NOT KEPT: %s (ramp.maxRamping: %d)", "ramping", e.violation(), e.maxRamping());
+    }
+    DemoEvent.HoldChecked h = e.hold();
+    if (h == null) {
+      line("  %-14s none took effect", "hold");
+    } else {
+      line(
+          "  %-14s %s held %s at %s, one step being %s: %s",
+          "hold",
+          h.replica(),
+          seconds(h.heldSeconds()),
+          h.stepPercent() == null
+              ? String.valueOf(h.phase())
+              : "ramp step " + h.step() + " (" + h.stepPercent() + "%)",
+          h.stepInterval(),
+          h.kept() ? "the step did not move" : "IT MOVED");
+    }
+    DemoEvent.Promoted p = e.promote();
+    if (p == null) {
+      line("  %-14s none reached a full share", "promote");
+    } else {
+      line(
+          "  %-14s %s from %s to a full share (weight %d) in %s",
+          "promote",
+          p.replica(),
+          p.fromStepPercent() == null
+              ? "Gated"
+              : "ramp step " + p.fromStep() + " (" + p.fromStepPercent() + "%)",
+          p.weight(),
+          seconds(p.seconds()));
+    }
+    DemoEvent.ActionRecorded r = e.refused();
+    if (r == null) {
+      line("  %-14s none", "refused");
+    } else {
+      line("  %-14s %s %s: %s", "refused", r.action(), r.replica(), withoutResult(r));
+    }
+    line(
+        "  %-14s %d, each recorded in status.lastActions and its annotation removed",
+        "requests", e.requests());
+    line("  %-14s %s", "final weights", weights(e.weights()));
+  }
+
+  /** "applied: held at ramp step 1 (25%)", "refused: lag 3 GiB > 1 MiB, …". */
+  private static String outcome(DemoEvent.ActionRecorded a) {
+    return String.valueOf(a.result()).toLowerCase(Locale.ROOT) + ": " + withoutResult(a);
+  }
+
+  /** The message without the "refused: " the controller starts a refusal with. */
+  private static String withoutResult(DemoEvent.ActionRecorded a) {
+    String message = a.message() == null ? "" : a.message();
+    return message.startsWith("refused: ") ? message.substring("refused: ".length()) : message;
   }
 
   private static String percents(List<Integer> steps) {

@@ -25,6 +25,7 @@ class DemoCommandTest {
     assertThat(s)
         .isEqualTo(
             new DemoSettings(
+                DemoSettings.Scenario.SEED,
                 2,
                 5L << 30,
                 250L << 20,
@@ -64,6 +65,7 @@ class DemoCommandTest {
     assertThat(s)
         .isEqualTo(
             new DemoSettings(
+                DemoSettings.Scenario.SEED,
                 3,
                 20L << 30,
                 1L << 30,
@@ -110,5 +112,34 @@ class DemoCommandTest {
     SyncgateCommandTest.Result yaml = SyncgateCommandTest.run("demo", "--output", "yaml");
     assertThat(yaml.exitCode()).isEqualTo(2);
     assertThat(yaml.err()).contains("expected text or json, got 'yaml'");
+  }
+
+  @Test
+  void theScenarioIsSeedUnlessRolloutIsAsked() {
+    assertThat(settings().scenario()).isEqualTo(DemoSettings.Scenario.SEED);
+    assertThat(settings("--scenario", "rollout").scenario())
+        .isEqualTo(DemoSettings.Scenario.ROLLOUT);
+    assertThat(settings("--scenario=ROLLOUT").scenario()).isEqualTo(DemoSettings.Scenario.ROLLOUT);
+    assertThat(settings("--scenario", "rollout").problems()).isEmpty();
+  }
+
+  @Test
+  void anUnknownScenarioIsAUsageErrorNamingTheFlag() {
+    SyncgateCommandTest.Result result = SyncgateCommandTest.run("demo", "--scenario", "canary");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("Invalid value for option '--scenario'")
+        .contains("expected seed or rollout, got 'canary'")
+        .contains("Usage: syncgate demo");
+  }
+
+  @Test
+  void aRolloutThatCannotBeToldIsAUsageError() {
+    SyncgateCommandTest.Result result =
+        SyncgateCommandTest.run("demo", "--scenario", "rollout", "--steps", "100");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--steps must have at least two steps with --scenario");
   }
 }

@@ -169,4 +169,144 @@ class DemoReportersTest {
             JsonLinesReporter.line(TABLE),
             "{\"event\":\"emitted\",\"t\":40.0,\"files\":[\"a.yaml\",\"b.yaml\"]}");
   }
+
+  private static final DemoEvent.HoldChecked HOLD =
+      new DemoEvent.HoldChecked(
+          32.6, "hippo-4", 6.1, "Ramping", 1, 25, "resume (held)", "3s", true);
+
+  private static final DemoEvent.ActionRecorded REFUSED =
+      new DemoEvent.ActionRecorded(
+          4.5,
+          "promote-hippo-5-1",
+          "promote",
+          "hippo-5",
+          "operator",
+          "Refused",
+          "refused: lag 3.5 GiB > 1 MiB, not within admission limits",
+          0.4);
+
+  private static DemoEvent.RolloutEnded ended(String violation) {
+    Map<String, Double> entered = new LinkedHashMap<>();
+    entered.put("hippo-3", 12.6);
+    entered.put("hippo-4", 22.5);
+    entered.put("hippo-5", 36.5);
+    Map<String, Integer> weights = new LinkedHashMap<>();
+    for (int i = 1; i <= 5; i++) {
+      weights.put("hippo-" + i, 20);
+    }
+    return new DemoEvent.RolloutEnded(
+        37.1,
+        "rollout",
+        entered,
+        1,
+        violation == null ? 1 : 2,
+        violation,
+        HOLD,
+        new DemoEvent.Promoted(
+            "hippo-5", 0, 10, "promoted at ramp step 0 (10%) to a full share", 0.6, 20),
+        REFUSED,
+        4,
+        weights);
+  }
+
+  @Test
+  void theOperatorsRequestsAndTheirOutcomesAreOneLineEach() {
+    List<String> lines =
+        text(
+                new DemoEvent.ActionRequested(
+                    4.1,
+                    "promote-hippo-5-1",
+                    "promote",
+                    "hippo-5",
+                    "operator",
+                    "request.syncgate.io/promote-hippo-5-1",
+                    "{}"),
+                REFUSED,
+                new DemoEvent.Waiting(26.5, "hippo-4", "resume (held)", "Ramping", 1, 25, 7),
+                new DemoEvent.RolloutChanged(
+                    26.5, "3/5 serving; hippo-4 ramping, weight 7, held; hippo-5 awaits its turn"),
+                HOLD)
+            .lines()
+            .toList();
+
+    assertThat(lines)
+        .containsExactly(
+            "   4.1s  operator promote hippo-5: annotation request.syncgate.io/promote-hippo-5-1"
+                + " added (JSON merge patch)",
+            "   4.5s  operator promote hippo-5 refused: lag 3.5 GiB > 1 MiB, not within admission"
+                + " limits  (status.lastActions, after 0.4s)",
+            "  26.5s  hippo-4  waiting for   resume (held), at ramp step 1 (25%), weight 7",
+            "  26.5s  rollout  3/5 serving; hippo-4 ramping, weight 7, held; hippo-5 awaits its"
+                + " turn",
+            "  32.6s  hippo-4  held 6.1s     Ramping at ramp step 1 (25%), waiting for resume"
+                + " (held); one step is 3s: the step did not move");
+  }
+
+  @Test
+  void aReplicaAdmittedStraightToAFullShareSaysSo() {
+    assertThat(
+            text(
+                new DemoEvent.ReplicaChanged(
+                    3.6, "hippo-1", "admitted", "Serving", null, null, 50, 0L, 200, "x")))
+        .startsWith("   3.6s  hippo-1  admitted 100% weight  50");
+  }
+
+  @Test
+  void theRolloutTableHasNoTrailingBlanksAndShowsWhatEachWaitsFor() {
+    List<String> lines =
+        text(new DemoEvent.RolloutTable(
+                20,
+                "rollout",
+                List.of(
+                    new DemoEvent.RolloutRow("hippo-3", "Serving", null, null, 32, 0L, null, false),
+                    new DemoEvent.RolloutRow(
+                        "hippo-4", "Ramping", 1, 25, 7, 0L, "resume (held)", true))))
+            .lines()
+            .toList();
+
+    assertThat(lines)
+        .containsExactly(
+            "  20.0s  replica  phase    step      weight  lag        waiting for",
+            "         hippo-3  Serving                32  0 B",
+            "         hippo-4  Ramping  1 (25%)        7  0 B        resume (held)",
+            "");
+  }
+
+  @Test
+  void theRolloutSummarySaysWhatTheStoryShowed() {
+    assertThat(text(ended(null)).lines().toList())
+        .containsExactly(
+            "The new replicas serve after 37.1s:",
+            "  entered        hippo-3 at 12.6s, hippo-4 at 22.5s, hippo-5 at 36.5s",
+            "  ramping        at most 1 at once in every status seen (ramp.maxRamping: 1)",
+            "  hold           hippo-4 held 6.1s at ramp step 1 (25%), one step being 3s: the step"
+                + " did not move",
+            "  promote        hippo-5 from ramp step 0 (10%) to a full share (weight 20) in 0.6s",
+            "  refused        promote hippo-5: lag 3.5 GiB > 1 MiB, not within admission limits",
+            "  requests       4, each recorded in status.lastActions and its annotation removed",
+            "  final weights  hippo-1 20, hippo-2 20, hippo-3 20, hippo-4 20, hippo-5 20");
+    assertThat(text(ended("hippo-3 and hippo-4 were Ramping in one status at 12.6s")))
+        .contains(
+            "  ramping        NOT KEPT: hippo-3 and hippo-4 were Ramping in one status at 12.6s"
+                + " (ramp.maxRamping: 1)");
+  }
+
+  @Test
+  void theRolloutSummaryIsOneJsonObjectWithItsFactsNested() throws Exception {
+    JsonNode summary = new ObjectMapper().readTree(JsonLinesReporter.line(ended(null)));
+
+    assertThat(summary.fieldNames().next()).isEqualTo("event");
+    assertThat(summary.get("event").asText()).isEqualTo("summary");
+    assertThat(summary.get("scenario").asText()).isEqualTo("rollout");
+    assertThat(summary.get("entered").fieldNames())
+        .toIterable()
+        .containsExactly("hippo-3", "hippo-4", "hippo-5");
+    assertThat(summary.get("violation").isNull()).isTrue();
+    assertThat(summary.get("hold").get("kept").asBoolean()).isTrue();
+    assertThat(summary.get("hold").get("step").asInt()).isEqualTo(1);
+    assertThat(summary.get("hold").has("event")).isFalse();
+    assertThat(summary.get("promote").get("weight").asInt()).isEqualTo(20);
+    assertThat(summary.get("refused").get("result").asText()).isEqualTo("Refused");
+    assertThat(summary.get("weights").get("hippo-5").asInt()).isEqualTo(20);
+  }
 }

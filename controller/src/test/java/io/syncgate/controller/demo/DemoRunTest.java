@@ -68,4 +68,27 @@ class DemoRunTest {
     assertThat(primary.getSpec().getSelector()).isNullOrEmpty();
     assertThat(primary.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(5432);
   }
+
+  @Test
+  void aRequestIsAMergePatchAddingOneAnnotationAsKubectlSyncgateSendsIt() throws Exception {
+    String value =
+        io.syncgate.policy.rollout.ActionRequests.value(
+            io.syncgate.policy.gating.ActionVerb.HOLD, "hippo-4", "operator", null);
+
+    String patch = DemoRun.requestPatch("hold-hippo-4-2", value);
+
+    com.fasterxml.jackson.databind.JsonNode json =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(patch);
+    assertThat(json.fieldNames()).toIterable().containsExactly("metadata");
+    assertThat(json.get("metadata").fieldNames()).toIterable().containsExactly("annotations");
+    assertThat(json.get("metadata").get("annotations").fieldNames())
+        .toIterable()
+        .containsExactly("request.syncgate.io/hold-hippo-4-2");
+    assertThat(
+            json.get("metadata")
+                .get("annotations")
+                .get("request.syncgate.io/hold-hippo-4-2")
+                .asText())
+        .isEqualTo("{\"action\":\"hold\",\"replica\":\"hippo-4\",\"by\":\"operator\"}");
+  }
 }

@@ -15,6 +15,7 @@ class DemoSettingsTest {
   private static DemoSettings settings(
       int replicas, long catchUp, long write, String maxLag, List<Integer> steps, String poll) {
     return new DemoSettings(
+        DemoSettings.Scenario.SEED,
         replicas,
         5L << 30,
         catchUp,
@@ -103,5 +104,57 @@ class DemoSettingsTest {
 
     assertThat(s.caughtUpNames()).isEmpty();
     assertThat(s.joinerName()).isEqualTo("hippo-1");
+  }
+
+  private static DemoSettings rollout(int replicas, String backlog, List<Integer> steps) {
+    return new DemoSettings(
+        DemoSettings.Scenario.ROLLOUT,
+        replicas,
+        io.syncgate.policy.ByteQuantity.parse(backlog),
+        250L << 20,
+        2L << 20,
+        "1Mi",
+        "3s",
+        steps,
+        "3s",
+        "500ms",
+        Duration.ofSeconds(5),
+        Duration.ofMinutes(2),
+        false,
+        DemoSettings.Output.TEXT,
+        null);
+  }
+
+  @Test
+  void theRolloutLetsOneReplicaRampAtATimeAndThreeJoinAQuarterHalfAndThreeQuartersBehind() {
+    DemoSettings s = rollout(2, "4Gi", List.of(10, 25, 50, 100));
+
+    assertThat(s.problems()).isEmpty();
+    assertThat(s.gate().getSpec().getRamp().getMaxRamping()).isEqualTo(1);
+    assertThat(ReplicaGateValidator.validate(s.gate())).isEmpty();
+    assertThat(s.caughtUpNames()).containsExactly("hippo-1", "hippo-2");
+    assertThat(s.joinerNames()).containsExactly("hippo-3", "hippo-4", "hippo-5");
+    assertThat(s.joinerBacklogs()).containsExactly(1L << 30, 2L << 30, 3L << 30);
+    assertThat(s.stepIntervalDuration()).isEqualTo(Duration.ofSeconds(3));
+    // The seed's gate sets no limit, and has one joiner with the whole backlog.
+    assertThat(defaults().gate().getSpec().getRamp().getMaxRamping()).isNull();
+    assertThat(defaults().joinerNames()).containsExactly("hippo-3");
+    assertThat(defaults().joinerBacklogs()).containsExactly(5L << 30);
+  }
+
+  @Test
+  void aRolloutNeedsAServingReplicaARampAndNewReplicasThatStartBehind() {
+    assertThat(rollout(0, "4Gi", List.of(10, 100)).problems())
+        .containsExactly(
+            "--replicas must be at least 1 with --scenario rollout: replicas take turns only"
+                + " while another serves");
+    assertThat(rollout(1, "4Gi", List.of(100)).problems())
+        .containsExactly(
+            "--steps must have at least two steps with --scenario rollout: it holds and promotes"
+                + " replicas while they ramp");
+    assertThat(rollout(1, "4Mi", List.of(50, 100)).problems())
+        .containsExactly(
+            "--backlog must be above 4 x --max-lag with --scenario rollout: the first new replica"
+                + " starts a quarter of it behind, and must start gated");
   }
 }

@@ -47,6 +47,7 @@ class DemoStoryTest {
 
   private static DemoSettings settings(boolean follow) {
     return new DemoSettings(
+        DemoSettings.Scenario.SEED,
         2,
         5 * GIB,
         250L << 20,
