@@ -22,7 +22,8 @@ final class KubeOptions {
   @Option(
       names = "--kubeconfig",
       paramLabel = "FILE",
-      description = "The kubeconfig file (default: $KUBECONFIG, else ~/.kube/config).")
+      description =
+          "The kubeconfig file (default: the file $KUBECONFIG names, else ~/.kube/config).")
   Path kubeconfig;
 
   /** A session as these options say; {@code by} falls back to the OS user. */

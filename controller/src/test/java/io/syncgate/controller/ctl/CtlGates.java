@@ -61,8 +61,9 @@ public final class CtlGates {
     status.setReplicas(
         new ArrayList<>(
             List.of(
-                replica("hippo-1", "Serving", 45, null, 0L, 0.0, 7_200, "caught up"),
-                replica("hippo-2", "Serving", 45, null, 1_258_291L, 0.4, 7_260, "caught up"),
+                replica("hippo-1", "Serving", 45, null, 0L, 0.0, 7_200, "serving full share"),
+                replica(
+                    "hippo-2", "Serving", 45, null, 1_258_291L, 0.4, 7_260, "serving full share"),
                 held(replica("hippo-3", "Ramping", 10, 1, 12_288L, null, 45, "ramp step 1 (25%)")),
                 aborted(
                     replica(

@@ -32,9 +32,9 @@ class GateViewTest {
             "NAME      PHASE     WEIGHT   STEP   LAG              WAITING FOR          SINCE "
                 + "  REASON",
             "hippo-1   Serving   45       -      0 B / 0s         -                    120m  "
-                + "  caught up",
+                + "  serving full share",
             "hippo-2   Serving   45       -      1.2 MiB / 0.4s   -                    121m  "
-                + "  caught up",
+                + "  serving full share",
             "hippo-3   Ramping   10       25%    12 KiB           a resume (HELD)      45s   "
                 + "  ramp step 1 (25%)",
             "hippo-4   Gated     0        -      5 GiB            a resume (ABORTED)   5m30s "
