@@ -1,6 +1,9 @@
 package io.syncgate.controller.ctl;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.syncgate.policy.ActionStatus;
@@ -42,6 +45,14 @@ public final class GateView {
   private static final int MAX_CELL = 80;
   private static final int MAX_MESSAGE = 300;
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Indented as kubectl and jq indent: two spaces, {@code "key": value}, one item a line. */
+  private static final DefaultPrettyPrinter PRETTY =
+      new DefaultPrettyPrinter(
+              Separators.createDefaultInstance()
+                  .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+          .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+          .withArrayIndenter(new DefaultIndenter("  ", "\n"));
 
   private GateView() {}
 
@@ -183,7 +194,7 @@ public final class GateView {
     Object status = gate.getStatus() == null ? Map.of() : gate.getStatus();
     try {
       return pretty
-          ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(status)
+          ? JSON.writer(PRETTY).writeValueAsString(status)
           : JSON.writeValueAsString(status);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the status as JSON", e);

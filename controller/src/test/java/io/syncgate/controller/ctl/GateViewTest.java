@@ -127,7 +127,9 @@ class GateViewTest {
     assertThat(json.readValue(pretty, ReplicaGateStatus.class)).isEqualTo(gate.getStatus());
     assertThat(json.readValue(line, ReplicaGateStatus.class)).isEqualTo(gate.getStatus());
     assertThat(line).doesNotContain("\n");
-    assertThat(pretty).startsWith("{\n").contains("\"leader\" : \"hippo-0\"");
+    assertThat(pretty)
+        .startsWith("{\n  \"observedGeneration\": 1,\n  \"leader\": \"hippo-0\",\n")
+        .contains("  \"replicas\": [\n    {\n      \"name\": \"hippo-1\",\n");
     assertThat(GateView.statusJson(CtlGates.bare("db", "x"), false)).isEqualTo("{}");
   }
 
