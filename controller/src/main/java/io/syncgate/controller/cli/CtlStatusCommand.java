@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Show a ReplicaGate: each replica's phase, weight, ramp step, lag, what it waits for and"
           + " since when; the leader, the Ready and Degraded conditions, the rollout, the last"
-          + " actions and the requests not taken yet."
+          + " actions and the requests not answered yet."
     })
 final class CtlStatusCommand extends CtlSubcommand {
 

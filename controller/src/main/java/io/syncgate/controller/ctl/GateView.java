@@ -21,9 +21,13 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What {@code kubectl syncgate} shows of gates: plain functions from the objects (and the time ages
@@ -100,7 +104,7 @@ public final class GateView {
    * One gate in full: a row per replica (NAME, PHASE, WEIGHT, STEP, LAG, WAITING FOR, SINCE,
    * REASON); then the leader, the conditions that matter (Ready and Degraded always, any other only
    * while True), the rollout line, the last {@value #LAST_ACTIONS_SHOWN} actions and the requests
-   * the controller has not taken yet.
+   * the controller has not answered yet.
    */
   public static List<String> status(ReplicaGate gate, Instant now) {
     List<String> out = new ArrayList<>();
@@ -201,19 +205,31 @@ public final class GateView {
     }
   }
 
-  /** The request annotations the controller has not taken yet, oldest first. */
+  /**
+   * The request annotations the controller has not answered yet, oldest first (one it answered
+   * stays until the controller removes it, a moment later).
+   */
   private static void pendingRequests(ReplicaGate gate, Instant now, List<String> out) {
     Map<String, String> annotations = gate.getMetadata().getAnnotations();
-    List<ActionRequests.Request> pending = ActionRequests.pending(annotations);
+    if (annotations == null) {
+      return;
+    }
+    Set<String> answered = new HashSet<>();
+    if (gate.getStatus() != null) {
+      gate.getStatus().getLastActions().stream()
+          .filter(Objects::nonNull)
+          .forEach(a -> answered.add(ActionRequests.PREFIX + a.getId()));
+    }
+    Map<String, String> open = new LinkedHashMap<>(annotations);
+    open.keySet().removeIf(k -> k == null || !k.startsWith(ActionRequests.PREFIX));
+    open.keySet().removeAll(answered);
+    List<ActionRequests.Request> pending = ActionRequests.pending(open);
     if (pending.isEmpty()) {
       return;
     }
-    long total =
-        annotations.keySet().stream()
-            .filter(k -> k != null && k.startsWith(ActionRequests.PREFIX))
-            .count();
+    int total = open.size();
     out.add("");
-    out.add("Pending requests (not taken by the controller yet):");
+    out.add("Pending requests (not answered by the controller yet):");
     TextTable table = new TextTable(List.of("ID", "ACTION", "REPLICA", "BY", "AGE"));
     for (ActionRequests.Request request : pending) {
       if (request.valid()) {
@@ -258,19 +274,23 @@ public final class GateView {
     return seconds == null ? b : b + " / " + HumanFormat.seconds(seconds);
   }
 
-  /** What it waits for, then HELD, ABORTED and APPROVED as they apply. */
+  /**
+   * What it waits for, then HELD, ABORTED and APPROVED as they apply and the text does not say
+   * already ({@code resume (held)} needs no HELD).
+   */
   static String waitingFor(ReplicaStatus replica) {
+    String waiting = replica.getWaitingFor() == null ? null : cell(replica.getWaitingFor());
+    String said = waiting == null ? "" : waiting.toLowerCase(Locale.ROOT);
     List<String> marks = new ArrayList<>();
-    if (Boolean.TRUE.equals(replica.getHeld())) {
+    if (Boolean.TRUE.equals(replica.getHeld()) && !said.contains("held")) {
       marks.add("HELD");
     }
-    if (Boolean.TRUE.equals(replica.getAborted())) {
+    if (Boolean.TRUE.equals(replica.getAborted()) && !said.contains("aborted")) {
       marks.add("ABORTED");
     }
-    if (Boolean.TRUE.equals(replica.getApproved())) {
+    if (Boolean.TRUE.equals(replica.getApproved()) && !said.contains("approved")) {
       marks.add("APPROVED");
     }
-    String waiting = replica.getWaitingFor() == null ? null : cell(replica.getWaitingFor());
     if (marks.isEmpty()) {
       return waiting == null ? NONE : waiting;
     }

@@ -128,7 +128,7 @@ class CtlCommandIT {
     Future<Result> running = background.submit(new Run("hold", GATE, "hippo-3"));
 
     String id = awaitOneRequest();
-    answer(id, ActionStatus.APPLIED, "held at 25%");
+    answer(id, ActionStatus.APPLIED, "held at ramp step 1 (25%)");
     Result result = running.get(20, TimeUnit.SECONDS);
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -136,7 +136,7 @@ class CtlCommandIT {
         .isEqualTo(
             "hold hippo-3 on db/hippo-reads: requested as request.syncgate.io/"
                 + id
-                + "\nApplied: hold hippo-3 on db/hippo-reads: held at 25%\n");
+                + "\nApplied: hold hippo-3 on db/hippo-reads: held at ramp step 1 (25%)\n");
     assertThat(result.err()).isEmpty();
   }
 
@@ -272,13 +272,12 @@ class CtlCommandIT {
     assertThat(result.out().lines().toList())
         .isEqualTo(io.syncgate.controller.ctl.GateView.status(stored(), NOW))
         .startsWith(
-            "NAME      PHASE     WEIGHT   STEP   LAG              WAITING FOR          SINCE "
-                + "  REASON")
+            "NAME      PHASE     WEIGHT   STEP   LAG              WAITING FOR        SINCE   REASON")
         .contains(
-            "hippo-3   Ramping   10       25%    12 KiB           a resume (HELD)      45s   "
-                + "  ramp step 1 (25%)",
+            "hippo-3   Ramping   10       25%    12 KiB           resume (held)      45s     ramp"
+                + " step 1 (25%)",
             "Leader:            hippo-0, timeline 3",
-            "Rollout:           2/4 serving; hippo-3 25% (held); hippo-4 aborted");
+            "Rollout:           2/4 serving; hippo-3 ramping, weight 10, held; hippo-4 aborted");
   }
 
   @Test
@@ -305,12 +304,12 @@ class CtlCommandIT {
     CtlStatusCommand command = (CtlStatusCommand) watch.command("status");
     Future<Result> running = background.submit(watch);
 
-    Await.until("the first rendering", () -> watch.out().contains("a resume (HELD)      45s"));
+    Await.until("the first rendering", () -> watch.out().contains("resume (held)      45s"));
     editStatus(
         s -> {
           var r = s.getReplicas().get(2);
           r.setHeld(null);
-          r.setWaitingFor("the step timer");
+          r.setWaitingFor("step timer: 0s of 30s");
           r.setStep(2);
           r.setWeight(20);
         });
@@ -330,8 +329,10 @@ class CtlCommandIT {
     assertThat(lines.get(0)).isEqualTo("--- db/hippo-reads at " + NOW + " ---");
     assertThat(lines)
         .contains(
-            "hippo-3   Ramping   10       25%    12 KiB           a resume"
-                + " (HELD)      45s     ramp step 1 (25%)");
+            "hippo-3   Ramping   10       25%    12 KiB           resume (held)      45s     ramp"
+                + " step 1 (25%)",
+            "hippo-3   Ramping   20       50%    12 KiB           step timer: 0s of 30s   45s   "
+                + "  ramp step 1 (25%)");
   }
 
   @Test

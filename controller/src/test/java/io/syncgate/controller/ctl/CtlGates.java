@@ -46,7 +46,8 @@ public final class CtlGates {
 
   /**
    * {@code db/hippo-reads}: hippo-1 and hippo-2 serve, hippo-3 ramps at 25 % and is held, hippo-4
-   * is gated 5 GiB behind and was aborted; six actions so far, the oldest not shown.
+   * is 5 GiB behind and was aborted; six actions so far, the oldest not shown. Reasons, waits and
+   * messages are the controller's own words.
    */
   public static ReplicaGate rollingOut() {
     ReplicaGate gate = bare(NAMESPACE, GATE);
@@ -57,7 +58,7 @@ public final class CtlGates {
     status.setServing(2);
     status.setRamping(1);
     status.setGated(1);
-    status.setRollout("2/4 serving; hippo-3 25% (held); hippo-4 aborted");
+    status.setRollout("2/4 serving; hippo-3 ramping, weight 10, held; hippo-4 aborted");
     status.setReplicas(
         new ArrayList<>(
             List.of(
@@ -67,12 +68,24 @@ public final class CtlGates {
                 held(replica("hippo-3", "Ramping", 10, 1, 12_288L, null, 45, "ramp step 1 (25%)")),
                 aborted(
                     replica(
-                        "hippo-4", "Gated", 0, null, 5L << 30, null, 330, "lag 5 GiB > 1 MiB")))));
+                        "hippo-4",
+                        "Ejected",
+                        0,
+                        null,
+                        5L << 30,
+                        null,
+                        330,
+                        "aborted: out of reads until resumed (kubectl syncgate resume)")))));
     status.setConditions(
         new ArrayList<>(
             List.of(
-                condition("Ready", "True", "Reconciled", "the mesh holds what the gate decided"),
-                condition("Degraded", "False", "LeaderKnown", "hippo-0 leads"),
+                condition(
+                    "Ready",
+                    "True",
+                    "Reconciled",
+                    "mesh in sync: 2 serving, 1 ramping, 1 gated; members excluded, see"
+                        + " MembersExcluded"),
+                condition("Degraded", "False", "LeaderKnown", "leader hippo-0 on timeline 3"),
                 condition("InvalidSpec", "False", "SpecValid", ""),
                 condition(
                     "MembersExcluded",
@@ -80,14 +93,26 @@ public final class CtlGates {
                     "NoReadyEndpoint",
                     "hippo-5: not a ready endpoint of hippo-replicas"))));
     List<ActionStatus> actions = new ArrayList<>();
-    actions.add(action("a0", "hold", "hippo-2", "alice", 7_000, "Applied", "held at 100%"));
-    actions.add(action("a1", "resume", "hippo-2", "alice", 6_000, "Applied", "resumed"));
     actions.add(
-        action("a2", "promote", "hippo-4", "bob", 600, "Refused", "lag 5 GiB > admission 1 MiB"));
-    actions.add(action("a3", "abort", "hippo-4", "bob", 330, "Applied", "weight 0 until resumed"));
-    actions.add(action("a4", "hold", "hippo-3", "alice", 90, "Applied", "held at 25%"));
+        action("a0", "hold", "hippo-2", "alice", 7_000, "Applied", "held serving a full share"));
     actions.add(
-        action("a5", "hold", "hippo-9", "carol", 30, "Refused", "no replica hippo-9 in this gate"));
+        action("a1", "resume", "hippo-2", "alice", 6_000, "Applied", "resumed: no longer held"));
+    actions.add(
+        action(
+            "a2",
+            "promote",
+            "hippo-4",
+            "bob",
+            600,
+            "Refused",
+            "refused: lag 5 GiB > 1 MiB, not within admission limits"));
+    actions.add(
+        action("a3", "abort", "hippo-4", "bob", 330, "Applied", "aborted: weight 0 until resumed"));
+    actions.add(
+        action("a4", "hold", "hippo-3", "alice", 90, "Applied", "held at ramp step 1 (25%)"));
+    actions.add(
+        action(
+            "a5", "hold", "hippo-9", "carol", 30, "Refused", "refused: no replica hippo-9 here"));
     status.setLastActions(actions);
     gate.setStatus(status);
     return gate;
@@ -117,13 +142,13 @@ public final class CtlGates {
 
   static ReplicaStatus held(ReplicaStatus r) {
     r.setHeld(true);
-    r.setWaitingFor("a resume");
+    r.setWaitingFor("resume (held)");
     return r;
   }
 
   static ReplicaStatus aborted(ReplicaStatus r) {
     r.setAborted(true);
-    r.setWaitingFor("a resume");
+    r.setWaitingFor("resume (aborted)");
     return r;
   }
 

@@ -25,37 +25,42 @@ class GateViewTest {
     annotations.put(
         ActionRequests.key("0m7ud0k00-abc123"),
         ActionRequests.value(ActionVerb.APPROVE, "hippo-4", "dave", NOW.minusSeconds(4)));
+    // Answered (in lastActions) but not removed yet: not pending any more.
+    annotations.put(
+        ActionRequests.key("a5"),
+        ActionRequests.value(ActionVerb.HOLD, "hippo-9", "carol", NOW.minusSeconds(31)));
     gate.getMetadata().setAnnotations(annotations);
 
     assertThat(GateView.status(gate, NOW))
         .containsExactly(
-            "NAME      PHASE     WEIGHT   STEP   LAG              WAITING FOR          SINCE "
-                + "  REASON",
-            "hippo-1   Serving   45       -      0 B / 0s         -                    120m  "
-                + "  serving full share",
-            "hippo-2   Serving   45       -      1.2 MiB / 0.4s   -                    121m  "
-                + "  serving full share",
-            "hippo-3   Ramping   10       25%    12 KiB           a resume (HELD)      45s   "
-                + "  ramp step 1 (25%)",
-            "hippo-4   Gated     0        -      5 GiB            a resume (ABORTED)   5m30s "
-                + "  lag 5 GiB > 1 MiB",
+            "NAME      PHASE     WEIGHT   STEP   LAG              WAITING FOR        SINCE   REASON",
+            "hippo-1   Serving   45       -      0 B / 0s         -                  120m    serving"
+                + " full share",
+            "hippo-2   Serving   45       -      1.2 MiB / 0.4s   -                  121m    serving"
+                + " full share",
+            "hippo-3   Ramping   10       25%    12 KiB           resume (held)      45s     ramp"
+                + " step 1 (25%)",
+            "hippo-4   Ejected   0        -      5 GiB            resume (aborted)   5m30s   aborted:"
+                + " out of reads until resumed (kubectl syncgate resume)",
             "",
             "Leader:            hippo-0, timeline 3",
-            "Ready:             True, Reconciled: the mesh holds what the gate decided",
-            "Degraded:          False, LeaderKnown: hippo-0 leads",
+            "Ready:             True, Reconciled: mesh in sync: 2 serving, 1 ramping, 1 gated;"
+                + " members excluded, see MembersExcluded",
+            "Degraded:          False, LeaderKnown: leader hippo-0 on timeline 3",
             "MembersExcluded:   True, NoReadyEndpoint: hippo-5: not a ready endpoint of"
                 + " hippo-replicas",
-            "Rollout:           2/4 serving; hippo-3 25% (held); hippo-4 aborted",
+            "Rollout:           2/4 serving; hippo-3 ramping, weight 10, held; hippo-4 aborted",
             "",
             "Last actions:",
             "AGE     ACTION    REPLICA   BY      RESULT    MESSAGE",
-            "100m    resume    hippo-2   alice   Applied   resumed",
-            "10m     promote   hippo-4   bob     Refused   lag 5 GiB > admission 1 MiB",
-            "5m30s   abort     hippo-4   bob     Applied   weight 0 until resumed",
-            "90s     hold      hippo-3   alice   Applied   held at 25%",
-            "30s     hold      hippo-9   carol   Refused   no replica hippo-9 in this gate",
+            "100m    resume    hippo-2   alice   Applied   resumed: no longer held",
+            "10m     promote   hippo-4   bob     Refused   refused: lag 5 GiB > 1 MiB, not within"
+                + " admission limits",
+            "5m30s   abort     hippo-4   bob     Applied   aborted: weight 0 until resumed",
+            "90s     hold      hippo-3   alice   Applied   held at ramp step 1 (25%)",
+            "30s     hold      hippo-9   carol   Refused   refused: no replica hippo-9 here",
             "",
-            "Pending requests (not taken by the controller yet):",
+            "Pending requests (not answered by the controller yet):",
             "ID                 ACTION    REPLICA   BY     AGE",
             "0m7ud0k00-abc123   approve   hippo-4   dave   4s");
   }
@@ -103,17 +108,17 @@ class GateViewTest {
     assertThat(GateView.list(List.of(other, CtlGates.rollingOut()), true, NOW))
         .containsExactly(
             "NAMESPACE   NAME          LEADER    SERVING   RAMPING   GATED   ROLLOUT           "
-                + "                                 READY   AGE",
+                + "                                               READY   AGE",
             "db          hippo-reads   hippo-0   2         1         1       2/4 serving; hippo-3"
-                + " 25% (held); hippo-4 aborted   True    24h",
+                + " ramping, weight 10, held; hippo-4 aborted   True    24h",
             "other       acid          -         -         -         -       -                 "
-                + "                                 -       90s");
+                + "                                               -       90s");
     assertThat(GateView.list(List.of(CtlGates.rollingOut()), false, NOW))
         .containsExactly(
             "NAME          LEADER    SERVING   RAMPING   GATED   ROLLOUT                          "
-                + "                  READY   AGE",
-            "hippo-reads   hippo-0   2         1         1       2/4 serving; hippo-3 25% (held);"
-                + " hippo-4 aborted   True    24h");
+                + "                                READY   AGE",
+            "hippo-reads   hippo-0   2         1         1       2/4 serving; hippo-3 ramping,"
+                + " weight 10, held; hippo-4 aborted   True    24h");
   }
 
   @Test
@@ -155,14 +160,19 @@ class GateViewTest {
   }
 
   @Test
-  void waitingForWithMarkers() {
+  void waitingForWithTheMarksItDoesNotSayAlready() {
     ReplicaStatus r = new ReplicaStatus();
     assertThat(GateView.waitingFor(r)).isEqualTo("-");
     r.setApproved(true);
     assertThat(GateView.waitingFor(r)).isEqualTo("APPROVED");
-    r.setWaitingFor("the step timer");
+    r.setWaitingFor("step timer: 3s of 30s");
     r.setHeld(true);
-    assertThat(GateView.waitingFor(r)).isEqualTo("the step timer (HELD, APPROVED)");
+    assertThat(GateView.waitingFor(r)).isEqualTo("step timer: 3s of 30s (HELD, APPROVED)");
+    r.setWaitingFor("resume (held)");
+    r.setApproved(null);
+    assertThat(GateView.waitingFor(r)).isEqualTo("resume (held)");
+    r.setAborted(true);
+    assertThat(GateView.waitingFor(r)).isEqualTo("resume (held) (ABORTED)");
   }
 
   @Test
