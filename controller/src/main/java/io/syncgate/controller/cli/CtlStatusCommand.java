@@ -96,11 +96,7 @@ final class CtlStatusCommand extends CtlSubcommand {
     Runtime.getRuntime().addShutdownHook(hook);
     try (GateWatch events = GateWatch.start(session.client(), session.namespace(), gate)) {
       stop.whenComplete((v, e) -> events.stop());
-      // What was printed last, so that a change of nothing shown prints nothing.
-      List<String> lastText = null;
-      ReplicaGateStatus lastStatus = null;
-      boolean printedAny = false;
-      boolean fresh = true;
+      Renderings renderings = new Renderings(session.namespace() + "/" + gate);
       while (true) {
         GateWatch.Event event = events.next();
         if (event instanceof GateWatch.Stopped) {
@@ -121,36 +117,9 @@ final class CtlStatusCommand extends CtlSubcommand {
                   session.namespace(),
                   gate);
           err().flush();
-          lastText = null;
-          fresh = true;
+          renderings.forget();
         } else if (event instanceof GateWatch.Changed changed) {
-          ReplicaGate g = changed.gate();
-          if (output == Output.JSON) {
-            if (fresh || !Objects.equals(g.getStatus(), lastStatus)) {
-              out().println(GateView.statusJson(g, false));
-              lastStatus = g.getStatus();
-            }
-          } else {
-            Instant now = clock.instant();
-            List<String> text = GateView.status(g, now);
-            if (!text.equals(lastText)) {
-              if (printedAny) {
-                out().println();
-              }
-              out()
-                  .printf(
-                      Locale.ROOT,
-                      "--- %s/%s at %s ---%n",
-                      session.namespace(),
-                      gate,
-                      now.truncatedTo(ChronoUnit.SECONDS));
-              text.forEach(out()::println);
-              lastText = text;
-              printedAny = true;
-            }
-          }
-          fresh = false;
-          out().flush();
+          renderings.changed(changed.gate());
         }
       }
     } finally {
@@ -160,6 +129,54 @@ final class CtlStatusCommand extends CtlSubcommand {
       } catch (IllegalStateException e) {
         // Already shutting down (Ctrl-C): the hook is running and has just been released.
       }
+    }
+  }
+
+  /**
+   * What {@code --watch} prints on each change: the text view again when it differs from the last
+   * one printed (under a line naming the gate and the time), or the status as one JSON line when
+   * the status differs from the last one printed.
+   */
+  private final class Renderings {
+    private final String title;
+    private List<String> lastText;
+    private ReplicaGateStatus lastStatus;
+    private boolean printedText;
+    private boolean fresh = true;
+
+    Renderings(String title) {
+      this.title = title;
+    }
+
+    void changed(ReplicaGate gate) {
+      if (output == Output.JSON) {
+        if (fresh || !Objects.equals(gate.getStatus(), lastStatus)) {
+          out().println(GateView.statusJson(gate, false));
+          lastStatus = gate.getStatus();
+        }
+      } else {
+        Instant now = clock.instant();
+        List<String> text = GateView.status(gate, now);
+        if (!text.equals(lastText)) {
+          if (printedText) {
+            out().println();
+          }
+          out()
+              .printf(
+                  Locale.ROOT, "--- %s at %s ---%n", title, now.truncatedTo(ChronoUnit.SECONDS));
+          text.forEach(out()::println);
+          lastText = text;
+          printedText = true;
+        }
+      }
+      fresh = false;
+      out().flush();
+    }
+
+    /** After a deletion: whatever comes next is printed. */
+    void forget() {
+      lastText = null;
+      fresh = true;
     }
   }
 

@@ -336,6 +336,25 @@ class CtlCommandIT {
   }
 
   @Test
+  void statusWatchSaysWhenTheGateIsDeletedAndShowsItAgainWhenItComesBack() throws Exception {
+    Run watch = new Run("status", GATE, "--watch");
+    CtlStatusCommand command = (CtlStatusCommand) watch.command("status");
+    Future<Result> running = background.submit(watch);
+    Await.until("the first rendering", () -> watch.out().contains("Leader:"));
+
+    api.admin().resources(ReplicaGate.class).inNamespace(NS).withName(GATE).delete();
+    Await.until("the deletion reported", () -> watch.err().contains("was deleted"));
+    api.admin().resource(CtlGates.bare(NS, GATE)).create();
+    Await.until("the new gate shown", () -> watch.out().contains("No status yet"));
+    command.stop.complete(null);
+    Result result = running.get(10, TimeUnit.SECONDS);
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.err())
+        .isEqualTo("replicagate db/hippo-reads was deleted; watching for it to come back\n");
+  }
+
+  @Test
   void statusWatchAsJsonPrintsOneObjectPerStatusChange() throws Exception {
     Run watch = new Run("status", GATE, "-w", "-o", "json");
     CtlStatusCommand command = (CtlStatusCommand) watch.command("status");
@@ -491,6 +510,10 @@ class CtlCommandIT {
 
     String out() {
       return out.toString();
+    }
+
+    String err() {
+      return err.toString();
     }
 
     @Override
