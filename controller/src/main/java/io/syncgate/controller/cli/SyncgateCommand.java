@@ -8,15 +8,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code syncgate} command line: {@code syncgate run} runs the controller, {@code syncgate
- * demo} runs the embedded demo. Without a subcommand it prints its usage and fails, so a typo in a
- * container's args never starts something unintended.
+ * demo} runs the embedded demo, {@code syncgate ctl} is the client ({@code kubectl syncgate}).
+ * Without a subcommand it prints its usage and fails, so a typo in a container's args never starts
+ * something unintended.
  */
 @Command(
     name = "syncgate",
     mixinStandardHelpOptions = true,
     versionProvider = SyncgateVersion.class,
     description = "Keeps catching-up PostgreSQL replicas out of read traffic.",
-    subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, CtlCommand.class})
 public final class SyncgateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -56,22 +59,36 @@ class ReadmeCliReferenceTest {
   @Test
   void everyCommandIsInTheReference() {
     String readme = Readme.text();
-    CommandLine root = new CommandLine(new SyncgateCommand());
-    assertThat(readme).contains("#### `syncgate --help`");
-    for (String name : root.getSubcommands().keySet()) {
-      assertThat(readme).contains("#### `syncgate " + name + " --help`");
+    List<String> names = new ArrayList<>();
+    commands(
+        "syncgate", new CommandLine(new SyncgateCommand()), (name, command) -> names.add(name));
+    assertThat(names).contains("syncgate", "syncgate ctl", "syncgate ctl hold");
+    for (String name : names) {
+      assertThat(readme).contains("#### `" + name + " --help`");
     }
   }
 
-  /** The section's body: a heading and a text block per command, root first. */
+  /**
+   * The section's body: a heading and a text block per command, depth first: the root, then each
+   * subcommand followed by its own subcommands ({@code syncgate ctl}, then {@code syncgate ctl
+   * list}, ...).
+   */
   static String generated() {
-    CommandLine root = new CommandLine(new SyncgateCommand());
     StringBuilder out = new StringBuilder("\n");
-    out.append(block("syncgate --help", root));
-    for (Map.Entry<String, CommandLine> sub : root.getSubcommands().entrySet()) {
-      out.append(block("syncgate " + sub.getKey() + " --help", sub.getValue()));
-    }
+    commands(
+        "syncgate",
+        new CommandLine(new SyncgateCommand()),
+        (name, command) -> out.append(block(name + " --help", command)));
     return out.append("\n").toString();
+  }
+
+  /** Visits {@code command} as {@code name} and then every subcommand below it, depth first. */
+  private static void commands(
+      String name, CommandLine command, BiConsumer<String, CommandLine> visit) {
+    visit.accept(name, command);
+    for (Map.Entry<String, CommandLine> sub : command.getSubcommands().entrySet()) {
+      commands(name + " " + sub.getKey(), sub.getValue(), visit);
+    }
   }
 
   private static String block(String title, CommandLine command) {

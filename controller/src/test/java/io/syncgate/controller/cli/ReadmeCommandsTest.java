@@ -87,8 +87,14 @@ class ReadmeCommandsTest {
       checkMaven(command, words);
     } else if (program.equals("java")) {
       checkJava(command, words);
+    } else if (program.equals("kubectl") && words.size() > 1 && words.get(1).equals("syncgate")) {
+      checkKubectlSyncgate(command, words);
     } else if (program.equals("kubectl")) {
       checkKubectl(command, words);
+    } else if (program.equals("mkdir")) {
+      assertThat(words).as(command).hasSizeGreaterThan(1);
+    } else if (program.equals("cp")) {
+      checkCopy(command, words);
     } else {
       fail("README command not understood by this test (add a rule): " + command);
     }
@@ -131,6 +137,37 @@ class ReadmeCommandsTest {
     assertThat(words.get(1))
         .as(command)
         .isIn("apply", "get", "describe", "delete", "logs", "port-forward", "wait", "edit");
+  }
+
+  /**
+   * {@code kubectl syncgate ARGS} is {@code syncgate ctl ARGS} through deploy/kubectl-syncgate: the
+   * launcher is there and executable, and the arguments parse as a {@code ctl} command.
+   */
+  private void checkKubectlSyncgate(String command, List<String> words) {
+    Path launcher = root.resolve("deploy/kubectl-syncgate");
+    assertThat(Files.isExecutable(launcher)).as("%s is executable", launcher).isTrue();
+    List<String> args = new ArrayList<>(List.of("ctl"));
+    args.addAll(words.subList(2, words.size()));
+    CommandLine.ParseResult parsed;
+    try {
+      parsed = new CommandLine(new SyncgateCommand()).parseArgs(args.toArray(String[]::new));
+    } catch (CommandLine.ParameterException e) {
+      throw new AssertionError("README command does not parse: " + command + ": " + e.getMessage());
+    }
+    assertThat(parsed.subcommand().hasSubcommand())
+        .as("%s names a kubectl syncgate command", command)
+        .isTrue();
+  }
+
+  /** {@code cp SOURCE... DIRECTORY}: every source is in the repository or is the shaded jar. */
+  private void checkCopy(String command, List<String> words) throws Exception {
+    assertThat(words).as(command).hasSizeGreaterThan(2);
+    String jar = "controller/target/" + shadedJarName();
+    for (String source : words.subList(1, words.size() - 1)) {
+      if (!source.equals(jar)) {
+        assertThat(root.resolve(source)).as(command).isRegularFile();
+      }
+    }
   }
 
   /** {@code <finalName>.jar} of the controller's shade execution. */
