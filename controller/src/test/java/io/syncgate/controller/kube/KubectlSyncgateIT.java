@@ -6,24 +6,17 @@ import static io.syncgate.controller.kube.ControllerHarness.START_POSITION;
 import static io.syncgate.controller.kube.ControllerHarness.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncgate.controller.cli.SyncgateCommand;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.ActionStatus;
-import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.rollout.ActionRequests;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code kubectl syncgate} (in-process {@code syncgate ctl}, configured by a kubeconfig file only)
@@ -47,42 +40,35 @@ class KubectlSyncgateIT {
     h.sim(3).setReceivedAndReplayed(START_POSITION);
     Await.until(WAIT, "member 3 ramping", () -> "Ramping".equals(h.phase(3)));
     // Steps an hour apart: only actions move it from here.
-    h.admin()
-        .resources(ReplicaGate.class)
-        .inNamespace(NAMESPACE)
-        .withName(GATE)
-        .edit(
-            g -> {
-              g.getSpec().getRamp().setStepInterval("1h");
-              return g;
-            });
-    Path kubeconfig = kubeconfig();
+    TestGates.mergePatch(h.admin(), "{\"spec\":{\"ramp\":{\"stepInterval\":\"1h\"}}}");
+    Path kubeconfig = KubectlSyncgate.kubeconfig(dir, h.admin().getConfiguration().getMasterUrl());
     String on = " on " + NAMESPACE + "/" + GATE + ": ";
 
-    Result hold = ctl(kubeconfig, "hold", GATE, member(3));
+    KubectlSyncgate.Result hold = KubectlSyncgate.run(kubeconfig, "hold", GATE, member(3));
     assertThat(hold.exitCode()).as(hold.toString()).isZero();
     assertThat(hold.out()).contains("\nApplied: hold " + member(3) + on + "held at ramp step 0");
     ActionStatus recorded = h.gate().getStatus().getLastActions().get(0);
     assertThat(recorded.getBy()).isEqualTo("alice");
     Await.until(WAIT, "the hold request removed", () -> requests().isEmpty());
 
-    Result status = ctl(kubeconfig, "status", GATE);
+    KubectlSyncgate.Result status = KubectlSyncgate.run(kubeconfig, "status", GATE);
     assertThat(status.exitCode()).as(status.toString()).isZero();
     assertThat(status.out().lines())
         .anyMatch(l -> l.startsWith(member(3) + "   Ramping") && l.contains("resume (held)"))
         .anyMatch(l -> l.matches("\\d+s +hold +" + member(3) + " +alice +Applied +held at .*"));
 
-    Result promote = ctl(kubeconfig, "promote", GATE, member(3));
+    KubectlSyncgate.Result promote = KubectlSyncgate.run(kubeconfig, "promote", GATE, member(3));
     assertThat(promote.exitCode()).as(promote.toString()).isZero();
     assertThat(promote.out()).contains("Applied: promote " + member(3) + on + "promoted ");
     Await.until(WAIT, "member 3 serving", () -> "Serving".equals(h.phase(3)));
 
-    Result resume = ctl(kubeconfig, "resume", GATE, member(3), "--timeout", "10s");
+    KubectlSyncgate.Result resume =
+        KubectlSyncgate.run(kubeconfig, "resume", GATE, member(3), "--timeout", "10s");
     assertThat(resume.exitCode()).as(resume.toString()).isEqualTo(3);
     assertThat(resume.out())
         .contains("Refused: resume " + member(3) + on + "refused: neither held nor aborted");
 
-    Result list = ctl(kubeconfig, "list");
+    KubectlSyncgate.Result list = KubectlSyncgate.run(kubeconfig, "list");
     assertThat(list.exitCode()).isZero();
     assertThat(list.out()).contains(GATE + "   " + member(0));
   }
@@ -92,46 +78,5 @@ class KubectlSyncgateIT {
     return annotations == null
         ? List.of()
         : annotations.keySet().stream().filter(k -> k.startsWith(ActionRequests.PREFIX)).toList();
-  }
-
-  record Result(int exitCode, String out, String err) {}
-
-  private static Result ctl(Path kubeconfig, String... args) {
-    List<String> all = new ArrayList<>(List.of("ctl"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--kubeconfig", kubeconfig.toString()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exitCode =
-        new CommandLine(new SyncgateCommand())
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(all.toArray(String[]::new));
-    return new Result(exitCode, out.toString(), err.toString());
-  }
-
-  private Path kubeconfig() throws IOException {
-    return Files.writeString(
-        dir.resolve("kubeconfig"),
-        String.join(
-            "\n",
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters:",
-            "- name: mock",
-            "  cluster:",
-            "    server: " + h.admin().getConfiguration().getMasterUrl(),
-            "users:",
-            "- name: alice",
-            "  user:",
-            "    token: not-checked-by-the-mock",
-            "contexts:",
-            "- name: mock",
-            "  context:",
-            "    cluster: mock",
-            "    user: alice",
-            "    namespace: " + NAMESPACE,
-            "current-context: mock",
-            ""));
   }
 }

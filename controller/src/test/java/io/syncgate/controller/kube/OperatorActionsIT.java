@@ -11,6 +11,7 @@ import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaStatus;
 import io.syncgate.policy.gating.ActionVerb;
 import io.syncgate.policy.rollout.ActionRequests;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,11 +19,13 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Operator actions against the running controller and the embedded API server: each request is an
- * annotation as {@code kubectl syncgate} writes it; each is seen to take effect in the
- * VirtualService and in status, and the annotation is removed once status records it.
+ * Operator actions through {@code kubectl syncgate} (in-process {@code syncgate ctl}) against the
+ * running controller and the embedded API server: hold, promote, abort, resume and approve, each
+ * seen to take effect in the VirtualService and in status, the request removed once status records
+ * it.
  */
 class OperatorActionsIT {
 
@@ -30,6 +33,9 @@ class OperatorActionsIT {
 
   @RegisterExtension final ControllerHarness h = new ControllerHarness();
 
+  @TempDir Path dir;
+
+  private Path kubeconfig;
   private int nextId;
 
   @Test
@@ -77,7 +83,9 @@ class OperatorActionsIT {
     assertThat(h.weights().get(member(3))).isPositive();
     assertThat(h.replicaStatus(3).getAborted()).isNull();
 
-    ActionStatus refused = request(ActionVerb.HOLD, member(0));
+    // kubectl syncgate refuses to send this itself (no such replica in status); the controller
+    // has the last word on what a request names.
+    ActionStatus refused = annotate(ActionVerb.HOLD, member(0));
     assertThat(refused.getResult()).isEqualTo(ActionStatus.REFUSED);
     assertThat(refused.getMessage())
         .isEqualTo("refused: " + member(0) + " is the leader: only replicas are gated");
@@ -138,27 +146,52 @@ class OperatorActionsIT {
   }
 
   /**
-   * Adds a request as {@code kubectl syncgate} does and waits until status records its outcome and
-   * the annotation is gone; returns the outcome.
+   * Runs {@code kubectl syncgate VERB GATE REPLICA}, which waits for the controller's answer, and
+   * returns that answer as status records it, once the request annotation is gone.
    */
   private ActionStatus request(ActionVerb verb, String replica) {
+    KubectlSyncgate.Result r =
+        KubectlSyncgate.run(
+            kubeconfig(), verb.word(), ControllerHarness.GATE, replica, "--timeout", "10s");
+    assertThat(r.exitCode()).as(r.toString()).isIn(0, 3);
+    List<ActionStatus> actions = h.gate().getStatus().getLastActions();
+    ActionStatus newest = actions.get(actions.size() - 1);
+    assertThat(newest.getAction()).isEqualTo(verb.word());
+    assertThat(newest.getReplica()).isEqualTo(replica);
+    assertThat(r.out()).contains(newest.getResult() + ": " + verb.word() + " " + replica);
+    awaitNoRequests();
+    return newest;
+  }
+
+  /** Sends a request straight as an annotation, for what the plugin itself refuses to send. */
+  private ActionStatus annotate(ActionVerb verb, String replica) {
     String id = "t" + nextId++;
-    String key = ActionRequests.key(id);
-    String value = ActionRequests.value(verb, replica, "alice", Instant.now());
-    TestGates.request(h.admin(), id, value);
+    TestGates.request(h.admin(), id, ActionRequests.value(verb, replica, "alice", Instant.now()));
     ActionStatus outcome =
         Await.until(
                 WAIT,
-                verb.word() + " " + replica + " recorded in status",
+                verb.word() + " " + replica + " recorded",
                 () -> recorded(id),
                 Optional::isPresent)
             .orElseThrow();
+    awaitNoRequests();
+    return outcome;
+  }
+
+  private void awaitNoRequests() {
     Predicate<ReplicaGate> cleared =
         g ->
             g.getMetadata().getAnnotations() == null
-                || !g.getMetadata().getAnnotations().containsKey(key);
-    Await.until(WAIT, "request " + id + " removed", h::gate, cleared);
-    return outcome;
+                || g.getMetadata().getAnnotations().keySet().stream()
+                    .noneMatch(k -> k.startsWith(ActionRequests.PREFIX));
+    Await.until(WAIT, "requests removed once recorded", h::gate, cleared);
+  }
+
+  private Path kubeconfig() {
+    if (kubeconfig == null) {
+      kubeconfig = KubectlSyncgate.kubeconfig(dir, h.admin().getConfiguration().getMasterUrl());
+    }
+    return kubeconfig;
   }
 
   private Optional<ActionStatus> recorded(String id) {
