@@ -1,6 +1,6 @@
 package io.syncgate.controller.analysis;
 
-import io.netty.handler.codec.PrematureChannelClosureException;
+import io.syncgate.controller.http.RequestFailure;
 import io.syncgate.policy.analysis.QueryAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,23 +10,16 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Objects;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,47 +257,15 @@ public final class PrometheusClient implements AutoCloseable {
     }
   }
 
-  /** Words a failed request, most specific cause first. */
+  /** Words a failed request ({@link RequestFailure}). */
   QueryAnswer failed(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SSLException) {
-        return QueryAnswer.failed("TLS with Prometheus failed: " + rootMessage(t));
-      }
-    }
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException) {
-        return QueryAnswer.timedOut(options.timeout());
-      }
-      if (t instanceof NoRouteToHostException) {
-        return QueryAnswer.unreachable("no route to host");
-      }
-      if (t instanceof ConnectException) {
-        String message = String.valueOf(t.getMessage());
-        return QueryAnswer.unreachable(
-            message.contains("refused") ? "Connection refused" : "cannot connect: " + message);
-      }
-      if (t instanceof UnknownHostException) {
-        return QueryAnswer.unreachable("unknown host " + host);
-      }
-      // Closed before any byte of the answer, or (Netty's decoder) in the middle of its head.
-      if (t instanceof HttpClosedException || t instanceof PrematureChannelClosureException) {
-        return QueryAnswer.unreachable("connection closed before the answer was complete");
-      }
-      if (t instanceof IOException && String.valueOf(t.getMessage()).contains("reset")) {
-        return QueryAnswer.unreachable("connection reset");
-      }
-    }
-    return QueryAnswer.unreachable(
-        failure.getClass().getSimpleName() + ": " + rootMessage(failure));
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() != null ? root.getMessage() : t.getMessage();
-    return QueryAnswer.detail(message != null ? message : root.getClass().getSimpleName());
+    RequestFailure why = RequestFailure.of(failure, host);
+    return switch (why.kind()) {
+      case TLS ->
+          QueryAnswer.failed("TLS with Prometheus failed: " + QueryAnswer.detail(why.detail()));
+      case TIMEOUT -> QueryAnswer.timedOut(options.timeout());
+      case POOL_BUSY, UNREACHABLE -> QueryAnswer.unreachable(why.detail());
+    };
   }
 
   /** Closes the HTTP client and its pooled connections; later queries fail at once. */

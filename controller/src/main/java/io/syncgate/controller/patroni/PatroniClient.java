@@ -1,33 +1,25 @@
 package io.syncgate.controller.patroni;
 
-import io.netty.handler.codec.PrematureChannelClosureException;
+import io.syncgate.controller.http.RequestFailure;
 import io.syncgate.policy.gating.MemberSample;
 import io.syncgate.policy.gating.SampleFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -254,58 +246,21 @@ public final class PatroniClient implements AutoCloseable {
     }
   }
 
-  /** Maps a failed request to the sample that says why, most specific cause first. */
+  /** Maps a failed request to the sample that says why ({@link RequestFailure}). */
   MemberSample failed(String member, Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SSLException) {
-        return MemberSample.failed(member, SampleFailure.TLS, "TLS: " + rootMessage(t));
-      }
-    }
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException) {
-        return MemberSample.failed(member, SampleFailure.TIMEOUT, timeoutReason);
-      }
-      if (t instanceof ConnectionPoolTooBusyException) {
-        return MemberSample.failed(
-            member, SampleFailure.NOT_POLLED, "earlier polls of this member still pending");
-      }
-      if (t instanceof NoRouteToHostException) {
-        return MemberSample.failed(member, SampleFailure.UNREACHABLE, "no route to host");
-      }
-      if (t instanceof ConnectException) {
-        String message = String.valueOf(t.getMessage());
-        return MemberSample.failed(
-            member,
-            SampleFailure.UNREACHABLE,
-            message.contains("refused")
-                ? "connection refused"
-                : "cannot connect: " + PatroniParser.shorten(message));
-      }
-      if (t instanceof UnknownHostException) {
-        return MemberSample.failed(member, SampleFailure.UNREACHABLE, "unknown host");
-      }
-      // Closed before any byte of the answer, or (Netty's decoder) in the middle of its head.
-      if (t instanceof HttpClosedException || t instanceof PrematureChannelClosureException) {
-        return MemberSample.failed(
-            member, SampleFailure.UNREACHABLE, "connection closed before the answer was complete");
-      }
-      if (t instanceof IOException && String.valueOf(t.getMessage()).contains("reset")) {
-        return MemberSample.failed(member, SampleFailure.UNREACHABLE, "connection reset");
-      }
-    }
-    return MemberSample.failed(
-        member,
-        SampleFailure.UNREACHABLE,
-        PatroniParser.shorten(failure.getClass().getSimpleName() + ": " + rootMessage(failure)));
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() != null ? root.getMessage() : t.getMessage();
-    return PatroniParser.shorten(message != null ? message : root.getClass().getSimpleName());
+    RequestFailure why = RequestFailure.of(failure, null);
+    return switch (why.kind()) {
+      case TLS ->
+          MemberSample.failed(
+              member, SampleFailure.TLS, "TLS: " + PatroniParser.shorten(why.detail()));
+      case TIMEOUT -> MemberSample.failed(member, SampleFailure.TIMEOUT, timeoutReason);
+      case POOL_BUSY ->
+          MemberSample.failed(
+              member, SampleFailure.NOT_POLLED, "earlier polls of this member still pending");
+      case UNREACHABLE ->
+          MemberSample.failed(
+              member, SampleFailure.UNREACHABLE, PatroniParser.shorten(why.detail()));
+    };
   }
 
   /** "2s", "1500ms": how reasons and logs show a timeout. */

@@ -159,7 +159,7 @@ class AnalysisRunnerTest {
   void failuresCountInARowAndAPassResets() {
     assertThat(failuresAfter(QueryAnswer.of(0.31))).isEqualTo(1);
     assertThat(failuresAfter(QueryAnswer.noSeries())).isEqualTo(2);
-    assertThat(failuresAfter(QueryAnswer.unreachable("Connection refused"))).isEqualTo(3);
+    assertThat(failuresAfter(QueryAnswer.unreachable("connection refused"))).isEqualTo(3);
     assertThat(failuresAfter(QueryAnswer.of(0.12))).isZero();
     assertThat(failuresAfter(QueryAnswer.of(Double.NaN))).isEqualTo(1);
     CheckStatus latest = evaluate(1000).get("hippo-2").get("read-latency");

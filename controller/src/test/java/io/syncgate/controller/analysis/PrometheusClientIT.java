@@ -180,7 +180,7 @@ class PrometheusClientIT {
       // stopped, if the client has not noticed the close yet.
       assertThat(query(client, "vector(0.5)"))
           .isIn(
-              QueryAnswer.unreachable("Connection refused"),
+              QueryAnswer.unreachable("connection refused"),
               QueryAnswer.unreachable("connection closed before the answer was complete"));
       // A new connection is refused.
       QueryAnswer refused =
@@ -189,7 +189,7 @@ class PrometheusClientIT {
               "a refused connection",
               () -> query(client, "vector(0.5)"),
               answer -> answer.hasValue() || !answer.failure().contains("closed before"));
-      assertThat(refused.failure()).isEqualTo("Prometheus unreachable: Connection refused");
+      assertThat(refused.failure()).isEqualTo("Prometheus unreachable: connection refused");
     }
   }
 

@@ -193,7 +193,7 @@ class PrometheusHttpIT {
   void nothingListeningIsConnectionRefused() {
     int port = Ports.free(HOST);
     assertThat(query(client("http://" + HOST + ":" + port), "up").failure())
-        .isEqualTo("Prometheus unreachable: Connection refused");
+        .isEqualTo("Prometheus unreachable: connection refused");
   }
 
   @Test
