@@ -1,13 +1,9 @@
 package io.syncgate.controller.analysis;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.syncgate.controller.http.UntrustedJson;
 import io.syncgate.policy.analysis.QueryAnswer;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -38,19 +34,7 @@ public final class PrometheusAnswer {
   private static final Pattern DECIMAL =
       Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
 
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .streamReadConstraints(
-                      StreamReadConstraints.builder()
-                          .maxNestingDepth(MAX_NESTING_DEPTH)
-                          .maxNumberLength(64)
-                          .build())
-                  // Two "status" or "result" fields is a forged or broken answer, not a choice.
-                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                  .build())
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  private static final ObjectMapper MAPPER = UntrustedJson.mapper(MAX_NESTING_DEPTH);
 
   private PrometheusAnswer() {}
 

@@ -1,13 +1,9 @@
 package io.syncgate.controller.patroni;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.syncgate.controller.http.UntrustedJson;
 import io.syncgate.policy.gating.MemberSample;
 import io.syncgate.policy.gating.PatroniRole;
 import io.syncgate.policy.gating.SafeText;
@@ -49,19 +45,7 @@ public final class PatroniParser {
 
   private static final int MAX_DETAIL_CHARS = 120;
 
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .streamReadConstraints(
-                      StreamReadConstraints.builder()
-                          .maxNestingDepth(MAX_NESTING_DEPTH)
-                          .maxNumberLength(64)
-                          .build())
-                  // A duplicated "role" or "xlog" is a forged or broken answer, not a choice.
-                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                  .build())
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  private static final ObjectMapper MAPPER = UntrustedJson.mapper(MAX_NESTING_DEPTH);
 
   private PatroniParser() {}
 
