@@ -15,6 +15,9 @@ import java.util.Objects;
   "step",
   "lagBytes",
   "lagSeconds",
+  "lagTrend",
+  "catchUpBytesPerSecond",
+  "catchUpEtaSeconds",
   "since",
   "reason",
   "waitingFor",
@@ -46,6 +49,21 @@ public class ReplicaStatus {
 
   @JsonPropertyDescription("Replay lag in seconds, when known.")
   private Double lagSeconds;
+
+  @JsonPropertyDescription(
+      "Which way the replay lag goes over the last 30 s: CatchingUp, Flat or FallingBehind;"
+          + " absent with fewer than 3 samples.")
+  private String lagTrend;
+
+  @JsonPropertyDescription(
+      "How fast the replay lag shrinks, bytes per second (negative: it grows), over the last"
+          + " 30 s; a robust slope a single outlier cannot move.")
+  private Long catchUpBytesPerSecond;
+
+  @JsonPropertyDescription(
+      "Seconds until the lag is within admission.maxLag at that rate (0: it is); absent when"
+          + " it is not catching up.")
+  private Long catchUpEtaSeconds;
 
   @JsonPropertyDescription("Time of the last phase change (RFC 3339).")
   private String since;
@@ -129,6 +147,30 @@ public class ReplicaStatus {
     this.lagSeconds = lagSeconds;
   }
 
+  public String getLagTrend() {
+    return lagTrend;
+  }
+
+  public void setLagTrend(String lagTrend) {
+    this.lagTrend = lagTrend;
+  }
+
+  public Long getCatchUpBytesPerSecond() {
+    return catchUpBytesPerSecond;
+  }
+
+  public void setCatchUpBytesPerSecond(Long catchUpBytesPerSecond) {
+    this.catchUpBytesPerSecond = catchUpBytesPerSecond;
+  }
+
+  public Long getCatchUpEtaSeconds() {
+    return catchUpEtaSeconds;
+  }
+
+  public void setCatchUpEtaSeconds(Long catchUpEtaSeconds) {
+    this.catchUpEtaSeconds = catchUpEtaSeconds;
+  }
+
   public String getSince() {
     return since;
   }
@@ -187,6 +229,9 @@ public class ReplicaStatus {
         && Objects.equals(step, other.step)
         && Objects.equals(lagBytes, other.lagBytes)
         && Objects.equals(lagSeconds, other.lagSeconds)
+        && Objects.equals(lagTrend, other.lagTrend)
+        && Objects.equals(catchUpBytesPerSecond, other.catchUpBytesPerSecond)
+        && Objects.equals(catchUpEtaSeconds, other.catchUpEtaSeconds)
         && Objects.equals(since, other.since)
         && Objects.equals(reason, other.reason)
         && Objects.equals(waitingFor, other.waitingFor)
@@ -205,6 +250,9 @@ public class ReplicaStatus {
         step,
         lagBytes,
         lagSeconds,
+        lagTrend,
+        catchUpBytesPerSecond,
+        catchUpEtaSeconds,
         since,
         reason,
         waitingFor,
@@ -229,6 +277,12 @@ public class ReplicaStatus {
         + lagBytes
         + ", lagSeconds="
         + lagSeconds
+        + ", lagTrend="
+        + lagTrend
+        + ", catchUpBytesPerSecond="
+        + catchUpBytesPerSecond
+        + ", catchUpEtaSeconds="
+        + catchUpEtaSeconds
         + ", since="
         + since
         + ", reason="

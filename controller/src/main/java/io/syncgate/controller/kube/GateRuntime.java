@@ -3,6 +3,7 @@ package io.syncgate.controller.kube;
 import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateStatus;
+import io.syncgate.policy.gating.CatchUp;
 import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.HumanFormat;
 import io.syncgate.policy.gating.ReplicaState;
@@ -325,6 +326,16 @@ final class GateRuntime {
               r.phase(),
               route.map(x -> x.weightOf(r.name())).orElse(0),
               r.lagBytes());
+      CatchUp.Estimate estimate = state.trend(r.name()).estimate();
+      metrics()
+          .recordCatchUp(
+              key.namespace(),
+              key.name(),
+              r.name(),
+              estimate == null ? null : estimate.bytesPerSecond(),
+              estimate == null || estimate.eta() == null
+                  ? null
+                  : estimate.eta().toMillis() / 1000.0);
     }
     for (String gone : replicaSeries) {
       if (!now.contains(gone)) {

@@ -29,6 +29,10 @@ import java.util.function.Supplier;
  *   <li>{@code syncgate_replica_lag_bytes} gauge: replay lag; absent while it cannot be computed
  *   <li>{@code syncgate_replica_weight} gauge: percent of the read route
  *   <li>{@code syncgate_replica_phase{phase}} gauge: 1 for the replica's phase, 0 for the others
+ *   <li>{@code syncgate_replica_catch_up_bytes_per_second} gauge: how fast the lag shrinks
+ *       (negative: grows); absent while too few samples
+ *   <li>{@code syncgate_replica_catch_up_eta_seconds} gauge: time to admission.maxLag at that rate;
+ *       absent while it is not catching up
  *   <li>{@code syncgate_patroni_poll_seconds} histogram: one tick's Patroni polls of a gate
  *   <li>{@code syncgate_patroni_poll_errors_total{reason}} counter
  *   <li>{@code syncgate_mesh_writes_total{kind,result}} counter
@@ -61,6 +65,8 @@ public final class SyncgateMetrics {
   private static final String LAG = "syncgate.replica.lag.bytes";
   private static final String WEIGHT = "syncgate.replica.weight";
   private static final String PHASE = "syncgate.replica.phase";
+  private static final String CATCH_UP_RATE = "syncgate.replica.catch.up.bytes.per.second";
+  private static final String CATCH_UP_ETA = "syncgate.replica.catch.up.eta";
   private static final String POLL = "syncgate.patroni.poll";
   private static final String POLL_ERRORS = "syncgate.patroni.poll.errors";
   private static final String MESH_WRITES = "syncgate.mesh.writes";
@@ -160,6 +166,20 @@ public final class SyncgateMetrics {
           ReplicaGauges current = gauges != null ? gauges : new ReplicaGauges(k);
           current.set(phase, weight, lagBytes);
           return current;
+        });
+  }
+
+  /**
+   * Sets a replica's catch-up gauges; a null removes the series (too few samples; not catching up).
+   * Call after {@link #recordReplica} for the same replica.
+   */
+  public void recordCatchUp(
+      String namespace, String gate, String replica, Double bytesPerSecond, Double etaSeconds) {
+    replicas.computeIfPresent(
+        new ReplicaKey(namespace, gate, replica),
+        (k, gauges) -> {
+          gauges.catchUp(bytesPerSecond, etaSeconds);
+          return gauges;
         });
   }
 
@@ -381,6 +401,12 @@ public final class SyncgateMetrics {
     private final Map<Phase, AtomicLong> phases = new EnumMap<>(Phase.class);
     private final List<Meter> fixedMeters = new ArrayList<>();
     private Meter lagGauge;
+    private final java.util.concurrent.atomic.AtomicReference<Double> rate =
+        new java.util.concurrent.atomic.AtomicReference<>(0.0);
+    private final java.util.concurrent.atomic.AtomicReference<Double> eta =
+        new java.util.concurrent.atomic.AtomicReference<>(0.0);
+    private Meter rateGauge;
+    private Meter etaGauge;
 
     ReplicaGauges(ReplicaKey key) {
       tags = Tags.of("namespace", key.namespace(), "gate", key.gate(), "replica", key.replica());
@@ -424,8 +450,54 @@ public final class SyncgateMetrics {
       }
     }
 
+    void catchUp(Double bytesPerSecond, Double etaSeconds) {
+      rateGauge =
+          optional(
+              rateGauge,
+              rate,
+              bytesPerSecond,
+              CATCH_UP_RATE,
+              "How fast the replica's replay lag shrinks (negative: grows), bytes per second",
+              null);
+      etaGauge =
+          optional(
+              etaGauge,
+              eta,
+              etaSeconds,
+              CATCH_UP_ETA,
+              "Time until the replica's lag is within admission.maxLag at its catch-up rate",
+              "seconds");
+    }
+
+    /** A gauge present while {@code value} is not null. */
+    private Meter optional(
+        Meter gauge,
+        java.util.concurrent.atomic.AtomicReference<Double> holder,
+        Double value,
+        String name,
+        String description,
+        String unit) {
+      if (value == null) {
+        if (gauge != null) {
+          registry.remove(gauge);
+        }
+        return null;
+      }
+      holder.set(value);
+      if (gauge != null) {
+        return gauge;
+      }
+      Gauge.Builder<java.util.concurrent.atomic.AtomicReference<Double>> builder =
+          Gauge.builder(name, holder, h -> h.get())
+              .description(description)
+              .tags(tags)
+              .strongReference(true);
+      return (unit == null ? builder : builder.baseUnit(unit)).register(registry);
+    }
+
     void removeAll() {
       fixedMeters.forEach(registry::remove);
+      catchUp(null, null);
       if (lagGauge != null) {
         registry.remove(lagGauge);
         lagGauge = null;

@@ -19,13 +19,23 @@ public record GateState(
     String leader,
     Long timeline,
     Optional<Route> route,
-    List<ActionRecord> actions) {
+    List<ActionRecord> actions,
+    Map<String, LagTrend> trends) {
+
+  /**
+   * A replica's recent lag samples and what they say (null while too few), for the catch-up rate
+   * and ETA in status and reasons. Samples start over when the leader or its timeline changes.
+   */
+  public record LagTrend(CatchUp window, CatchUp.Estimate estimate) {
+    public static final LagTrend NONE = new LagTrend(CatchUp.EMPTY, null);
+  }
 
   /** How many operator actions the state (and {@code status.lastActions}) keeps. */
   public static final int MAX_ACTIONS = 20;
 
   public GateState {
     replicas = Collections.unmodifiableMap(new TreeMap<>(replicas));
+    trends = Collections.unmodifiableMap(new TreeMap<>(trends));
     actions = List.copyOf(actions);
     if (actions.size() > MAX_ACTIONS) {
       actions = actions.subList(actions.size() - MAX_ACTIONS, actions.size());
@@ -36,6 +46,21 @@ public record GateState(
   public GateState(
       Map<String, ReplicaState> replicas, String leader, Long timeline, Optional<Route> route) {
     this(replicas, leader, timeline, route, List.of());
+  }
+
+  /** A state without lag trends. */
+  public GateState(
+      Map<String, ReplicaState> replicas,
+      String leader,
+      Long timeline,
+      Optional<Route> route,
+      List<ActionRecord> actions) {
+    this(replicas, leader, timeline, route, actions, Map.of());
+  }
+
+  /** A replica's lag trend, {@link LagTrend#NONE} when none is known. */
+  public LagTrend trend(String replica) {
+    return trends.getOrDefault(replica, LagTrend.NONE);
   }
 
   /** True when the request {@code id} was taken or refused already. */
@@ -50,7 +75,7 @@ public record GateState(
     }
     List<ActionRecord> all = new ArrayList<>(actions);
     all.addAll(more);
-    return new GateState(replicas, leader, timeline, route, all);
+    return new GateState(replicas, leader, timeline, route, all, trends);
   }
 
   /** This state without the given replicas (they start over as if never seen). */
@@ -60,7 +85,9 @@ public record GateState(
     }
     Map<String, ReplicaState> kept = new TreeMap<>(replicas);
     kept.keySet().removeAll(names);
-    return new GateState(kept, leader, timeline, route, actions);
+    Map<String, LagTrend> keptTrends = new TreeMap<>(trends);
+    keptTrends.keySet().removeAll(names);
+    return new GateState(kept, leader, timeline, route, actions, keptTrends);
   }
 
   public static GateState empty() {

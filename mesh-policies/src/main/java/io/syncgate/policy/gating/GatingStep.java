@@ -198,10 +198,20 @@ public final class GatingStep {
     List<ActionRecord> records = new ArrayList<>(requests.refused());
     Map<String, ReplicaState> next = new TreeMap<>();
     Map<String, Admission> admissions = new TreeMap<>();
+    // Lags against another leader or timeline are another series: the windows start over.
+    boolean sameSeries = leader.equals(previous.leader()) && timeline.equals(previous.timeline());
+    Map<String, GateState.LagTrend> trends = new TreeMap<>();
     for (String name : members) {
       if (name.equals(leader)) {
         continue;
       }
+      GateState.LagTrend trend =
+          lagTrend(
+              sameSeries ? previous.trend(name).window() : CatchUp.EMPTY,
+              snapshot.lags().get(name),
+              policy,
+              now);
+      trends.put(name, trend);
       ReplicaState prev = previous.replicas().get(name);
       if (prev == null || name.equals(previous.leader())) {
         // New member, or the old leader now following: both start from scratch.
@@ -214,6 +224,7 @@ public final class GatingStep {
               snapshot.lags().get(name),
               timeline,
               exclusions.reason(name),
+              trend.estimate(),
               policy);
       Controlled controlled =
           control(prev, requests.of(name), observation, true, transitions, records, policy, now);
@@ -242,7 +253,8 @@ public final class GatingStep {
         Weights.route(routable(next, subsets), primary.destination(leader, subsets), policy);
     Optional<Route> route = decision.map(Weights.Decision::route);
     GateState state =
-        new GateState(next, leader, timeline, route, previous.actions()).withActions(records);
+        new GateState(next, leader, timeline, route, previous.actions(), trends)
+            .withActions(records);
     Plan plan =
         new Plan(
             members,
@@ -431,7 +443,13 @@ public final class GatingStep {
               .map(Weights.Decision::route);
     }
     GateState state =
-        new GateState(next, previous.leader(), previous.timeline(), kept, previous.actions())
+        new GateState(
+                next,
+                previous.leader(),
+                previous.timeline(),
+                kept,
+                previous.actions(),
+                keptTrends(previous, next.keySet()))
             .withActions(records);
     boolean fallbackActive = kept.isPresent() && Weights.noShares(next.values(), policy);
     Plan plan =
@@ -516,11 +534,27 @@ public final class GatingStep {
     }
   }
 
+  /** The window with this tick's lag, if known, and its estimate. */
+  private static GateState.LagTrend lagTrend(
+      CatchUp window, ClusterSnapshot.Lag lag, GatePolicy policy, Instant now) {
+    CatchUp w = lag == null ? window : window.with(now, lag.bytes());
+    return new GateState.LagTrend(w, w.estimate(policy.admissionMaxLagBytes()));
+  }
+
+  /** Without a leader no lag is known: the windows of the members still there wait as they are. */
+  private static Map<String, GateState.LagTrend> keptTrends(
+      GateState previous, Set<String> replicas) {
+    Map<String, GateState.LagTrend> kept = new TreeMap<>(previous.trends());
+    kept.keySet().retainAll(replicas);
+    return kept;
+  }
+
   private static Observation observe(
       MemberSample sample,
       ClusterSnapshot.Lag lag,
       long leaderTimeline,
       String excluded,
+      CatchUp.Estimate estimate,
       GatePolicy policy) {
     if (!sample.usable()) {
       return new Observation(
@@ -530,7 +564,8 @@ public final class GatingStep {
         excluded != null ? excluded : hardCause(sample, leaderTimeline, "leader timeline");
     String lagEjection = lag == null ? null : lagEjectCause(lag, policy);
     String ejectCause = hard != null ? hard : lagEjection;
-    String notAdmissible = hard != null ? hard : admissionBlocker(sample, lag, policy, lagEjection);
+    String notAdmissible =
+        hard != null ? hard : admissionBlocker(sample, lag, estimate, policy, lagEjection);
     return new Observation(sample, lag, ejectCause, notAdmissible, excluded);
   }
 
@@ -571,7 +606,11 @@ public final class GatingStep {
 
   /** Why a replica without a hard cause may not be admitted, or null when it may. */
   private static String admissionBlocker(
-      MemberSample sample, ClusterSnapshot.Lag lag, GatePolicy policy, String lagEjection) {
+      MemberSample sample,
+      ClusterSnapshot.Lag lag,
+      CatchUp.Estimate estimate,
+      GatePolicy policy,
+      String lagEjection) {
     String replay = replayBlocker(sample);
     if (replay != null) {
       return replay;
@@ -580,7 +619,11 @@ public final class GatingStep {
       return "no replay position reported";
     }
     if (lag.bytes() > policy.admissionMaxLagBytes()) {
-      return "lag " + bytes(lag.bytes()) + " > " + bytes(policy.admissionMaxLagBytes());
+      return "lag "
+          + bytes(lag.bytes())
+          + " > "
+          + bytes(policy.admissionMaxLagBytes())
+          + catchingUp(estimate);
     }
     if (checked(policy.admissionMaxLagTime())) {
       if (lag.seconds() == null) {
@@ -591,6 +634,23 @@ public final class GatingStep {
       }
     }
     return lagEjection;
+  }
+
+  /** ", catching up at 240 MiB/s, ETA 17s", ", not catching up (growing 5 MiB/s)", or "". */
+  private static String catchingUp(CatchUp.Estimate estimate) {
+    if (estimate == null) {
+      return "";
+    }
+    return switch (estimate.trend()) {
+      case CATCHING_UP ->
+          ", catching up at "
+              + bytes((long) estimate.bytesPerSecond())
+              + "/s"
+              + (estimate.eta() == null ? "" : ", ETA " + duration(estimate.eta()));
+      case FLAT -> ", not catching up (flat)";
+      case FALLING_BEHIND ->
+          ", not catching up (growing " + bytes((long) -estimate.bytesPerSecond()) + "/s)";
+    };
   }
 
   /**

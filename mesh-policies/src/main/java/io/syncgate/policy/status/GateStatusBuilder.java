@@ -6,6 +6,7 @@ import io.syncgate.policy.ActionStatus;
 import io.syncgate.policy.ReplicaGateStatus;
 import io.syncgate.policy.ReplicaStatus;
 import io.syncgate.policy.gating.ActionRecord;
+import io.syncgate.policy.gating.CatchUp;
 import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.Phase;
 import io.syncgate.policy.gating.ReplicaState;
@@ -86,6 +87,13 @@ public final class GateStatusBuilder {
       entry.setStep(r.phase() == Phase.RAMPING ? r.step() : null);
       entry.setLagBytes(r.lagBytes());
       entry.setLagSeconds(r.lagSeconds());
+      CatchUp.Estimate estimate = state.trend(r.name()).estimate();
+      if (estimate != null) {
+        entry.setLagTrend(trendName(estimate.trend()));
+        entry.setCatchUpBytesPerSecond(Math.round(estimate.bytesPerSecond()));
+        entry.setCatchUpEtaSeconds(
+            estimate.eta() == null ? null : (long) Math.ceil(estimate.eta().toMillis() / 1000.0));
+      }
       // Milliseconds: the exact time of the last phase change, for people and for GateRestore.
       entry.setSince(
           r.since() == null
@@ -192,6 +200,15 @@ public final class GateStatusBuilder {
     return out;
   }
 
+  /** {@code status.replicas[].lagTrend}: CatchingUp, Flat or FallingBehind. */
+  public static String trendName(CatchUp.Trend trend) {
+    return switch (trend) {
+      case CATCHING_UP -> "CatchingUp";
+      case FLAT -> "Flat";
+      case FALLING_BEHIND -> "FallingBehind";
+    };
+  }
+
   private static String rfc3339(Instant at) {
     return DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.MILLIS));
   }
@@ -233,6 +250,9 @@ public final class GateStatusBuilder {
     for (ReplicaStatus r : s.getReplicas()) {
       r.setLagBytes(null);
       r.setLagSeconds(null);
+      r.setLagTrend(null);
+      r.setCatchUpBytesPerSecond(null);
+      r.setCatchUpEtaSeconds(null);
       r.setReason(null);
       // What a replica waits for is significant, the seconds and counts in it are figures: a
       // hold or a failing check shows at once, a step timer counting up does not write status.
@@ -268,6 +288,9 @@ public final class GateStatusBuilder {
       c.setStep(r.getStep());
       c.setLagBytes(r.getLagBytes());
       c.setLagSeconds(r.getLagSeconds());
+      c.setLagTrend(r.getLagTrend());
+      c.setCatchUpBytesPerSecond(r.getCatchUpBytesPerSecond());
+      c.setCatchUpEtaSeconds(r.getCatchUpEtaSeconds());
       c.setUid(r.getUid());
       c.setSince(r.getSince());
       c.setReason(r.getReason());

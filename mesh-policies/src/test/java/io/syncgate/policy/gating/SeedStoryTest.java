@@ -50,10 +50,23 @@ class SeedStoryTest {
       long lag = 5 * GIB - (t - 1) * 256 * MIB;
       r = d.advanceSeconds(1).tick(leader("pg-0", 1), ok("pg-1"), ok("pg-2"), behind("pg-3", lag));
       expect(d, r, Phase.GATED, 0, route("pg-1", 50, "pg-2", 50, "pg-3", 0));
+      // From the third sample on, the reason says how fast it catches up and when it will be
+      // within admission.maxLag: (lag - 1 MiB) / 256 MiB/s, rounded up to the next second.
+      String catchingUp =
+          t < CatchUp.MIN_SAMPLES
+              ? ""
+              : ", catching up at 256 MiB/s, ETA "
+                  + HumanFormat.duration(
+                      java.time.Duration.ofMillis(
+                          (long) Math.ceil((lag - MIB) * 1000.0 / (256 * MIB))));
       assertThat(d.replica("pg-3").reason())
-          .isEqualTo("lag " + HumanFormat.bytes(lag) + " > 1 MiB");
+          .isEqualTo("lag " + HumanFormat.bytes(lag) + " > 1 MiB" + catchingUp);
       if (t == 1) {
         assertThat(d.replica("pg-3").reason()).isEqualTo("lag 5 GiB > 1 MiB");
+      }
+      if (t == 3) {
+        assertThat(d.replica("pg-3").reason())
+            .isEqualTo("lag 4.5 GiB > 1 MiB, catching up at 256 MiB/s, ETA 18s");
       }
     }
 
