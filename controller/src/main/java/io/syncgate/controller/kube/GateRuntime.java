@@ -8,6 +8,7 @@ import io.syncgate.policy.gating.GateState;
 import io.syncgate.policy.gating.HumanFormat;
 import io.syncgate.policy.gating.ReplicaState;
 import io.syncgate.policy.gating.Route;
+import io.syncgate.policy.gating.StaleReadExposure;
 import io.syncgate.policy.status.TickOutcome;
 import io.syncgate.policy.status.TickReport;
 import io.syncgate.policy.status.WriteResult;
@@ -47,6 +48,11 @@ final class GateRuntime {
 
   private ReplicaGate gate;
   private GateSettings.Parsed parsed;
+
+  /** The stale-read exposure of the last decided tick, and when (monotonic). */
+  private int exposure;
+
+  private Instant exposureAt;
   private Object watchedSelector;
 
   /** The Services whose EndpointSlices are watched, or null before the first valid spec. */
@@ -246,6 +252,7 @@ final class GateRuntime {
     TickReport report = TickReport.of(result.outcome(), key.namespace(), key.name());
     if (result.outcome() instanceof TickOutcome.Decided decided) {
       recordReplicaMetrics(decided.state(), decided.route());
+      recordExposure(decided, tick.now());
       // The actions of this tick are the ones the core stamped with its time.
       decided.state().actions().stream()
           .filter(a -> tick.now().equals(a.appliedAt()))
@@ -312,6 +319,27 @@ final class GateRuntime {
         term,
         now,
         env.clock().wallFor(now));
+  }
+
+  /**
+   * The stale-read exposure of this tick, and the one in force since the previous tick integrated
+   * over the time between them (monotonic).
+   */
+  private void recordExposure(TickOutcome.Decided decided, Instant now) {
+    int percent =
+        parsed.valid()
+            ? StaleReadExposure.percent(
+                decided.state(),
+                decided.route(),
+                decided.plan().leader() != null && !decided.plan().degraded(),
+                parsed.settings().policy(),
+                now)
+            : 0;
+    double since =
+        exposureAt == null ? 0 : Math.max(0, Duration.between(exposureAt, now).toNanos() / 1e9);
+    metrics().recordExposure(key.namespace(), key.name(), percent, exposure * since);
+    exposure = percent;
+    exposureAt = now;
   }
 
   private void recordReplicaMetrics(GateState state, Optional<Route> route) {

@@ -39,6 +39,10 @@ import java.util.function.Supplier;
  *   <li>{@code syncgate_tick_seconds} histogram: one tick of a gate, start to finish
  *   <li>{@code syncgate_events_dropped_total} counter: events about a gate not recorded (rate limit
  *       or backlog)
+ *   <li>{@code syncgate_stale_read_exposure_percent} gauge: route weight on replicas whose lag is
+ *       unknown or over admission.maxLag; {@code
+ *       syncgate_stale_read_exposure_percent_seconds_total} counter: that weight integrated over
+ *       time
  *   <li>{@code syncgate_actions_total{action,result}} counter: operator actions taken ({@code
  *       applied}) or {@code refused}
  *   <li>{@code syncgate_analysis_checks_total{check,result}} counter: analysis check results,
@@ -75,6 +79,8 @@ public final class SyncgateMetrics {
   private static final String LAST_TICK = "syncgate.gate.last.tick.timestamp";
   private static final String EVENTS_DROPPED = "syncgate.events.dropped";
   private static final String ACTIONS = "syncgate.actions";
+  private static final String EXPOSURE = "syncgate.stale.read.exposure.percent";
+  private static final String EXPOSURE_SECONDS = "syncgate.stale.read.exposure.percent.seconds";
   private static final String CHECKS = "syncgate.analysis.checks";
 
   /** The {@code action} label values of {@code syncgate_actions_total}. */
@@ -110,6 +116,9 @@ public final class SyncgateMetrics {
   // Every tick records into a few of these; a builder and a registry lookup each time cost more
   // than the recording (a profile at 1,000 members put them at 3% of the controller's CPU).
   private final Map<GateId, Map<GateMeterKey, Meter>> gateMeters = new ConcurrentHashMap<>();
+
+  /** Per gate, the route weight now exposed to stale reads, behind its gauge. */
+  private final Map<GateId, AtomicLong> exposures = new ConcurrentHashMap<>();
 
   /** Per gate, the wall time (epoch ms) of its last completed tick, behind its gauge. */
   private final Map<GateId, AtomicLong> lastTicks = new ConcurrentHashMap<>();
@@ -203,6 +212,7 @@ public final class SyncgateMetrics {
     // Only this gate's own meters: a scan of the whole registry per gate made stopping a controller
     // with 1,000 gates hold its event loop for over 10 s.
     lastTicks.remove(new GateId(namespace, gate));
+    exposures.remove(new GateId(namespace, gate));
     Map<GateMeterKey, Meter> meters = gateMeters.remove(new GateId(namespace, gate));
     if (meters != null) {
       meters.values().forEach(registry::remove);
@@ -233,6 +243,51 @@ public final class SyncgateMetrics {
               return holder;
             });
     millis.set(at.toEpochMilli());
+  }
+
+  /**
+   * The route weight a gate gives now to replicas whose lag is unknown or over admission.maxLag,
+   * and the weight-seconds it gave since its previous tick.
+   *
+   * @param percent 0..100
+   * @param percentSeconds the exposure in force since the previous tick times its length
+   */
+  public void recordExposure(String namespace, String gate, int percent, double percentSeconds) {
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException("exposure must be 0..100, got " + percent);
+    }
+    AtomicLong holder =
+        exposures.computeIfAbsent(
+            new GateId(requireLabel(namespace, "namespace"), requireLabel(gate, "gate")),
+            id -> {
+              AtomicLong h = new AtomicLong();
+              cached(
+                  new GateMeterKey(EXPOSURE, namespace, gate, ""),
+                  () ->
+                      Gauge.builder(EXPOSURE, h, AtomicLong::doubleValue)
+                          .description(
+                              "Route weight on replicas whose lag is unknown or over"
+                                  + " admission.maxLag")
+                          .tags(gateTags(namespace, gate))
+                          .register(registry),
+                  Gauge.class);
+              return h;
+            });
+    holder.set(percent);
+    Counter counter =
+        cached(
+            new GateMeterKey(EXPOSURE_SECONDS, namespace, gate, ""),
+            () ->
+                Counter.builder(EXPOSURE_SECONDS)
+                    .description(
+                        "Route weight on replicas whose lag was unknown or over admission.maxLag,"
+                            + " integrated over time (percent-seconds)")
+                    .tags(gateTags(namespace, gate))
+                    .register(registry),
+            Counter.class);
+    if (percentSeconds > 0) {
+      counter.increment(percentSeconds);
+    }
   }
 
   /** A tick of a gate was skipped because the previous one still ran (slow Patroni or API). */

@@ -107,6 +107,7 @@ class ReadmeReferenceTest {
     SyncgateMetrics metrics = new SyncgateMetrics();
     metrics.recordReplica("db", "g", "r", "Serving", 50, 10L);
     metrics.recordCatchUp("db", "g", "r", 1e6, 3.0);
+    metrics.recordExposure("db", "g", 0, 0);
     metrics.recordPoll("db", "g", Duration.ofMillis(3));
     metrics.pollError("db", "g", "timeout");
     metrics.meshWrite("db", "g", "status", "noop");
@@ -127,7 +128,7 @@ class ReadmeReferenceTest {
       documented.add(name.group(1));
     }
 
-    assertThat(scraped).hasSize(16);
+    assertThat(scraped).hasSize(18);
     assertThat(documented).isEqualTo(scraped);
   }
 

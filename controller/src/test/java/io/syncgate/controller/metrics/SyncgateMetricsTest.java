@@ -40,6 +40,37 @@ class SyncgateMetricsTest {
   }
 
   @Test
+  void catchUpGaugesComeAndGoWithTheEstimate() {
+    metrics.recordReplica("db", "g", "r1", "Gated", 0, 1L << 30);
+    metrics.recordCatchUp("db", "g", "r1", 1048576.0, 12.5);
+    assertThat(samplesOf("syncgate_replica_catch_up_bytes_per_second"))
+        .containsExactly(
+            "syncgate_replica_catch_up_bytes_per_second{gate=\"g\",namespace=\"db\",replica=\"r1\"}"
+                + " 1048576.0");
+    assertThat(samplesOf("syncgate_replica_catch_up_eta_seconds"))
+        .containsExactly(
+            "syncgate_replica_catch_up_eta_seconds{gate=\"g\",namespace=\"db\",replica=\"r1\"} 12.5");
+    metrics.recordCatchUp("db", "g", "r1", -5.0, null);
+    assertThat(samplesOf("syncgate_replica_catch_up_eta_seconds")).isEmpty();
+    metrics.forgetReplica("db", "g", "r1");
+    assertThat(samplesOf("syncgate_replica_catch_up_bytes_per_second")).isEmpty();
+  }
+
+  @Test
+  void exposureIsAGaugeAndItsIntegral() {
+    metrics.recordExposure("db", "g", 50, 0);
+    metrics.recordExposure("db", "g", 0, 50 * 2.0);
+    metrics.recordExposure("db", "g", 0, 0);
+    assertThat(samplesOf("syncgate_stale_read_exposure_percent"))
+        .containsExactly("syncgate_stale_read_exposure_percent{gate=\"g\",namespace=\"db\"} 0.0");
+    assertThat(samplesOf("syncgate_stale_read_exposure_percent_seconds_total"))
+        .containsExactly(
+            "syncgate_stale_read_exposure_percent_seconds_total{gate=\"g\",namespace=\"db\"} 100.0");
+    metrics.forgetGate("db", "g");
+    assertThat(samplesOf("syncgate_stale_read_exposure_percent")).isEmpty();
+  }
+
+  @Test
   void phaseIsOneSeriesPerPhaseWithExactlyOneSet() {
     metrics.recordReplica("db", "g", "r1", "Gated", 0, 1L << 30);
     metrics.recordReplica("db", "g", "r1", "Serving", 100, 0L);
