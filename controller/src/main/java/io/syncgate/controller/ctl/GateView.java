@@ -133,7 +133,7 @@ public final class GateView {
                 cell(r.getPhase()),
                 number(r.getWeight()),
                 step(r, steps),
-                lag(r.getLagBytes(), r.getLagSeconds()),
+                lag(r.getLagBytes(), r.getLagSeconds()) + catchUp(r),
                 waitingFor(r),
                 ageOf(r.getSince(), now),
                 cell(r.getReason(), MAX_MESSAGE)));
@@ -272,6 +272,30 @@ public final class GateView {
     }
     String b = bytes == null ? "?" : HumanFormat.bytes(bytes);
     return seconds == null ? b : b + " / " + HumanFormat.seconds(seconds);
+  }
+
+  /**
+   * What the lag's trend says, after the lag: {@code , catching up 256 MiB/s, ETA 18s}, {@code ,
+   * flat}, {@code , growing 5 MiB/s}; nothing while the controller has no estimate.
+   */
+  static String catchUp(ReplicaStatus r) {
+    if (r.getLagTrend() == null || r.getCatchUpBytesPerSecond() == null) {
+      return "";
+    }
+    long rate = r.getCatchUpBytesPerSecond();
+    switch (r.getLagTrend()) {
+      case "CatchingUp":
+        return ", catching up "
+            + HumanFormat.bytes(rate)
+            + "/s"
+            + (r.getCatchUpEtaSeconds() == null || r.getCatchUpEtaSeconds() == 0
+                ? ""
+                : ", ETA " + HumanFormat.duration(Duration.ofSeconds(r.getCatchUpEtaSeconds())));
+      case "FallingBehind":
+        return ", growing " + HumanFormat.bytes(-rate) + "/s";
+      default:
+        return ", flat";
+    }
   }
 
   /**

@@ -66,6 +66,24 @@ class GateViewTest {
   }
 
   @Test
+  void theLagSaysWhichWayItGoesOnceTheControllerKnows() {
+    io.syncgate.policy.ReplicaStatus r = new io.syncgate.policy.ReplicaStatus();
+    assertThat(GateView.catchUp(r)).isEmpty();
+    r.setLagTrend("CatchingUp");
+    r.setCatchUpBytesPerSecond(256L << 20);
+    r.setCatchUpEtaSeconds(18L);
+    assertThat(GateView.catchUp(r)).isEqualTo(", catching up 256 MiB/s, ETA 18s");
+    r.setCatchUpEtaSeconds(0L);
+    assertThat(GateView.catchUp(r)).isEqualTo(", catching up 256 MiB/s");
+    r.setLagTrend("FallingBehind");
+    r.setCatchUpBytesPerSecond(-(5L << 20));
+    assertThat(GateView.catchUp(r)).isEqualTo(", growing 5 MiB/s");
+    r.setLagTrend("Flat");
+    r.setCatchUpBytesPerSecond(0L);
+    assertThat(GateView.catchUp(r)).isEqualTo(", flat");
+  }
+
+  @Test
   void aGateWithoutStatusSaysSo() {
     assertThat(GateView.status(CtlGates.bare("db", "hippo-reads"), NOW))
         .containsExactly(
