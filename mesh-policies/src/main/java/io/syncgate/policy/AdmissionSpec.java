@@ -11,13 +11,14 @@ import java.util.Objects;
 
 /** When a replica may start taking reads: {@code spec.admission}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"maxLag", "maxLagTime", "stableFor", "requireApproval"})
+@JsonPropertyOrder({"maxLag", "maxLagTime", "stableFor", "requireApproval", "rejectGrowingLag"})
 public class AdmissionSpec {
 
   public static final String DEFAULT_MAX_LAG = "1Mi";
   public static final String DEFAULT_MAX_LAG_TIME = "0s";
   public static final String DEFAULT_STABLE_FOR = "10s";
   public static final boolean DEFAULT_REQUIRE_APPROVAL = false;
+  public static final boolean DEFAULT_REJECT_GROWING_LAG = false;
 
   @Default(DEFAULT_MAX_LAG)
   @Pattern(ByteQuantity.PATTERN)
@@ -47,7 +48,23 @@ public class AdmissionSpec {
           + " approve).")
   private Boolean requireApproval = DEFAULT_REQUIRE_APPROVAL;
 
+  @Default("" + DEFAULT_REJECT_GROWING_LAG)
+  @JsonPropertyDescription(
+      "Also require that the lag is not growing (its 30 s trend): a replica under maxLag but"
+          + " falling behind would only be admitted to be ejected.")
+  private Boolean rejectGrowingLag = DEFAULT_REJECT_GROWING_LAG;
+
   public AdmissionSpec() {}
+
+  public Boolean getRejectGrowingLag() {
+    return rejectGrowingLag;
+  }
+
+  /** Sets the switch; {@code null} means the default, as on the API server. */
+  public void setRejectGrowingLag(Boolean rejectGrowingLag) {
+    this.rejectGrowingLag =
+        rejectGrowingLag == null ? DEFAULT_REJECT_GROWING_LAG : rejectGrowingLag;
+  }
 
   public String getMaxLag() {
     return maxLag;
@@ -89,12 +106,13 @@ public class AdmissionSpec {
         && Objects.equals(maxLag, other.maxLag)
         && Objects.equals(maxLagTime, other.maxLagTime)
         && Objects.equals(stableFor, other.stableFor)
-        && Objects.equals(requireApproval, other.requireApproval);
+        && Objects.equals(requireApproval, other.requireApproval)
+        && Objects.equals(rejectGrowingLag, other.rejectGrowingLag);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxLag, maxLagTime, stableFor, requireApproval);
+    return Objects.hash(maxLag, maxLagTime, stableFor, requireApproval, rejectGrowingLag);
   }
 
   @Override
@@ -107,6 +125,8 @@ public class AdmissionSpec {
         + stableFor
         + ", requireApproval="
         + requireApproval
+        + ", rejectGrowingLag="
+        + rejectGrowingLag
         + ")";
   }
 }

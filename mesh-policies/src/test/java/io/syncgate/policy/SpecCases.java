@@ -252,6 +252,7 @@ final class SpecCases {
         valid("fail open", "mesh: {fallback: AllReplicas}"),
         valid("paused", "paused: true"),
         valid("approval before the first reads", "admission: {requireApproval: true}"),
+        valid("no admission while the lag grows", "admission: {rejectGrowingLag: true}"),
         valid("pauses at default steps", "ramp: {pauseAt: [50, 10]}"),
         valid("pause at a step of custom steps", "ramp: {steps: [5, 100], pauseAt: [5]}"),
         valid("no pauses", "ramp: {pauseAt: []}"),

@@ -218,6 +218,7 @@ public record GateSettings(
             .paused(Boolean.TRUE.equals(spec.getPaused()))
             .maxRamping(ramp.getMaxRamping())
             .requireApproval(Boolean.TRUE.equals(admission.getRequireApproval()))
+            .rejectGrowingLag(Boolean.TRUE.equals(admission.getRejectGrowingLag()))
             .pauseAt(ramp.getPauseAt() == null ? List.of() : ramp.getPauseAt())
             .analysis(
                 analysis

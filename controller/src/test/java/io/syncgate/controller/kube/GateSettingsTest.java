@@ -54,6 +54,7 @@ class GateSettingsTest {
     assertThat(settings.target().gateUid()).isEqualTo("6f1c1d7e-0000-4000-8000-000000000001");
     assertThat(settings.target().maxConnectionDuration()).isNull();
     assertThat(settings.policy().requireApproval()).isFalse();
+    assertThat(settings.policy().rejectGrowingLag()).isFalse();
     assertThat(settings.policy().pauseAt()).isEmpty();
     assertThat(settings.policy().analysis()).isEqualTo(GatePolicy.Analysis.NONE);
     assertThat(settings.analysis()).isEmpty();
@@ -97,6 +98,7 @@ class GateSettingsTest {
             TestGates.gate(
                 spec -> {
                   spec.getAdmission().setRequireApproval(true);
+                  spec.getAdmission().setRejectGrowingLag(true);
                   spec.getRamp().setPauseAt(List.of(50, 10));
                   spec.setAnalysis(fullAnalysis());
                 }));
@@ -106,6 +108,7 @@ class GateSettingsTest {
     assertThat(parsed.violations()).isEmpty();
     GatePolicy policy = parsed.settings().policy();
     assertThat(policy.requireApproval()).isTrue();
+    assertThat(policy.rejectGrowingLag()).isTrue();
     assertThat(policy.pauseAt()).containsExactly(50, 10);
     assertThat(policy.pausesAt(0)).isTrue();
     assertThat(policy.pausesAt(1)).isFalse();

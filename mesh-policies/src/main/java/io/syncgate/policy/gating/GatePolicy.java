@@ -22,7 +22,8 @@ public record GatePolicy(
     Integer maxRamping,
     boolean requireApproval,
     List<Integer> pauseAt,
-    Analysis analysis) {
+    Analysis analysis,
+    boolean rejectGrowingLag) {
 
   /**
    * The analysis part of a policy: the names of the gate's checks, how many failed results of one
@@ -158,6 +159,7 @@ public record GatePolicy(
     private boolean requireApproval;
     private List<Integer> pauseAt = List.of();
     private Analysis analysis = Analysis.NONE;
+    private boolean rejectGrowingLag;
 
     private Builder() {}
 
@@ -176,6 +178,7 @@ public record GatePolicy(
       requireApproval = policy.requireApproval;
       pauseAt = policy.pauseAt;
       analysis = policy.analysis;
+      rejectGrowingLag = policy.rejectGrowingLag;
     }
 
     public Builder admissionMaxLagBytes(long value) {
@@ -246,6 +249,12 @@ public record GatePolicy(
       return this;
     }
 
+    /** Admission also needs a lag that is not growing ({@link CatchUp}). */
+    public Builder rejectGrowingLag(boolean value) {
+      rejectGrowingLag = value;
+      return this;
+    }
+
     public Builder analysis(Analysis value) {
       analysis = value;
       return this;
@@ -267,7 +276,8 @@ public record GatePolicy(
           maxRamping,
           requireApproval,
           pauseAt,
-          analysis);
+          analysis,
+          rejectGrowingLag);
     }
   }
 }

@@ -625,6 +625,18 @@ public final class GatingStep {
           + bytes(policy.admissionMaxLagBytes())
           + catchingUp(estimate);
     }
+    if (policy.rejectGrowingLag()
+        && estimate != null
+        && estimate.trend() == CatchUp.Trend.FALLING_BEHIND) {
+      // Under the limit but falling behind: admitting it now would only be to eject it.
+      return "lag "
+          + bytes(lag.bytes())
+          + " <= "
+          + bytes(policy.admissionMaxLagBytes())
+          + " but growing "
+          + bytes((long) -estimate.bytesPerSecond())
+          + "/s (admission.rejectGrowingLag)";
+    }
     if (checked(policy.admissionMaxLagTime())) {
       if (lag.seconds() == null) {
         return "lag in time unknown: no replay timestamp";

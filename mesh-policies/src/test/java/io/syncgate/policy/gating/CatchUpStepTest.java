@@ -55,6 +55,39 @@ class CatchUpStepTest {
   }
 
   @Test
+  void withRejectGrowingLagAReplicaFallingBehindUnderTheLimitIsNotAdmitted() {
+    GatePolicy rejecting = POLICY.toBuilder().rejectGrowingLag(true).build();
+    GateDriver d = new GateDriver(rejecting);
+    // Under 1 MiB all along, but growing 100 KiB a second: never admitted.
+    for (int t = 0; t < 20; t++) {
+      d.tick(leader("pg-0", 1), replica("pg-1", 1, 100 * 1024L * t));
+      assertThat(d.phase("pg-1")).isEqualTo(Phase.GATED);
+      d.advanceSeconds(1);
+      if (t >= CatchUp.MIN_SAMPLES) {
+        assertThat(d.replica("pg-1").reason())
+            .endsWith("<= 1 MiB but growing 100 KiB/s (admission.rejectGrowingLag)");
+      }
+      if (100 * 1024L * (t + 1) > MIB) {
+        break;
+      }
+    }
+    // Flat from here: the stable run starts once the trend no longer says growing.
+    GateDriver flat = new GateDriver(rejecting);
+    for (int t = 0; t <= 11; t++) {
+      flat.tick(leader("pg-0", 1), replica("pg-1", 1, 512 * 1024L));
+      flat.advanceSeconds(1);
+    }
+    assertThat(flat.phase("pg-1")).isEqualTo(Phase.RAMPING);
+    // The same growing lag with the switch off: admitted after stableFor, as before.
+    GateDriver off = new GateDriver(POLICY);
+    for (int t = 0; t <= 10; t++) {
+      off.tick(leader("pg-0", 1), replica("pg-1", 1, 50 * 1024L * t));
+      off.advanceSeconds(1);
+    }
+    assertThat(off.phase("pg-1")).isEqualTo(Phase.RAMPING);
+  }
+
+  @Test
   void withoutALeaderTheWindowsWaitAsTheyAre() {
     GateDriver d = new GateDriver(POLICY);
     for (int t = 0; t < 4; t++) {

@@ -294,10 +294,12 @@ class RolloutProperties {
             Arbitraries.of(true, false),
             Arbitraries.integers().between(1, 3),
             Arbitraries.of(GatePolicy.OnFailure.class),
-            Arbitraries.of(0, 5, 10))
+            Arbitraries.of(0, 5, 10),
+            Arbitraries.of(true, false))
         .as(
-            (maxRamping, approval, pauseAt, analysis, limit, onFailure, stableFor) ->
+            (maxRamping, approval, pauseAt, analysis, limit, onFailure, stableFor, rejectGrowing) ->
                 GatePolicy.builder()
+                    .rejectGrowingLag(rejectGrowing)
                     .maxRamping(maxRamping)
                     .requireApproval(approval)
                     .pauseAt(pauseAt)
