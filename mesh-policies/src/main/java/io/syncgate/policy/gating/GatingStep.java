@@ -813,7 +813,9 @@ public final class GatingStep {
               ? ActionRecord.applied(a, now, done)
               : ActionRecord.refused(a, now, refusal);
       records.add(record);
-      transitions.add(actionTransition(record, cur.phase(), promote ? Phase.SERVING : null, 0));
+      // Only the promote itself moves the replica to Serving; an action after it does not.
+      boolean promotedNow = a.verb() == ActionVerb.PROMOTE && refusal == null;
+      transitions.add(actionTransition(record, cur.phase(), promotedNow ? Phase.SERVING : null, 0));
     }
     if (!promote) {
       return new Controlled(cur, null);

@@ -141,6 +141,21 @@ class RolloutStoriesTest {
     }
 
     @Test
+    void onlyThePromoteItselfIsATransitionToServing() {
+      GateDriver d = rampingPg2(DEFAULTS);
+      d.act(ActionVerb.PROMOTE, "pg-2").act(ActionVerb.HOLD, "pg-2");
+      StepResult r = both(d);
+      assertThat(d.phase("pg-2")).isEqualTo(Phase.SERVING);
+      assertThat(r.plan().transitions())
+          .extracting(Transition::reason, Transition::to)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(
+                  "promote by alice: promoted at ramp step 0 (10%) to a full share", Phase.SERVING),
+              org.assertj.core.groups.Tuple.tuple(
+                  "hold by alice: held at ramp step 0 (10%)", Phase.RAMPING));
+    }
+
+    @Test
     void aReplicaOverAdmissionMaxLagIsNotPromotedAndTheRefusalSaysWhy() {
       GateDriver d = rampingPg2(DEFAULTS);
       // 4 MiB: over admission (1 MiB), under ejection (16 MiB): it keeps ramping.
