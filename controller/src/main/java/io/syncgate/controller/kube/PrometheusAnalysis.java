@@ -44,6 +44,10 @@ final class PrometheusAnalysis implements AnalysisSource {
   private final AnalysisRunner.ResultListener listener;
 
   private GateSettings.AnalysisSettings settings;
+
+  /** The checks of {@link #settings}, made once per change of the settings, not per tick. */
+  private List<CheckDefinition> checks = List.of();
+
   private PrometheusOptions current;
   private PrometheusClient client;
   private AnalysisRunner runner;
@@ -79,6 +83,9 @@ final class PrometheusAnalysis implements AnalysisSource {
   /** Reads the options; a new client when they differ. Never fails: a failure is remembered. */
   private Future<Void> prepare(
       GateSettings.AnalysisSettings newSettings, Instant now, boolean changed) {
+    if (changed) {
+      checks = definitions(newSettings);
+    }
     settings = newSettings;
     readAt = now;
     // Secrets are read on a worker: come back to the gate's context before touching the runner.
@@ -123,8 +130,7 @@ final class PrometheusAnalysis implements AnalysisSource {
       return out;
     }
     runner.retain(stepStarts.keySet());
-    Map<String, Map<String, CheckStatus>> statuses =
-        runner.evaluate(definitions(settings), stepStarts, now);
+    Map<String, Map<String, CheckStatus>> statuses = runner.evaluate(checks, stepStarts, now);
     statuses.forEach(
         (replica, checks) -> {
           Map<String, CheckVerdict> verdicts = new TreeMap<>();

@@ -27,14 +27,6 @@ public record RolloutInputs(
     this(actions, checks, List.of());
   }
 
-  public static RolloutInputs actions(List<OperatorAction> actions) {
-    return new RolloutInputs(actions, Map.of());
-  }
-
-  public static RolloutInputs checks(Map<String, Map<String, CheckVerdict>> checks) {
-    return new RolloutInputs(List.of(), checks);
-  }
-
   /** The check results of {@code replica}, by check name; empty when none. */
   Map<String, CheckVerdict> checksOf(String replica) {
     return checks.getOrDefault(replica, Map.of());
