@@ -15,7 +15,14 @@ import java.util.Objects;
 
 /** How an admitted replica ramps in: {@code spec.ramp}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"steps", "stepInterval", "maxRamping", "pauseAt"})
+@JsonPropertyOrder({
+  "steps",
+  "stepInterval",
+  "maxRamping",
+  "pauseAt",
+  "maxLagGrowth",
+  "maxLagGrowthFor"
+})
 @ValidationRule(
     value =
         "!has(self.pauseAt) || self.pauseAt.all(p, p < 100 && (has(self.steps) ? self.steps : "
@@ -31,7 +38,11 @@ public class RampSpec {
   /** {@link #DEFAULT_STEPS} as the CRD's default and the CEL rules write them. */
   static final String DEFAULT_STEPS_LITERAL = "[10, 25, 50, 100]";
 
-  public static final String DEFAULT_STEP_INTERVAL = "30s";
+  /** Not shorter than Istio's default drainDuration (45 s): README, "Operating notes". */
+  public static final String DEFAULT_STEP_INTERVAL = "60s";
+
+  public static final String DEFAULT_MAX_LAG_GROWTH = "256Ki";
+  public static final String DEFAULT_MAX_LAG_GROWTH_FOR = "10s";
 
   @Default(DEFAULT_STEPS_LITERAL)
   @Size(min = 1, max = 100)
@@ -77,7 +88,46 @@ public class RampSpec {
           + " and below 100.")
   private List<@Min(1) @Max(99) Integer> pauseAt;
 
+  @Default(DEFAULT_MAX_LAG_GROWTH)
+  @Pattern(ByteQuantity.PATTERN)
+  @Size(max = ReplicaGateValidator.MAX_VALUE_LENGTH)
+  @ValidationRule(
+      value = ReplicaGateValidator.CEL_WHOLE_BYTES,
+      message = "maxLagGrowth must be a whole number of bytes")
+  @JsonPropertyDescription(
+      "A ramping replica whose lag grows faster than this many bytes per second (Kubernetes"
+          + " quantity) for maxLagGrowthFor goes back one ramp step (not to 0) and takes no"
+          + " further step until its lag is flat again; 0 = never. ejection.maxLag stays the"
+          + " backstop.")
+  private String maxLagGrowth = DEFAULT_MAX_LAG_GROWTH;
+
+  @Default(DEFAULT_MAX_LAG_GROWTH_FOR)
+  @Pattern(GoDuration.PATTERN)
+  @Size(max = ReplicaGateValidator.MAX_VALUE_LENGTH)
+  @JsonPropertyDescription(
+      "How long the lag must grow faster than maxLagGrowth within a ramp step before the"
+          + " replica steps back (Go duration).")
+  private String maxLagGrowthFor = DEFAULT_MAX_LAG_GROWTH_FOR;
+
   public RampSpec() {}
+
+  public String getMaxLagGrowth() {
+    return maxLagGrowth;
+  }
+
+  /** Sets the rate; {@code null} means the default, as on the API server. */
+  public void setMaxLagGrowth(String maxLagGrowth) {
+    this.maxLagGrowth = maxLagGrowth == null ? DEFAULT_MAX_LAG_GROWTH : maxLagGrowth;
+  }
+
+  public String getMaxLagGrowthFor() {
+    return maxLagGrowthFor;
+  }
+
+  /** Sets the duration; {@code null} means the default, as on the API server. */
+  public void setMaxLagGrowthFor(String maxLagGrowthFor) {
+    this.maxLagGrowthFor = maxLagGrowthFor == null ? DEFAULT_MAX_LAG_GROWTH_FOR : maxLagGrowthFor;
+  }
 
   public Integer getMaxRamping() {
     return maxRamping;
@@ -119,12 +169,14 @@ public class RampSpec {
         && Objects.equals(steps, other.steps)
         && Objects.equals(stepInterval, other.stepInterval)
         && Objects.equals(maxRamping, other.maxRamping)
-        && Objects.equals(pauseAt, other.pauseAt);
+        && Objects.equals(pauseAt, other.pauseAt)
+        && Objects.equals(maxLagGrowth, other.maxLagGrowth)
+        && Objects.equals(maxLagGrowthFor, other.maxLagGrowthFor);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(steps, stepInterval, maxRamping, pauseAt);
+    return Objects.hash(steps, stepInterval, maxRamping, pauseAt, maxLagGrowth, maxLagGrowthFor);
   }
 
   @Override
@@ -137,6 +189,10 @@ public class RampSpec {
         + maxRamping
         + ", pauseAt="
         + pauseAt
+        + ", maxLagGrowth="
+        + maxLagGrowth
+        + ", maxLagGrowthFor="
+        + maxLagGrowthFor
         + ")";
   }
 }

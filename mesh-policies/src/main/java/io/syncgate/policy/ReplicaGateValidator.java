@@ -120,6 +120,8 @@ public final class ReplicaGateValidator {
               "must be in 1.." + RampSpec.MAX_RAMPING + " (was " + maxRamping + ")"));
     }
     checkPauseAt(ramp.getPauseAt(), ramp.getSteps(), out);
+    bytes("spec.ramp.maxLagGrowth", ramp.getMaxLagGrowth(), out);
+    duration("spec.ramp.maxLagGrowthFor", ramp.getMaxLagGrowthFor(), out);
 
     Long ejectionLag = bytes("spec.ejection.maxLag", ejection.getMaxLag(), out);
     if (admissionLag != null && ejectionLag != null && ejectionLag < admissionLag) {

@@ -23,7 +23,8 @@ import java.util.Objects;
   "waitingFor",
   "held",
   "aborted",
-  "approved"
+  "approved",
+  "steppedBack"
 })
 public class ReplicaStatus {
 
@@ -88,6 +89,11 @@ public class ReplicaStatus {
       "An operator approved the replica's next approval point (admission with"
           + " admission.requireApproval, or a ramp.pauseAt step).")
   private Boolean approved;
+
+  @JsonPropertyDescription(
+      "Its lag grew faster than ramp.maxLagGrowth for ramp.maxLagGrowthFor: it went back one ramp"
+          + " step and takes no further step until its lag is flat again.")
+  private Boolean steppedBack;
 
   public ReplicaStatus() {}
 
@@ -219,6 +225,14 @@ public class ReplicaStatus {
     this.approved = approved;
   }
 
+  public Boolean getSteppedBack() {
+    return steppedBack;
+  }
+
+  public void setSteppedBack(Boolean steppedBack) {
+    this.steppedBack = steppedBack;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ReplicaStatus other
@@ -237,7 +251,8 @@ public class ReplicaStatus {
         && Objects.equals(waitingFor, other.waitingFor)
         && Objects.equals(held, other.held)
         && Objects.equals(aborted, other.aborted)
-        && Objects.equals(approved, other.approved);
+        && Objects.equals(approved, other.approved)
+        && Objects.equals(steppedBack, other.steppedBack);
   }
 
   @Override
@@ -258,7 +273,8 @@ public class ReplicaStatus {
         waitingFor,
         held,
         aborted,
-        approved);
+        approved,
+        steppedBack);
   }
 
   @Override
@@ -295,6 +311,8 @@ public class ReplicaStatus {
         + aborted
         + ", approved="
         + approved
+        + ", steppedBack="
+        + steppedBack
         + ")";
   }
 }

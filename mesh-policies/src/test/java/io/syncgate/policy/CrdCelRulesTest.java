@@ -43,6 +43,7 @@ class CrdCelRulesTest {
                 + " both are set (not 0s)",
             "spec.admission.maxLag maxLag must be a whole number of bytes",
             "spec.ejection.maxLag maxLag must be a whole number of bytes",
+            "spec.ramp.maxLagGrowth maxLagGrowth must be a whole number of bytes",
             "spec.mesh.maxConnectionDuration maxConnectionDuration must be at least 1ms",
             "spec.mesh.primaryHost primaryHost must name the primary's own Service, not the read"
                 + " host: the fallback would send reads to every member of the read host, lagging"

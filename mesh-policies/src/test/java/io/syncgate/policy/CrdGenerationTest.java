@@ -138,7 +138,8 @@ class CrdGenerationTest {
                   subsetLabel: statefulset.kubernetes.io/pod-name
                   fallback: Primary
                 admission: {maxLag: 1Mi, maxLagTime: 0s, stableFor: 10s, requireApproval: false, rejectGrowingLag: false}
-                ramp: {steps: [10, 25, 50, 100], stepInterval: 30s}
+                ramp: {steps: [10, 25, 50, 100], stepInterval: 60s, maxLagGrowth: 256Ki,
+                       maxLagGrowthFor: 10s}
                 ejection: {maxLag: 16Mi, maxLagTime: 0s, unreachableFor: 10s}
                 pollInterval: 1s
                 paused: false

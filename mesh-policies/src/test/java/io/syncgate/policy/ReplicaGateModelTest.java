@@ -41,8 +41,10 @@ class ReplicaGateModelTest {
     assertThat(spec.getAdmission().getStableFor()).isEqualTo("10s");
     assertThat(spec.getAdmission().getRequireApproval()).isFalse();
     assertThat(spec.getRamp().getSteps()).containsExactly(10, 25, 50, 100);
-    assertThat(spec.getRamp().getStepInterval()).isEqualTo("30s");
+    assertThat(spec.getRamp().getStepInterval()).isEqualTo("60s");
     assertThat(spec.getRamp().getPauseAt()).isNull();
+    assertThat(spec.getRamp().getMaxLagGrowth()).isEqualTo("256Ki");
+    assertThat(spec.getRamp().getMaxLagGrowthFor()).isEqualTo("10s");
     assertThat(spec.getEjection().getMaxLag()).isEqualTo("16Mi");
     assertThat(spec.getEjection().getMaxLagTime()).isEqualTo("0s");
     assertThat(spec.getEjection().getUnreachableFor()).isEqualTo("10s");

@@ -183,6 +183,20 @@ final class SpecCases {
         invalid("maxRamping 0 would admit nobody", "ramp: {maxRamping: 0}", "spec.ramp.maxRamping"),
         invalid("maxRamping above 1000", "ramp: {maxRamping: 1001}", "spec.ramp.maxRamping"),
         valid(
+            "step back on 1 MiB/s of lag growth",
+            "ramp: {maxLagGrowth: 1Mi, maxLagGrowthFor: 30s}"),
+        valid("no step back on lag growth", "ramp: {maxLagGrowth: \"0\"}"),
+        invalid(
+            "lag growth in fractions of a byte",
+            "ramp: {maxLagGrowth: 100m}",
+            "spec.ramp.maxLagGrowth"),
+        invalid(
+            "lag growth not a quantity", "ramp: {maxLagGrowth: fast}", "spec.ramp.maxLagGrowth"),
+        invalid(
+            "lag growth duration without unit",
+            "ramp: {maxLagGrowthFor: \"10\"}",
+            "spec.ramp.maxLagGrowthFor"),
+        valid(
             "a primary Service for the fallback",
             "mesh: {primaryHost: pg-primary.db.svc.cluster.local}"),
         valid("fine-grained steps", "ramp: {steps: [1, 2, 3, 50, 99, 100]}"),

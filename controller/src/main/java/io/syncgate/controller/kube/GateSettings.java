@@ -219,6 +219,8 @@ public record GateSettings(
             .maxRamping(ramp.getMaxRamping())
             .requireApproval(Boolean.TRUE.equals(admission.getRequireApproval()))
             .rejectGrowingLag(Boolean.TRUE.equals(admission.getRejectGrowingLag()))
+            .maxLagGrowthBytesPerSecond(ByteQuantity.parse(ramp.getMaxLagGrowth()))
+            .maxLagGrowthFor(GoDuration.parse(ramp.getMaxLagGrowthFor()))
             .pauseAt(ramp.getPauseAt() == null ? List.of() : ramp.getPauseAt())
             .analysis(
                 analysis

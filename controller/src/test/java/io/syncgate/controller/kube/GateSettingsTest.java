@@ -55,6 +55,9 @@ class GateSettingsTest {
     assertThat(settings.target().maxConnectionDuration()).isNull();
     assertThat(settings.policy().requireApproval()).isFalse();
     assertThat(settings.policy().rejectGrowingLag()).isFalse();
+    assertThat(settings.policy().stepInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(settings.policy().maxLagGrowthBytesPerSecond()).isEqualTo(256L * 1024);
+    assertThat(settings.policy().maxLagGrowthFor()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.policy().pauseAt()).isEmpty();
     assertThat(settings.policy().analysis()).isEqualTo(GatePolicy.Analysis.NONE);
     assertThat(settings.analysis()).isEmpty();
@@ -99,6 +102,8 @@ class GateSettingsTest {
                 spec -> {
                   spec.getAdmission().setRequireApproval(true);
                   spec.getAdmission().setRejectGrowingLag(true);
+                  spec.getRamp().setMaxLagGrowth("0");
+                  spec.getRamp().setMaxLagGrowthFor("1m");
                   spec.getRamp().setPauseAt(List.of(50, 10));
                   spec.setAnalysis(fullAnalysis());
                 }));
@@ -109,6 +114,8 @@ class GateSettingsTest {
     GatePolicy policy = parsed.settings().policy();
     assertThat(policy.requireApproval()).isTrue();
     assertThat(policy.rejectGrowingLag()).isTrue();
+    assertThat(policy.stepsBackOnLagGrowth()).isFalse();
+    assertThat(policy.maxLagGrowthFor()).isEqualTo(Duration.ofMinutes(1));
     assertThat(policy.pauseAt()).containsExactly(50, 10);
     assertThat(policy.pausesAt(0)).isTrue();
     assertThat(policy.pausesAt(1)).isFalse();

@@ -23,7 +23,9 @@ public record GatePolicy(
     boolean requireApproval,
     List<Integer> pauseAt,
     Analysis analysis,
-    boolean rejectGrowingLag) {
+    boolean rejectGrowingLag,
+    long maxLagGrowthBytesPerSecond,
+    Duration maxLagGrowthFor) {
 
   /**
    * The analysis part of a policy: the names of the gate's checks, how many failed results of one
@@ -104,14 +106,20 @@ public record GatePolicy(
       }
     }
     Objects.requireNonNull(analysis, "analysis");
+    if (maxLagGrowthBytesPerSecond < 0) {
+      throw new IllegalArgumentException(
+          "maxLagGrowth must not be negative: " + maxLagGrowthBytesPerSecond);
+    }
+    Objects.requireNonNull(maxLagGrowthFor, "maxLagGrowthFor");
     if (ejectionMaxLagBytes < admissionMaxLagBytes) {
       throw new IllegalArgumentException("ejection.maxLag must be >= admission.maxLag");
     }
   }
 
   /**
-   * The defaults (docs/design.md, "The ReplicaGate contract"): 1Mi / 10s / [10,25,50,100] every 30s
-   * / 16Mi / 10s / Primary.
+   * The defaults (docs/design.md, "The ReplicaGate contract"): 1Mi / 10s / [10,25,50,100] every 60s
+   * / 16Mi / 10s / Primary; a Ramping replica whose lag grows faster than 256 KiB/s for 10s steps
+   * back.
    */
   public static GatePolicy defaults() {
     return builder().build();
@@ -135,6 +143,13 @@ public record GatePolicy(
     return toBuilder().fallback(newFallback).build();
   }
 
+  /**
+   * True when a Ramping replica whose lag grows too fast steps back ({@code ramp.maxLagGrowth}).
+   */
+  public boolean stepsBackOnLagGrowth() {
+    return maxLagGrowthBytesPerSecond > 0;
+  }
+
   /** True when a Ramping replica at {@code step} waits for an approval to leave it. */
   public boolean pausesAt(int step) {
     return step >= 0 && step < rampSteps.size() && pauseAt.contains(rampSteps.get(step));
@@ -149,7 +164,7 @@ public record GatePolicy(
     private Duration admissionMaxLagTime = Duration.ZERO;
     private Duration stableFor = Duration.ofSeconds(10);
     private List<Integer> rampSteps = List.of(10, 25, 50, 100);
-    private Duration stepInterval = Duration.ofSeconds(30);
+    private Duration stepInterval = Duration.ofSeconds(60);
     private long ejectionMaxLagBytes = 16L << 20;
     private Duration ejectionMaxLagTime = Duration.ZERO;
     private Duration unreachableFor = Duration.ofSeconds(10);
@@ -160,6 +175,8 @@ public record GatePolicy(
     private List<Integer> pauseAt = List.of();
     private Analysis analysis = Analysis.NONE;
     private boolean rejectGrowingLag;
+    private long maxLagGrowthBytesPerSecond = 256L << 10;
+    private Duration maxLagGrowthFor = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -179,6 +196,8 @@ public record GatePolicy(
       pauseAt = policy.pauseAt;
       analysis = policy.analysis;
       rejectGrowingLag = policy.rejectGrowingLag;
+      maxLagGrowthBytesPerSecond = policy.maxLagGrowthBytesPerSecond;
+      maxLagGrowthFor = policy.maxLagGrowthFor;
     }
 
     public Builder admissionMaxLagBytes(long value) {
@@ -255,6 +274,20 @@ public record GatePolicy(
       return this;
     }
 
+    /**
+     * A Ramping replica whose lag grows faster than this (bytes per second) for {@link
+     * #maxLagGrowthFor} steps back one step; 0: never.
+     */
+    public Builder maxLagGrowthBytesPerSecond(long value) {
+      maxLagGrowthBytesPerSecond = value;
+      return this;
+    }
+
+    public Builder maxLagGrowthFor(Duration value) {
+      maxLagGrowthFor = value;
+      return this;
+    }
+
     public Builder analysis(Analysis value) {
       analysis = value;
       return this;
@@ -277,7 +310,9 @@ public record GatePolicy(
           requireApproval,
           pauseAt,
           analysis,
-          rejectGrowingLag);
+          rejectGrowingLag,
+          maxLagGrowthBytesPerSecond,
+          maxLagGrowthFor);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.syncgate.policy.gating;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,9 +26,17 @@ public record GateState(
   /**
    * A replica's recent lag samples and what they say (null while too few), for the catch-up rate
    * and ETA in status and reasons. Samples start over when the leader or its timeline changes.
+   *
+   * @param growingSince since when the estimate has said the lag grows faster than {@code
+   *     ramp.maxLagGrowth} without a break, or null
    */
-  public record LagTrend(CatchUp window, CatchUp.Estimate estimate) {
-    public static final LagTrend NONE = new LagTrend(CatchUp.EMPTY, null);
+  public record LagTrend(CatchUp window, CatchUp.Estimate estimate, Instant growingSince) {
+    public static final LagTrend NONE = new LagTrend(CatchUp.EMPTY, null, null);
+
+    /** A trend that does not grow too fast. */
+    public LagTrend(CatchUp window, CatchUp.Estimate estimate) {
+      this(window, estimate, null);
+    }
   }
 
   /** How many operator actions the state (and {@code status.lastActions}) keeps. */

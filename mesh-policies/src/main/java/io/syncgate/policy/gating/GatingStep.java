@@ -207,7 +207,7 @@ public final class GatingStep {
       }
       GateState.LagTrend trend =
           lagTrend(
-              sameSeries ? previous.trend(name).window() : CatchUp.EMPTY,
+              sameSeries ? previous.trend(name) : GateState.LagTrend.NONE,
               snapshot.lags().get(name),
               policy,
               now);
@@ -224,7 +224,7 @@ public final class GatingStep {
               snapshot.lags().get(name),
               timeline,
               exclusions.reason(name),
-              trend.estimate(),
+              trend,
               policy);
       Controlled controlled =
           control(prev, requests.of(name), observation, true, transitions, records, policy, now);
@@ -403,7 +403,13 @@ public final class GatingStep {
       String exclusion = exclusions.reason(name);
       // Without a leader no lag is known: nothing is promoted, the other actions apply.
       Observation noLag =
-          new Observation(sample, null, null, "no single leader: lag unknown", exclusion);
+          new Observation(
+              sample,
+              null,
+              null,
+              "no single leader: lag unknown",
+              exclusion,
+              GateState.LagTrend.NONE);
       kept =
           control(kept, requests.of(name), noLag, false, transitions, records, policy, now).state();
       String cause =
@@ -412,7 +418,11 @@ public final class GatingStep {
               : ownEvidence(kept, sample, exclusion, previous.timeline(), policy, now);
       if (cause != null) {
         Outcome ejected =
-            eject(kept, new Observation(sample, null, cause, cause, exclusion), now, cause);
+            eject(
+                kept,
+                new Observation(sample, null, cause, cause, exclusion, GateState.LagTrend.NONE),
+                now,
+                cause);
         next.put(name, ejected.state());
         transitions.add(ejected.transition());
         continue;
@@ -521,24 +531,36 @@ public final class GatingStep {
    * @param notAdmissible why the replica may not be admitted now, or null when it may
    * @param excluded the replica's reason while it is excluded, or null; it holds whether or not the
    *     sample is usable
+   * @param trend the replica's lag trend with this tick's sample
    */
   private record Observation(
       MemberSample sample,
       ClusterSnapshot.Lag lag,
       String ejectCause,
       String notAdmissible,
-      String excluded) {
+      String excluded,
+      GateState.LagTrend trend) {
 
     boolean usable() {
       return sample.usable();
     }
   }
 
-  /** The window with this tick's lag, if known, and its estimate. */
+  /**
+   * The window with this tick's lag, if known, its estimate, and since when the lag has grown
+   * faster than {@code ramp.maxLagGrowth} without a break.
+   */
   private static GateState.LagTrend lagTrend(
-      CatchUp window, ClusterSnapshot.Lag lag, GatePolicy policy, Instant now) {
-    CatchUp w = lag == null ? window : window.with(now, lag.bytes());
-    return new GateState.LagTrend(w, w.estimate(policy.admissionMaxLagBytes()));
+      GateState.LagTrend previous, ClusterSnapshot.Lag lag, GatePolicy policy, Instant now) {
+    CatchUp w = lag == null ? previous.window() : previous.window().with(now, lag.bytes());
+    CatchUp.Estimate estimate = w.estimate(policy.admissionMaxLagBytes());
+    boolean tooFast =
+        policy.stepsBackOnLagGrowth()
+            && estimate != null
+            && -estimate.bytesPerSecond() > policy.maxLagGrowthBytesPerSecond();
+    Instant growingSince =
+        !tooFast ? null : previous.growingSince() != null ? previous.growingSince() : now;
+    return new GateState.LagTrend(w, estimate, growingSince);
   }
 
   /** Without a leader no lag is known: the windows of the members still there wait as they are. */
@@ -554,11 +576,12 @@ public final class GatingStep {
       ClusterSnapshot.Lag lag,
       long leaderTimeline,
       String excluded,
-      CatchUp.Estimate estimate,
+      GateState.LagTrend trend,
       GatePolicy policy) {
+    CatchUp.Estimate estimate = trend.estimate();
     if (!sample.usable()) {
       return new Observation(
-          sample, null, excluded, excluded != null ? excluded : sample.reason(), excluded);
+          sample, null, excluded, excluded != null ? excluded : sample.reason(), excluded, trend);
     }
     String hard =
         excluded != null ? excluded : hardCause(sample, leaderTimeline, "leader timeline");
@@ -566,7 +589,7 @@ public final class GatingStep {
     String ejectCause = hard != null ? hard : lagEjection;
     String notAdmissible =
         hard != null ? hard : admissionBlocker(sample, lag, estimate, policy, lagEjection);
-    return new Observation(sample, lag, ejectCause, notAdmissible, excluded);
+    return new Observation(sample, lag, ejectCause, notAdmissible, excluded, trend);
   }
 
   /**
@@ -803,7 +826,7 @@ public final class GatingStep {
           refusal = promotionRefusal(cur, observation, leaderKnown);
           if (refusal == null) {
             done = "promoted " + where(cur, policy) + " to a full share";
-            cur = cur.withControl(c.withHeld(false).withApproved(false));
+            cur = cur.withControl(c.withHeld(false).withApproved(false).withSteppedBack(false));
             promote = true;
           }
         }
@@ -1152,6 +1175,20 @@ public final class GatingStep {
         return analysisFailed(prev, observation, failed, policy, now);
       }
     }
+    Outcome back = stepBack(prev, observation, stepSince, policy, now);
+    if (back != null) {
+      return back;
+    }
+    if (prev.control().steppedBack()) {
+      if (stillGrowing(observation)) {
+        return waiting(
+            hold(prev, observation, now, stepReason + ", stepped back: " + growth(observation)),
+            WAITING_FLAT);
+      }
+      // Flat again: the step it went back to takes a whole step interval from now.
+      prev = prev.withControl(prev.control().withSteppedBack(false)).withStep(prev.step(), now);
+      stepSince = now;
+    }
     if (policy.paused()) {
       return waiting(hold(prev, observation, now, stepReason + ", paused"), "spec.paused");
     }
@@ -1200,6 +1237,71 @@ public final class GatingStep {
             Phase.RAMPING,
             nextStep,
             reason));
+  }
+
+  private static final String WAITING_FLAT = "its lag to stop growing (ramp.maxLagGrowth)";
+
+  /**
+   * {@code ramp.maxLagGrowth}: a Ramping replica whose lag has grown faster than the policy's rate
+   * for {@code maxLagGrowthFor} within its current step goes back one step (taking reads can slow
+   * replay: I/O contention, replay conflicts), or stays at the first step, which has nothing lower
+   * but 0, ejection's business. Either way it takes no further step until its lag is flat again.
+   * Measured from the later of the growth's start and the step's, so a step back is followed by a
+   * whole {@code maxLagGrowthFor} at the lower step before the next one. Null when none is due.
+   */
+  private static Outcome stepBack(
+      ReplicaState prev,
+      Observation observation,
+      Instant stepSince,
+      GatePolicy policy,
+      Instant now) {
+    Instant growingSince = observation.trend().growingSince();
+    if (!policy.stepsBackOnLagGrowth() || growingSince == null) {
+      return null;
+    }
+    Duration growing = Duration.between(max(growingSince, stepSince), now);
+    if (growing.compareTo(policy.maxLagGrowthFor()) < 0 || !now.isAfter(stepSince)) {
+      return null;
+    }
+    if (prev.step() == 0 && prev.control().steppedBack()) {
+      return null;
+    }
+    int to = Math.max(0, prev.step() - 1);
+    String where = admittedReason(Phase.RAMPING, to, policy);
+    String what =
+        growth(observation)
+            + " for "
+            + duration(growing)
+            + " (ramp.maxLagGrowth "
+            + bytes(policy.maxLagGrowthBytesPerSecond())
+            + "/s): "
+            + (to < prev.step() ? "back to " : "kept at ")
+            + where
+            + " until its lag is flat";
+    // The reason it will have on every tick until its lag is flat, so a replay changes nothing.
+    String reason = where + ", stepped back: " + growth(observation);
+    ReplicaState back =
+        state(prev, observation, now, Phase.RAMPING, to, prev.since(), now, null, reason)
+            .withControl(prev.control().withSteppedBack(true))
+            .withWaitingFor(WAITING_FLAT);
+    return new Outcome(
+        back,
+        new Transition(
+            Transition.Kind.STEPPED_BACK, prev.name(), Phase.RAMPING, Phase.RAMPING, to, what));
+  }
+
+  /** True while the lag's trend says it grows, or says nothing yet. */
+  private static boolean stillGrowing(Observation observation) {
+    CatchUp.Estimate e = observation.trend().estimate();
+    return e == null || e.trend() == CatchUp.Trend.FALLING_BEHIND;
+  }
+
+  /** "lag growing 2 MiB/s", or "lag trend unknown". */
+  private static String growth(Observation observation) {
+    CatchUp.Estimate e = observation.trend().estimate();
+    return e == null
+        ? "lag trend unknown"
+        : "lag growing " + bytes((long) Math.max(0, -e.bytesPerSecond())) + "/s";
   }
 
   /** What an admissible Gated replica waits for, {@code held} into its stable run. */
@@ -1259,8 +1361,10 @@ public final class GatingStep {
 
   private static Outcome eject(
       ReplicaState prev, Observation observation, Instant now, String reason) {
+    // Back through admission and the ramp from its first step: a step back is over.
     return new Outcome(
-        state(prev, observation, now, Phase.EJECTED, 0, now, null, null, reason),
+        state(prev, observation, now, Phase.EJECTED, 0, now, null, null, reason)
+            .withControl(prev.control().withSteppedBack(false)),
         new Transition(
             Transition.Kind.EJECTED,
             prev.name(),

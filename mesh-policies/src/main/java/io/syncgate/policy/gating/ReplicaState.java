@@ -68,27 +68,38 @@ public record ReplicaState(
   }
 
   /**
-   * What operators set on a replica, kept until changed by another action.
+   * What operators (or the gate itself) set on a replica, kept until changed by another action.
    *
    * @param held keep phase and step (kubectl syncgate hold); ejection still applies
    * @param aborted out of reads until resumed (kubectl syncgate abort, or analysis with {@code
    *     onFailure: Abort})
    * @param approved its next approval point may pass (kubectl syncgate approve); used up by passing
    *     it
+   * @param steppedBack its lag grew too fast for too long ({@code ramp.maxLagGrowth}): it went back
+   *     one ramp step and takes no further step until its lag is flat again
    */
-  public record Control(boolean held, boolean aborted, boolean approved) {
-    public static final Control NONE = new Control(false, false, false);
+  public record Control(boolean held, boolean aborted, boolean approved, boolean steppedBack) {
+    public static final Control NONE = new Control(false, false, false, false);
+
+    /** A control that was not stepped back. */
+    public Control(boolean held, boolean aborted, boolean approved) {
+      this(held, aborted, approved, false);
+    }
 
     public Control withHeld(boolean value) {
-      return new Control(value, aborted, approved);
+      return new Control(value, aborted, approved, steppedBack);
     }
 
     public Control withAborted(boolean value) {
-      return new Control(held, value, approved);
+      return new Control(held, value, approved, steppedBack);
     }
 
     public Control withApproved(boolean value) {
-      return new Control(held, aborted, value);
+      return new Control(held, aborted, value, steppedBack);
+    }
+
+    public Control withSteppedBack(boolean value) {
+      return new Control(held, aborted, approved, value);
     }
   }
 

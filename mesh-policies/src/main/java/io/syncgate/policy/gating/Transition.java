@@ -29,6 +29,11 @@ public record Transition(Kind kind, String replica, Phase from, Phase to, int st
     /** An operator action was refused, with why. */
     ACTION_REFUSED,
     /** A check failed {@code analysis.failureLimit} times in a row: stepped back or aborted. */
-    ANALYSIS_FAILED
+    ANALYSIS_FAILED,
+    /**
+     * The lag of a Ramping replica grew faster than {@code ramp.maxLagGrowth} for {@code
+     * maxLagGrowthFor}: Ramping(k) → Ramping(k-1), or kept at Ramping(0).
+     */
+    STEPPED_BACK
   }
 }

@@ -22,6 +22,8 @@ public enum EventReason {
   ACTION_REFUSED("ActionRefused", Type.WARNING),
   /** A replica failed its analysis: stepped back to the first ramp step, or aborted. */
   ANALYSIS_FAILED("AnalysisFailed", Type.WARNING),
+  /** A ramping replica's lag grew too fast for too long: one ramp step back (ramp.maxLagGrowth). */
+  STEPPED_BACK("SteppedBack", Type.WARNING),
   /** Sums up the events about a gate that its rate limit dropped. */
   EVENTS_DROPPED("EventsDropped", Type.WARNING);
 

@@ -105,6 +105,7 @@ public final class GateStatusBuilder {
       entry.setHeld(r.control().held() ? Boolean.TRUE : null);
       entry.setAborted(r.control().aborted() ? Boolean.TRUE : null);
       entry.setApproved(r.control().approved() ? Boolean.TRUE : null);
+      entry.setSteppedBack(r.control().steppedBack() ? Boolean.TRUE : null);
       replicas.add(entry);
     }
     status.setRollout(RolloutSummary.of(state, route));
@@ -168,7 +169,8 @@ public final class GateStatusBuilder {
               new ReplicaState.Control(
                   Boolean.TRUE.equals(r.getHeld()),
                   Boolean.TRUE.equals(r.getAborted()),
-                  Boolean.TRUE.equals(r.getApproved()))));
+                  Boolean.TRUE.equals(r.getApproved()),
+                  Boolean.TRUE.equals(r.getSteppedBack()))));
     }
     return out;
   }

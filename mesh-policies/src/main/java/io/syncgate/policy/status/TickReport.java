@@ -360,6 +360,7 @@ public record TickReport(
       case ACTION_APPLIED -> EventReason.ACTION_APPLIED;
       case ACTION_REFUSED -> EventReason.ACTION_REFUSED;
       case ANALYSIS_FAILED -> EventReason.ANALYSIS_FAILED;
+      case STEPPED_BACK -> EventReason.STEPPED_BACK;
       case PHASE -> null;
     };
   }

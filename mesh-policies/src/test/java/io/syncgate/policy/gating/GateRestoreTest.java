@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 
 class GateRestoreTest {
 
-  private static final GatePolicy POLICY = GatePolicy.defaults();
+  // The story was written in 30 s steps (the default before it became 60 s).
+  private static final GatePolicy POLICY =
+      GatePolicy.builder().stepInterval(Duration.ofSeconds(30)).build();
   private static final Instant T0 = GateDriver.START;
 
   /** What the status writer persists of a state. */

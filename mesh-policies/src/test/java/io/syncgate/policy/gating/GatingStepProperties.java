@@ -91,6 +91,9 @@ class GatingStepProperties {
     Statistics.label("waited for its turn (ramp.maxRamping)")
         .collect(run.waitedForTurn)
         .coverage(c -> c.check(true).count(n -> n >= 1));
+    // Rare here (random lags seldom grow for long): LagGrowthStepBackTest and LagGrowthProperties
+    // drive it; here the moves it makes are checked against every other rule.
+    Statistics.label("stepped back (ramp.maxLagGrowth)").collect(run.steppedBack);
   }
 
   /** Carries one scenario through its ticks, checking after each. */
@@ -107,6 +110,7 @@ class GatingStepProperties {
     private boolean ejectedFailingStatic;
     private boolean excludedWeighted;
     private boolean waitedForTurn;
+    private boolean steppedBack;
 
     Run(Scenario scenario) {
       this.scenario = scenario;
@@ -141,6 +145,9 @@ class GatingStepProperties {
         waitedForTurn |=
             result.state().replicas().values().stream()
                 .anyMatch(r -> r.reason() != null && r.reason().contains("waiting for its turn"));
+        steppedBack |=
+            result.plan().transitions().stream()
+                .anyMatch(t -> t.kind() == Transition.Kind.STEPPED_BACK);
         GateState before = state;
         excludedWeighted |=
             excluded.stream()
@@ -401,7 +408,7 @@ class GatingStepProperties {
         if (!previous.replicas().containsKey(r.name())) {
           assertThat(r.phase()).as("new %s", r.name()).isIn(Phase.UNKNOWN, Phase.GATED);
         } else if (old.phase() != r.phase() || old.step() != r.step()) {
-          checkMove(old, r, policy, othersServed);
+          checkMove(old, r, next, policy, othersServed);
         } else {
           continue;
         }
@@ -521,13 +528,27 @@ class GatingStepProperties {
       return sample.replayPaused() ? "replay paused" : null;
     }
 
-    private void checkMove(Track old, ReplicaState r, GatePolicy policy, boolean othersServed) {
+    private void checkMove(
+        Track old, ReplicaState r, GateState next, GatePolicy policy, boolean othersServed) {
       int lastRampingStep = policy.rampSteps().size() - 2;
       Duration held = Duration.between(old.since(), now);
       String what = r.name() + " " + old + " -> " + r.phase() + "(" + r.step() + ")";
       switch (r.phase()) {
         case RAMPING -> {
-          if (r.step() == 0) {
+          if (old.phase() == Phase.RAMPING && old.step() == r.step() + 1) {
+            // ramp.maxLagGrowth: one step back, only after the lag grew too fast for long enough
+            // within the step it leaves, and then held until the lag is flat.
+            GateState.LagTrend trend = next.trend(r.name());
+            assertThat(r.control().steppedBack()).as(what).isTrue();
+            assertThat(trend.growingSince()).as(what).isNotNull();
+            assertThat(Duration.between(trend.growingSince(), now))
+                .as(what)
+                .isGreaterThanOrEqualTo(policy.maxLagGrowthFor());
+            assertThat(held).as(what).isGreaterThanOrEqualTo(policy.maxLagGrowthFor());
+            assertThat(-trend.estimate().bytesPerSecond())
+                .as(what)
+                .isGreaterThan(policy.maxLagGrowthBytesPerSecond());
+          } else if (r.step() == 0) {
             assertThat(old.phase()).as(what).isEqualTo(Phase.GATED);
           } else {
             assertThat(old.phase()).as(what).isEqualTo(Phase.RAMPING);
@@ -610,6 +631,12 @@ class GatingStepProperties {
                   sorted.add(100);
                   return sorted;
                 });
+    Arbitrary<RampLimits> rampLimits =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 2),
+                Arbitraries.of(0L, 64 * KIB, 256 * KIB),
+                seconds(0, 3, 10))
+            .as(RampLimits::new);
     return Combinators.combine(
             lagLimits,
             timeLimits,
@@ -618,9 +645,9 @@ class GatingStepProperties {
             seconds(0, 1, 5, 30),
             seconds(0, 3, 10),
             Arbitraries.of(Fallback.class),
-            Arbitraries.integers().between(0, 2))
+            rampLimits)
         .as(
-            (lag, time, stableFor, rampSteps, stepInterval, unreachableFor, fallback, ramping) ->
+            (lag, time, stableFor, rampSteps, stepInterval, unreachableFor, fallback, ramp) ->
                 GatePolicy.builder()
                     .admissionMaxLagBytes(lag[0])
                     .admissionMaxLagTime(time[0])
@@ -631,9 +658,14 @@ class GatingStepProperties {
                     .ejectionMaxLagTime(time[1])
                     .unreachableFor(unreachableFor)
                     .fallback(fallback)
-                    .maxRamping(ramping == 0 ? null : ramping)
+                    .maxRamping(ramp.maxRamping() == 0 ? null : ramp.maxRamping())
+                    .maxLagGrowthBytesPerSecond(ramp.maxLagGrowth())
+                    .maxLagGrowthFor(ramp.maxLagGrowthFor())
                     .build());
   }
+
+  /** ramp.maxRamping (0: unset) and ramp.maxLagGrowth (0: off) with its duration. */
+  private record RampLimits(int maxRamping, long maxLagGrowth, Duration maxLagGrowthFor) {}
 
   private static Arbitrary<Duration> seconds(int... values) {
     List<Duration> durations = new ArrayList<>();

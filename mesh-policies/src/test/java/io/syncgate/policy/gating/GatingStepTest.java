@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class GatingStepTest {
 
-  private static final GatePolicy DEFAULTS = GatePolicy.defaults();
+  // The stories were written in 30 s steps (the default before it became 60 s).
+  private static final GatePolicy DEFAULTS =
+      GatePolicy.builder().stepInterval(Duration.ofSeconds(30)).build();
   private static final MemberSample LEADER = leader("pg-0", 1);
 
   private static MemberSample ok(String name) {
@@ -311,7 +313,7 @@ class GatingStepTest {
         d.advanceSeconds(dt).tick(LEADER, ok("pg-1"));
       }
       assertThat(d.replica("pg-1").step()).isEqualTo(2);
-      d.policy(GatePolicy.builder().rampSteps(List.of(50, 100)).build());
+      d.policy(DEFAULTS.toBuilder().rampSteps(List.of(50, 100)).build());
       d.advanceSeconds(1).tick(LEADER, ok("pg-1"));
       assertThat(d.phase("pg-1")).isEqualTo(Phase.RAMPING);
       assertThat(d.replica("pg-1").step()).isZero();

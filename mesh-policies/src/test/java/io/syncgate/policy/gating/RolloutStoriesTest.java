@@ -6,6 +6,7 @@ import static io.syncgate.policy.gating.Samples.leader;
 import static io.syncgate.policy.gating.Samples.replica;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 class RolloutStoriesTest {
 
-  private static final GatePolicy DEFAULTS = GatePolicy.defaults();
+  // The story was written in 30 s steps (the default before it became 60 s).
+  private static final GatePolicy DEFAULTS =
+      GatePolicy.builder().stepInterval(Duration.ofSeconds(30)).build();
   private static final MemberSample LEADER = leader("pg-0", 1);
 
   private static MemberSample ok(String name) {

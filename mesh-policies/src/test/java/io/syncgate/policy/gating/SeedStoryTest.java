@@ -8,6 +8,7 @@ import static io.syncgate.policy.gating.Samples.replica;
 import static io.syncgate.policy.gating.Samples.timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class SeedStoryTest {
 
-  private static final GatePolicy POLICY = GatePolicy.defaults();
+  // The story was written in 30 s steps (the default before it became 60 s).
+  private static final GatePolicy POLICY =
+      GatePolicy.builder().stepInterval(Duration.ofSeconds(30)).build();
   private static final long CAUGHT_UP = 8 * KIB;
 
   @Test
