@@ -67,9 +67,9 @@ class SeedScenarioIT {
 
       SeedFigures figures = SeedFigures.of(samples, name, MAX_LAG);
       System.out.printf(
-          "seed backlog: %d MiB of WAL after the backup (%d pgbench rounds); %s; %d failed"
+          "seed backlog (%s): %d MiB of WAL after the backup (%d pgbench rounds); %s; %d failed"
               + " sampler ticks%n",
-          backlog / MIB, rounds, writes, sampler.failedTicks());
+          cluster.patroni().describe(), backlog / MIB, rounds, writes, sampler.failedTicks());
       System.out.println(figures.summary());
 
       assertThat(figures.staleReadSamples())
