@@ -482,7 +482,7 @@ public final class PatroniCluster implements AutoCloseable {
                 member.address(),
                 PatroniMember.REST_PORT,
                 etcd.endpoint(),
-                options.ttl(),
+                Math.max(options.ttl(), prerequisites.patroni().minimumTtl()),
                 options.loopWait(),
                 options.retryTimeout(),
                 member.address(),

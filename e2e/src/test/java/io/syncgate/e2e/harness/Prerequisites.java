@@ -75,6 +75,14 @@ public record Prerequisites(
     }
 
     /**
+     * The smallest {@code ttl} Patroni accepts: 4.1 raises a smaller one to 20 s with a warning
+     * ({@code Config._validate_and_adjust_timeouts}); 3.0.2 takes any.
+     */
+    public int minimumTtl() {
+      return majorMinor() >= 401 ? 20 : 0;
+    }
+
+    /**
      * Patroni 4.1 or later: {@code /readiness} is lag-aware (503 for a replica that is not
      * streaming or more than {@code maximum_lag_on_failover} behind) and {@code /replica?lag} falls
      * back to the WAL receiver's position.
