@@ -115,9 +115,10 @@ class EtcdOutageIT {
                           .anyMatch(m -> !m.leader() && m.replicaLagZero() == 200))
               .count();
       System.out.printf(
-          "etcd outage: no leader for %.1f s (from %.1f s after etcd stopped); /replica?lag=0MB"
+          "etcd outage (%s): no leader for %.1f s (from %.1f s after etcd stopped); /replica?lag=0MB"
               + " answered 200 in %d of %d leaderless samples; leader %s on timeline %d after;"
               + " %s%n",
+          cluster.patroni().describe(),
           (leaderBack - noLeaderFrom) / 1000.0,
           (noLeaderFrom - stoppedAt) / 1000.0,
           lagEndpointOk,

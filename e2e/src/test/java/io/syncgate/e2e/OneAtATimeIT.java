@@ -78,8 +78,8 @@ class OneAtATimeIT {
                   .allMatch(m -> w.getOrDefault(m.name(), 0) >= 33));
 
       System.out.printf(
-          "one at a time: leader %s, serving %s; %s; %s%n",
-          leader.name(), serving.name(), timeline, writes);
+          "one at a time (%s): leader %s, serving %s; %s; %s%n",
+          cluster.patroni().describe(), leader.name(), serving.name(), timeline, writes);
       assertThat(bothRamping).as("moments both new replicas were Ramping").isEmpty();
       assertThat(timeline.values())
           .as("each new replica through Ramping to Serving")

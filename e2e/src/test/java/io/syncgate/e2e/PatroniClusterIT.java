@@ -80,8 +80,9 @@ class PatroniClusterIT {
     }
     assertThat(PatroniCluster.listening("127.0.0.1", cluster.etcd().clientPort())).isFalse();
     System.out.printf(
-        "harness: etcd up in %d ms, leader leads after %d ms, replica streams after %d ms more,"
-            + " all stopped in %d ms%n",
+        "harness (%s): etcd up in %d ms, leader leads after %d ms, replica streams after %d ms"
+            + " more, all stopped in %d ms%n",
+        cluster.patroni().describe(),
         millis(t0, etcdUp),
         millis(etcdUp, leaderUp),
         millis(leaderUp, replicaUp),

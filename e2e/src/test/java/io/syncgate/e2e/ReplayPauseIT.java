@@ -83,8 +83,9 @@ class ReplayPauseIT {
       long ejectionDelay = ejectedAt - controllerAbove;
       Long lagAtEjection = trueLagAt(samples, paused.name(), ejectedAt);
       System.out.printf(
-          "replay pause: ejected %d ms after the controller first saw lag above %d MiB (true lag"
+          "replay pause (%s): ejected %d ms after the controller first saw lag above %d MiB (true lag"
               + " then %s bytes); back at an equal share %.1f s after resume; %s%n",
+          cluster.patroni().describe(),
           ejectionDelay,
           EJECTION_MAX_LAG / MIB,
           lagAtEjection,

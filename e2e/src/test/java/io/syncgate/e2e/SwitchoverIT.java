@@ -56,17 +56,22 @@ class SwitchoverIT {
       RouteEndpointCheck.Report failover =
           gated.kube().routesWritten(failoverStarted, System.nanoTime());
       System.out.printf(
-          "switchover: %d VirtualServices written during the failover, %.1f %% of their weight on"
-              + " destinations without a ready endpoint%n",
-          failover.routes(), 100 * failover.shareWithoutEndpoint());
+          "switchover (%s): %d VirtualServices written during the failover, %.1f %% of their"
+              + " weight on destinations without a ready endpoint%n",
+          cluster.patroni().describe(), failover.routes(), 100 * failover.shareWithoutEndpoint());
       assertThat(failover.routes()).as("routes written during the failover").isPositive();
       assertThat(failover.violations()).as("weight where nothing answered").isEmpty();
       List<Sample> samples = sampler.samples();
 
       long newTimeline = samples.get(samples.size() - 1).member(candidate.name()).timeline();
       System.out.printf(
-          "switchover: leader %s -> %s (timeline %d); %d samples; %s%n",
-          oldLeader.name(), candidate.name(), newTimeline, samples.size(), writes);
+          "switchover (%s): leader %s -> %s (timeline %d); %d samples; %s%n",
+          cluster.patroni().describe(),
+          oldLeader.name(),
+          candidate.name(),
+          newTimeline,
+          samples.size(),
+          writes);
       assertThat(newTimeline).isGreaterThan(1);
       assertThat(RouteChecks.leaderSharesRoute(samples, GRACE))
           .as("samples where the new leader shared the read route with a replica")

@@ -3,12 +3,17 @@ package io.syncgate.controller.patroni;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncgate.policy.gating.ClusterSnapshot;
+import io.syncgate.policy.gating.GatePolicy;
+import io.syncgate.policy.gating.GateState;
+import io.syncgate.policy.gating.GatingStep;
 import io.syncgate.policy.gating.MemberSample;
 import io.syncgate.policy.gating.PatroniRole;
+import io.syncgate.policy.gating.Phase;
 import io.syncgate.policy.gating.SafeText;
 import io.syncgate.policy.gating.SampleFailure;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -165,6 +170,131 @@ class PatroniParserTest {
               Instant.parse("2026-11-28T16:40:48.032Z"));
       assertThat(snapshot.lags().get("nodeC"))
           .isEqualTo(new ClusterSnapshot.Lag(739_162_424L - 670_795_960L, 19.046));
+    }
+  }
+
+  /**
+   * Answers of a real Patroni 4.1.4 cluster (see 4.1.4/README.md): a member restored from an older
+   * backup replays from the archive ({@code in archive recovery}) and switches to streaming once it
+   * has caught up; Patroni's own {@code /readiness} said 503 all that time.
+   */
+  @Nested
+  class RecordedFromPatroni414 {
+
+    private static final long CAUGHT_UP = 1_675_511_544L;
+
+    @Test
+    void leaderSaysPrimary() {
+      assertThat(fixture("hippo-0", "4.1.4/leader.json"))
+          .isEqualTo(leader("hippo-0", PatroniRole.LEADER, 1, 204_171_216L, "4.1.4"));
+    }
+
+    @Test
+    void streamingReplica() {
+      assertThat(fixture("hippo-1", "4.1.4/replica-streaming.json"))
+          .isEqualTo(
+              runningReplica("hippo-1", "4.1.4")
+                  .replicationState("streaming")
+                  .timeline(1)
+                  .receivedLocation(204_171_216L)
+                  .replayedLocation(204_171_216L)
+                  .replayedTimestamp(Instant.parse("2026-12-07T14:02:48.726573Z"))
+                  .build());
+    }
+
+    @Test
+    void restoredReplicaInArchiveRecovery() {
+      assertThat(fixture("hippo-2", "4.1.4/restored-archive-recovery.json"))
+          .isEqualTo(restoring(259_106_968L));
+      // /replica?lag=1MB answered 503 with the same status body, half a MiB further on.
+      assertThat(fixture("hippo-2", "4.1.4/restored-archive-recovery-replica-lag-1MB.json"))
+          .isEqualTo(restoring(259_629_256L));
+    }
+
+    @Test
+    void restoredReplicaCaughtUpStreams() {
+      MemberSample expected =
+          runningReplica("hippo-2", "4.1.4")
+              .replicationState("streaming")
+              .timeline(1)
+              .receivedLocation(CAUGHT_UP)
+              .replayedLocation(CAUGHT_UP)
+              .replayedTimestamp(Instant.parse("2026-12-07T14:04:14.739802Z"))
+              .build();
+      assertThat(fixture("hippo-2", "4.1.4/restored-caught-up.json")).isEqualTo(expected);
+      assertThat(fixture("hippo-2", "4.1.4/restored-caught-up-replica-lag-1MB.json"))
+          .isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "4.1.4/cluster-two-members.json",
+          "4.1.4/restored-archive-recovery-cluster.json",
+          "4.1.4/restored-caught-up-cluster.json"
+        })
+    void aClusterAnswerIsNotAMemberAnswer(String path) {
+      assertBad(PatroniParser.parse("pg-1", Fixtures.bytes(path)), "missing role");
+    }
+
+    /**
+     * Tick by tick with the default policy: the restored replica in archive recovery stays Gated
+     * even against a leader position it has already replayed (lag 0), for longer than {@code
+     * stableFor}; its caught-up, streaming answer is admitted once it has been admissible for
+     * {@code stableFor}.
+     */
+    @Test
+    void archiveRecoveryIsNotAdmissibleStreamingIsAdmitted() {
+      GatePolicy policy = policy();
+      MemberSample recordedLeader = fixture("hippo-0", "4.1.4/leader.json");
+      MemberSample restoring = fixture("hippo-2", "4.1.4/restored-archive-recovery.json");
+      MemberSample caughtUp = fixture("hippo-2", "4.1.4/restored-caught-up.json");
+      Instant now = Instant.parse("2026-12-07T14:03:50Z");
+      GateState state = GateState.empty();
+      for (int s = 0; s <= 3 * policy.stableFor().toSeconds(); s++) {
+        MemberSample leaderThen =
+            recordedLeader.toBuilder().location(restoring.replayedLocation()).build();
+        state = tick(state, now, leaderThen, restoring);
+        assertThat(state.replicas().get("hippo-2"))
+            .as("after %d s in archive recovery", s)
+            .satisfies(
+                r -> {
+                  assertThat(r.phase()).isEqualTo(Phase.GATED);
+                  assertThat(r.reason()).isEqualTo("replication state in archive recovery");
+                });
+        now = now.plusSeconds(1);
+      }
+      Instant streamingFrom = now;
+      MemberSample leaderLater = recordedLeader.toBuilder().location(CAUGHT_UP).build();
+      while (state.replicas().get("hippo-2").phase() == Phase.GATED) {
+        assertThat(Duration.between(streamingFrom, now))
+            .as("still Gated while streaming and caught up")
+            .isLessThanOrEqualTo(policy.stableFor());
+        state = tick(state, now, leaderLater, caughtUp);
+        now = now.plusSeconds(1);
+      }
+      assertThat(state.replicas().get("hippo-2").phase()).isEqualTo(Phase.RAMPING);
+      assertThat(Duration.between(streamingFrom, now.minusSeconds(1)))
+          .isEqualTo(policy.stableFor());
+    }
+
+    private static GateState tick(GateState state, Instant now, MemberSample... samples) {
+      return GatingStep.step(state, ClusterSnapshot.of(List.of(samples), now), policy(), now)
+          .state();
+    }
+
+    private static GatePolicy policy() {
+      return GatePolicy.defaults();
+    }
+
+    private static MemberSample restoring(long position) {
+      return runningReplica("hippo-2", "4.1.4")
+          .replicationState("in archive recovery")
+          .timeline(1)
+          .receivedLocation(position)
+          .replayedLocation(position)
+          .replayedTimestamp(Instant.parse("2026-12-07T14:03:01.522287Z"))
+          .build();
     }
   }
 

@@ -165,6 +165,11 @@ public final class PatroniCluster implements AutoCloseable {
     return prerequisites;
   }
 
+  /** The Patroni the members run (Debian's package, or a source tree given as an option). */
+  public Prerequisites.Patroni patroni() {
+    return prerequisites.patroni();
+  }
+
   /** The members started so far, in order of creation. */
   public synchronized List<PatroniMember> members() {
     return List.copyOf(members);
@@ -409,8 +414,7 @@ public final class PatroniCluster implements AutoCloseable {
 
   /** Runs patronictl with the first member's configuration (any member's would do). */
   public String patronictl(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(prerequisites.patronictl().toString());
+    List<String> command = new ArrayList<>(prerequisites.patroni().ctl());
     command.add("-c");
     command.add(member(0).config().toString());
     command.addAll(List.of(args));
@@ -478,7 +482,7 @@ public final class PatroniCluster implements AutoCloseable {
                 member.address(),
                 PatroniMember.REST_PORT,
                 etcd.endpoint(),
-                options.ttl(),
+                Math.max(options.ttl(), prerequisites.patroni().minimumTtl()),
                 options.loopWait(),
                 options.retryTimeout(),
                 member.address(),

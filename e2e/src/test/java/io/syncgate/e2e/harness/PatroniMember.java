@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -128,12 +129,9 @@ public final class PatroniMember {
     if (patroni != null && patroni.alive()) {
       throw new IllegalStateException(name + " already runs: " + patroni);
     }
-    patroni =
-        ManagedProcess.start(
-            name,
-            launcher.asDatabaseUser(
-                List.of(prerequisites.patroni().toString(), config().toString()), Map.of()),
-            log);
+    List<String> command = new ArrayList<>(prerequisites.patroni().daemon());
+    command.add(config().toString());
+    patroni = ManagedProcess.start(name, launcher.asDatabaseUser(command, Map.of()), log);
   }
 
   public synchronized boolean patroniRunning() {

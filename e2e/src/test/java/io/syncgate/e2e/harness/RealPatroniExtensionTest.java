@@ -3,7 +3,6 @@ package io.syncgate.e2e.harness;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
@@ -11,7 +10,7 @@ import org.opentest4j.TestAbortedException;
 class RealPatroniExtensionTest {
 
   private static Prerequisites missing(String... what) {
-    return new Prerequisites(null, null, null, null, null, null, OsUser.current(), List.of(what));
+    return new Prerequisites(null, null, null, null, null, OsUser.current(), List.of(what));
   }
 
   @Test
@@ -37,7 +36,13 @@ class RealPatroniExtensionTest {
   void nothingMissingRuns() {
     Prerequisites complete =
         new Prerequisites(
-            Path.of("/usr/bin/patroni"), null, null, null, null, null, OsUser.current(), List.of());
+            new Prerequisites.Patroni(List.of("patroni"), List.of("patronictl"), "3.0.2", null),
+            null,
+            null,
+            null,
+            null,
+            OsUser.current(),
+            List.of());
     assertThatCode(() -> RealPatroniExtension.require(complete, true)).doesNotThrowAnyException();
   }
 }
