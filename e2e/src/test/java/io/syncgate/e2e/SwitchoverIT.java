@@ -67,6 +67,7 @@ class SwitchoverIT {
       System.out.printf(
           "switchover: leader %s -> %s (timeline %d); %d samples; %s%n",
           oldLeader.name(), candidate.name(), newTimeline, samples.size(), writes);
+      System.out.println(gated.controller().exposureSummary());
       assertThat(newTimeline).isGreaterThan(1);
       assertThat(RouteChecks.leaderSharesRoute(samples, GRACE))
           .as("samples where the new leader shared the read route with a replica")
