@@ -91,8 +91,8 @@ class UnreachableExposureIT {
                 .mapToLong(RouteVersion::atMillis)
                 .min()
                 .orElseThrow();
-        // The ejecting tick records its exposure before it counts as done; one more tick later
-        // the counter holds everything up to the ejection.
+        // A tick records its exposure before it counts as ended, so once a tick has ended after
+        // the route showed the ejection, the ejecting tick's share is in the counter.
         long ticks = controller.ticks();
         Await.until(
             Duration.ofSeconds(30), "a tick after the ejection", controller::ticks, t -> t > ticks);
