@@ -126,6 +126,7 @@ class EtcdOutageIT {
           leader.name(),
           newTimeline,
           writes);
+      System.out.println(gated.controller().exposureSummary());
 
       // The leader came back between the last leaderless sample and the first with a leader: a
       // route version the watch delivered before that last leaderless sample was written while no

@@ -80,6 +80,7 @@ class OneAtATimeIT {
       System.out.printf(
           "one at a time (%s): leader %s, serving %s; %s; %s%n",
           cluster.patroni().describe(), leader.name(), serving.name(), timeline, writes);
+      System.out.println(gated.controller().exposureSummary());
       assertThat(bothRamping).as("moments both new replicas were Ramping").isEmpty();
       assertThat(timeline.values())
           .as("each new replica through Ramping to Serving")

@@ -36,8 +36,8 @@ class PatroniClusterIT {
     PatroniMember replica = cluster.startReplica();
     long replicaUp = System.nanoTime();
 
-    assertThat(leader.address()).isEqualTo("127.0.0.2");
-    assertThat(replica.address()).isEqualTo("127.0.0.3");
+    assertThat(leader.address()).isEqualTo(PatroniCluster.address(0)).endsWith(".2");
+    assertThat(replica.address()).isEqualTo(PatroniCluster.address(1)).endsWith(".3");
     JsonNode leaderStatus = leader.status().orElseThrow();
     JsonNode replicaStatus = replica.status().orElseThrow();
     // Patroni 3.x says "master"; 4.x says "primary".

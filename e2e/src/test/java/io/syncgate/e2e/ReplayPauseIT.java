@@ -91,6 +91,7 @@ class ReplayPauseIT {
           lagAtEjection,
           (TestTime.millis() - resumedAt) / 1000.0,
           writes);
+      System.out.println(gated.controller().exposureSummary());
 
       assertThat(ejectionDelay)
           .as("ms from the controller's first lag above ejection.maxLag to weight 0")

@@ -72,6 +72,7 @@ class SwitchoverIT {
           newTimeline,
           samples.size(),
           writes);
+      System.out.println(gated.controller().exposureSummary());
       assertThat(newTimeline).isGreaterThan(1);
       assertThat(RouteChecks.leaderSharesRoute(samples, GRACE))
           .as("samples where the new leader shared the read route with a replica")

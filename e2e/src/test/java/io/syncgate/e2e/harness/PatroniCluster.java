@@ -186,9 +186,17 @@ public final class PatroniCluster implements AutoCloseable {
 
   // ------------------------------------------------------------------ members
 
-  /** The address member {@code index} gets: 127.0.0.{2 + index}, like a pod IP. */
+  /**
+   * The address member {@code index} gets: 127.0.0.{2 + index}, like a pod IP. {@code
+   * -Dsyncgate.e2e.loopback=127.0.N} moves the members to 127.0.N.{2 + index}, so two runs on one
+   * machine do not meet.
+   */
   public static String address(int index) {
-    return "127.0.0." + (2 + index);
+    String prefix = System.getProperty("syncgate.e2e.loopback", "127.0.0");
+    if (!prefix.matches("127\\.\\d{1,3}\\.\\d{1,3}")) {
+      throw new IllegalArgumentException("syncgate.e2e.loopback must be 127.A.B, not " + prefix);
+    }
+    return prefix + "." + (2 + index);
   }
 
   /** The addresses of the first {@code count} members, started or still to come. */

@@ -83,10 +83,17 @@ public final class GatedCluster implements AutoCloseable {
     return member;
   }
 
-  /** Starts sampling every 200 ms (members, read route, the controller's lag figures). */
+  /**
+   * Starts sampling every 200 ms (members, read route, the controller's lag and catch-up figures).
+   */
   public Sampler startSampler() {
     sampler =
-        new Sampler(cluster::members, kube::weights, controller::lagBytes)
+        new Sampler(
+                cluster::members,
+                kube::weights,
+                controller::lagBytes,
+                controller::catchUpEtaSeconds,
+                controller::catchUpBytesPerSecond)
             .start(Duration.ofMillis(200));
     return sampler;
   }

@@ -12,17 +12,34 @@ import java.util.Optional;
  * @param members every member, by name
  * @param weights the VirtualService's weight per subset (member name); empty without one
  * @param controllerLag the controller's own replay lag figure per replica, where it has one
+ * @param catchUpEtaSeconds the controller's ETA per replica until its lag is within {@code
+ *     admission.maxLag}, where it gives one (the replica is catching up)
+ * @param catchUpBytesPerSecond the controller's catch-up rate per replica (negative: the lag
+ *     grows), where it has one
  */
 public record Sample(
     long atMillis,
     Map<String, MemberView> members,
     Map<String, Integer> weights,
-    Map<String, Long> controllerLag) {
+    Map<String, Long> controllerLag,
+    Map<String, Double> catchUpEtaSeconds,
+    Map<String, Double> catchUpBytesPerSecond) {
 
   public Sample {
     members = Map.copyOf(members);
     weights = Map.copyOf(weights);
     controllerLag = Map.copyOf(controllerLag);
+    catchUpEtaSeconds = Map.copyOf(catchUpEtaSeconds);
+    catchUpBytesPerSecond = Map.copyOf(catchUpBytesPerSecond);
+  }
+
+  /** A sample without the controller's catch-up figures. */
+  public Sample(
+      long atMillis,
+      Map<String, MemberView> members,
+      Map<String, Integer> weights,
+      Map<String, Long> controllerLag) {
+    this(atMillis, members, weights, controllerLag, Map.of(), Map.of());
   }
 
   /** The single member that says it leads, or empty when none or several do. */

@@ -42,6 +42,8 @@ public final class Sampler implements AutoCloseable {
   private final Supplier<List<PatroniMember>> members;
   private final Supplier<Map<String, Integer>> weights;
   private final Supplier<Map<String, Long>> controllerLag;
+  private final Supplier<Map<String, Double>> catchUpEta;
+  private final Supplier<Map<String, Double>> catchUpRate;
   private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Connection> connections = new HashMap<>();
   private final AtomicInteger failedTicks = new AtomicInteger();
@@ -62,14 +64,20 @@ public final class Sampler implements AutoCloseable {
    * @param members the members to sample (re-read every tick)
    * @param weights the read route's weights now
    * @param controllerLag the controller's replay lag per replica now
+   * @param catchUpEta the controller's catch-up ETA per replica now, in seconds
+   * @param catchUpRate the controller's catch-up rate per replica now, in bytes per second
    */
   public Sampler(
       Supplier<List<PatroniMember>> members,
       Supplier<Map<String, Integer>> weights,
-      Supplier<Map<String, Long>> controllerLag) {
+      Supplier<Map<String, Long>> controllerLag,
+      Supplier<Map<String, Double>> catchUpEta,
+      Supplier<Map<String, Double>> catchUpRate) {
     this.members = members;
     this.weights = weights;
     this.controllerLag = controllerLag;
+    this.catchUpEta = catchUpEta;
+    this.catchUpRate = catchUpRate;
   }
 
   /** Starts sampling every {@code period}. */
@@ -95,13 +103,13 @@ public final class Sampler implements AutoCloseable {
   /**
    * Writes every sample as CSV (one row per member per sample), for reading after a failure: time,
    * member, role, state, timeline, paused, readiness, replica?lag=0MB, WAL bytes, true lag, the
-   * controller's lag, weight.
+   * controller's lag, its catch-up ETA (seconds) and rate (bytes per second), weight.
    */
   public void writeCsv(Path file) {
     StringBuilder csv =
         new StringBuilder(
             "at_ms,member,role,state,timeline,paused,readiness,replica_lag0,wal_bytes,true_lag,"
-                + "controller_lag,weight\n");
+                + "controller_lag,catch_up_eta_s,catch_up_bytes_per_s,weight\n");
     for (Sample sample : samples()) {
       for (MemberView m : sample.members().values()) {
         csv.append(sample.atMillis())
@@ -125,6 +133,10 @@ public final class Sampler implements AutoCloseable {
             .append(sample.trueLag(m.name()))
             .append(',')
             .append(sample.controllerLag().get(m.name()))
+            .append(',')
+            .append(sample.catchUpEtaSeconds().get(m.name()))
+            .append(',')
+            .append(sample.catchUpBytesPerSecond().get(m.name()))
             .append(',')
             .append(sample.weights().get(m.name()))
             .append('\n');
@@ -210,7 +222,8 @@ public final class Sampler implements AutoCloseable {
               replicaLagZero.get(member.name()).join().status(),
               wal.get(member.name())));
     }
-    return new Sample(at, views, weights.get(), controllerLag.get());
+    return new Sample(
+        at, views, weights.get(), controllerLag.get(), catchUpEta.get(), catchUpRate.get());
   }
 
   private static String role(JsonNode status) {

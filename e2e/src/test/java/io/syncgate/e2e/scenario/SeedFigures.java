@@ -19,6 +19,8 @@ import java.util.Locale;
  *     never got there
  * @param staleReadSamples samples where the true lag exceeded {@code maxLag} while the member had
  *     weight
+ * @param catchUpEta the controller's ETA when half the backlog was replayed, against the actual
+ *     time
  */
 public record SeedFigures(
     int samples,
@@ -27,7 +29,95 @@ public record SeedFigures(
     long maxLagWhileReady,
     Duration gated,
     Duration ramp,
-    int staleReadSamples) {
+    int staleReadSamples,
+    CatchUpEta catchUpEta) {
+
+  /**
+   * The controller's catch-up ETA put to the test, all from the controller's own figures (its lag
+   * and its ETA until the lag is within {@code admission.maxLag}, as sampled): the half point is
+   * the first sample after the peak whose lag is at most half the peak, the peak being the largest
+   * lag from the first sample with a lag until the member was first within {@code maxLag}.
+   *
+   * @param peakLag that peak; null when the controller never had a lag for the member
+   * @param lagAtHalf the lag at the half point; null when there is none (no backlog over {@code
+   *     maxLag}, or it never came down to half)
+   * @param etaAtHalf the ETA the controller gave at the half point; null when there is no half
+   *     point or it gave none there (too few samples, not catching up)
+   * @param actual from the half point until the lag was first within {@code maxLag}; null when
+   *     there is no half point or that never happened
+   */
+  public record CatchUpEta(Long peakLag, Long lagAtHalf, Duration etaAtHalf, Duration actual) {
+
+    static final CatchUpEta NONE = new CatchUpEta(null, null, null, null);
+
+    /** From {@code samples} (oldest first) of {@code member}. */
+    public static CatchUpEta of(List<Sample> samples, String member, long maxLag) {
+      List<Sample> known =
+          samples.stream().filter(s -> s.controllerLag().get(member) != null).toList();
+      if (known.isEmpty()) {
+        return NONE;
+      }
+      long peak = -1;
+      int peakAt = -1;
+      int caughtUp = -1;
+      for (int i = 0; i < known.size(); i++) {
+        long lag = known.get(i).controllerLag().get(member);
+        if (lag > peak) {
+          peak = lag;
+          peakAt = i;
+        }
+        if (peak > maxLag && lag <= maxLag) {
+          caughtUp = i;
+          break;
+        }
+      }
+      int end = caughtUp == -1 ? known.size() - 1 : caughtUp;
+      int half = -1;
+      for (int i = peakAt + 1; peak > maxLag && i <= end; i++) {
+        if (known.get(i).controllerLag().get(member) <= peak / 2) {
+          half = i;
+          break;
+        }
+      }
+      if (half == -1) {
+        return new CatchUpEta(peak, null, null, null);
+      }
+      Sample at = known.get(half);
+      Double eta = at.catchUpEtaSeconds().get(member);
+      return new CatchUpEta(
+          peak,
+          at.controllerLag().get(member),
+          eta == null ? null : Duration.ofMillis(Math.round(eta * 1000)),
+          caughtUp == -1
+              ? null
+              : Duration.ofMillis(known.get(caughtUp).atMillis() - at.atMillis()));
+    }
+
+    /** The ETA over the actual time (below 1: it was optimistic); null without both. */
+    public Double ratio() {
+      return etaAtHalf == null || actual == null || actual.isZero()
+          ? null
+          : etaAtHalf.toMillis() / (double) actual.toMillis();
+    }
+
+    /** The figures in words, for the summary line. */
+    public String summary() {
+      if (peakLag == null) {
+        return "ETA at half the backlog: the controller never had a lag";
+      }
+      if (lagAtHalf == null) {
+        return "ETA at half the backlog: no half point (peak lag " + bytes(peakLag) + ")";
+      }
+      return String.format(
+          Locale.ROOT,
+          "ETA at half the backlog (%s left of a %s peak): the controller said %s, it took %s%s",
+          bytes(lagAtHalf),
+          bytes(peakLag),
+          etaAtHalf == null ? "nothing" : seconds(etaAtHalf),
+          actual == null ? "longer than the run" : seconds(actual),
+          ratio() == null ? "" : String.format(Locale.ROOT, " (ratio %.2f)", ratio()));
+    }
+  }
 
   /** Computes the figures of {@code member} from {@code samples} (oldest first). */
   public static SeedFigures of(List<Sample> samples, String member, long maxLag) {
@@ -85,7 +175,8 @@ public record SeedFigures(
         maxLagReady,
         gated,
         ramp,
-        stale);
+        stale,
+        CatchUpEta.of(samples, member, maxLag));
   }
 
   /**
@@ -106,14 +197,15 @@ public record SeedFigures(
     return String.format(
         Locale.ROOT,
         "seed: /readiness said 200 for %s while the new member was behind (largest lag then %s),"
-            + " /replica?lag=0MB for %s; gated %s; ramp %s; stale-read samples %d of %d",
+            + " /replica?lag=0MB for %s; gated %s; ramp %s; stale-read samples %d of %d; %s",
         seconds(readyWhileBehind),
         bytes(maxLagWhileReady),
         seconds(lagEndpointWhileBehind),
         seconds(gated),
         ramp == null ? "not reached" : seconds(ramp),
         staleReadSamples,
-        samples);
+        samples,
+        catchUpEta.summary());
   }
 
   static String seconds(Duration duration) {

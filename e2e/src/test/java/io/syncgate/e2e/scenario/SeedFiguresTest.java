@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,8 @@ class SeedFiguresTest {
         .isEqualTo(
             "seed: /readiness said 200 for 0.6 s while the new member was behind (largest lag"
                 + " then 900.0 MiB), /replica?lag=0MB for 0.2 s; gated 0.8 s; ramp 0.4 s;"
-                + " stale-read samples 0 of 9");
+                + " stale-read samples 0 of 9; ETA at half the backlog: the controller never had a"
+                + " lag");
   }
 
   @Test
@@ -96,6 +98,97 @@ class SeedFiguresTest {
     assertThat(figures.ramp()).isNull();
     assertThat(figures.readyWhileBehind()).isEqualTo(Duration.ofMillis(400));
     assertThat(figures.summary()).contains("ramp not reached");
+  }
+
+  /** A sample at {@code at} ms of the controller's figures for "new": its lag and its ETA. */
+  private static Sample controller(long at, Long lagMib, Double etaSeconds) {
+    Sample base = sample(at, "running", 200, 503, null, route(0));
+    Map<String, Long> lag = new HashMap<>();
+    if (lagMib != null) {
+      lag.put("new", lagMib * MIB);
+    }
+    lag.put("old-1", 0L);
+    Map<String, Double> eta = new HashMap<>();
+    if (etaSeconds != null) {
+      eta.put("new", etaSeconds);
+    }
+    return new Sample(at, base.members(), base.weights(), lag, eta, Map.of("new", 1e8));
+  }
+
+  @Test
+  void etaAtHalfTheBacklogAgainstTheActualTime() {
+    List<Sample> samples =
+        List.of(
+            controller(0, null, null),
+            controller(1000, 600L, null),
+            controller(2000, 800L, null), // the peak: half is 400 MiB
+            controller(3000, 500L, 4.0),
+            controller(4000, 400L, 2.5), // the half point
+            controller(5000, null, null), // a tick without a lag is skipped
+            controller(6000, 200L, 1.0),
+            controller(7000, 2L, 0.1),
+            controller(8000, 1L, 0.0), // within maxLag: caught up, 4 s after the half point
+            controller(9000, 900L, null)); // a later jump is after the catch-up: ignored
+
+    SeedFigures.CatchUpEta eta = SeedFigures.CatchUpEta.of(samples, "new", MIB);
+
+    assertThat(eta)
+        .isEqualTo(
+            new SeedFigures.CatchUpEta(
+                800 * MIB, 400 * MIB, Duration.ofMillis(2500), Duration.ofSeconds(4)));
+    assertThat(eta.ratio()).isEqualTo(0.625);
+    assertThat(eta.summary())
+        .isEqualTo(
+            "ETA at half the backlog (400.0 MiB left of a 800.0 MiB peak): the controller said"
+                + " 2.5 s, it took 4.0 s (ratio 0.63)");
+    assertThat(SeedFigures.of(samples, "new", MIB).catchUpEta()).isEqualTo(eta);
+  }
+
+  @Test
+  void noEtaAtTheHalfPointIsReportedAsSuch() {
+    List<Sample> samples =
+        List.of(
+            controller(0, 800L, null), controller(1000, 300L, null), controller(2000, 0L, null));
+
+    SeedFigures.CatchUpEta eta = SeedFigures.CatchUpEta.of(samples, "new", MIB);
+
+    assertThat(eta)
+        .isEqualTo(new SeedFigures.CatchUpEta(800 * MIB, 300 * MIB, null, Duration.ofSeconds(1)));
+    assertThat(eta.ratio()).isNull();
+    assertThat(eta.summary())
+        .contains("the controller said nothing, it took 1.0 s")
+        .doesNotContain("ratio");
+  }
+
+  @Test
+  void noHalfPointWhileTheLagOnlyGrowsOrNeverExceedsMaxLag() {
+    List<Sample> growing =
+        List.of(
+            controller(0, 100L, null), controller(1000, 150L, null), controller(2000, 90L, 5.0));
+    assertThat(SeedFigures.CatchUpEta.of(growing, "new", MIB))
+        .isEqualTo(new SeedFigures.CatchUpEta(150 * MIB, null, null, null));
+    assertThat(SeedFigures.CatchUpEta.of(growing, "new", MIB).summary())
+        .isEqualTo("ETA at half the backlog: no half point (peak lag 150.0 MiB)");
+
+    List<Sample> neverBehind = List.of(controller(0, 1L, null), controller(1000, 0L, 0.0));
+    assertThat(SeedFigures.CatchUpEta.of(neverBehind, "new", MIB).lagAtHalf()).isNull();
+
+    assertThat(SeedFigures.CatchUpEta.of(List.of(controller(0, null, null)), "new", MIB))
+        .isEqualTo(new SeedFigures.CatchUpEta(null, null, null, null));
+  }
+
+  @Test
+  void halfPointWithoutCatchUpHasNoActualTime() {
+    List<Sample> samples =
+        List.of(
+            controller(0, 800L, null), controller(1000, 400L, 3.0), controller(2000, 300L, 2.0));
+
+    SeedFigures.CatchUpEta eta = SeedFigures.CatchUpEta.of(samples, "new", MIB);
+
+    assertThat(eta)
+        .isEqualTo(new SeedFigures.CatchUpEta(800 * MIB, 400 * MIB, Duration.ofSeconds(3), null));
+    assertThat(eta.ratio()).isNull();
+    assertThat(eta.summary()).endsWith("the controller said 3.0 s, it took longer than the run");
   }
 
   @Test
