@@ -111,10 +111,39 @@ public sealed interface DemoEvent {
    * @param readiness what Patroni's {@code /readiness} answers (a pod readiness probe)
    * @param replicaCheck what Patroni's {@code /replica?lag=<admission.maxLag>} answers (HAProxy)
    * @param lagBytes replay lag from the gate's status
+   * @param catchUp which way the lag goes, from the gate's status; null while the controller has no
+   *     estimate
    * @param weight percent of the read route in the live VirtualService
    */
   record Row(
-      String replica, int readiness, int replicaCheck, Long lagBytes, String phase, int weight) {}
+      String replica,
+      int readiness,
+      int replicaCheck,
+      Long lagBytes,
+      CatchUpTrend catchUp,
+      String phase,
+      int weight) {}
+
+  /**
+   * A replica's {@code status.replicas[].lagTrend}, {@code catchUpBytesPerSecond} and {@code
+   * catchUpEtaSeconds}, as the controller wrote them.
+   *
+   * @param lagTrend {@code CatchingUp}, {@code Flat} or {@code FallingBehind}
+   * @param bytesPerSecond how fast the lag shrinks (negative: it grows)
+   * @param etaSeconds seconds until it is within {@code admission.maxLag} at that rate; null when
+   *     it is not catching up
+   */
+  record CatchUpTrend(String lagTrend, long bytesPerSecond, Long etaSeconds) {
+
+    /** The trend in a replica's status, or null while the controller has none. */
+    static CatchUpTrend of(io.syncgate.policy.ReplicaStatus r) {
+      if (r == null || r.getLagTrend() == null || r.getCatchUpBytesPerSecond() == null) {
+        return null;
+      }
+      return new CatchUpTrend(
+          r.getLagTrend(), r.getCatchUpBytesPerSecond(), r.getCatchUpEtaSeconds());
+    }
+  }
 
   /**
    * The joining replica serves: how long it was held and ramped.
@@ -322,6 +351,8 @@ public sealed interface DemoEvent {
    * One replica in a {@link RolloutTable}.
    *
    * @param weight percent of the read route in the live VirtualService
+   * @param catchUp which way the lag goes, from the status; null while the controller has no
+   *     estimate
    * @param waitingFor what its next change waits for, from the status; null while serving
    */
   record RolloutRow(
@@ -331,6 +362,7 @@ public sealed interface DemoEvent {
       Integer stepPercent,
       int weight,
       Long lagBytes,
+      CatchUpTrend catchUp,
       String waitingFor,
       boolean held) {}
 

@@ -143,6 +143,7 @@ final class DemoStory implements Story {
               readiness,
               probes.replicaWithinMaxLag(r.getName()),
               r.getLagBytes(),
+              DemoEvent.CatchUpTrend.of(r),
               r.getPhase(),
               weightOf(r)));
     }

@@ -485,6 +485,7 @@ final class RolloutStory implements Story {
               percent(r.getStep()),
               route == null ? 0 : route.getOrDefault(r.getName(), 0),
               r.getLagBytes(),
+              DemoEvent.CatchUpTrend.of(r),
               r.getWaitingFor(),
               Boolean.TRUE.equals(r.getHeld())));
     }

@@ -2,6 +2,7 @@ package io.syncgate.controller.demo;
 
 import io.syncgate.policy.gating.HumanFormat;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,9 @@ final class TextReporter implements DemoReporter {
 
   /** Marks a table row whose replica Patroni calls ready while it gets no reads. */
   static final String READY_BUT_NO_READS = "<- ready by Patroni, 0% of reads";
+
+  /** Width of the tables' catch-up column: "250 MiB/s, ETA 20s" and a little more. */
+  private static final int CATCH_UP_WIDTH = 19;
 
   private final PrintWriter out;
   private boolean lastLineBlank = true;
@@ -159,18 +163,26 @@ final class TextReporter implements DemoReporter {
   private void table(DemoEvent.Table t) {
     line("");
     line(
-        "%s  %-8s %-11s %-17s %-10s %-8s %6s",
-        time(t.t()), "replica", "/readiness", t.replicaCheck(), "lag", "phase", "weight");
+        "%s  %-8s %-11s %-17s %-10s %-" + CATCH_UP_WIDTH + "s %-8s %6s",
+        time(t.t()),
+        "replica",
+        "/readiness",
+        t.replicaCheck(),
+        "lag",
+        "catch-up",
+        "phase",
+        "weight");
     String indent = " ".repeat(time(t.t()).length());
     for (DemoEvent.Row row : t.rows()) {
       boolean readyButIdle = row.readiness() == 200 && row.weight() == 0;
       line(
-          "%s  %-8s %-11s %-17s %-10s %-8s %6d%s",
+          "%s  %-8s %-11s %-17s %-10s %-" + CATCH_UP_WIDTH + "s %-8s %6d%s",
           indent,
           row.replica(),
           status(row.readiness()),
           status(row.replicaCheck()),
           lag(row.lagBytes()),
+          catchUp(row.catchUp()),
           row.phase(),
           row.weight(),
           readyButIdle ? "  " + READY_BUT_NO_READS : "");
@@ -298,21 +310,29 @@ final class TextReporter implements DemoReporter {
   private void rolloutTable(DemoEvent.RolloutTable t) {
     line("");
     line(
-        "%s  %-8s %-8s %-9s %6s  %-10s %s",
-        time(t.t()), "replica", "phase", "step", "weight", "lag", "waiting for");
+        "%s  %-8s %-8s %-9s %6s  %-10s %-" + CATCH_UP_WIDTH + "s %s",
+        time(t.t()),
+        "replica",
+        "phase",
+        "step",
+        "weight",
+        "lag",
+        "catch-up",
+        "waiting for");
     String indent = " ".repeat(time(t.t()).length());
     for (DemoEvent.RolloutRow row : t.rows()) {
       String step = row.stepPercent() == null ? "" : row.step() + " (" + row.stepPercent() + "%)";
       line(
           String.format(
                   Locale.ROOT,
-                  "%s  %-8s %-8s %-9s %6d  %-10s %s",
+                  "%s  %-8s %-8s %-9s %6d  %-10s %-" + CATCH_UP_WIDTH + "s %s",
                   indent,
                   row.replica(),
                   row.phase(),
                   step,
                   row.weight(),
                   lag(row.lagBytes()),
+                  catchUp(row.catchUp()),
                   row.waitingFor() == null ? "" : row.waitingFor())
               .stripTrailing());
     }
@@ -408,6 +428,27 @@ final class TextReporter implements DemoReporter {
 
   private static String lag(Long bytes) {
     return bytes == null ? "?" : HumanFormat.bytes(bytes);
+  }
+
+  /**
+   * Which way the lag goes, from the status: {@code 250 MiB/s, ETA 20s} while catching up (without
+   * the ETA once within admission.maxLag), {@code flat}, {@code growing 2 MiB/s}; blank while the
+   * controller has no estimate.
+   */
+  static String catchUp(DemoEvent.CatchUpTrend trend) {
+    if (trend == null) {
+      return "";
+    }
+    return switch (trend.lagTrend()) {
+      case "CatchingUp" ->
+          HumanFormat.bytes(trend.bytesPerSecond())
+              + "/s"
+              + (trend.etaSeconds() == null || trend.etaSeconds() == 0
+                  ? ""
+                  : ", ETA " + HumanFormat.duration(Duration.ofSeconds(trend.etaSeconds())));
+      case "FallingBehind" -> "growing " + HumanFormat.bytes(-trend.bytesPerSecond()) + "/s";
+      default -> "flat";
+    };
   }
 
   private static String status(int status) {

@@ -198,7 +198,8 @@ class DemoRolloutIT {
     int check = indexOf(lines, "hippo-4  held ", "the step did not move");
     int resumed = indexOf(lines, "operator resume hippo-4 applied: resumed: no longer held");
     int promoted = indexOf(lines, "operator promote hippo-5 applied: promoted at ramp step ");
-    int table = indexOf(lines, "replica  phase    step      weight  lag        waiting for");
+    int table =
+        indexOf(lines, "replica  phase    step      weight  lag        catch-up  ", "waiting for");
     int summary = indexOf(lines, "The new replicas serve after ");
     assertThat(
             List.of(scaled, refused, held, heldWaiting, check, resumed, promoted, table, summary))

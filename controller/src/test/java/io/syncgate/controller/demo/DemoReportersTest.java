@@ -20,8 +20,22 @@ class DemoReportersTest {
           6.8,
           "/replica?lag=1MB",
           List.of(
-              new DemoEvent.Row("hippo-1", 200, 200, 0L, "Ramping", 50),
-              new DemoEvent.Row("hippo-3", 200, 503, 3L << 30, "Gated", 0)));
+              new DemoEvent.Row(
+                  "hippo-1",
+                  200,
+                  200,
+                  0L,
+                  new DemoEvent.CatchUpTrend("Flat", 0, 0L),
+                  "Ramping",
+                  50),
+              new DemoEvent.Row(
+                  "hippo-3",
+                  200,
+                  503,
+                  3L << 30,
+                  new DemoEvent.CatchUpTrend("CatchingUp", 248L << 20, 13L),
+                  "Gated",
+                  0)));
 
   private static String text(DemoEvent... events) {
     StringWriter out = new StringWriter();
@@ -38,9 +52,12 @@ class DemoReportersTest {
 
     assertThat(lines)
         .containsExactly(
-            "   6.8s  replica  /readiness  /replica?lag=1MB  lag        phase    weight",
-            "         hippo-1  200         200               0 B        Ramping      50",
-            "         hippo-3  200         503               3 GiB      Gated         0  "
+            "   6.8s  replica  /readiness  /replica?lag=1MB  lag        catch-up            phase"
+                + "    weight",
+            "         hippo-1  200         200               0 B        flat                Ramping"
+                + "      50",
+            "         hippo-3  200         503               3 GiB      248 MiB/s, ETA 13s  Gated"
+                + "         0  "
                 + TextReporter.READY_BUT_NO_READS,
             "");
   }
@@ -129,10 +146,13 @@ class DemoReportersTest {
                         PatroniProbe.NO_ANSWER,
                         PatroniProbe.NO_ANSWER,
                         null,
+                        null,
                         "Unknown",
                         0))));
 
-    assertThat(out).contains("hippo-2  ---         ---               ?          Unknown       0\n");
+    assertThat(out)
+        .contains(
+            "hippo-2  ---         ---               ?                              Unknown       0\n");
   }
 
   @Test
@@ -155,6 +175,23 @@ class DemoReportersTest {
     assertThat(table.get("event").asText()).isEqualTo("table");
     assertThat(table.get("rows").get(1).get("replicaCheck").asInt()).isEqualTo(503);
     assertThat(table.get("rows").get(1).get("lagBytes").asLong()).isEqualTo(3L << 30);
+    JsonNode catchUp = table.get("rows").get(1).get("catchUp");
+    assertThat(catchUp.get("lagTrend").asText()).isEqualTo("CatchingUp");
+    assertThat(catchUp.get("bytesPerSecond").asLong()).isEqualTo(248L << 20);
+    assertThat(catchUp.get("etaSeconds").asLong()).isEqualTo(13);
+  }
+
+  @Test
+  void theCatchUpCellSaysWhichWayTheLagGoesOnceTheControllerKnows() {
+    assertThat(TextReporter.catchUp(null)).isEmpty();
+    assertThat(TextReporter.catchUp(new DemoEvent.CatchUpTrend("CatchingUp", 240L << 20, 17L)))
+        .isEqualTo("240 MiB/s, ETA 17s");
+    // Within admission.maxLag already: no ETA.
+    assertThat(TextReporter.catchUp(new DemoEvent.CatchUpTrend("CatchingUp", 240L << 20, 0L)))
+        .isEqualTo("240 MiB/s");
+    assertThat(TextReporter.catchUp(new DemoEvent.CatchUpTrend("Flat", 0, null))).isEqualTo("flat");
+    assertThat(TextReporter.catchUp(new DemoEvent.CatchUpTrend("FallingBehind", -(2L << 20), null)))
+        .isEqualTo("growing 2 MiB/s");
   }
 
   @Test
@@ -258,17 +295,27 @@ class DemoReportersTest {
                 20,
                 "rollout",
                 List.of(
-                    new DemoEvent.RolloutRow("hippo-3", "Serving", null, null, 32, 0L, null, false),
                     new DemoEvent.RolloutRow(
-                        "hippo-4", "Ramping", 1, 25, 7, 0L, "resume (held)", true))))
+                        "hippo-3", "Serving", null, null, 32, 0L, null, null, false),
+                    new DemoEvent.RolloutRow(
+                        "hippo-4",
+                        "Ramping",
+                        1,
+                        25,
+                        7,
+                        0L,
+                        new DemoEvent.CatchUpTrend("Flat", 0, 0L),
+                        "resume (held)",
+                        true))))
             .lines()
             .toList();
 
     assertThat(lines)
         .containsExactly(
-            "  20.0s  replica  phase    step      weight  lag        waiting for",
+            "  20.0s  replica  phase    step      weight  lag        catch-up            waiting for",
             "         hippo-3  Serving                32  0 B",
-            "         hippo-4  Ramping  1 (25%)        7  0 B        resume (held)",
+            "         hippo-4  Ramping  1 (25%)        7  0 B        flat                resume"
+                + " (held)",
             "");
   }
 

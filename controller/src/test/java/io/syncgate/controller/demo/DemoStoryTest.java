@@ -102,10 +102,12 @@ class DemoStoryTest {
   void aGatedReplicaThatPatroniCallsReadyIsReportedWithItsReadinessAndWeightZero() {
     replicaCheck.put("hippo-3", 503);
     story.onRoute(route(RouteDestination.PRIMARY_SERVICE, 100, "hippo-1", 0, "hippo-3", 0));
+    ReplicaStatus joiner = replica("hippo-3", "Gated", null, 0, 5 * GIB, "lag 5 GiB > 1 MiB");
+    joiner.setLagTrend("CatchingUp");
+    joiner.setCatchUpBytesPerSecond(248L << 20);
+    joiner.setCatchUpEtaSeconds(21L);
     story.onStatus(
-        status(
-            replica("hippo-1", "Gated", null, 0, 0, "lag 0 B <= 1 MiB for 0s of 3s"),
-            replica("hippo-3", "Gated", null, 0, 5 * GIB, "lag 5 GiB > 1 MiB")));
+        status(replica("hippo-1", "Gated", null, 0, 0, "lag 0 B <= 1 MiB for 0s of 3s"), joiner));
     story.table();
 
     assertThat(events.get(0))
@@ -120,8 +122,15 @@ class DemoStoryTest {
     assertThat(table.replicaCheck()).isEqualTo("/replica?lag=1MB");
     assertThat(table.rows())
         .containsExactly(
-            new DemoEvent.Row("hippo-1", 200, 200, 0L, "Gated", 0),
-            new DemoEvent.Row("hippo-3", 200, 503, 5 * GIB, "Gated", 0));
+            new DemoEvent.Row("hippo-1", 200, 200, 0L, null, "Gated", 0),
+            new DemoEvent.Row(
+                "hippo-3",
+                200,
+                503,
+                5 * GIB,
+                new DemoEvent.CatchUpTrend("CatchingUp", 248L << 20, 21L),
+                "Gated",
+                0));
   }
 
   @Test
