@@ -152,6 +152,9 @@ public sealed interface DemoEvent {
    * @param rampingSeconds from admission to serving
    * @param readinessOkWhileGated how many of the {@code /readiness} checks made while it was held
    *     at weight 0 answered 200
+   * @param staleReadPercentSeconds the gate's {@code
+   *     syncgate_stale_read_exposure_percent_seconds_total} at the end; null when it could not be
+   *     read
    */
   record Summary(
       double t,
@@ -161,7 +164,8 @@ public sealed interface DemoEvent {
       int readinessOkWhileGated,
       int readinessChecksWhileGated,
       List<Integer> steps,
-      Map<String, Integer> weights)
+      Map<String, Integer> weights,
+      Double staleReadPercentSeconds)
       implements DemoEvent {
     @Override
     public String event() {
@@ -380,6 +384,9 @@ public sealed interface DemoEvent {
    * @param requests how many requests the operator made: each was recorded in {@code
    *     status.lastActions}, and its annotation removed by the controller
    * @param weights the final route
+   * @param staleReadPercentSeconds the gate's {@code
+   *     syncgate_stale_read_exposure_percent_seconds_total} at the end; null when it could not be
+   *     read
    */
   record RolloutEnded(
       double t,
@@ -392,7 +399,8 @@ public sealed interface DemoEvent {
       Promoted promote,
       ActionRecorded refused,
       int requests,
-      Map<String, Integer> weights)
+      Map<String, Integer> weights,
+      Double staleReadPercentSeconds)
       implements DemoEvent {
     @Override
     public String event() {

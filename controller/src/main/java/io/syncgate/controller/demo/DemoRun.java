@@ -180,6 +180,16 @@ public final class DemoRun {
           public int replicaWithinMaxLag(String member) {
             return probe.replicaWithin(cluster.baseUri(member), maxLagBytes);
           }
+
+          @Override
+          public Double staleReadPercentSeconds() {
+            ControllerApp app = r.app;
+            return app == null
+                ? null
+                : app.metrics()
+                    .staleReadExposurePercentSeconds(DemoSettings.NAMESPACE)
+                    .get(DemoSettings.GATE);
+          }
         };
     DoubleSupplier elapsed = () -> (System.nanoTime() - startedNanos[0]) / 1e9;
     CompletableFuture<Void> served = new CompletableFuture<>();
@@ -704,7 +714,8 @@ public final class DemoRun {
     KubernetesClient reader;
     KubernetesClient controllerClient;
     PatroniProbe probe;
-    ControllerApp app;
+    // Set on the main thread, read on the story thread.
+    volatile ControllerApp app;
     final List<Watch> watches = new ArrayList<>();
 
     @Override

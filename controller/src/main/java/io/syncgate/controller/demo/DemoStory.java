@@ -24,13 +24,21 @@ import java.util.function.DoubleSupplier;
  */
 final class DemoStory implements Story {
 
-  /** What Patroni's own checks answer for a member, by HTTP status. */
+  /** What the demo asks around: Patroni's own checks for a member, the controller's metrics. */
   interface Probes {
-    /** {@code GET /readiness}. */
+    /** {@code GET /readiness}, by HTTP status. */
     int readiness(String member);
 
-    /** {@code GET /replica?lag=<admission.maxLag>}. */
+    /** {@code GET /replica?lag=<admission.maxLag>}, by HTTP status. */
     int replicaWithinMaxLag(String member);
+
+    /**
+     * The gate's {@code syncgate_stale_read_exposure_percent_seconds_total} now; null when it
+     * cannot be read.
+     */
+    default Double staleReadPercentSeconds() {
+      return null;
+    }
   }
 
   private final DemoSettings settings;
@@ -259,7 +267,8 @@ final class DemoStory implements Story {
             readinessOkWhileGated,
             readinessChecksWhileGated,
             settings.steps(),
-            route);
+            route,
+            probes.staleReadPercentSeconds());
     reporter.report(summary);
   }
 

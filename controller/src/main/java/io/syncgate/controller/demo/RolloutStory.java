@@ -465,7 +465,8 @@ final class RolloutStory implements Story {
             promoted,
             refused,
             requested.size(),
-            route);
+            route,
+            probes.staleReadPercentSeconds());
     reporter.report(summary);
   }
 

@@ -201,6 +201,20 @@ final class TextReporter implements DemoReporter {
         s.readinessChecksWhileGated());
     line("  %-14s %6s  %s of a share", "ramping", seconds(s.rampingSeconds()), percents(s.steps()));
     line("  %-14s %s", "final weights", weights(s.weights()));
+    staleReads(s.staleReadPercentSeconds());
+  }
+
+  /** The exposure counter at the end, and what it means. */
+  private void staleReads(Double percentSeconds) {
+    line(
+        "  %-14s %s percent-seconds of reads routed to replicas of unknown lag or over"
+            + " admission.maxLag",
+        "stale reads",
+        percentSeconds == null ? "?" : String.format(Locale.ROOT, "%.1f", percentSeconds));
+    line(
+        "  %-14s (syncgate_stale_read_exposure_percent_seconds_total): 0 expected, except within"
+            + " the documented grace windows",
+        "");
   }
 
   private void rolloutStarted(DemoEvent.RolloutStarted s) {
@@ -394,6 +408,7 @@ final class TextReporter implements DemoReporter {
         "  %-14s %d, each recorded in status.lastActions and its annotation removed",
         "requests", e.requests());
     line("  %-14s %s", "final weights", weights(e.weights()));
+    staleReads(e.staleReadPercentSeconds());
   }
 
   /** "applied: held at ramp step 1 (25%)", "refused: lag 3 GiB > 1 MiB, …". */

@@ -243,7 +243,8 @@ class DemoReportersTest {
             "hippo-5", 0, 10, "promoted at ramp step 0 (10%) to a full share", 0.6, 20),
         REFUSED,
         4,
-        weights);
+        weights,
+        0.0);
   }
 
   @Test
@@ -331,7 +332,11 @@ class DemoReportersTest {
             "  promote        hippo-5 from ramp step 0 (10%) to a full share (weight 20) in 0.6s",
             "  refused        promote hippo-5: lag 3.5 GiB > 1 MiB, not within admission limits",
             "  requests       4, each recorded in status.lastActions and its annotation removed",
-            "  final weights  hippo-1 20, hippo-2 20, hippo-3 20, hippo-4 20, hippo-5 20");
+            "  final weights  hippo-1 20, hippo-2 20, hippo-3 20, hippo-4 20, hippo-5 20",
+            "  stale reads    0.0 percent-seconds of reads routed to replicas of unknown lag or over"
+                + " admission.maxLag",
+            "                 (syncgate_stale_read_exposure_percent_seconds_total): 0 expected,"
+                + " except within the documented grace windows");
     assertThat(text(ended("hippo-3 and hippo-4 were Ramping in one status at 12.6s")))
         .contains(
             "  ramping        NOT KEPT: hippo-3 and hippo-4 were Ramping in one status at 12.6s"
@@ -355,5 +360,6 @@ class DemoReportersTest {
     assertThat(summary.get("promote").get("weight").asInt()).isEqualTo(20);
     assertThat(summary.get("refused").get("result").asText()).isEqualTo("Refused");
     assertThat(summary.get("weights").get("hippo-5").asInt()).isEqualTo(20);
+    assertThat(summary.get("staleReadPercentSeconds").asDouble()).isZero();
   }
 }

@@ -205,7 +205,8 @@ class DemoStoryTest {
                 1,
                 1,
                 List.of(10, 25, 50, 100),
-                Map.of("hippo-1", 34, "hippo-2", 33, "hippo-3", 33)));
+                Map.of("hippo-1", 34, "hippo-2", 33, "hippo-3", 33),
+                null));
     assertThat(events.get(events.size() - 2)).isInstanceOf(DemoEvent.Table.class);
     // After the summary no more tables, unless the demo follows on.
     int before = events.size();
