@@ -45,7 +45,8 @@ public sealed interface DemoEvent {
       String pollInterval,
       Map<String, String> patroni,
       String apiServer,
-      String metrics)
+      String metrics,
+      String patroniVersion)
       implements DemoEvent {
     @Override
     public String event() {
@@ -152,9 +153,12 @@ public sealed interface DemoEvent {
    * @param rampingSeconds from admission to serving
    * @param readinessOkWhileGated how many of the {@code /readiness} checks made while it was held
    *     at weight 0 answered 200
+   * @param readinessUnavailableWhileGated how many of them answered 503
    * @param staleReadPercentSeconds the gate's {@code
    *     syncgate_stale_read_exposure_percent_seconds_total} at the end; null when it could not be
    *     read
+   * @param readiness when its {@code /readiness} first answered 200, next to when syncgate gave it
+   *     reads
    */
   record Summary(
       double t,
@@ -162,16 +166,36 @@ public sealed interface DemoEvent {
       double gatedSeconds,
       double rampingSeconds,
       int readinessOkWhileGated,
+      int readinessUnavailableWhileGated,
       int readinessChecksWhileGated,
       List<Integer> steps,
       Map<String, Integer> weights,
-      Double staleReadPercentSeconds)
+      Double staleReadPercentSeconds,
+      ReadinessTimeline readiness)
       implements DemoEvent {
     @Override
     public String event() {
       return "summary";
     }
   }
+
+  /**
+   * What the joining replica's {@code /readiness} answered over time, checked every {@code
+   * checkIntervalSeconds} like a readiness probe, next to what syncgate did.
+   *
+   * @param patroniVersion the release the simulated members answer as
+   * @param unavailableUntil the last check before {@code firstOk} that answered 503, or null
+   * @param firstOk the first check that answered 200, or null
+   * @param weightAt when syncgate first gave it reads (admitted, in the gate's status)
+   * @param fullShareAt when it reached a full share (Serving, in the gate's status)
+   */
+  record ReadinessTimeline(
+      String patroniVersion,
+      double checkIntervalSeconds,
+      Double unavailableUntil,
+      Double firstOk,
+      double weightAt,
+      double fullShareAt) {}
 
   /** The final mesh objects were written as YAML. */
   record Emitted(double t, List<String> files) implements DemoEvent {
@@ -219,7 +243,8 @@ public sealed interface DemoEvent {
       String operator,
       Map<String, String> patroni,
       String apiServer,
-      String metrics)
+      String metrics,
+      String patroniVersion)
       implements DemoEvent {
     @Override
     public String event() {

@@ -263,8 +263,13 @@ public final class DemoRun {
     ScheduledFuture<?> tables =
         r.storyThread.scheduleAtFixedRate(
             guarded(story::table), tableMillis, tableMillis, TimeUnit.MILLISECONDS);
+    long checkMillis = DemoSettings.READINESS_CHECK_INTERVAL.toMillis();
+    ScheduledFuture<?> readinessChecks =
+        r.storyThread.scheduleAtFixedRate(
+            guarded(story::readinessCheck), 0, checkMillis, TimeUnit.MILLISECONDS);
 
     Outcome outcome = awaitServing(served, story, r);
+    readinessChecks.cancel(false);
     if (outcome != Outcome.SERVING) {
       return outcome;
     }
@@ -427,7 +432,8 @@ public final class DemoRun {
         settings.pollInterval(),
         patroni,
         master.endsWith("/") ? master.substring(0, master.length() - 1) : master,
-        "http://127.0.0.1:" + metricsPort + "/metrics");
+        "http://127.0.0.1:" + metricsPort + "/metrics",
+        settings.patroniVersion().word());
   }
 
   private DemoEvent.RolloutStarted rolloutStarted(Resources r, int metricsPort) {
@@ -462,7 +468,8 @@ public final class DemoRun {
         RolloutStory.OPERATOR,
         patroni,
         master.endsWith("/") ? master.substring(0, master.length() - 1) : master,
-        "http://127.0.0.1:" + metricsPort + "/metrics");
+        "http://127.0.0.1:" + metricsPort + "/metrics",
+        settings.patroniVersion().word());
   }
 
   /**

@@ -58,7 +58,11 @@ final class DemoStory implements Story {
   private Double joinerAdmitted;
   private Double joinerServing;
   private int readinessOkWhileGated;
+  private int readinessUnavailableWhileGated;
   private int readinessChecksWhileGated;
+  private Double readinessUnavailableAt;
+  private Double readinessFirstOk;
+  private Double readinessUnavailableUntil;
   private DemoEvent.Summary summary;
 
   DemoStory(
@@ -235,16 +239,39 @@ final class DemoStory implements Story {
     return phase == null ? "unknown" : phase.toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** Asks the member's /readiness, counting the joiner's answers while it gets no reads. */
+  /** Asks the member's /readiness for a line or a table. */
   private int readiness(ReplicaStatus r) {
-    int answer = probes.readiness(r.getName());
-    if (joiner.equals(r.getName()) && joinerAdmitted == null) {
+    return probes.readiness(r.getName());
+  }
+
+  /**
+   * Asks the joining replica's /readiness, as a readiness probe would every {@link
+   * DemoSettings#READINESS_CHECK_INTERVAL}: counts its answers while it gets no reads, and notes
+   * when it first answered 200 and the last 503 before that. Nothing once the story has ended.
+   */
+  @Override
+  public void readinessCheck() {
+    if (summary != null) {
+      return;
+    }
+    int answer = probes.readiness(joiner);
+    double t = now();
+    if (joinerAdmitted == null) {
       readinessChecksWhileGated++;
       if (answer == 200) {
         readinessOkWhileGated++;
+      } else if (answer == 503) {
+        readinessUnavailableWhileGated++;
       }
     }
-    return answer;
+    if (readinessFirstOk == null) {
+      if (answer == 200) {
+        readinessFirstOk = t;
+        readinessUnavailableUntil = readinessUnavailableAt;
+      } else if (answer == 503) {
+        readinessUnavailableAt = t;
+      }
+    }
   }
 
   private void finishIfServing() {
@@ -265,10 +292,18 @@ final class DemoStory implements Story {
             round(joinerAdmitted - first),
             round(joinerServing - joinerAdmitted),
             readinessOkWhileGated,
+            readinessUnavailableWhileGated,
             readinessChecksWhileGated,
             settings.steps(),
             route,
-            probes.staleReadPercentSeconds());
+            probes.staleReadPercentSeconds(),
+            new DemoEvent.ReadinessTimeline(
+                settings.patroniVersion().word(),
+                DemoSettings.READINESS_CHECK_INTERVAL.toMillis() / 1000.0,
+                readinessUnavailableUntil,
+                readinessFirstOk,
+                joinerAdmitted,
+                joinerServing));
     reporter.report(summary);
   }
 

@@ -19,8 +19,8 @@ final class TextReporter implements DemoReporter {
   /** Marks a table row whose replica Patroni calls ready while it gets no reads. */
   static final String READY_BUT_NO_READS = "<- ready by Patroni, 0% of reads";
 
-  /** Width of the tables' catch-up column: "250 MiB/s, ETA 20s" and a little more. */
-  private static final int CATCH_UP_WIDTH = 19;
+  /** Width of the tables' catch-up column: "253.9 MiB/s, ETA 12s" and a little more. */
+  private static final int CATCH_UP_WIDTH = 21;
 
   private final PrintWriter out;
   private boolean lastLineBlank = true;
@@ -89,8 +89,9 @@ final class TextReporter implements DemoReporter {
   private void started(DemoEvent.Started s) {
     line("syncgate demo: the controller of `syncgate run`, against an in-process Kubernetes API");
     line(
-        "server and a simulated Patroni 3.0.2 cluster on loopback addresses. Nothing leaves this"
-            + " machine.");
+        "server and a simulated Patroni %s cluster on loopback addresses. Nothing leaves this"
+            + " machine.",
+        s.patroniVersion());
     line("");
     line(
         "  cluster  %-8s leader, writing %s/s of WAL",
@@ -124,10 +125,22 @@ final class TextReporter implements DemoReporter {
     line("  kube     %s (fabric8 mock API server)", s.apiServer());
     line("  metrics  %s", s.metrics());
     line("");
-    line("Patroni's /readiness answers 200 for any running replica, however far behind, so an");
-    line(
-        "operator that uses it as the pod's readiness probe sends reads to %s at once.",
-        s.joiner());
+    if (lagAware(s.patroniVersion())) {
+      line(
+          "Patroni %s's /readiness answers 503 while a replica is not streaming or more than",
+          s.patroniVersion());
+      line(
+          "maximum_lag_on_failover (1 MiB by default) behind, and 200 once it is within: a pod"
+              + " readiness");
+      line(
+          "probe on it keeps %s out until then, and then gives it a full share of reads at once.",
+          s.joiner());
+    } else {
+      line("Patroni's /readiness answers 200 for any running replica, however far behind, so an");
+      line(
+          "operator that uses it as the pod's readiness probe sends reads to %s at once.",
+          s.joiner());
+    }
     line("Here is what syncgate writes into the mesh instead (time since the controller started):");
     line("");
   }
@@ -193,15 +206,64 @@ final class TextReporter implements DemoReporter {
   private void summary(DemoEvent.Summary s) {
     line("");
     line("%s serves after %s:", s.replica(), seconds(s.t()));
-    line(
-        "  %-14s %6s  while Patroni's /readiness answered 200 (%d of %d checks)",
-        "held at 0%",
-        seconds(s.gatedSeconds()),
-        s.readinessOkWhileGated(),
-        s.readinessChecksWhileGated());
+    if (s.readinessUnavailableWhileGated() == 0) {
+      line(
+          "  %-14s %6s  while Patroni's /readiness answered 200 (%d of %d checks)",
+          "held at 0%",
+          seconds(s.gatedSeconds()),
+          s.readinessOkWhileGated(),
+          s.readinessChecksWhileGated());
+    } else {
+      line(
+          "  %-14s %6s  while Patroni's /readiness answered 503 to %d checks and 200 to %d (of %d)",
+          "held at 0%",
+          seconds(s.gatedSeconds()),
+          s.readinessUnavailableWhileGated(),
+          s.readinessOkWhileGated(),
+          s.readinessChecksWhileGated());
+    }
     line("  %-14s %6s  %s of a share", "ramping", seconds(s.rampingSeconds()), percents(s.steps()));
+    DemoEvent.ReadinessTimeline r = s.readiness();
+    if (r != null) {
+      line(
+          "  %-14s Patroni %s, checked every %s: %sfirst 200 at %s;",
+          "/readiness",
+          r.patroniVersion(),
+          seconds(r.checkIntervalSeconds()),
+          r.unavailableUntil() == null ? "" : "503 until " + seconds(r.unavailableUntil()) + ", ",
+          r.firstOk() == null ? "never" : seconds(r.firstOk()));
+      line(
+          "  %-14s syncgate gave %s reads at %s, a full share at %s",
+          "", s.replica(), seconds(r.weightAt()), seconds(r.fullShareAt()));
+    }
     line("  %-14s %s", "final weights", weights(s.weights()));
     staleReads(s.staleReadPercentSeconds());
+    if (r != null && lagAware(r.patroniVersion())) {
+      line("");
+      line(
+          "Patroni %s's /readiness already catches a replica that is far behind: it answered 503"
+              + " while",
+          r.patroniVersion());
+      line(
+          "%s was more than maximum_lag_on_failover behind, so a readiness probe on it keeps the"
+              + " pod out",
+          s.replica());
+      line("of the read Service. What it does not do:");
+      line(
+          "  - no ramp: on its first 200 the pod turns Ready and takes a full share of reads at"
+              + " once;");
+      line(
+          "  - no hysteresis: one threshold both ways, so a replica hovering around it goes in and"
+              + " out;");
+      line(
+          "  - the kubelet acts after periodSeconds x failureThreshold (10s x 3 by default) when a"
+              + " replica");
+      line("    falls behind, and up to periodSeconds after it has caught up.");
+    }
+  }
+
+  private static boolean lagAware(String patroniVersion) {
+    return patroniVersion != null && PatroniReadiness.lagAware(patroniVersion);
   }
 
   /** The exposure counter at the end, and what it means. */
@@ -222,8 +284,9 @@ final class TextReporter implements DemoReporter {
         "syncgate demo --scenario rollout: the controller of `syncgate run`, against an"
             + " in-process");
     line(
-        "Kubernetes API server and a simulated Patroni 3.0.2 cluster on loopback addresses."
-            + " Nothing");
+        "Kubernetes API server and a simulated Patroni %s cluster on loopback addresses."
+            + " Nothing",
+        s.patroniVersion());
     line("leaves this machine.");
     line("");
     line(

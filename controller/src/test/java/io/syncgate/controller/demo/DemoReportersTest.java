@@ -52,11 +52,11 @@ class DemoReportersTest {
 
     assertThat(lines)
         .containsExactly(
-            "   6.8s  replica  /readiness  /replica?lag=1MB  lag        catch-up            phase"
+            "   6.8s  replica  /readiness  /replica?lag=1MB  lag        catch-up              phase"
                 + "    weight",
-            "         hippo-1  200         200               0 B        flat                Ramping"
+            "         hippo-1  200         200               0 B        flat                  Ramping"
                 + "      50",
-            "         hippo-3  200         503               3 GiB      248 MiB/s, ETA 13s  Gated"
+            "         hippo-3  200         503               3 GiB      248 MiB/s, ETA 13s    Gated"
                 + "         0  "
                 + TextReporter.READY_BUT_NO_READS,
             "");
@@ -117,7 +117,8 @@ class DemoReportersTest {
                 "500ms",
                 patroni,
                 "http://localhost:1",
-                "http://127.0.0.1:2/metrics"))
+                "http://127.0.0.1:2/metrics",
+                "3.0.2"))
             .lines()
             .toList();
 
@@ -152,7 +153,7 @@ class DemoReportersTest {
 
     assertThat(out)
         .contains(
-            "hippo-2  ---         ---               ?                              Unknown       0\n");
+            "hippo-2  ---         ---               ?                                Unknown       0\n");
   }
 
   @Test
@@ -313,9 +314,9 @@ class DemoReportersTest {
 
     assertThat(lines)
         .containsExactly(
-            "  20.0s  replica  phase    step      weight  lag        catch-up            waiting for",
+            "  20.0s  replica  phase    step      weight  lag        catch-up              waiting for",
             "         hippo-3  Serving                32  0 B",
-            "         hippo-4  Ramping  1 (25%)        7  0 B        flat                resume"
+            "         hippo-4  Ramping  1 (25%)        7  0 B        flat                  resume"
                 + " (held)",
             "");
   }
