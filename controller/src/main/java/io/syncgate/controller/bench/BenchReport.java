@@ -32,6 +32,14 @@ public final class BenchReport {
           + " driver: the controller's Vert.x event loops, its worker pool, fabric8's informer"
           + " threads. GC, JIT and other VM threads are not Java threads and are shown apart.";
 
+  /** What the stale-read figures count, printed under the table and stored in the JSON. */
+  static final String STALE_READS =
+      "stale reads = the rise of syncgate_stale_read_exposure_percent_seconds_total over the"
+          + " phase: route weight on replicas whose lag is unknown or over admission.maxLag,"
+          + " integrated over time (percent-seconds, pct-s), summed over the gates and the"
+          + " largest of one gate. 0 expected outside the documented grace windows (unreachableFor,"
+          + " fail-static, a serving replica between admission.maxLag and ejection.maxLag).";
+
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -84,6 +92,7 @@ public final class BenchReport {
       out.append('\n');
     }
     out.append('\n').append(CONTROLLER_CPU).append('\n');
+    out.append(STALE_READS).append('\n');
     for (BenchRun.Result run : runs) {
       if (run.skipped() != null) {
         out.append(BenchRun.modeName(run.mode()))
@@ -126,6 +135,7 @@ public final class BenchReport {
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     machine.put("maxOpenFiles", BenchRun.maxOpenFiles());
     root.put("controllerCpu", CONTROLLER_CPU);
+    root.put("staleReads", STALE_READS);
     ArrayNode list = root.putArray("runs");
     for (BenchRun.Result run : runs) {
       ObjectNode r = list.addObject();

@@ -198,11 +198,13 @@ final class BenchRun {
     long polls0 = fleet.polls();
     double errors0 = pollErrors(metrics);
     registry.ticks().clear();
+    Map<String, Double> stale0 = metrics.staleReadExposurePercentSeconds(NAMESPACE);
     cpu.start();
     steadyStart = System.nanoTime();
     steadyEnd = steadyStart + settings.steady().toNanos();
     say("measuring: " + settings.steady().toSeconds() + "s steady");
     runFor(steadyEnd - System.nanoTime(), false, cpu);
+    Map<String, Double> stale1 = metrics.staleReadExposurePercentSeconds(NAMESPACE);
     flappingStart = System.nanoTime();
     flappingEnd = flappingStart + settings.flapping().toNanos();
     say(
@@ -212,6 +214,7 @@ final class BenchRun {
             + settings.flipEvery().toMillis()
             + "ms");
     runFor(flappingEnd - System.nanoTime(), true, cpu);
+    Map<String, Double> stale2 = metrics.staleReadExposurePercentSeconds(NAMESPACE);
     cpu.stop();
     long measuredNanos = System.nanoTime() - steadyStart;
     long polls = fleet.polls() - polls0;
@@ -261,6 +264,8 @@ final class BenchRun {
         Figure.FLAPPING_STATUS);
     figures.put(Figure.FLAPPING_EVENTS, count(1, ApiTraffic.Kind.EVENT_WRITE) / flappingMinutes);
     figures.put(Figure.FLAPPING_READS, count(1, ApiTraffic.Kind.READ) / flappingMinutes);
+    putStaleReads(figures, stale0, stale1, Figure.STALE_STEADY_SUM, Figure.STALE_STEADY_MAX);
+    putStaleReads(figures, stale1, stale2, Figure.STALE_FLAPPING_SUM, Figure.STALE_FLAPPING_MAX);
     figures.put(Figure.HEAP_AFTER, heapAfterGcMib());
     figures.put(Figure.RSS, rssMib());
     sampleOpenFiles();
@@ -271,6 +276,27 @@ final class BenchRun {
               + (count(0, ApiTraffic.Kind.OTHER_WRITE) + count(1, ApiTraffic.Kind.OTHER_WRITE)));
     }
     say(String.format(Locale.ROOT, "done: %d polls in %.1fs, %d flips", polls, seconds, flips));
+  }
+
+  /**
+   * The rise of each gate's stale-read exposure counter between two readings: summed over the
+   * gates, and the largest of one gate.
+   */
+  static void putStaleReads(
+      Map<Figure, Double> figures,
+      Map<String, Double> before,
+      Map<String, Double> after,
+      Figure sum,
+      Figure worst) {
+    double total = 0;
+    double most = 0;
+    for (Map.Entry<String, Double> e : after.entrySet()) {
+      double rise = Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0.0));
+      total += rise;
+      most = Math.max(most, rise);
+    }
+    figures.put(sum, total);
+    figures.put(worst, most);
   }
 
   private void putReactions(Map<Figure, Double> figures, Reactions.Direction direction) {

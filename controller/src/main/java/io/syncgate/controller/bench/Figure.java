@@ -41,6 +41,13 @@ enum Figure {
   FLAPPING_STATUS("flapping.statusWritesPerMinute", "flapping: status writes/min", 1),
   FLAPPING_EVENTS("flapping.eventWritesPerMinute", "flapping: event writes/min", 1),
   FLAPPING_READS("flapping.readsPerMinute", "flapping: API reads/min (GET, not watch)", 1),
+  STALE_STEADY_SUM("staleReads.steadyPercentSeconds", "steady: stale reads, all gates (pct-s)", 1),
+  STALE_STEADY_MAX(
+      "staleReads.steadyWorstGatePercentSeconds", "steady: stale reads, worst gate (pct-s)", 1),
+  STALE_FLAPPING_SUM(
+      "staleReads.flappingPercentSeconds", "flapping: stale reads, all gates (pct-s)", 1),
+  STALE_FLAPPING_MAX(
+      "staleReads.flappingWorstGatePercentSeconds", "flapping: stale reads, worst gate (pct-s)", 1),
   HEAP_BEFORE("memory.heapBeforeControllerMiB", "heap after GC, before controller (MiB)", 1),
   HEAP_AFTER("memory.heapAfterGcMiB", "heap after GC, at the end (MiB)", 1),
   RSS("memory.rssMiB", "RSS at the end (MiB)", 1),

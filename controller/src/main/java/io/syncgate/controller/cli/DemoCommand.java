@@ -173,6 +173,17 @@ public final class DemoCommand implements Callable<Integer> {
   DemoSettings.Output output;
 
   @Option(
+      names = "--patroni-version",
+      paramLabel = "VERSION",
+      defaultValue = "3.0.2",
+      converter = PatroniVersionConverter.class,
+      description =
+          "3.0.2 (Debian 12's) or 4.1: the simulated members answer /readiness as that release"
+              + " does; 4.1's answers 503 while a replica is more than maximum_lag_on_failover"
+              + " (1 MiB) behind (default: ${DEFAULT-VALUE}).")
+  DemoSettings.PatroniVersion patroniVersion;
+
+  @Option(
       names = "--emit-dir",
       paramLabel = "DIR",
       description =
@@ -269,7 +280,8 @@ public final class DemoCommand implements Callable<Integer> {
         timeout,
         follow,
         output,
-        emitDir);
+        emitDir,
+        patroniVersion);
   }
 
   /** A size as a Kubernetes quantity: {@code 5Gi}, {@code 250Mi}, {@code 0}. */
@@ -299,6 +311,20 @@ public final class DemoCommand implements Callable<Integer> {
       }
       throw new CommandLine.TypeConversionException(
           "expected seed or rollout, got '" + value + "'");
+    }
+  }
+
+  /** {@code 3.0.2} or {@code 4.1}. */
+  static final class PatroniVersionConverter
+      implements ITypeConverter<DemoSettings.PatroniVersion> {
+    @Override
+    public DemoSettings.PatroniVersion convert(String value) {
+      for (DemoSettings.PatroniVersion v : DemoSettings.PatroniVersion.values()) {
+        if (v.word().equals(value)) {
+          return v;
+        }
+      }
+      throw new CommandLine.TypeConversionException("expected 3.0.2 or 4.1, got '" + value + "'");
     }
   }
 

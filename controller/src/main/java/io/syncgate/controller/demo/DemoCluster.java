@@ -29,6 +29,12 @@ public final class DemoCluster {
   /** Where the leader's WAL is when the demo starts (a cluster of about 20 GB). */
   static final long LEADER_START = 20L << 30;
 
+  /**
+   * Patroni's default {@code loop_wait}: with a lag-aware Patroni (4.1) the simulated leader writes
+   * its position to the DCS ({@code last_lsn}) once per loop, so the DCS's copy is up to this old.
+   */
+  static final Duration LOOP_WAIT = Duration.ofSeconds(10);
+
   /** A replica restored from a backup: its catch-up, and since when it replays (0: not yet). */
   private static final class Joiner {
     final SimulatedMember member;
@@ -57,6 +63,9 @@ public final class DemoCluster {
   private final SimulatedMember leader;
   private final List<SimulatedMember> caughtUp;
   private final List<Joiner> joiners;
+  // With a lag-aware Patroni: when the leader last wrote its position to the DCS (0: never).
+  private final boolean dcsWrittenPerLoop;
+  private long dcsWrittenNanos;
   private final long timer;
 
   private DemoCluster(
@@ -68,7 +77,8 @@ public final class DemoCluster {
       long writeBytesPerSecond,
       SimulatedMember leader,
       List<SimulatedMember> caughtUp,
-      List<Joiner> joiners) {
+      List<Joiner> joiners,
+      boolean dcsWrittenPerLoop) {
     this.vertx = vertx;
     this.simulator = simulator;
     this.clock = clock;
@@ -80,6 +90,7 @@ public final class DemoCluster {
     this.leader = leader;
     this.caughtUp = caughtUp;
     this.joiners = joiners;
+    this.dcsWrittenPerLoop = dcsWrittenPerLoop;
     update();
     this.timer = vertx.setPeriodic(UPDATE_INTERVAL.toMillis(), id -> update());
   }
@@ -121,6 +132,14 @@ public final class DemoCluster {
     all.add(leader);
     all.addAll(caughtUp);
     joiners.forEach(j -> all.add(j.member));
+    DemoSettings.PatroniVersion version = settings.patroniVersion();
+    for (SimulatedMember m : all) {
+      m.setPatroniVersion(version.reported());
+      if (version.lagAwareReadiness() && m != leader) {
+        // Patroni 4.x reports it for every replica; 4.1's /readiness requires it.
+        m.setReplicationState("streaming");
+      }
+    }
     PatroniSimulator.Options options =
         PatroniSimulator.Options.defaults().withScope(DemoSettings.CLUSTER).withClock(clock);
     // No pod names these addresses yet, so nobody asks before the first update() sets positions.
@@ -136,7 +155,8 @@ public final class DemoCluster {
                     settings.writeBytesPerSecond(),
                     leader,
                     List.copyOf(caughtUp),
-                    List.copyOf(joiners)));
+                    List.copyOf(joiners),
+                    version.lagAwareReadiness()));
   }
 
   /** Every member's name and pod IP, leader first, the joining replicas last. */
@@ -206,12 +226,21 @@ public final class DemoCluster {
    * Moves every member to where it is now: the leader at its write rate, caught-up replicas at the
    * leader's position, each joining replica behind it by what its catch-up model leaves (its whole
    * backlog until it starts replaying). Received equals replayed (replay keeps up with receiving,
-   * which is not what holds a restored replica back).
+   * which is not what holds a restored replica back). With a lag-aware Patroni (4.1) the leader
+   * writes its position to the DCS once per {@link #LOOP_WAIT}, as Patroni does; otherwise the
+   * DCS's copy follows the leader.
    */
   private void update() {
     long leaderLocation =
         begun ? leaderWrites.at(elapsedSince(startedNanos)).leaderLocation() : leaderStart;
     leader.setLocation(leaderLocation);
+    if (dcsWrittenPerLoop) {
+      long now = System.nanoTime();
+      if (dcsWrittenNanos == 0 || now - dcsWrittenNanos >= LOOP_WAIT.toNanos()) {
+        simulator.setDcsLeaderPosition(leaderLocation);
+        dcsWrittenNanos = now;
+      }
+    }
     for (SimulatedMember m : caughtUp) {
       m.setReceivedAndReplayed(leaderLocation);
       m.setReplayedTimestamp(writtenAt(leaderLocation));

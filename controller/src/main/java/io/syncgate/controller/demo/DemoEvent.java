@@ -45,7 +45,8 @@ public sealed interface DemoEvent {
       String pollInterval,
       Map<String, String> patroni,
       String apiServer,
-      String metrics)
+      String metrics,
+      String patroniVersion)
       implements DemoEvent {
     @Override
     public String event() {
@@ -111,10 +112,39 @@ public sealed interface DemoEvent {
    * @param readiness what Patroni's {@code /readiness} answers (a pod readiness probe)
    * @param replicaCheck what Patroni's {@code /replica?lag=<admission.maxLag>} answers (HAProxy)
    * @param lagBytes replay lag from the gate's status
+   * @param catchUp which way the lag goes, from the gate's status; null while the controller has no
+   *     estimate
    * @param weight percent of the read route in the live VirtualService
    */
   record Row(
-      String replica, int readiness, int replicaCheck, Long lagBytes, String phase, int weight) {}
+      String replica,
+      int readiness,
+      int replicaCheck,
+      Long lagBytes,
+      CatchUpTrend catchUp,
+      String phase,
+      int weight) {}
+
+  /**
+   * A replica's {@code status.replicas[].lagTrend}, {@code catchUpBytesPerSecond} and {@code
+   * catchUpEtaSeconds}, as the controller wrote them.
+   *
+   * @param lagTrend {@code CatchingUp}, {@code Flat} or {@code FallingBehind}
+   * @param bytesPerSecond how fast the lag shrinks (negative: it grows)
+   * @param etaSeconds seconds until it is within {@code admission.maxLag} at that rate; null when
+   *     it is not catching up
+   */
+  record CatchUpTrend(String lagTrend, long bytesPerSecond, Long etaSeconds) {
+
+    /** The trend in a replica's status, or null while the controller has none. */
+    static CatchUpTrend of(io.syncgate.policy.ReplicaStatus r) {
+      if (r == null || r.getLagTrend() == null || r.getCatchUpBytesPerSecond() == null) {
+        return null;
+      }
+      return new CatchUpTrend(
+          r.getLagTrend(), r.getCatchUpBytesPerSecond(), r.getCatchUpEtaSeconds());
+    }
+  }
 
   /**
    * The joining replica serves: how long it was held and ramped.
@@ -123,6 +153,12 @@ public sealed interface DemoEvent {
    * @param rampingSeconds from admission to serving
    * @param readinessOkWhileGated how many of the {@code /readiness} checks made while it was held
    *     at weight 0 answered 200
+   * @param readinessUnavailableWhileGated how many of them answered 503
+   * @param staleReadPercentSeconds the gate's {@code
+   *     syncgate_stale_read_exposure_percent_seconds_total} at the end; null when it could not be
+   *     read
+   * @param readiness when its {@code /readiness} first answered 200, next to when syncgate gave it
+   *     reads
    */
   record Summary(
       double t,
@@ -130,15 +166,36 @@ public sealed interface DemoEvent {
       double gatedSeconds,
       double rampingSeconds,
       int readinessOkWhileGated,
+      int readinessUnavailableWhileGated,
       int readinessChecksWhileGated,
       List<Integer> steps,
-      Map<String, Integer> weights)
+      Map<String, Integer> weights,
+      Double staleReadPercentSeconds,
+      ReadinessTimeline readiness)
       implements DemoEvent {
     @Override
     public String event() {
       return "summary";
     }
   }
+
+  /**
+   * What the joining replica's {@code /readiness} answered over time, checked every {@code
+   * checkIntervalSeconds} like a readiness probe, next to what syncgate did.
+   *
+   * @param patroniVersion the release the simulated members answer as
+   * @param unavailableUntil the last check before {@code firstOk} that answered 503, or null
+   * @param firstOk the first check that answered 200, or null
+   * @param weightAt when syncgate first gave it reads (admitted, in the gate's status)
+   * @param fullShareAt when it reached a full share (Serving, in the gate's status)
+   */
+  record ReadinessTimeline(
+      String patroniVersion,
+      double checkIntervalSeconds,
+      Double unavailableUntil,
+      Double firstOk,
+      double weightAt,
+      double fullShareAt) {}
 
   /** The final mesh objects were written as YAML. */
   record Emitted(double t, List<String> files) implements DemoEvent {
@@ -186,7 +243,8 @@ public sealed interface DemoEvent {
       String operator,
       Map<String, String> patroni,
       String apiServer,
-      String metrics)
+      String metrics,
+      String patroniVersion)
       implements DemoEvent {
     @Override
     public String event() {
@@ -322,6 +380,8 @@ public sealed interface DemoEvent {
    * One replica in a {@link RolloutTable}.
    *
    * @param weight percent of the read route in the live VirtualService
+   * @param catchUp which way the lag goes, from the status; null while the controller has no
+   *     estimate
    * @param waitingFor what its next change waits for, from the status; null while serving
    */
   record RolloutRow(
@@ -331,6 +391,7 @@ public sealed interface DemoEvent {
       Integer stepPercent,
       int weight,
       Long lagBytes,
+      CatchUpTrend catchUp,
       String waitingFor,
       boolean held) {}
 
@@ -348,6 +409,9 @@ public sealed interface DemoEvent {
    * @param requests how many requests the operator made: each was recorded in {@code
    *     status.lastActions}, and its annotation removed by the controller
    * @param weights the final route
+   * @param staleReadPercentSeconds the gate's {@code
+   *     syncgate_stale_read_exposure_percent_seconds_total} at the end; null when it could not be
+   *     read
    */
   record RolloutEnded(
       double t,
@@ -360,7 +424,8 @@ public sealed interface DemoEvent {
       Promoted promote,
       ActionRecorded refused,
       int requests,
-      Map<String, Integer> weights)
+      Map<String, Integer> weights,
+      Double staleReadPercentSeconds)
       implements DemoEvent {
     @Override
     public String event() {

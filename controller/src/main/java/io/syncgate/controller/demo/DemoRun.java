@@ -180,6 +180,16 @@ public final class DemoRun {
           public int replicaWithinMaxLag(String member) {
             return probe.replicaWithin(cluster.baseUri(member), maxLagBytes);
           }
+
+          @Override
+          public Double staleReadPercentSeconds() {
+            ControllerApp app = r.app;
+            return app == null
+                ? null
+                : app.metrics()
+                    .staleReadExposurePercentSeconds(DemoSettings.NAMESPACE)
+                    .get(DemoSettings.GATE);
+          }
         };
     DoubleSupplier elapsed = () -> (System.nanoTime() - startedNanos[0]) / 1e9;
     CompletableFuture<Void> served = new CompletableFuture<>();
@@ -253,8 +263,13 @@ public final class DemoRun {
     ScheduledFuture<?> tables =
         r.storyThread.scheduleAtFixedRate(
             guarded(story::table), tableMillis, tableMillis, TimeUnit.MILLISECONDS);
+    long checkMillis = DemoSettings.READINESS_CHECK_INTERVAL.toMillis();
+    ScheduledFuture<?> readinessChecks =
+        r.storyThread.scheduleAtFixedRate(
+            guarded(story::readinessCheck), 0, checkMillis, TimeUnit.MILLISECONDS);
 
     Outcome outcome = awaitServing(served, story, r);
+    readinessChecks.cancel(false);
     if (outcome != Outcome.SERVING) {
       return outcome;
     }
@@ -417,7 +432,8 @@ public final class DemoRun {
         settings.pollInterval(),
         patroni,
         master.endsWith("/") ? master.substring(0, master.length() - 1) : master,
-        "http://127.0.0.1:" + metricsPort + "/metrics");
+        "http://127.0.0.1:" + metricsPort + "/metrics",
+        settings.patroniVersion().word());
   }
 
   private DemoEvent.RolloutStarted rolloutStarted(Resources r, int metricsPort) {
@@ -452,7 +468,8 @@ public final class DemoRun {
         RolloutStory.OPERATOR,
         patroni,
         master.endsWith("/") ? master.substring(0, master.length() - 1) : master,
-        "http://127.0.0.1:" + metricsPort + "/metrics");
+        "http://127.0.0.1:" + metricsPort + "/metrics",
+        settings.patroniVersion().word());
   }
 
   /**
@@ -704,7 +721,8 @@ public final class DemoRun {
     KubernetesClient reader;
     KubernetesClient controllerClient;
     PatroniProbe probe;
-    ControllerApp app;
+    // Set on the main thread, read on the story thread.
+    volatile ControllerApp app;
     final List<Watch> watches = new ArrayList<>();
 
     @Override

@@ -39,6 +39,7 @@ import java.util.Objects;
  * @param follow keep running once it serves, until interrupted
  * @param output text for people, JSON lines for scripts
  * @param emitDir where the final mesh objects are written as YAML; null for nowhere
+ * @param patroniVersion whose answers the simulated members give, {@code /readiness} above all
  */
 public record DemoSettings(
     Scenario scenario,
@@ -55,7 +56,102 @@ public record DemoSettings(
     Duration timeout,
     boolean follow,
     Output output,
-    Path emitDir) {
+    Path emitDir,
+    PatroniVersion patroniVersion) {
+
+  /** The Patroni release the simulated members answer as. */
+  public enum PatroniVersion {
+    /**
+     * Debian 12's package: {@code /readiness} answers 200 for any running replica, however far
+     * behind.
+     */
+    V3_0_2("3.0.2", "3.0.2"),
+    /**
+     * Patroni 4.1 (its rules as of 4.1.4): {@code /readiness} answers 503 for a replica that is not
+     * streaming or more than {@code maximum_lag_on_failover} behind.
+     */
+    V4_1("4.1", "4.1.4");
+
+    private final String word;
+    private final String reported;
+
+    PatroniVersion(String word, String reported) {
+      this.word = word;
+      this.reported = reported;
+    }
+
+    /** The word on the command line: {@code 3.0.2}, {@code 4.1}. */
+    public String word() {
+      return word;
+    }
+
+    /** What the members report as {@code patroni.version}. */
+    public String reported() {
+      return reported;
+    }
+
+    /** Whether its {@code /readiness} looks at the replica's lag. */
+    public boolean lagAwareReadiness() {
+      return this == V4_1;
+    }
+  }
+
+  /** Settings with the default Patroni release, {@link PatroniVersion#V3_0_2}. */
+  public DemoSettings(
+      Scenario scenario,
+      int replicas,
+      long backlogBytes,
+      long catchUpBytesPerSecond,
+      long writeBytesPerSecond,
+      String maxLag,
+      String stableFor,
+      List<Integer> steps,
+      String stepInterval,
+      String pollInterval,
+      Duration tableInterval,
+      Duration timeout,
+      boolean follow,
+      Output output,
+      Path emitDir) {
+    this(
+        scenario,
+        replicas,
+        backlogBytes,
+        catchUpBytesPerSecond,
+        writeBytesPerSecond,
+        maxLag,
+        stableFor,
+        steps,
+        stepInterval,
+        pollInterval,
+        tableInterval,
+        timeout,
+        follow,
+        output,
+        emitDir,
+        PatroniVersion.V3_0_2);
+  }
+
+  /** These settings with the simulated members answering as {@code version}. */
+  public DemoSettings withPatroniVersion(PatroniVersion version) {
+    return new DemoSettings(
+        scenario,
+        replicas,
+        backlogBytes,
+        catchUpBytesPerSecond,
+        writeBytesPerSecond,
+        maxLag,
+        stableFor,
+        steps,
+        stepInterval,
+        pollInterval,
+        tableInterval,
+        timeout,
+        follow,
+        output,
+        emitDir,
+        version);
+  }
 
   /** Which story the demo tells. */
   public enum Scenario {
@@ -88,6 +184,12 @@ public record DemoSettings(
     /** One JSON object per line, one per event. */
     JSON
   }
+
+  /**
+   * How often the demo asks the joining replica's {@code /readiness}, as a readiness probe would
+   * (the kubelet's default is every 10 s; this is finer, to see when the answer turns).
+   */
+  public static final Duration READINESS_CHECK_INTERVAL = Duration.ofMillis(500);
 
   /** At most this many caught-up replicas (each member needs an address in one /24). */
   public static final int MAX_REPLICAS = 50;
@@ -140,6 +242,7 @@ public record DemoSettings(
     Objects.requireNonNull(tableInterval, "tableInterval");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(output, "output");
+    Objects.requireNonNull(patroniVersion, "patroniVersion");
   }
 
   /**

@@ -24,13 +24,21 @@ import java.util.function.DoubleSupplier;
  */
 final class DemoStory implements Story {
 
-  /** What Patroni's own checks answer for a member, by HTTP status. */
+  /** What the demo asks around: Patroni's own checks for a member, the controller's metrics. */
   interface Probes {
-    /** {@code GET /readiness}. */
+    /** {@code GET /readiness}, by HTTP status. */
     int readiness(String member);
 
-    /** {@code GET /replica?lag=<admission.maxLag>}. */
+    /** {@code GET /replica?lag=<admission.maxLag>}, by HTTP status. */
     int replicaWithinMaxLag(String member);
+
+    /**
+     * The gate's {@code syncgate_stale_read_exposure_percent_seconds_total} now; null when it
+     * cannot be read.
+     */
+    default Double staleReadPercentSeconds() {
+      return null;
+    }
   }
 
   private final DemoSettings settings;
@@ -50,7 +58,11 @@ final class DemoStory implements Story {
   private Double joinerAdmitted;
   private Double joinerServing;
   private int readinessOkWhileGated;
+  private int readinessUnavailableWhileGated;
   private int readinessChecksWhileGated;
+  private Double readinessUnavailableAt;
+  private Double readinessFirstOk;
+  private Double readinessUnavailableUntil;
   private DemoEvent.Summary summary;
 
   DemoStory(
@@ -143,6 +155,7 @@ final class DemoStory implements Story {
               readiness,
               probes.replicaWithinMaxLag(r.getName()),
               r.getLagBytes(),
+              DemoEvent.CatchUpTrend.of(r),
               r.getPhase(),
               weightOf(r)));
     }
@@ -226,16 +239,39 @@ final class DemoStory implements Story {
     return phase == null ? "unknown" : phase.toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** Asks the member's /readiness, counting the joiner's answers while it gets no reads. */
+  /** Asks the member's /readiness for a line or a table. */
   private int readiness(ReplicaStatus r) {
-    int answer = probes.readiness(r.getName());
-    if (joiner.equals(r.getName()) && joinerAdmitted == null) {
+    return probes.readiness(r.getName());
+  }
+
+  /**
+   * Asks the joining replica's /readiness, as a readiness probe would every {@link
+   * DemoSettings#READINESS_CHECK_INTERVAL}: counts its answers while it gets no reads, and notes
+   * when it first answered 200 and the last 503 before that. Nothing once the story has ended.
+   */
+  @Override
+  public void readinessCheck() {
+    if (summary != null) {
+      return;
+    }
+    int answer = probes.readiness(joiner);
+    double t = now();
+    if (joinerAdmitted == null) {
       readinessChecksWhileGated++;
       if (answer == 200) {
         readinessOkWhileGated++;
+      } else if (answer == 503) {
+        readinessUnavailableWhileGated++;
       }
     }
-    return answer;
+    if (readinessFirstOk == null) {
+      if (answer == 200) {
+        readinessFirstOk = t;
+        readinessUnavailableUntil = readinessUnavailableAt;
+      } else if (answer == 503) {
+        readinessUnavailableAt = t;
+      }
+    }
   }
 
   private void finishIfServing() {
@@ -256,9 +292,18 @@ final class DemoStory implements Story {
             round(joinerAdmitted - first),
             round(joinerServing - joinerAdmitted),
             readinessOkWhileGated,
+            readinessUnavailableWhileGated,
             readinessChecksWhileGated,
             settings.steps(),
-            route);
+            route,
+            probes.staleReadPercentSeconds(),
+            new DemoEvent.ReadinessTimeline(
+                settings.patroniVersion().word(),
+                DemoSettings.READINESS_CHECK_INTERVAL.toMillis() / 1000.0,
+                readinessUnavailableUntil,
+                readinessFirstOk,
+                joinerAdmitted,
+                joinerServing));
     reporter.report(summary);
   }
 

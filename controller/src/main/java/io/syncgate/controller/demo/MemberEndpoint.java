@@ -96,7 +96,7 @@ final class MemberEndpoint {
         && (!dependsOnCluster || cached.clusterRevision() == clusterRevision)) {
       return cached.body();
     }
-    byte[] body = simulator.renderPatroni(state);
+    byte[] body = simulator.renderPatroni(member.name(), state);
     cachedBody = new CachedBody(state.revision(), clusterRevision, body);
     return body;
   }

@@ -35,7 +35,7 @@ public record MemberState(
   /** The role string Patroni puts in {@code GET /patroni}. */
   public String patroniRoleName() {
     return switch (role) {
-      case LEADER -> majorVersion(patroniVersion) >= 4 ? "primary" : "master";
+      case LEADER -> patroniMajorVersion() >= 4 ? "primary" : "master";
       case STANDBY_LEADER -> "standby_leader";
       case REPLICA -> "replica";
       case OTHER -> "uninitialized";
@@ -51,10 +51,22 @@ public record MemberState(
     return role == PatroniRole.LEADER ? location : Math.max(receivedLocation, replayedLocation);
   }
 
-  private static int majorVersion(String version) {
-    int end = version.indexOf('.');
+  /**
+   * The WAL receiver's {@code latest_end_lsn}, which Patroni 4.1 reads from {@code
+   * pg_stat_get_wal_receiver()} for {@code /readiness} and {@code /replica?lag}: taken as the
+   * received position while streaming; 0 (no WAL receiver) otherwise and on a leader.
+   */
+  public long latestEndLsn() {
+    return role != PatroniRole.LEADER && "streaming".equals(replicationState)
+        ? receivedLocation
+        : 0;
+  }
+
+  /** The major release of {@code patroniVersion}: 3 for 3.0.2; 0 when unreadable. */
+  public int patroniMajorVersion() {
+    int end = patroniVersion.indexOf('.');
     try {
-      return Integer.parseInt(end < 0 ? version : version.substring(0, end));
+      return Integer.parseInt(end < 0 ? patroniVersion : patroniVersion.substring(0, end));
     } catch (NumberFormatException e) {
       return 0;
     }

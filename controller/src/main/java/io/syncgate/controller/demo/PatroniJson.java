@@ -41,9 +41,23 @@ public final class PatroniJson {
 
   private PatroniJson() {}
 
-  /** The body of {@code GET /patroni} (and {@code /replica}) for one member. */
+  /** The body of {@code GET /patroni} (and {@code /replica}) for one member, without its name. */
   public static byte[] patroni(
       MemberState s,
+      String scope,
+      String systemIdentifier,
+      long dcsLastSeenEpochSecond,
+      List<Replication> replication) {
+    return patroni(s, null, scope, systemIdentifier, dcsLastSeenEpochSecond, replication);
+  }
+
+  /**
+   * The body of {@code GET /patroni} (and {@code /replica}) for one member: from Patroni 4.0,
+   * {@code patroni.name} is the member's {@code name} (left out when null).
+   */
+  public static byte[] patroni(
+      MemberState s,
+      String name,
       String scope,
       String systemIdentifier,
       long dcsLastSeenEpochSecond,
@@ -96,6 +110,9 @@ public final class PatroniJson {
           g.writeObjectFieldStart("patroni");
           g.writeStringField("version", s.patroniVersion());
           g.writeStringField("scope", scope);
+          if (name != null && s.patroniMajorVersion() >= 4) {
+            g.writeStringField("name", name);
+          }
           g.writeEndObject();
           g.writeEndObject();
         });

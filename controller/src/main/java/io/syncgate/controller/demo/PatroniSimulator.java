@@ -29,9 +29,12 @@ import java.util.regex.Pattern;
  *
  * <p>Answers {@code GET /patroni}, {@code /replica[?lag=…]}, {@code /readiness}, {@code /liveness}
  * and {@code /cluster} in the shapes of Patroni 3.0.2, from the members' scripted values; anything
- * else gets 404. {@code /replica?lag} and {@code /cluster}'s {@code lag} compare against the leader
- * position "in the DCS", which follows the leader by default and can be pinned (a stale DCS) or
- * cleared (DCS unreachable) to show where Patroni's own checks go wrong.
+ * else gets 404. A member set to report Patroni 4.1 or later answers {@code /readiness} and {@code
+ * /replica?lag} by 4.1's rules (lag-aware, with its WAL receiver's position; see {@link
+ * PatroniReadiness}) and adds {@code patroni.name} to {@code /patroni}. {@code /replica?lag} and
+ * {@code /cluster}'s {@code lag} compare against the leader position "in the DCS", which follows
+ * the leader by default and can be pinned (a stale DCS) or cleared (DCS unreachable) to show where
+ * Patroni's own checks go wrong.
  *
  * <p>Bodies are rendered once per change of a member's values and cached (a leader's also when any
  * member changes, since its {@code replication} list names them), so {@code dcs_last_seen} is the
@@ -53,9 +56,11 @@ public final class PatroniSimulator {
 
   /**
    * Cluster-wide settings: Patroni {@code scope}, framing, the reported {@code
-   * database_system_identifier}, and the clock for {@code Date} and {@code dcs_last_seen}.
+   * database_system_identifier}, the clock for {@code Date} and {@code dcs_last_seen}, and {@code
+   * maximum_lag_on_failover} (what Patroni 4.1's {@code /readiness} allows without {@code ?lag=}).
    */
-  public record Options(String scope, Mode mode, String systemIdentifier, Clock clock) {
+  public record Options(
+      String scope, Mode mode, String systemIdentifier, Clock clock, long maximumLagOnFailover) {
     public Options {
       if (scope == null || scope.isBlank()) {
         throw new IllegalArgumentException("scope must not be empty");
@@ -63,23 +68,39 @@ public final class PatroniSimulator {
       Objects.requireNonNull(mode, "mode");
       Objects.requireNonNull(systemIdentifier, "systemIdentifier");
       Objects.requireNonNull(clock, "clock");
+      if (maximumLagOnFailover < 0) {
+        throw new IllegalArgumentException(
+            "maximum_lag_on_failover must be >= 0, got " + maximumLagOnFailover);
+      }
     }
 
-    /** Scope {@code demo}, {@link Mode#HTTP10_CLOSE}, the identifier of the recorded cluster. */
+    /**
+     * Scope {@code demo}, {@link Mode#HTTP10_CLOSE}, the identifier of the recorded cluster,
+     * Patroni's default {@code maximum_lag_on_failover} (1 MiB).
+     */
     public static Options defaults() {
-      return new Options("demo", Mode.HTTP10_CLOSE, "7713263116900777059", Clock.systemUTC());
+      return new Options(
+          "demo",
+          Mode.HTTP10_CLOSE,
+          "7713263116900777059",
+          Clock.systemUTC(),
+          PatroniReadiness.DEFAULT_MAXIMUM_LAG_ON_FAILOVER);
     }
 
     public Options withScope(String newScope) {
-      return new Options(newScope, mode, systemIdentifier, clock);
+      return new Options(newScope, mode, systemIdentifier, clock, maximumLagOnFailover);
     }
 
     public Options withMode(Mode newMode) {
-      return new Options(scope, newMode, systemIdentifier, clock);
+      return new Options(scope, newMode, systemIdentifier, clock, maximumLagOnFailover);
     }
 
     public Options withClock(Clock newClock) {
-      return new Options(scope, mode, systemIdentifier, newClock);
+      return new Options(scope, mode, systemIdentifier, newClock, maximumLagOnFailover);
+    }
+
+    public Options withMaximumLagOnFailover(long bytes) {
+      return new Options(scope, mode, systemIdentifier, clock, bytes);
     }
   }
 
@@ -313,9 +334,10 @@ public final class PatroniSimulator {
     return promise.future();
   }
 
-  byte[] renderPatroni(MemberState state) {
+  byte[] renderPatroni(String name, MemberState state) {
     return PatroniJson.patroni(
         state,
+        name,
         options.scope(),
         options.systemIdentifier(),
         httpDate.epochSecond(),
@@ -346,24 +368,42 @@ public final class PatroniSimulator {
           SimulatedAnswer.json(
               replicaStatus(state, request.queryParameter("lag")),
               endpoint.patroniBody(state, clusterRevision.get()));
-      case "/readiness" -> SimulatedAnswer.bare(readinessStatus(state));
+      case "/readiness" -> SimulatedAnswer.bare(readiness(state, request).status());
       case "/liveness" -> SimulatedAnswer.bare(200);
       case "/cluster" -> SimulatedAnswer.json(200, renderCluster());
       default -> SimulatedAnswer.bare(404);
     };
   }
 
-  // ---- Patroni 3.0.2's rules -------------------------------------------------------------------
+  // ---- Patroni's rules, by the member's release ------------------------------------------------
 
-  /** {@code /readiness} before 4.1: the leader, or any member whose PostgreSQL is running. */
-  private static int readinessStatus(MemberState state) {
-    return state.role().isLeader() || "running".equals(state.state()) ? 200 : 503;
+  /**
+   * {@code /readiness} as the member's Patroni release answers it ({@link PatroniReadiness}): lag
+   * aware from 4.1, against the simulated DCS's leader position and the member's WAL receiver.
+   */
+  PatroniReadiness.Answer readiness(MemberState state, SimulatedRequest request) {
+    if (!PatroniReadiness.lagAware(state.patroniVersion())) {
+      return PatroniReadiness.v302(state.role().isLeader(), state.state());
+    }
+    return PatroniReadiness.v41(
+        new PatroniReadiness.Member(
+            state.role().isLeader(),
+            state.state(),
+            state.replicationState(),
+            dcsLeaderPosition(),
+            state.latestEndLsn(),
+            state.receivedLocation(),
+            state.replayedLocation()),
+        request.queryParameter("lag"),
+        request.queryParameter("mode"),
+        options.maximumLagOnFailover());
   }
 
   /**
-   * {@code /replica}: 200 for a running replica that is not lagging; lagging means the DCS leader
-   * position is known (non-zero) and beyond {@code replayed_location + lag}. An unparsable {@code
-   * lag} means no limit, as in Patroni.
+   * {@code /replica}: 200 for a running replica that is not lagging; lagging means the leader
+   * position is known (non-zero) and beyond {@code replayed_location + lag}. The leader position is
+   * the DCS's; from 4.1 the larger of it and the WAL receiver's {@code latest_end_lsn}. An
+   * unparsable {@code lag} means no limit, as in Patroni.
    */
   private int replicaStatus(MemberState state, String lagParameter) {
     if (state.role() != PatroniRole.REPLICA || !"running".equals(state.state())) {
@@ -371,18 +411,30 @@ public final class PatroniSimulator {
     }
     long maxLag = parseLag(lagParameter);
     long leaderPosition = dcsLeaderPosition().orElse(0);
+    if (PatroniReadiness.lagAware(state.patroniVersion())) {
+      leaderPosition = Math.max(leaderPosition, state.latestEndLsn());
+    }
     boolean lagging = leaderPosition != 0 && leaderPosition - state.replayedLocation() > maxLag;
     return lagging ? 503 : 200;
   }
 
-  /** Patroni's {@code parse_int(value, 'B')}: bytes, or kB/MB/GB/TB in powers of 1024. */
+  /**
+   * Patroni's {@code parse_int(value, 'B')}: bytes, or kB/MB/GB/TB in powers of 1024; no limit
+   * ({@link Long#MAX_VALUE}) when absent or unreadable, as {@code /replica} takes it.
+   */
   static long parseLag(String value) {
+    Long parsed = parseLagOrNull(value);
+    return parsed == null ? Long.MAX_VALUE : parsed;
+  }
+
+  /** {@link #parseLag}, but null when absent or unreadable (Patroni's {@code None}). */
+  static Long parseLagOrNull(String value) {
     if (value == null) {
-      return Long.MAX_VALUE;
+      return null;
     }
     Matcher m = LAG.matcher(value);
     if (!m.matches()) {
-      return Long.MAX_VALUE;
+      return null;
     }
     double number = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "B" : m.group(2);

@@ -465,7 +465,8 @@ final class RolloutStory implements Story {
             promoted,
             refused,
             requested.size(),
-            route);
+            route,
+            probes.staleReadPercentSeconds());
     reporter.report(summary);
   }
 
@@ -485,6 +486,7 @@ final class RolloutStory implements Story {
               percent(r.getStep()),
               route == null ? 0 : route.getOrDefault(r.getName(), 0),
               r.getLagBytes(),
+              DemoEvent.CatchUpTrend.of(r),
               r.getWaitingFor(),
               Boolean.TRUE.equals(r.getHeld())));
     }

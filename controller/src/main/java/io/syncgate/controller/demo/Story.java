@@ -28,6 +28,12 @@ interface Story {
   /** Time for the table of every replica, if the story prints one now. */
   void table();
 
+  /**
+   * Time to ask the joining replica's {@code /readiness}, as a readiness probe would, if the story
+   * follows its answers.
+   */
+  default void readinessCheck() {}
+
   /** True once the story has reached its end and reported its summary. */
   boolean finished();
 

@@ -2,6 +2,7 @@ package io.syncgate.controller.demo;
 
 import io.syncgate.policy.gating.HumanFormat;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,9 @@ final class TextReporter implements DemoReporter {
 
   /** Marks a table row whose replica Patroni calls ready while it gets no reads. */
   static final String READY_BUT_NO_READS = "<- ready by Patroni, 0% of reads";
+
+  /** Width of the tables' catch-up column: "253.9 MiB/s, ETA 12s" and a little more. */
+  private static final int CATCH_UP_WIDTH = 21;
 
   private final PrintWriter out;
   private boolean lastLineBlank = true;
@@ -85,8 +89,9 @@ final class TextReporter implements DemoReporter {
   private void started(DemoEvent.Started s) {
     line("syncgate demo: the controller of `syncgate run`, against an in-process Kubernetes API");
     line(
-        "server and a simulated Patroni 3.0.2 cluster on loopback addresses. Nothing leaves this"
-            + " machine.");
+        "server and a simulated Patroni %s cluster on loopback addresses. Nothing leaves this"
+            + " machine.",
+        s.patroniVersion());
     line("");
     line(
         "  cluster  %-8s leader, writing %s/s of WAL",
@@ -120,10 +125,22 @@ final class TextReporter implements DemoReporter {
     line("  kube     %s (fabric8 mock API server)", s.apiServer());
     line("  metrics  %s", s.metrics());
     line("");
-    line("Patroni's /readiness answers 200 for any running replica, however far behind, so an");
-    line(
-        "operator that uses it as the pod's readiness probe sends reads to %s at once.",
-        s.joiner());
+    if (lagAware(s.patroniVersion())) {
+      line(
+          "Patroni %s's /readiness answers 503 while a replica is not streaming or more than",
+          s.patroniVersion());
+      line(
+          "maximum_lag_on_failover (1 MiB by default) behind, and 200 once it is within: a pod"
+              + " readiness");
+      line(
+          "probe on it keeps %s out until then, and then gives it a full share of reads at once.",
+          s.joiner());
+    } else {
+      line("Patroni's /readiness answers 200 for any running replica, however far behind, so an");
+      line(
+          "operator that uses it as the pod's readiness probe sends reads to %s at once.",
+          s.joiner());
+    }
     line("Here is what syncgate writes into the mesh instead (time since the controller started):");
     line("");
   }
@@ -159,18 +176,26 @@ final class TextReporter implements DemoReporter {
   private void table(DemoEvent.Table t) {
     line("");
     line(
-        "%s  %-8s %-11s %-17s %-10s %-8s %6s",
-        time(t.t()), "replica", "/readiness", t.replicaCheck(), "lag", "phase", "weight");
+        "%s  %-8s %-11s %-17s %-10s %-" + CATCH_UP_WIDTH + "s %-8s %6s",
+        time(t.t()),
+        "replica",
+        "/readiness",
+        t.replicaCheck(),
+        "lag",
+        "catch-up",
+        "phase",
+        "weight");
     String indent = " ".repeat(time(t.t()).length());
     for (DemoEvent.Row row : t.rows()) {
       boolean readyButIdle = row.readiness() == 200 && row.weight() == 0;
       line(
-          "%s  %-8s %-11s %-17s %-10s %-8s %6d%s",
+          "%s  %-8s %-11s %-17s %-10s %-" + CATCH_UP_WIDTH + "s %-8s %6d%s",
           indent,
           row.replica(),
           status(row.readiness()),
           status(row.replicaCheck()),
           lag(row.lagBytes()),
+          catchUp(row.catchUp()),
           row.phase(),
           row.weight(),
           readyButIdle ? "  " + READY_BUT_NO_READS : "");
@@ -181,14 +206,77 @@ final class TextReporter implements DemoReporter {
   private void summary(DemoEvent.Summary s) {
     line("");
     line("%s serves after %s:", s.replica(), seconds(s.t()));
-    line(
-        "  %-14s %6s  while Patroni's /readiness answered 200 (%d of %d checks)",
-        "held at 0%",
-        seconds(s.gatedSeconds()),
-        s.readinessOkWhileGated(),
-        s.readinessChecksWhileGated());
+    if (s.readinessUnavailableWhileGated() == 0) {
+      line(
+          "  %-14s %6s  while Patroni's /readiness answered 200 (%d of %d checks)",
+          "held at 0%",
+          seconds(s.gatedSeconds()),
+          s.readinessOkWhileGated(),
+          s.readinessChecksWhileGated());
+    } else {
+      line(
+          "  %-14s %6s  while Patroni's /readiness answered 503 to %d checks and 200 to %d (of %d)",
+          "held at 0%",
+          seconds(s.gatedSeconds()),
+          s.readinessUnavailableWhileGated(),
+          s.readinessOkWhileGated(),
+          s.readinessChecksWhileGated());
+    }
     line("  %-14s %6s  %s of a share", "ramping", seconds(s.rampingSeconds()), percents(s.steps()));
+    DemoEvent.ReadinessTimeline r = s.readiness();
+    if (r != null) {
+      line(
+          "  %-14s Patroni %s, checked every %s: %sfirst 200 at %s;",
+          "/readiness",
+          r.patroniVersion(),
+          seconds(r.checkIntervalSeconds()),
+          r.unavailableUntil() == null ? "" : "503 until " + seconds(r.unavailableUntil()) + ", ",
+          r.firstOk() == null ? "never" : seconds(r.firstOk()));
+      line(
+          "  %-14s syncgate gave %s reads at %s, a full share at %s",
+          "", s.replica(), seconds(r.weightAt()), seconds(r.fullShareAt()));
+    }
     line("  %-14s %s", "final weights", weights(s.weights()));
+    staleReads(s.staleReadPercentSeconds());
+    if (r != null && lagAware(r.patroniVersion())) {
+      line("");
+      line(
+          "Patroni %s's /readiness already catches a replica that is far behind: it answered 503"
+              + " while",
+          r.patroniVersion());
+      line(
+          "%s was more than maximum_lag_on_failover behind, so a readiness probe on it keeps the"
+              + " pod out",
+          s.replica());
+      line("of the read Service. What it does not do:");
+      line(
+          "  - no ramp: on its first 200 the pod turns Ready and takes a full share of reads at"
+              + " once;");
+      line(
+          "  - no hysteresis: one threshold both ways, so a replica hovering around it goes in and"
+              + " out;");
+      line(
+          "  - the kubelet acts after periodSeconds x failureThreshold (10s x 3 by default) when a"
+              + " replica");
+      line("    falls behind, and up to periodSeconds after it has caught up.");
+    }
+  }
+
+  private static boolean lagAware(String patroniVersion) {
+    return patroniVersion != null && PatroniReadiness.lagAware(patroniVersion);
+  }
+
+  /** The exposure counter at the end, and what it means. */
+  private void staleReads(Double percentSeconds) {
+    line(
+        "  %-14s %s percent-seconds of reads routed to replicas of unknown lag or over"
+            + " admission.maxLag",
+        "stale reads",
+        percentSeconds == null ? "?" : String.format(Locale.ROOT, "%.1f", percentSeconds));
+    line(
+        "  %-14s (syncgate_stale_read_exposure_percent_seconds_total): 0 expected, except within"
+            + " the documented grace windows",
+        "");
   }
 
   private void rolloutStarted(DemoEvent.RolloutStarted s) {
@@ -196,8 +284,9 @@ final class TextReporter implements DemoReporter {
         "syncgate demo --scenario rollout: the controller of `syncgate run`, against an"
             + " in-process");
     line(
-        "Kubernetes API server and a simulated Patroni 3.0.2 cluster on loopback addresses."
-            + " Nothing");
+        "Kubernetes API server and a simulated Patroni %s cluster on loopback addresses."
+            + " Nothing",
+        s.patroniVersion());
     line("leaves this machine.");
     line("");
     line(
@@ -298,21 +387,29 @@ final class TextReporter implements DemoReporter {
   private void rolloutTable(DemoEvent.RolloutTable t) {
     line("");
     line(
-        "%s  %-8s %-8s %-9s %6s  %-10s %s",
-        time(t.t()), "replica", "phase", "step", "weight", "lag", "waiting for");
+        "%s  %-8s %-8s %-9s %6s  %-10s %-" + CATCH_UP_WIDTH + "s %s",
+        time(t.t()),
+        "replica",
+        "phase",
+        "step",
+        "weight",
+        "lag",
+        "catch-up",
+        "waiting for");
     String indent = " ".repeat(time(t.t()).length());
     for (DemoEvent.RolloutRow row : t.rows()) {
       String step = row.stepPercent() == null ? "" : row.step() + " (" + row.stepPercent() + "%)";
       line(
           String.format(
                   Locale.ROOT,
-                  "%s  %-8s %-8s %-9s %6d  %-10s %s",
+                  "%s  %-8s %-8s %-9s %6d  %-10s %-" + CATCH_UP_WIDTH + "s %s",
                   indent,
                   row.replica(),
                   row.phase(),
                   step,
                   row.weight(),
                   lag(row.lagBytes()),
+                  catchUp(row.catchUp()),
                   row.waitingFor() == null ? "" : row.waitingFor())
               .stripTrailing());
     }
@@ -374,6 +471,7 @@ final class TextReporter implements DemoReporter {
         "  %-14s %d, each recorded in status.lastActions and its annotation removed",
         "requests", e.requests());
     line("  %-14s %s", "final weights", weights(e.weights()));
+    staleReads(e.staleReadPercentSeconds());
   }
 
   /** "applied: held at ramp step 1 (25%)", "refused: lag 3 GiB > 1 MiB, …". */
@@ -408,6 +506,27 @@ final class TextReporter implements DemoReporter {
 
   private static String lag(Long bytes) {
     return bytes == null ? "?" : HumanFormat.bytes(bytes);
+  }
+
+  /**
+   * Which way the lag goes, from the status: {@code 250 MiB/s, ETA 20s} while catching up (without
+   * the ETA once within admission.maxLag), {@code flat}, {@code growing 2 MiB/s}; blank while the
+   * controller has no estimate.
+   */
+  static String catchUp(DemoEvent.CatchUpTrend trend) {
+    if (trend == null) {
+      return "";
+    }
+    return switch (trend.lagTrend()) {
+      case "CatchingUp" ->
+          HumanFormat.bytes(trend.bytesPerSecond())
+              + "/s"
+              + (trend.etaSeconds() == null || trend.etaSeconds() == 0
+                  ? ""
+                  : ", ETA " + HumanFormat.duration(Duration.ofSeconds(trend.etaSeconds())));
+      case "FallingBehind" -> "growing " + HumanFormat.bytes(-trend.bytesPerSecond()) + "/s";
+      default -> "flat";
+    };
   }
 
   private static String status(int status) {

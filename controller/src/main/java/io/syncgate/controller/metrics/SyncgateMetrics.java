@@ -290,6 +290,18 @@ public final class SyncgateMetrics {
     }
   }
 
+  /**
+   * {@code syncgate_stale_read_exposure_percent_seconds_total} of every gate of {@code namespace}
+   * that has recorded one, by gate name: what the demo and the benchmark report.
+   */
+  public Map<String, Double> staleReadExposurePercentSeconds(String namespace) {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    for (Counter c : registry.find(EXPOSURE_SECONDS).tag("namespace", namespace).counters()) {
+      out.put(c.getId().getTag("gate"), c.count());
+    }
+    return out;
+  }
+
   /** A tick of a gate was skipped because the previous one still ran (slow Patroni or API). */
   public void tickSkipped(String namespace, String gate) {
     cached(

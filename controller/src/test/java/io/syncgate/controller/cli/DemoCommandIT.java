@@ -93,9 +93,77 @@ class DemoCommandIT {
         .contains("hippo-1  replica, caught up", "hippo-2  replica, caught up")
         .contains("hippo-3 serves after")
         .contains("while Patroni's /readiness answered 200")
-        .contains("final weights  hippo-1 34, hippo-2 33, hippo-3 33");
+        .contains("final weights  hippo-1 34, hippo-2 33, hippo-3 33")
+        .contains("  stale reads    0.0 percent-seconds")
+        .doesNotContain("already catches");
     assertThat(lastIndexOf(lines, "hippo-3 serves after"))
         .isGreaterThan(lines.indexOf(joiner.get(serving)));
+  }
+
+  @Test
+  void withPatroni41TheJoinersReadinessAnswered503WhileFarBehindAndTheSummarySaysWhen()
+      throws Exception {
+    SyncgateCommandTest.Result text = demo("--patroni-version", "4.1");
+
+    assertThat(text.exitCode()).as("stderr: %s", text.err()).isZero();
+    System.out.print(text.out());
+    List<String> lines = text.out().lines().toList();
+    assertThat(text.out())
+        .contains("a simulated Patroni 4.1 cluster")
+        .contains("hippo-3 serves after")
+        .contains("Patroni 4.1's /readiness already catches a replica that is far behind")
+        .contains("no ramp", "no hysteresis", "periodSeconds x failureThreshold");
+    // Held at 0 while far behind, and /readiness said so.
+    assertThat(lines)
+        .anyMatch(l -> l.contains("  hippo-3  gated ") && l.contains("/readiness 503"));
+    String held =
+        lines.stream().filter(l -> l.startsWith("  held at 0% ")).findFirst().orElseThrow();
+    assertThat(held).containsPattern("while Patroni's /readiness answered 503 to [1-9]\\d* checks");
+    int readinessLine =
+        lines.indexOf(
+            lines.stream().filter(l -> l.startsWith("  /readiness ")).findFirst().orElseThrow());
+    assertThat(lines.get(readinessLine))
+        .matches(
+            "  /readiness     Patroni 4\\.1, checked every 0\\.5s: 503 until \\S+s, first 200 at"
+                + " \\S+s;");
+    assertThat(lines.get(readinessLine + 1))
+        .matches("                 syncgate gave hippo-3 reads at \\S+s, a full share at \\S+s");
+
+    SyncgateCommandTest.Result json = demo("--patroni-version", "4.1", "--output", "json");
+    assertThat(json.exitCode()).as("stderr: %s", json.err()).isZero();
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : json.out().lines().toList()) {
+      events.add(JSON.readTree(line));
+    }
+    assertThat(events.get(0).get("patroniVersion").asText()).isEqualTo("4.1");
+    JsonNode summary =
+        events.stream().filter(e -> e.get("event").asText().equals("summary")).findFirst().get();
+    assertThat(summary.get("readinessUnavailableWhileGated").asInt()).isPositive();
+    JsonNode readiness = summary.get("readiness");
+    assertThat(readiness.get("patroniVersion").asText()).isEqualTo("4.1");
+    // 503 while far behind, then 200 once caught up: before syncgate gave it reads, since syncgate
+    // also waits for stableFor, and its full share comes after the ramp.
+    double unavailableUntil = readiness.get("unavailableUntil").asDouble();
+    double firstOk = readiness.get("firstOk").asDouble();
+    assertThat(unavailableUntil).isLessThan(firstOk);
+    assertThat(firstOk).isLessThanOrEqualTo(readiness.get("weightAt").asDouble());
+    assertThat(readiness.get("weightAt").asDouble())
+        .isLessThan(readiness.get("fullShareAt").asDouble());
+    // While hippo-3 was far behind its /readiness answered 503 in the tables.
+    assertThat(events)
+        .filteredOn(e -> e.get("event").asText().equals("table"))
+        .flatMap(e -> List.copyOf(iterable(e.get("rows"))))
+        .anyMatch(
+            row ->
+                row.get("replica").asText().equals("hippo-3")
+                    && row.get("readiness").asInt() == 503
+                    && row.get("lagBytes").asLong() > (1L << 20));
+  }
+
+  private static List<JsonNode> iterable(JsonNode array) {
+    List<JsonNode> out = new ArrayList<>();
+    array.forEach(out::add);
+    return out;
   }
 
   @Test
@@ -191,6 +259,14 @@ class DemoCommandIT {
         .isEqualTo(summary.get("readinessChecksWhileGated").asInt());
     assertThat(JSON.convertValue(summary.get("weights"), Map.class))
         .isEqualTo(Map.of("hippo-1", 34, "hippo-2", 33, "hippo-3", 33));
+    // Nothing was routed to a replica behind admission.maxLag.
+    assertThat(summary.get("staleReadPercentSeconds").asDouble()).isZero();
+    assertThat(summary.get("readiness").get("patroniVersion").asText()).isEqualTo("3.0.2");
+    // The tables carry the controller's catch-up estimate once it has one.
+    assertThat(events)
+        .filteredOn(e -> e.get("event").asText().equals("table"))
+        .flatMap(e -> iterable(e.get("rows")))
+        .anyMatch(row -> row.get("catchUp").has("lagTrend"));
 
     KubernetesSerialization yaml = new KubernetesSerialization();
     DestinationRule dr =

@@ -60,7 +60,8 @@ class DemoCommandTest {
             "--timeout=5m",
             "--follow",
             "--output=JSON",
-            "--emit-dir=out");
+            "--emit-dir=out",
+            "--patroni-version=4.1");
 
     assertThat(s)
         .isEqualTo(
@@ -79,7 +80,25 @@ class DemoCommandTest {
                 Duration.ofMinutes(5),
                 true,
                 DemoSettings.Output.JSON,
-                Path.of("out")));
+                Path.of("out"),
+                DemoSettings.PatroniVersion.V4_1));
+  }
+
+  @Test
+  void aPatroniVersionTheDemoCannotSimulateIsAUsageErrorSayingWhichItCan() {
+    for (String version : List.of("4.0", "4", "3.0", "4.1.4", "")) {
+      SyncgateCommandTest.Result result =
+          SyncgateCommandTest.run("demo", "--patroni-version", version);
+
+      assertThat(result.exitCode()).as(version).isEqualTo(2);
+      assertThat(result.err())
+          .as(version)
+          .contains(
+              "Invalid value for option '--patroni-version': expected 3.0.2 or 4.1, got '"
+                  + version
+                  + "'")
+          .contains("Usage: syncgate demo");
+    }
   }
 
   @Test

@@ -20,8 +20,22 @@ class DemoReportersTest {
           6.8,
           "/replica?lag=1MB",
           List.of(
-              new DemoEvent.Row("hippo-1", 200, 200, 0L, "Ramping", 50),
-              new DemoEvent.Row("hippo-3", 200, 503, 3L << 30, "Gated", 0)));
+              new DemoEvent.Row(
+                  "hippo-1",
+                  200,
+                  200,
+                  0L,
+                  new DemoEvent.CatchUpTrend("Flat", 0, 0L),
+                  "Ramping",
+                  50),
+              new DemoEvent.Row(
+                  "hippo-3",
+                  200,
+                  503,
+                  3L << 30,
+                  new DemoEvent.CatchUpTrend("CatchingUp", 248L << 20, 13L),
+                  "Gated",
+                  0)));
 
   private static String text(DemoEvent... events) {
     StringWriter out = new StringWriter();
@@ -38,9 +52,12 @@ class DemoReportersTest {
 
     assertThat(lines)
         .containsExactly(
-            "   6.8s  replica  /readiness  /replica?lag=1MB  lag        phase    weight",
-            "         hippo-1  200         200               0 B        Ramping      50",
-            "         hippo-3  200         503               3 GiB      Gated         0  "
+            "   6.8s  replica  /readiness  /replica?lag=1MB  lag        catch-up              phase"
+                + "    weight",
+            "         hippo-1  200         200               0 B        flat                  Ramping"
+                + "      50",
+            "         hippo-3  200         503               3 GiB      248 MiB/s, ETA 13s    Gated"
+                + "         0  "
                 + TextReporter.READY_BUT_NO_READS,
             "");
   }
@@ -100,7 +117,8 @@ class DemoReportersTest {
                 "500ms",
                 patroni,
                 "http://localhost:1",
-                "http://127.0.0.1:2/metrics"))
+                "http://127.0.0.1:2/metrics",
+                "3.0.2"))
             .lines()
             .toList();
 
@@ -129,10 +147,13 @@ class DemoReportersTest {
                         PatroniProbe.NO_ANSWER,
                         PatroniProbe.NO_ANSWER,
                         null,
+                        null,
                         "Unknown",
                         0))));
 
-    assertThat(out).contains("hippo-2  ---         ---               ?          Unknown       0\n");
+    assertThat(out)
+        .contains(
+            "hippo-2  ---         ---               ?                                Unknown       0\n");
   }
 
   @Test
@@ -155,6 +176,23 @@ class DemoReportersTest {
     assertThat(table.get("event").asText()).isEqualTo("table");
     assertThat(table.get("rows").get(1).get("replicaCheck").asInt()).isEqualTo(503);
     assertThat(table.get("rows").get(1).get("lagBytes").asLong()).isEqualTo(3L << 30);
+    JsonNode catchUp = table.get("rows").get(1).get("catchUp");
+    assertThat(catchUp.get("lagTrend").asText()).isEqualTo("CatchingUp");
+    assertThat(catchUp.get("bytesPerSecond").asLong()).isEqualTo(248L << 20);
+    assertThat(catchUp.get("etaSeconds").asLong()).isEqualTo(13);
+  }
+
+  @Test
+  void theCatchUpCellSaysWhichWayTheLagGoesOnceTheControllerKnows() {
+    assertThat(TextReporter.catchUp(null)).isEmpty();
+    assertThat(TextReporter.catchUp(new DemoEvent.CatchUpTrend("CatchingUp", 240L << 20, 17L)))
+        .isEqualTo("240 MiB/s, ETA 17s");
+    // Within admission.maxLag already: no ETA.
+    assertThat(TextReporter.catchUp(new DemoEvent.CatchUpTrend("CatchingUp", 240L << 20, 0L)))
+        .isEqualTo("240 MiB/s");
+    assertThat(TextReporter.catchUp(new DemoEvent.CatchUpTrend("Flat", 0, null))).isEqualTo("flat");
+    assertThat(TextReporter.catchUp(new DemoEvent.CatchUpTrend("FallingBehind", -(2L << 20), null)))
+        .isEqualTo("growing 2 MiB/s");
   }
 
   @Test
@@ -206,7 +244,8 @@ class DemoReportersTest {
             "hippo-5", 0, 10, "promoted at ramp step 0 (10%) to a full share", 0.6, 20),
         REFUSED,
         4,
-        weights);
+        weights,
+        0.0);
   }
 
   @Test
@@ -258,17 +297,27 @@ class DemoReportersTest {
                 20,
                 "rollout",
                 List.of(
-                    new DemoEvent.RolloutRow("hippo-3", "Serving", null, null, 32, 0L, null, false),
                     new DemoEvent.RolloutRow(
-                        "hippo-4", "Ramping", 1, 25, 7, 0L, "resume (held)", true))))
+                        "hippo-3", "Serving", null, null, 32, 0L, null, null, false),
+                    new DemoEvent.RolloutRow(
+                        "hippo-4",
+                        "Ramping",
+                        1,
+                        25,
+                        7,
+                        0L,
+                        new DemoEvent.CatchUpTrend("Flat", 0, 0L),
+                        "resume (held)",
+                        true))))
             .lines()
             .toList();
 
     assertThat(lines)
         .containsExactly(
-            "  20.0s  replica  phase    step      weight  lag        waiting for",
+            "  20.0s  replica  phase    step      weight  lag        catch-up              waiting for",
             "         hippo-3  Serving                32  0 B",
-            "         hippo-4  Ramping  1 (25%)        7  0 B        resume (held)",
+            "         hippo-4  Ramping  1 (25%)        7  0 B        flat                  resume"
+                + " (held)",
             "");
   }
 
@@ -284,7 +333,11 @@ class DemoReportersTest {
             "  promote        hippo-5 from ramp step 0 (10%) to a full share (weight 20) in 0.6s",
             "  refused        promote hippo-5: lag 3.5 GiB > 1 MiB, not within admission limits",
             "  requests       4, each recorded in status.lastActions and its annotation removed",
-            "  final weights  hippo-1 20, hippo-2 20, hippo-3 20, hippo-4 20, hippo-5 20");
+            "  final weights  hippo-1 20, hippo-2 20, hippo-3 20, hippo-4 20, hippo-5 20",
+            "  stale reads    0.0 percent-seconds of reads routed to replicas of unknown lag or over"
+                + " admission.maxLag",
+            "                 (syncgate_stale_read_exposure_percent_seconds_total): 0 expected,"
+                + " except within the documented grace windows");
     assertThat(text(ended("hippo-3 and hippo-4 were Ramping in one status at 12.6s")))
         .contains(
             "  ramping        NOT KEPT: hippo-3 and hippo-4 were Ramping in one status at 12.6s"
@@ -308,5 +361,6 @@ class DemoReportersTest {
     assertThat(summary.get("promote").get("weight").asInt()).isEqualTo(20);
     assertThat(summary.get("refused").get("result").asText()).isEqualTo("Refused");
     assertThat(summary.get("weights").get("hippo-5").asInt()).isEqualTo(20);
+    assertThat(summary.get("staleReadPercentSeconds").asDouble()).isZero();
   }
 }

@@ -102,10 +102,12 @@ class DemoStoryTest {
   void aGatedReplicaThatPatroniCallsReadyIsReportedWithItsReadinessAndWeightZero() {
     replicaCheck.put("hippo-3", 503);
     story.onRoute(route(RouteDestination.PRIMARY_SERVICE, 100, "hippo-1", 0, "hippo-3", 0));
+    ReplicaStatus joiner = replica("hippo-3", "Gated", null, 0, 5 * GIB, "lag 5 GiB > 1 MiB");
+    joiner.setLagTrend("CatchingUp");
+    joiner.setCatchUpBytesPerSecond(248L << 20);
+    joiner.setCatchUpEtaSeconds(21L);
     story.onStatus(
-        status(
-            replica("hippo-1", "Gated", null, 0, 0, "lag 0 B <= 1 MiB for 0s of 3s"),
-            replica("hippo-3", "Gated", null, 0, 5 * GIB, "lag 5 GiB > 1 MiB")));
+        status(replica("hippo-1", "Gated", null, 0, 0, "lag 0 B <= 1 MiB for 0s of 3s"), joiner));
     story.table();
 
     assertThat(events.get(0))
@@ -120,8 +122,15 @@ class DemoStoryTest {
     assertThat(table.replicaCheck()).isEqualTo("/replica?lag=1MB");
     assertThat(table.rows())
         .containsExactly(
-            new DemoEvent.Row("hippo-1", 200, 200, 0L, "Gated", 0),
-            new DemoEvent.Row("hippo-3", 200, 503, 5 * GIB, "Gated", 0));
+            new DemoEvent.Row("hippo-1", 200, 200, 0L, null, "Gated", 0),
+            new DemoEvent.Row(
+                "hippo-3",
+                200,
+                503,
+                5 * GIB,
+                new DemoEvent.CatchUpTrend("CatchingUp", 248L << 20, 21L),
+                "Gated",
+                0));
   }
 
   @Test
@@ -155,6 +164,7 @@ class DemoStoryTest {
   void admissionStepsAndServingAreToldOnceEachAndTheSummaryWaitsForTheRoute() {
     story.onRoute(route(RouteDestination.PRIMARY_SERVICE, 100, "hippo-3", 0));
     story.onStatus(status(replica("hippo-3", "Gated", null, 0, 5 * GIB, "lag 5 GiB > 1 MiB")));
+    story.readinessCheck();
     clock[0] = 10;
     // Lag figures change without a phase change: no new line.
     story.onStatus(status(replica("hippo-3", "Gated", null, 0, GIB, "lag 1 GiB > 1 MiB")));
@@ -194,9 +204,12 @@ class DemoStoryTest {
                 24.0,
                 9.0,
                 1,
+                0,
                 1,
                 List.of(10, 25, 50, 100),
-                Map.of("hippo-1", 34, "hippo-2", 33, "hippo-3", 33)));
+                Map.of("hippo-1", 34, "hippo-2", 33, "hippo-3", 33),
+                null,
+                new DemoEvent.ReadinessTimeline("3.0.2", 0.5, null, 0.0, 24.0, 33.0)));
     assertThat(events.get(events.size() - 2)).isInstanceOf(DemoEvent.Table.class);
     // After the summary no more tables, unless the demo follows on.
     int before = events.size();
@@ -206,20 +219,38 @@ class DemoStoryTest {
 
   @Test
   void readinessIsCountedWhileTheJoinerIsHeldAndOnlyThen() {
-    readiness.put("hippo-3", 200);
+    readiness.put("hippo-3", 503); // Patroni 4.1: far behind
+    story.readinessCheck();
     story.onStatus(status(replica("hippo-3", "Gated", null, 0, 5 * GIB, "lag")));
+    clock[0] = 0.5;
+    story.readinessCheck();
+    clock[0] = 1;
+    readiness.put("hippo-3", 200);
+    story.readinessCheck();
+    clock[0] = 1.5;
+    readiness.put("hippo-3", PatroniProbe.NO_ANSWER);
+    story.readinessCheck();
+    clock[0] = 2;
+    readiness.put("hippo-3", 503);
+    story.readinessCheck();
+    // Tables and lines ask too, but do not count.
     story.table();
-    readiness.put("hippo-3", 503); // Patroni restarting PostgreSQL for a moment
-    story.table();
+    clock[0] = 4;
     readiness.put("hippo-3", 200);
     story.onStatus(status(replica("hippo-3", "Ramping", 0, 5, 0, "ramp step 0 (10%)")));
-    story.table();
+    story.readinessCheck();
+    clock[0] = 7;
     story.onStatus(status(replica("hippo-3", "Serving", null, 33, 0, "serving full share")));
     story.onRoute(route("hippo-3", 33, "hippo-1", 67));
+    story.readinessCheck(); // after the summary: not counted
 
     DemoEvent.Summary summary = story.summary();
-    assertThat(summary.readinessChecksWhileGated()).isEqualTo(3);
-    assertThat(summary.readinessOkWhileGated()).isEqualTo(2);
+    assertThat(summary.readinessChecksWhileGated()).isEqualTo(5);
+    assertThat(summary.readinessOkWhileGated()).isEqualTo(1);
+    assertThat(summary.readinessUnavailableWhileGated()).isEqualTo(3);
+    // 503 until 0.5 s, first 200 at 1 s; weight at 4 s, a full share at 7 s.
+    assertThat(summary.readiness())
+        .isEqualTo(new DemoEvent.ReadinessTimeline("3.0.2", 0.5, 0.5, 1.0, 4.0, 7.0));
   }
 
   @Test
