@@ -37,12 +37,14 @@ class UnreachableExposureIT {
   private static final Duration PATRONI_TIMEOUT = Duration.ofSeconds(1);
 
   /**
-   * The ejecting tick comes at most one tick after {@code unreachableFor} has passed, and a tick
-   * that polls a member that does not answer lasts {@code patroni.timeout} plus the wait for the
-   * next timer: a poll timeout and three poll intervals of slack.
+   * The counter starts at the start of the first tick whose poll goes unanswered (not before the
+   * stop) and ends when the ejecting tick has written. That tick comes at most one silent tick
+   * ({@code patroni.timeout} plus the wait for the next timer) after {@code unreachableFor} has
+   * passed since the last answer, and waits out a poll timeout itself before it writes: two poll
+   * timeouts and three poll intervals of slack.
    */
   private static final Duration TOLERANCE =
-      PATRONI_TIMEOUT.plus(GatedCluster.POLL_INTERVAL.multipliedBy(3));
+      PATRONI_TIMEOUT.multipliedBy(2).plus(GatedCluster.POLL_INTERVAL.multipliedBy(3));
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)

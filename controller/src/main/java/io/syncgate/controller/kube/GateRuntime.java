@@ -252,7 +252,7 @@ final class GateRuntime {
     TickReport report = TickReport.of(result.outcome(), key.namespace(), key.name());
     if (result.outcome() instanceof TickOutcome.Decided decided) {
       recordReplicaMetrics(decided.state(), decided.route());
-      recordExposure(decided, tick.now());
+      recordExposure(decided, tick.now(), env.clock().monotonic());
       // The actions of this tick are the ones the core stamped with its time.
       decided.state().actions().stream()
           .filter(a -> tick.now().equals(a.appliedAt()))
@@ -322,10 +322,17 @@ final class GateRuntime {
   }
 
   /**
-   * The stale-read exposure of this tick, and the one in force since the previous tick integrated
-   * over the time between them (monotonic).
+   * The stale-read exposure of this tick, and the exposure in force since the previous tick
+   * integrated over the time between them (monotonic). Never less than what was exposed: the
+   * previous value counts until this tick began; while the tick ran (its polls wait up to {@code
+   * patroni.timeout} for an answer, and the previous route stays in force until the tick has
+   * written) the larger of the two counts, since a poll that will go unanswered was already
+   * unanswered then; this tick's value counts from when it was applied.
+   *
+   * @param now the tick's time, which the samples' times are compared with
+   * @param appliedAt when the tick's outcome (and its route write) was done
    */
-  private void recordExposure(TickOutcome.Decided decided, Instant now) {
+  private void recordExposure(TickOutcome.Decided decided, Instant now, Instant appliedAt) {
     int percent =
         parsed.valid()
             ? StaleReadExposure.percent(
@@ -335,11 +342,16 @@ final class GateRuntime {
                 parsed.settings().policy(),
                 now)
             : 0;
-    double since =
-        exposureAt == null ? 0 : Math.max(0, Duration.between(exposureAt, now).toNanos() / 1e9);
-    metrics().recordExposure(key.namespace(), key.name(), percent, exposure * since);
+    double before = exposureAt == null ? 0 : exposure * seconds(exposureAt, now);
+    double during = Math.max(exposure, percent) * seconds(now, appliedAt);
+    metrics().recordExposure(key.namespace(), key.name(), percent, before + during);
     exposure = percent;
-    exposureAt = now;
+    exposureAt = appliedAt;
+  }
+
+  /** Seconds from {@code from} to {@code to}, 0 when {@code to} is not later. */
+  private static double seconds(Instant from, Instant to) {
+    return Math.max(0, Duration.between(from, to).toNanos() / 1e9);
   }
 
   private void recordReplicaMetrics(GateState state, Optional<Route> route) {
