@@ -55,6 +55,11 @@ public final class GatedCluster implements AutoCloseable {
             spec.getAdmission().setStableFor("2s");
             spec.getRamp().setSteps(List.of(10, 25, 50, 100));
             spec.getRamp().setStepInterval("2s");
+            // -Dsyncgate.e2e.rejectGrowingLag=true|false: to measure what the switch costs here.
+            String rejectGrowingLag = System.getProperty("syncgate.e2e.rejectGrowingLag");
+            if (rejectGrowingLag != null) {
+              spec.getAdmission().setRejectGrowingLag(Boolean.parseBoolean(rejectGrowingLag));
+            }
             policy.accept(spec);
           });
       return new GatedCluster(cluster, kube, ControllerUnderTest.start(kube));

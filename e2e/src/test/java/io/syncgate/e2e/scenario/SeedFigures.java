@@ -21,6 +21,9 @@ import java.util.Locale;
  *     weight
  * @param catchUpEta the controller's ETA when half the backlog was replayed, against the actual
  *     time
+ * @param admittedAfterCaughtUp from the first sample where the controller's lag was within {@code
+ *     maxLag}, after having been over it, to the first weight above 0; null when either never
+ *     happened (what {@code admission.stableFor} and {@code admission.rejectGrowingLag} cost)
  */
 public record SeedFigures(
     int samples,
@@ -30,7 +33,8 @@ public record SeedFigures(
     Duration gated,
     Duration ramp,
     int staleReadSamples,
-    CatchUpEta catchUpEta) {
+    CatchUpEta catchUpEta,
+    Duration admittedAfterCaughtUp) {
 
   /**
    * The controller's catch-up ETA put to the test, all from the controller's own figures (its lag
@@ -128,6 +132,8 @@ public record SeedFigures(
     Long firstRunning = null;
     Long firstWeighted = null;
     Long equalShare = null;
+    boolean wasBehind = false;
+    Long caughtUp = null;
     for (int i = 0; i < samples.size(); i++) {
       Sample sample = samples.get(i);
       long span = i + 1 < samples.size() ? samples.get(i + 1).atMillis() - sample.atMillis() : 0;
@@ -144,6 +150,12 @@ public record SeedFigures(
       }
       if (view != null && view.replicaLagZero() == 200 && behind) {
         lagEndpointBehind += span;
+      }
+      Long controllerLag = sample.controllerLag().get(member);
+      if (controllerLag != null && controllerLag > maxLag) {
+        wasBehind = true;
+      } else if (controllerLag != null && wasBehind && caughtUp == null) {
+        caughtUp = sample.atMillis();
       }
       int weight = sample.weight(member);
       if (behind && weight > 0) {
@@ -176,7 +188,10 @@ public record SeedFigures(
         gated,
         ramp,
         stale,
-        CatchUpEta.of(samples, member, maxLag));
+        CatchUpEta.of(samples, member, maxLag),
+        caughtUp == null || firstWeighted == null || firstWeighted < caughtUp
+            ? null
+            : Duration.ofMillis(firstWeighted - caughtUp));
   }
 
   /**
@@ -197,11 +212,13 @@ public record SeedFigures(
     return String.format(
         Locale.ROOT,
         "seed: /readiness said 200 for %s while the new member was behind (largest lag then %s),"
-            + " /replica?lag=0MB for %s; gated %s; ramp %s; stale-read samples %d of %d; %s",
+            + " /replica?lag=0MB for %s; gated %s (admitted %s after the controller's lag was"
+            + " within maxLag); ramp %s; stale-read samples %d of %d; %s",
         seconds(readyWhileBehind),
         bytes(maxLagWhileReady),
         seconds(lagEndpointWhileBehind),
         seconds(gated),
+        admittedAfterCaughtUp == null ? "-" : seconds(admittedAfterCaughtUp),
         ramp == null ? "not reached" : seconds(ramp),
         staleReadSamples,
         samples,

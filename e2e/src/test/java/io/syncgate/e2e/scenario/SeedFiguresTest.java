@@ -63,7 +63,8 @@ class SeedFiguresTest {
     assertThat(figures.summary())
         .isEqualTo(
             "seed: /readiness said 200 for 0.6 s while the new member was behind (largest lag"
-                + " then 900.0 MiB), /replica?lag=0MB for 0.2 s; gated 0.8 s; ramp 0.4 s;"
+                + " then 900.0 MiB), /replica?lag=0MB for 0.2 s; gated 0.8 s (admitted - after the"
+                + " controller's lag was within maxLag); ramp 0.4 s;"
                 + " stale-read samples 0 of 9; ETA at half the backlog: the controller never had a"
                 + " lag");
   }
@@ -142,6 +143,24 @@ class SeedFiguresTest {
             "ETA at half the backlog (400.0 MiB left of a 800.0 MiB peak): the controller said"
                 + " 2.5 s, it took 4.0 s (ratio 0.63)");
     assertThat(SeedFigures.of(samples, "new", MIB).catchUpEta()).isEqualTo(eta);
+  }
+
+  @Test
+  void admittedAfterTheControllersLagWasWithinMaxLag() {
+    List<Sample> samples = new ArrayList<>();
+    samples.add(controller(0, 1L, null)); // within maxLag before it was ever over: not the point
+    samples.add(controller(1000, 800L, null));
+    samples.add(controller(2000, 1L, 0.0)); // caught up
+    samples.add(controller(3000, 0L, 0.0));
+    Sample admitted = controller(4500, 0L, 0.0);
+    samples.add(
+        new Sample(
+            4500, admitted.members(), route(9), admitted.controllerLag(), Map.of(), Map.of()));
+
+    assertThat(SeedFigures.of(samples, "new", MIB).admittedAfterCaughtUp())
+        .isEqualTo(Duration.ofMillis(2500));
+    // Never given weight: no figure.
+    assertThat(SeedFigures.of(samples.subList(0, 4), "new", MIB).admittedAfterCaughtUp()).isNull();
   }
 
   @Test
