@@ -137,7 +137,7 @@ class CrdGenerationTest {
                   port: 5432
                   subsetLabel: statefulset.kubernetes.io/pod-name
                   fallback: Primary
-                admission: {maxLag: 1Mi, maxLagTime: 0s, stableFor: 10s, requireApproval: false, rejectGrowingLag: false}
+                admission: {maxLag: 1Mi, maxLagTime: 0s, stableFor: 10s, requireApproval: false, rejectGrowingLag: true}
                 ramp: {steps: [10, 25, 50, 100], stepInterval: 60s, maxLagGrowth: 256Ki,
                        maxLagGrowthFor: 10s}
                 ejection: {maxLag: 16Mi, maxLagTime: 0s, unreachableFor: 10s}

@@ -267,6 +267,7 @@ final class SpecCases {
         valid("paused", "paused: true"),
         valid("approval before the first reads", "admission: {requireApproval: true}"),
         valid("no admission while the lag grows", "admission: {rejectGrowingLag: true}"),
+        valid("admission on the lag's level alone", "admission: {rejectGrowingLag: false}"),
         valid("pauses at default steps", "ramp: {pauseAt: [50, 10]}"),
         valid("pause at a step of custom steps", "ramp: {steps: [5, 100], pauseAt: [5]}"),
         valid("no pauses", "ramp: {pauseAt: []}"),

@@ -218,7 +218,7 @@ public record GateSettings(
             .paused(Boolean.TRUE.equals(spec.getPaused()))
             .maxRamping(ramp.getMaxRamping())
             .requireApproval(Boolean.TRUE.equals(admission.getRequireApproval()))
-            .rejectGrowingLag(Boolean.TRUE.equals(admission.getRejectGrowingLag()))
+            .rejectGrowingLag(!Boolean.FALSE.equals(admission.getRejectGrowingLag()))
             .maxLagGrowthBytesPerSecond(ByteQuantity.parse(ramp.getMaxLagGrowth()))
             .maxLagGrowthFor(GoDuration.parse(ramp.getMaxLagGrowthFor()))
             .pauseAt(ramp.getPauseAt() == null ? List.of() : ramp.getPauseAt())

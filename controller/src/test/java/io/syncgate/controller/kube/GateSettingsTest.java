@@ -54,7 +54,7 @@ class GateSettingsTest {
     assertThat(settings.target().gateUid()).isEqualTo("6f1c1d7e-0000-4000-8000-000000000001");
     assertThat(settings.target().maxConnectionDuration()).isNull();
     assertThat(settings.policy().requireApproval()).isFalse();
-    assertThat(settings.policy().rejectGrowingLag()).isFalse();
+    assertThat(settings.policy().rejectGrowingLag()).isTrue();
     assertThat(settings.policy().stepInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(settings.policy().maxLagGrowthBytesPerSecond()).isEqualTo(256L * 1024);
     assertThat(settings.policy().maxLagGrowthFor()).isEqualTo(Duration.ofSeconds(10));
@@ -101,7 +101,7 @@ class GateSettingsTest {
             TestGates.gate(
                 spec -> {
                   spec.getAdmission().setRequireApproval(true);
-                  spec.getAdmission().setRejectGrowingLag(true);
+                  spec.getAdmission().setRejectGrowingLag(false);
                   spec.getRamp().setMaxLagGrowth("0");
                   spec.getRamp().setMaxLagGrowthFor("1m");
                   spec.getRamp().setPauseAt(List.of(50, 10));
@@ -113,7 +113,7 @@ class GateSettingsTest {
     assertThat(parsed.violations()).isEmpty();
     GatePolicy policy = parsed.settings().policy();
     assertThat(policy.requireApproval()).isTrue();
-    assertThat(policy.rejectGrowingLag()).isTrue();
+    assertThat(policy.rejectGrowingLag()).isFalse();
     assertThat(policy.stepsBackOnLagGrowth()).isFalse();
     assertThat(policy.maxLagGrowthFor()).isEqualTo(Duration.ofMinutes(1));
     assertThat(policy.pauseAt()).containsExactly(50, 10);

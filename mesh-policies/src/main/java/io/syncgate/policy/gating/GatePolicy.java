@@ -174,7 +174,7 @@ public record GatePolicy(
     private boolean requireApproval;
     private List<Integer> pauseAt = List.of();
     private Analysis analysis = Analysis.NONE;
-    private boolean rejectGrowingLag;
+    private boolean rejectGrowingLag = true;
     private long maxLagGrowthBytesPerSecond = 256L << 10;
     private Duration maxLagGrowthFor = Duration.ofSeconds(10);
 

@@ -79,7 +79,7 @@ class CatchUpStepTest {
     }
     assertThat(flat.phase("pg-1")).isEqualTo(Phase.RAMPING);
     // The same growing lag with the switch off: admitted after stableFor, as before.
-    GateDriver off = new GateDriver(POLICY);
+    GateDriver off = new GateDriver(POLICY.toBuilder().rejectGrowingLag(false).build());
     for (int t = 0; t <= 10; t++) {
       off.tick(leader("pg-0", 1), replica("pg-1", 1, 50 * 1024L * t));
       off.advanceSeconds(1);

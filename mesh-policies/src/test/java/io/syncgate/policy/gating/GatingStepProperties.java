@@ -358,7 +358,14 @@ class GatingStepProperties {
                   r ->
                       (r.phase() == Phase.RAMPING || r.phase() == Phase.SERVING)
                           && !snapshot.samples().get(r.name()).usable());
-      if (!admittedSilent) {
+      // Nor while a replica is held back by its lag trend alone: a restart forgets the trend
+      // windows, and until three samples are in again admission.rejectGrowingLag cannot judge
+      // (docs/design.md, "Catch-up rate and ETA").
+      boolean heldByTrend =
+          next.replicas().values().stream()
+              .anyMatch(
+                  r -> r.reason() != null && r.reason().endsWith("(admission.rejectGrowingLag)"));
+      if (!admittedSilent && !heldByTrend) {
         GateState restored =
             GateRestore.restore(
                 next.replicas().values().stream()
