@@ -33,6 +33,14 @@ final class StatusPublisher {
   private ReplicaGateStatus written;
   private Instant writtenAt;
 
+  /**
+   * The newest status asked for (written, in flight, queued or not due), which the next one is
+   * built on: built on {@link #written} while a write is in flight, a condition that flipped in the
+   * one in flight would flip again with a new {@code lastTransitionTime}, and the two times would
+   * alternate in what is written.
+   */
+  private ReplicaGateStatus latest;
+
   /** The gate's resourceVersion as last seen (informer or our own write), for the PUT. */
   private String resourceVersion;
 
@@ -64,21 +72,25 @@ final class StatusPublisher {
   void reset() {
     written = null;
     writtenAt = null;
+    latest = null;
   }
 
   /** Adopts the status read fresh from the API server as the last one written. */
   void adopt(ReplicaGateStatus stored, String version) {
     written = stored == null ? null : GateStatusBuilder.copy(stored);
     writtenAt = null;
+    latest = written;
     if (version != null) {
       resourceVersion = version;
     }
   }
 
-  /** The status a new one is built on: the last written, else the gate's (a copy, never null). */
+  /**
+   * The status a new one is built on: the newest asked for, else the gate's (a copy, never null).
+   */
   ReplicaGateStatus base(ReplicaGate gate) {
-    if (written != null) {
-      return written;
+    if (latest != null) {
+      return latest;
     }
     return gate.getStatus() == null
         ? new ReplicaGateStatus()
@@ -90,6 +102,9 @@ final class StatusPublisher {
    * ended.
    */
   void publish(ReplicaGate gate, ReplicaGateStatus desired, Term term, Instant now) {
+    if (term.current()) {
+      latest = desired;
+    }
     if (inFlight) {
       queued = () -> publish(gate, desired, term, now);
       return;
