@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.api.networking.v1.VirtualServiceBuilder;
 import io.fabric8.istio.client.IstioClient;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.testing.Await;
 import io.syncgate.policy.gating.Plan;
@@ -76,8 +77,14 @@ class OwnedObjectWriterIT {
     // One GET by this test's live() above; the writer itself sent nothing.
     assertThat(api.requests()).hasSize(requests + 1);
 
-    WriteOutcome<VirtualService> updated = reconcile(rendered(80), live());
+    VirtualService cached = live();
+    requests = api.requests().size();
+    WriteOutcome<VirtualService> updated = reconcile(rendered(80), cached);
     assertThat(updated.result()).isEqualTo(WriteResult.UPDATED);
+    // Updated from the cached copy and its resourceVersion: one PUT, no read first.
+    assertThat(api.requests().subList(requests, api.requests().size()))
+        .extracting(r -> r.getMethod())
+        .containsExactly("PUT");
     assertThat(TestGates.weightsOf(live()).get("a")).isEqualTo(80);
     assertThat(
             TestGates.weightsOf(((WriteOutcome.Updated<VirtualService>) updated).before()).get("a"))
@@ -85,15 +92,42 @@ class OwnedObjectWriterIT {
   }
 
   @Test
-  void aStaleCacheIsReadAgainBeforeAnythingIsWritten() {
+  void aStaleCacheCostsOneRefusedUpdateThenTheObjectIsReadAndNothingIsLost() {
     VirtualService stale = reconcile(rendered(50), null).live().orElseThrow();
     reconcile(rendered(80), stale);
     int writes = api.writesTo("/virtualservices").size();
 
+    // The cache still says 50 with the old resourceVersion; the live object already says 80.
     WriteOutcome<VirtualService> again = reconcile(rendered(80), stale);
 
     assertThat(again.result()).isEqualTo(WriteResult.NOOP);
-    assertThat(api.writesTo("/virtualservices")).hasSize(writes);
+    List<RecordedRequest> sent = api.writesTo("/virtualservices");
+    assertThat(sent).hasSize(writes + 1);
+    assertThat(api.statusOf(sent.get(sent.size() - 1))).isEqualTo(409);
+    assertThat(TestGates.weightsOf(live()).get("a")).isEqualTo(80);
+
+    // And when the live object differs from what the stale cache was built on, the read one is
+    // updated.
+    WriteOutcome<VirtualService> back = reconcile(rendered(30), stale);
+    assertThat(back.result()).isEqualTo(WriteResult.UPDATED);
+    assertThat(TestGates.weightsOf(live()).get("a")).isEqualTo(30);
+  }
+
+  @Test
+  void aCachedObjectDeletedMeanwhileIsCreatedAgain() {
+    VirtualService cached = reconcile(rendered(50), null).live().orElseThrow();
+    api.admin()
+        .adapt(IstioClient.class)
+        .v1()
+        .virtualServices()
+        .inNamespace(NAMESPACE)
+        .withName(GATE)
+        .delete();
+
+    WriteOutcome<VirtualService> again = reconcile(rendered(80), cached);
+
+    assertThat(again.result()).isEqualTo(WriteResult.CREATED);
+    assertThat(TestGates.weightsOf(live()).get("a")).isEqualTo(80);
   }
 
   @Test
