@@ -96,63 +96,6 @@ public record DemoSettings(
     }
   }
 
-  /** Settings with the default Patroni release, {@link PatroniVersion#V3_0_2}. */
-  public DemoSettings(
-      Scenario scenario,
-      int replicas,
-      long backlogBytes,
-      long catchUpBytesPerSecond,
-      long writeBytesPerSecond,
-      String maxLag,
-      String stableFor,
-      List<Integer> steps,
-      String stepInterval,
-      String pollInterval,
-      Duration tableInterval,
-      Duration timeout,
-      boolean follow,
-      Output output,
-      Path emitDir) {
-    this(
-        scenario,
-        replicas,
-        backlogBytes,
-        catchUpBytesPerSecond,
-        writeBytesPerSecond,
-        maxLag,
-        stableFor,
-        steps,
-        stepInterval,
-        pollInterval,
-        tableInterval,
-        timeout,
-        follow,
-        output,
-        emitDir,
-        PatroniVersion.V3_0_2);
-  }
-
-  /** These settings with the simulated members answering as {@code version}. */
-  public DemoSettings withPatroniVersion(PatroniVersion version) {
-    return new DemoSettings(
-        scenario,
-        replicas,
-        backlogBytes,
-        catchUpBytesPerSecond,
-        writeBytesPerSecond,
-        maxLag,
-        stableFor,
-        steps,
-        stepInterval,
-        pollInterval,
-        tableInterval,
-        timeout,
-        follow,
-        output,
-        emitDir,
-        version);
-  }
-
   /** Which story the demo tells. */
   public enum Scenario {
     /**

@@ -39,7 +39,8 @@ class DemoCommandTest {
                 Duration.ofMinutes(2),
                 false,
                 DemoSettings.Output.TEXT,
-                null));
+                null,
+                DemoSettings.PatroniVersion.V3_0_2));
     assertThat(s.problems()).isEmpty();
   }
 

@@ -29,7 +29,8 @@ class DemoSettingsTest {
         Duration.ofMinutes(2),
         false,
         DemoSettings.Output.TEXT,
-        null);
+        null,
+        DemoSettings.PatroniVersion.V3_0_2);
   }
 
   private static DemoSettings defaults() {
@@ -122,7 +123,8 @@ class DemoSettingsTest {
         Duration.ofMinutes(2),
         false,
         DemoSettings.Output.TEXT,
-        null);
+        null,
+        DemoSettings.PatroniVersion.V3_0_2);
   }
 
   @Test

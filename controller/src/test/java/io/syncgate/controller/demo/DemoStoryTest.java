@@ -61,7 +61,8 @@ class DemoStoryTest {
         Duration.ofMinutes(2),
         follow,
         DemoSettings.Output.TEXT,
-        null);
+        null,
+        DemoSettings.PatroniVersion.V3_0_2);
   }
 
   private static ReplicaStatus replica(

@@ -88,7 +88,8 @@ class RolloutStoryTest {
         Duration.ofMinutes(2),
         false,
         DemoSettings.Output.TEXT,
-        null);
+        null,
+        DemoSettings.PatroniVersion.V3_0_2);
   }
 
   private static ReplicaStatus replica(String name, String phase, Integer step, int weight) {
