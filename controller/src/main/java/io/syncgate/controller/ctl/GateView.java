@@ -15,6 +15,7 @@ import io.syncgate.policy.ReplicaStatus;
 import io.syncgate.policy.gating.HumanFormat;
 import io.syncgate.policy.gating.SafeText;
 import io.syncgate.policy.rollout.ActionRequests;
+import io.syncgate.policy.status.LagTrendText;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -279,23 +280,12 @@ public final class GateView {
    * flat}, {@code , growing 5 MiB/s}; nothing while the controller has no estimate.
    */
   static String catchUp(ReplicaStatus r) {
-    if (r.getLagTrend() == null || r.getCatchUpBytesPerSecond() == null) {
+    String text =
+        LagTrendText.of(r.getLagTrend(), r.getCatchUpBytesPerSecond(), r.getCatchUpEtaSeconds());
+    if (text.isEmpty()) {
       return "";
     }
-    long rate = r.getCatchUpBytesPerSecond();
-    switch (r.getLagTrend()) {
-      case "CatchingUp":
-        return ", catching up "
-            + HumanFormat.bytes(rate)
-            + "/s"
-            + (r.getCatchUpEtaSeconds() == null || r.getCatchUpEtaSeconds() == 0
-                ? ""
-                : ", ETA " + HumanFormat.duration(Duration.ofSeconds(r.getCatchUpEtaSeconds())));
-      case "FallingBehind":
-        return ", growing " + HumanFormat.bytes(-rate) + "/s";
-      default:
-        return ", flat";
-    }
+    return ", " + ("CatchingUp".equals(r.getLagTrend()) ? "catching up " : "") + text;
   }
 
   /**

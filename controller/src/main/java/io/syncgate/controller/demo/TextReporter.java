@@ -1,8 +1,8 @@
 package io.syncgate.controller.demo;
 
 import io.syncgate.policy.gating.HumanFormat;
+import io.syncgate.policy.status.LagTrendText;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -508,25 +508,11 @@ final class TextReporter implements DemoReporter {
     return bytes == null ? "?" : HumanFormat.bytes(bytes);
   }
 
-  /**
-   * Which way the lag goes, from the status: {@code 250 MiB/s, ETA 20s} while catching up (without
-   * the ETA once within admission.maxLag), {@code flat}, {@code growing 2 MiB/s}; blank while the
-   * controller has no estimate.
-   */
+  /** Which way the lag goes, from the status ({@link LagTrendText}); blank while unknown. */
   static String catchUp(DemoEvent.CatchUpTrend trend) {
-    if (trend == null) {
-      return "";
-    }
-    return switch (trend.lagTrend()) {
-      case "CatchingUp" ->
-          HumanFormat.bytes(trend.bytesPerSecond())
-              + "/s"
-              + (trend.etaSeconds() == null || trend.etaSeconds() == 0
-                  ? ""
-                  : ", ETA " + HumanFormat.duration(Duration.ofSeconds(trend.etaSeconds())));
-      case "FallingBehind" -> "growing " + HumanFormat.bytes(-trend.bytesPerSecond()) + "/s";
-      default -> "flat";
-    };
+    return trend == null
+        ? ""
+        : LagTrendText.of(trend.lagTrend(), trend.bytesPerSecond(), trend.etaSeconds());
   }
 
   private static String status(int status) {
