@@ -64,11 +64,6 @@ public record MemberState(
 
   /** The major release of {@code patroniVersion}: 3 for 3.0.2; 0 when unreadable. */
   public int patroniMajorVersion() {
-    int end = patroniVersion.indexOf('.');
-    try {
-      return Integer.parseInt(end < 0 ? patroniVersion : patroniVersion.substring(0, end));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    return PatroniReadiness.major(patroniVersion);
   }
 }

@@ -98,6 +98,11 @@ final class PatroniReadiness {
     return major > 4 || (major == 4 && minor >= 1);
   }
 
+  /** The major release of a Patroni version: 3 for 3.0.2; 0 when unreadable. */
+  static int major(String patroniVersion) {
+    return number(patroniVersion.split("\\."), 0);
+  }
+
   private static int number(String[] parts, int index) {
     if (index >= parts.length) {
       return 0;

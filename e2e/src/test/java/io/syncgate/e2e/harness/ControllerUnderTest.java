@@ -1,7 +1,6 @@
 package io.syncgate.e2e.harness;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.syncgate.controller.app.ControllerApp;
@@ -28,7 +27,6 @@ public final class ControllerUnderTest implements AutoCloseable {
   private static final String RATE_GAUGE = "syncgate.replica.catch.up.bytes.per.second";
   private static final String ETA_GAUGE = "syncgate.replica.catch.up.eta";
   private static final String EXPOSURE_GAUGE = "syncgate.stale.read.exposure.percent";
-  private static final String EXPOSURE_COUNTER = "syncgate.stale.read.exposure.percent.seconds";
   private static final String TICK_TIMER = "syncgate.tick";
 
   private final Vertx vertx;
@@ -106,9 +104,9 @@ public final class ControllerUnderTest implements AutoCloseable {
    * before its first decided tick.
    */
   public double exposurePercentSeconds() {
-    Counter counter =
-        app.metrics().registry().find(EXPOSURE_COUNTER).tag("gate", MockKubernetes.GATE).counter();
-    return counter == null ? 0 : counter.count();
+    return app.metrics()
+        .staleReadExposurePercentSeconds(MockKubernetes.NAMESPACE)
+        .getOrDefault(MockKubernetes.GATE, 0.0);
   }
 
   /**
