@@ -11,6 +11,9 @@ packages+=(patroni postgresql etcd-server etcd-client pgbackrest python3-etcd ut
 # Analysis tests (controller: PrometheusClientIT, AnalysisRunnerIT) run a real Prometheus; the tests
 # start their own on loopback, the package's service is not needed.
 packages+=(prometheus)
+# The benchmark's peer (scripts/bench-vs-haproxy.sh, syncgate bench): HAProxy health-checks the
+# simulated fleet; the bench starts its own on loopback, the package's service is not needed.
+packages+=(haproxy)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the embedded API server was asked, as it happens: every request classified by kind and
  * stamped with {@link System#nanoTime()} at dispatch, with the body kept only for VirtualService
- * writes (the reaction latency is read from those). Also learns which threads the server dispatches
- * on, so their CPU time can be counted apart from the controller's.
+ * writes (the reaction latency is read from those) and Event writes (their reasons are counted).
+ * Also learns which threads the server dispatches on, so their CPU time can be counted apart from
+ * the controller's.
  *
  * <p>The server calls {@link #dispatched} on its own thread; the benchmark {@link #drain}s from its
  * own, so nothing piles up.
@@ -36,7 +38,7 @@ final class ApiTraffic implements EmbeddedApiServer.RequestObserver {
    * @param nanos {@link System#nanoTime()} when the server had handled it
    * @param kind what it did
    * @param status the status answered
-   * @param body the request body of a VirtualService write, else null
+   * @param body the request body of a VirtualService or Event write, else null
    */
   record Request(long nanos, Kind kind, int status, byte[] body) {
     boolean succeeded() {
@@ -46,19 +48,31 @@ final class ApiTraffic implements EmbeddedApiServer.RequestObserver {
 
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
   private final Set<Long> serverThreads = ConcurrentHashMap.newKeySet();
+  private final LongAdder watches = new LongAdder();
 
   @Override
   public void dispatched(RecordedRequest request, byte[] body, int status) {
     serverThreads.add(Thread.currentThread().getId());
     Kind kind = classify(request.getMethod(), request.getPath());
+    if (kind == Kind.WATCH) {
+      watches.increment();
+    }
     queue.add(
         new Request(
-            System.nanoTime(), kind, status, kind == Kind.VIRTUAL_SERVICE_WRITE ? body : null));
+            System.nanoTime(),
+            kind,
+            status,
+            kind == Kind.VIRTUAL_SERVICE_WRITE || kind == Kind.EVENT_WRITE ? body : null));
   }
 
   /** The ids of the threads the server has dispatched on so far. */
   Set<Long> serverThreads() {
     return serverThreads;
+  }
+
+  /** Watch requests seen so far (each opens a watch). */
+  long watches() {
+    return watches.sum();
   }
 
   /** Every request recorded since the last call, oldest first. */

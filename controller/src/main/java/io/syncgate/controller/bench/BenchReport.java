@@ -25,12 +25,14 @@ public final class BenchReport {
 
   /** What "controller CPU" counts, printed under the table and stored in the JSON. */
   static final String CONTROLLER_CPU =
-      "controller CPU = CPU time of every Java thread of the process except the fleet simulator's"
-          + " event loops (threads "
-          + FleetSimulator.THREAD_PREFIX
-          + "-*), the embedded API server's (the threads it dispatched on) and the benchmark's"
-          + " driver: the controller's Vert.x event loops, its worker pool, fabric8's informer"
-          + " threads. GC, JIT and other VM threads are not Java threads and are shown apart.";
+      "controller CPU = the whole controller process's CPU time (user + system from /proc, every"
+          + " thread: event loops, workers, informers, GC and JIT), which runs apart from the"
+          + " benchmark's simulator and API server; per poll = over the Patroni polls the simulator"
+          + " answered in the same window. \"from start\" counts from the process's start (JVM"
+          + " start-up, informer sync, every gate's admission and ramp, warm-up); \"steady\" the"
+          + " steady phase after warm-up. HAProxy is measured the same way on the same fleet, in"
+          + " the same run, before the controller starts: option httpchk GET /patroni, a new"
+          + " connection per check, inter = the poll interval.";
 
   /** What the stale-read figures count, printed under the table and stored in the JSON. */
   static final String STALE_READS =

@@ -1,25 +1,20 @@
 package io.syncgate.controller.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.micrometer.core.instrument.Counter;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.embedded.EmbeddedApiServer;
 import io.syncgate.controller.embedded.MemberPods;
-import io.syncgate.controller.kube.ControllerConfig;
-import io.syncgate.controller.kube.KubeClients;
-import io.syncgate.controller.kube.SyncgateController;
-import io.syncgate.controller.metrics.SyncgateMetrics;
 import io.syncgate.policy.MeshSpec;
 import io.syncgate.policy.ReplicaGate;
 import io.syncgate.policy.ReplicaGateSpec;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.mesh.MeshDiff;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +22,6 @@ import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -35,8 +29,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +66,7 @@ final class BenchRun {
   static final long LEADER_WRITE_BYTES_PER_SECOND = 256L << 10;
 
   private static final long SECOND = 1_000_000_000L;
+  private static final ObjectMapper EVENT_JSON = new ObjectMapper();
   private static final double MIB = 1024.0 * 1024.0;
 
   /** The outcome of one run: its figures, or why it was skipped, and notes. */
@@ -85,6 +82,7 @@ final class BenchRun {
   private final ApiTraffic traffic = new ApiTraffic();
   private final Reactions reactions = new Reactions();
   private final Map<String, Map<String, Integer>> liveWeights = new HashMap<>();
+  private final List<Map<String, Integer>> eventReasons = List.of(new TreeMap<>(), new TreeMap<>());
   private final long[][] counts = new long[2][ApiTraffic.Kind.values().length];
   private final KubernetesSerialization serialization = new KubernetesSerialization();
   private final SplittableRandom random = new SplittableRandom(42);
@@ -94,7 +92,6 @@ final class BenchRun {
   private long steadyEnd = Long.MAX_VALUE;
   private long flappingStart = Long.MAX_VALUE;
   private long flappingEnd = Long.MAX_VALUE;
-  private long maxOpenFiles;
   private int flips;
   private FleetSimulator fleet;
 
@@ -110,14 +107,15 @@ final class BenchRun {
   }
 
   /**
-   * File descriptors the run needs at most: a listening socket per member, both ends of each
-   * member's kept connection in keep-alive mode, both ends of each gate's pod watch, and room for
-   * the rest (connections being opened and closed, the JVM's own files).
+   * File descriptors the benchmark process needs at most: a listening socket per member, the server
+   * end of each member's kept connection in keep-alive mode, and room for the rest (connections
+   * being opened and closed, the API server's, the JVM's own files). The controller and HAProxy run
+   * as processes of their own, with limits of their own.
    */
   static long openFilesNeeded(BenchSettings settings, PatroniSimulator.Mode mode) {
     long members = settings.members();
-    long kept = mode == PatroniSimulator.Mode.KEEP_ALIVE ? 2 * members : 0;
-    return members + kept + 2L * settings.gates() + 1000;
+    long kept = mode == PatroniSimulator.Mode.KEEP_ALIVE ? members : 0;
+    return members + kept + 1000;
   }
 
   Result run() throws Exception {
@@ -132,7 +130,7 @@ final class BenchRun {
               needed,
               settings.members(),
               mode == PatroniSimulator.Mode.KEEP_ALIVE
-                  ? " plus both ends of a kept connection per member"
+                  ? " plus the server end of a kept connection per member"
                   : "",
               limit);
       say("skipped: " + why);
@@ -151,7 +149,7 @@ final class BenchRun {
                 fleet.subnet(),
                 FleetSimulator.PATRONI_PORT));
         createPods(api.admin());
-        figures.put(Figure.HEAP_BEFORE, heapAfterGcMib());
+        runHaproxy(figures);
         runController(api, figures);
       } finally {
         fleet.close();
@@ -161,23 +159,77 @@ final class BenchRun {
     return new Result(mode, figures, null, List.copyOf(notes));
   }
 
-  private void runController(EmbeddedApiServer api, Map<Figure, Double> figures) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    TickTimes registry = new TickTimes();
-    SyncgateMetrics metrics = new SyncgateMetrics(registry);
-    KubernetesClient client = KubeClients.create(vertx, api.config());
-    try {
-      ControllerConfig config =
-          ControllerConfig.defaults(NAMESPACE, "syncgate-bench")
-              .withNamespaces(List.of(NAMESPACE))
-              .withLeaderElection(false, NAMESPACE, ControllerConfig.DEFAULT_LEASE_NAME);
-      SyncgateController controller =
-          await(
-              SyncgateController.deploy(vertx, client, config, metrics, Clock.systemUTC()),
-              Duration.ofSeconds(60));
-      if (!runUntil(controller::synced, Duration.ofSeconds(60))) {
-        throw new IllegalStateException("the controller's informers did not sync within 60s");
+  /**
+   * HAProxy checks the fleet the controller will poll, in the same run, so the two CPU figures
+   * compare: same simulator, same machine, same minute.
+   */
+  private void runHaproxy(Map<Figure, Double> figures) throws IOException {
+    if (settings.haproxyFor().isZero()) {
+      return;
+    }
+    Optional<String> haproxy = HaproxyRun.find();
+    if (haproxy.isEmpty()) {
+      notes.add("HAProxy not found (" + String.join(", ", HaproxyRun.CANDIDATES) + "): no ratio");
+      return;
+    }
+    List<List<String>> hosts = new ArrayList<>();
+    for (int g = 0; g < settings.gates(); g++) {
+      List<String> cluster = new ArrayList<>();
+      for (int m = 0; m < settings.membersPerGate(); m++) {
+        cluster.add(fleet.host(g, m));
       }
+      hosts.add(cluster);
+    }
+    // HAProxy spreads its first checks over one interval.
+    Duration settle = settings.pollInterval().multipliedBy(2).plusSeconds(3);
+    say(
+        "HAProxy checks the fleet: "
+            + settle.toSeconds()
+            + "s settling, "
+            + settings.haproxyFor().toSeconds()
+            + "s measured");
+    HaproxyRun.Measured measured =
+        HaproxyRun.measure(
+            haproxy.get(),
+            socket ->
+                HaproxyRun.config(
+                    hosts, FleetSimulator.PATRONI_PORT, settings.pollInterval(), socket),
+            workDir().resolve("haproxy-" + modeName(mode)),
+            settle,
+            settings.haproxyFor(),
+            fleet::polls,
+            this::absorbTraffic);
+    figures.put(Figure.HAPROXY_CHECKS, measured.checksPerSecond());
+    figures.put(Figure.HAPROXY_MICROS_PER_CHECK, measured.microsPerCheck());
+    figures.put(Figure.HAPROXY_CORES, measured.cores());
+    say(
+        String.format(
+            Locale.ROOT,
+            "HAProxy: %.0f checks/s, %.1f us per check",
+            measured.checksPerSecond(),
+            measured.microsPerCheck()));
+  }
+
+  /** Where the run's files go (HAProxy's configuration, the controller's log): by the JSON. */
+  private Path workDir() {
+    Path parent = settings.jsonOut().toAbsolutePath().getParent();
+    return parent.resolve("syncgate-bench");
+  }
+
+  private void runController(EmbeddedApiServer api, Map<Figure, Double> figures) throws Exception {
+    Files.createDirectories(workDir());
+    Path log = workDir().resolve("controller-" + modeName(mode) + ".log");
+    Files.deleteIfExists(log);
+    say("starting the controller process (log: " + log + ")");
+    long watches0 = traffic.watches();
+    try (ControllerChild controller =
+        ControllerChild.start(
+            api.config().getMasterUrl(),
+            NAMESPACE,
+            settings.controllerJvmOptions(),
+            log,
+            Duration.ofSeconds(180))) {
+      long polls0 = fleet.polls();
       long gatesCreated = System.nanoTime();
       createGates(api.admin());
       say("waiting until every replica serves");
@@ -185,26 +237,37 @@ final class BenchRun {
       figures.put(Figure.WARMUP_SECONDS, warmup);
       say("all replicas serving; warming up for " + settings.warmup().toSeconds() + "s");
       runFor(settings.warmup().toNanos(), false, null);
-      measure(registry, metrics, figures);
-      await(controller.shutdown(), Duration.ofSeconds(30));
-    } finally {
-      client.close();
-      await(vertx.close(), Duration.ofSeconds(30));
+      long fromStartCpu = controller.cpuNanos();
+      long fromStartPolls = fleet.polls() - polls0;
+      figures.put(
+          Figure.CONTROLLER_MICROS_PER_POLL_FROM_START,
+          fromStartPolls == 0 ? Double.NaN : fromStartCpu / 1e3 / fromStartPolls);
+      measure(controller, figures);
+      figures.put(Figure.WATCHES, (double) (traffic.watches() - watches0));
+    }
+    Double haproxy = figures.get(Figure.HAPROXY_MICROS_PER_CHECK);
+    if (haproxy != null) {
+      figures.put(Figure.RATIO_STEADY, figures.get(Figure.CONTROLLER_MICROS_PER_POLL) / haproxy);
+      figures.put(
+          Figure.RATIO_FROM_START,
+          figures.get(Figure.CONTROLLER_MICROS_PER_POLL_FROM_START) / haproxy);
     }
   }
 
-  private void measure(TickTimes registry, SyncgateMetrics metrics, Map<Figure, Double> figures) {
+  private void measure(ControllerChild controller, Map<Figure, Double> figures) throws IOException {
     CpuMeter cpu = new CpuMeter(traffic.serverThreads(), benchThreads);
+    controller.mark();
+    Map<String, Double> stale0 = staleReads(controller.report());
     long polls0 = fleet.polls();
-    double errors0 = pollErrors(metrics);
-    registry.ticks().clear();
-    Map<String, Double> stale0 = metrics.staleReadExposurePercentSeconds(NAMESPACE);
+    long controllerCpu0 = controller.cpuNanos();
     cpu.start();
     steadyStart = System.nanoTime();
     steadyEnd = steadyStart + settings.steady().toNanos();
     say("measuring: " + settings.steady().toSeconds() + "s steady");
     runFor(steadyEnd - System.nanoTime(), false, cpu);
-    Map<String, Double> stale1 = metrics.staleReadExposurePercentSeconds(NAMESPACE);
+    long controllerCpu1 = controller.cpuNanos();
+    long polls1 = fleet.polls();
+    Map<String, Double> stale1 = staleReads(controller.report());
     flappingStart = System.nanoTime();
     flappingEnd = flappingStart + settings.flapping().toNanos();
     say(
@@ -214,40 +277,41 @@ final class BenchRun {
             + settings.flipEvery().toMillis()
             + "ms");
     runFor(flappingEnd - System.nanoTime(), true, cpu);
-    Map<String, Double> stale2 = metrics.staleReadExposurePercentSeconds(NAMESPACE);
+    long controllerCpu2 = controller.cpuNanos();
     cpu.stop();
     long measuredNanos = System.nanoTime() - steadyStart;
     long polls = fleet.polls() - polls0;
-    double errors = pollErrors(metrics) - errors0;
-    Latencies.Summary ticks = registry.ticks().summary();
 
     // Late reactions to the last flips still count; nothing else is measured any more.
     long grace = 3 * settings.pollInterval().toNanos() + 5 * SECOND;
     runUntil(() -> reactions.pendingCount() == 0, Duration.ofNanos(grace));
+    JsonNode report = controller.report();
+    Map<String, Double> stale2 = staleReads(report);
 
     double seconds = measuredNanos / 1e9;
     figures.put(Figure.POLLS_ASKED, settings.askedPollsPerSecond());
     figures.put(Figure.POLLS_ACHIEVED, polls / seconds);
-    figures.put(Figure.POLL_ERRORS, errors);
-    figures.put(Figure.TICKS, (double) ticks.count());
-    figures.put(Figure.TICK_P50, ticks.p50Millis());
-    figures.put(Figure.TICK_P99, ticks.p99Millis());
-    figures.put(Figure.TICK_MAX, ticks.maxMillis());
-    long controller = cpu.nanos(CpuMeter.Part.CONTROLLER);
+    figures.put(Figure.POLL_ERRORS, report.path("pollErrors").asDouble(Double.NaN));
+    figures.put(Figure.TICKS, report.path("ticks").asDouble(Double.NaN));
+    figures.put(Figure.TICK_P50, report.path("tickP50Millis").asDouble(Double.NaN));
+    figures.put(Figure.TICK_P99, report.path("tickP99Millis").asDouble(Double.NaN));
+    figures.put(Figure.TICK_MAX, report.path("tickMaxMillis").asDouble(Double.NaN));
+    long steadyPolls = polls1 - polls0;
+    figures.put(
+        Figure.CONTROLLER_MICROS_PER_POLL,
+        steadyPolls == 0 ? Double.NaN : (controllerCpu1 - controllerCpu0) / 1e3 / steadyPolls);
+    figures.put(
+        Figure.CONTROLLER_MICROS_PER_POLL_MEASURED,
+        polls == 0 ? Double.NaN : (controllerCpu2 - controllerCpu0) / 1e3 / polls);
+    figures.put(
+        Figure.CONTROLLER_CORES, (controllerCpu2 - controllerCpu0) / (double) measuredNanos);
     long simulator = cpu.nanos(CpuMeter.Part.SIMULATOR);
-    figures.put(
-        Figure.CONTROLLER_MICROS_PER_POLL, polls == 0 ? Double.NaN : controller / 1e3 / polls);
-    figures.put(
-        Figure.CONTROLLER_SECONDS_PER_1000,
-        polls == 0 ? Double.NaN : controller / 1e9 / (polls / 1e3));
-    figures.put(Figure.CONTROLLER_CORES, controller / (double) measuredNanos);
     figures.put(
         Figure.SIMULATOR_MICROS_PER_POLL, polls == 0 ? Double.NaN : simulator / 1e3 / polls);
     figures.put(Figure.SIMULATOR_CORES, simulator / (double) measuredNanos);
     figures.put(
         Figure.API_SERVER_CORES, cpu.nanos(CpuMeter.Part.API_SERVER) / (double) measuredNanos);
-    figures.put(Figure.JVM_CORES, cpu.jvmNanos() / (double) measuredNanos);
-    figures.put(Figure.PROCESS_CORES, cpu.processNanos() / (double) measuredNanos);
+    figures.put(Figure.BENCH_PROCESS_CORES, cpu.processNanos() / (double) measuredNanos);
     putReactions(figures, Reactions.Direction.EJECT);
     putReactions(figures, Reactions.Direction.ADMIT);
     double steadyMinutes = (steadyEnd - steadyStart) / 60e9;
@@ -266,16 +330,31 @@ final class BenchRun {
     figures.put(Figure.FLAPPING_READS, count(1, ApiTraffic.Kind.READ) / flappingMinutes);
     putStaleReads(figures, stale0, stale1, Figure.STALE_STEADY_SUM, Figure.STALE_STEADY_MAX);
     putStaleReads(figures, stale1, stale2, Figure.STALE_FLAPPING_SUM, Figure.STALE_FLAPPING_MAX);
-    figures.put(Figure.HEAP_AFTER, heapAfterGcMib());
-    figures.put(Figure.RSS, rssMib());
-    sampleOpenFiles();
-    figures.put(Figure.OPEN_FILES, (double) maxOpenFiles);
+    figures.put(Figure.HEAP_AFTER, report.path("heapAfterGcMiB").asDouble(Double.NaN));
+    figures.put(Figure.RSS, report.path("rssMiB").asDouble(Double.NaN));
+    figures.put(Figure.OPEN_FILES, report.path("maxOpenFiles").asDouble(Double.NaN));
+    for (int phase = 0; phase < 2; phase++) {
+      if (!eventReasons.get(phase).isEmpty()) {
+        notes.add(
+            (phase == 0 ? "steady" : "flapping") + " events by reason: " + eventReasons.get(phase));
+      }
+    }
     if (count(0, ApiTraffic.Kind.OTHER_WRITE) + count(1, ApiTraffic.Kind.OTHER_WRITE) > 0) {
       notes.add(
           "other writes while measuring: "
               + (count(0, ApiTraffic.Kind.OTHER_WRITE) + count(1, ApiTraffic.Kind.OTHER_WRITE)));
     }
     say(String.format(Locale.ROOT, "done: %d polls in %.1fs, %d flips", polls, seconds, flips));
+  }
+
+  /** The stale-read counters of a controller report, by gate. */
+  private static Map<String, Double> staleReads(JsonNode report) {
+    Map<String, Double> out = new HashMap<>();
+    report
+        .path("staleReads")
+        .fields()
+        .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asDouble()));
+    return out;
   }
 
   /**
@@ -342,7 +421,6 @@ final class BenchRun {
         if (cpu != null) {
           cpu.sample();
         }
-        sampleOpenFiles();
         nextSample += SECOND;
       }
       if (now >= nextFlip) {
@@ -372,6 +450,9 @@ final class BenchRun {
       int phase = phaseOf(request.nanos());
       if (phase >= 0) {
         counts[phase][request.kind().ordinal()]++;
+        if (request.kind() == ApiTraffic.Kind.EVENT_WRITE && request.body() != null) {
+          eventReasons.get(phase).merge(eventReason(request.body()), 1, Integer::sum);
+        }
       }
       if (request.kind() == ApiTraffic.Kind.VIRTUAL_SERVICE_WRITE
           && request.succeeded()
@@ -387,6 +468,15 @@ final class BenchRun {
         liveWeights.put(gate, weights);
         reactions.written(gate, weights, request.nanos());
       }
+    }
+  }
+
+  /** The reason of an Event or events.k8s.io Event written, "?" when the body says none. */
+  private static String eventReason(byte[] body) {
+    try {
+      return EVENT_JSON.readTree(body).path("reason").asText("?");
+    } catch (IOException e) {
+      return "?";
     }
   }
 
@@ -567,46 +657,6 @@ final class BenchRun {
 
   // ------------------------------------------------------------------ the process
 
-  private static double pollErrors(SyncgateMetrics metrics) {
-    double total = 0;
-    for (Counter counter : metrics.registry().find("syncgate.patroni.poll.errors").counters()) {
-      total += counter.count();
-    }
-    return total;
-  }
-
-  private static double heapAfterGcMib() {
-    System.gc();
-    System.gc();
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / MIB;
-  }
-
-  /** The resident set size from /proc/self/status (Linux); NaN elsewhere. */
-  static double rssMib() {
-    Path status = Path.of("/proc/self/status");
-    if (!Files.isReadable(status)) {
-      return Double.NaN;
-    }
-    try {
-      for (String line : Files.readAllLines(status)) {
-        if (line.startsWith("VmRSS:")) {
-          String kib = line.substring("VmRSS:".length()).replace("kB", "").strip();
-          return Long.parseLong(kib) / 1024.0;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return Double.NaN;
-    }
-    return Double.NaN;
-  }
-
-  private void sampleOpenFiles() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-      maxOpenFiles = Math.max(maxOpenFiles, unix.getOpenFileDescriptorCount());
-    }
-  }
-
   /** The process's open-file limit, or -1 when unknown. */
   static long maxOpenFiles() {
     if (ManagementFactory.getOperatingSystemMXBean()
@@ -629,19 +679,5 @@ final class BenchRun {
   private void say(String message) {
     progress.printf("bench [%s]: %s%n", modeName(mode), message);
     progress.flush();
-  }
-
-  private static <T> T await(Future<T> future, Duration limit) {
-    try {
-      return future
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get(limit.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (Exception e) {
-      throw new IllegalStateException("did not complete within " + limit + ": " + e, e);
-    }
   }
 }

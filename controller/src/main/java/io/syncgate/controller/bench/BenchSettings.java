@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param warmup how long to keep running once every replica serves, before measuring
  * @param simulatorThreads event loops of the Patroni fleet simulator
  * @param lagJitterBytes the largest replay lag of a replica that keeps up (0: always caught up)
+ * @param haproxyFor how long HAProxy checks the same fleet before the controller runs, measured
+ *     after one check interval of settling; zero: no HAProxy run
+ * @param controllerJvmOptions options for the controller process's JVM (none: its defaults)
  * @param jsonOut where the JSON report goes
  */
 public record BenchSettings(
@@ -30,6 +33,8 @@ public record BenchSettings(
     Duration warmup,
     int simulatorThreads,
     long lagJitterBytes,
+    Duration haproxyFor,
+    List<String> controllerJvmOptions,
     Path jsonOut) {
 
   /** The smallest poll interval a ReplicaGate accepts. */
@@ -41,7 +46,12 @@ public record BenchSettings(
     Objects.requireNonNull(flipEvery, "flipEvery");
     Objects.requireNonNull(warmup, "warmup");
     Objects.requireNonNull(jsonOut, "jsonOut");
+    Objects.requireNonNull(haproxyFor, "haproxyFor");
     modes = List.copyOf(modes);
+    controllerJvmOptions = List.copyOf(controllerJvmOptions);
+    if (haproxyFor.isNegative()) {
+      throw new IllegalArgumentException("--haproxy-for must not be negative, got " + haproxyFor);
+    }
     if (gates < 1) {
       throw new IllegalArgumentException("--gates must be at least 1, got " + gates);
     }

@@ -17,9 +17,8 @@ import java.util.Set;
  *   <li>{@link Part#SIMULATOR}: threads named {@value FleetSimulator#THREAD_PREFIX}…;
  *   <li>{@link Part#API_SERVER}: the threads the embedded API server dispatched requests on;
  *   <li>{@link Part#BENCH}: the benchmark's own driver thread;
- *   <li>{@link Part#CONTROLLER}: every other Java thread — the controller's Vert.x event loops, its
- *       worker pool, fabric8's informer and watch threads, and (idle while measuring) the set-up
- *       client's threads.
+ *   <li>{@link Part#OTHER}: every other Java thread (the set-up client, the JVM's own); the
+ *       controller runs in a process of its own ({@link ControllerProcess}).
  * </ul>
  *
  * {@link #jvmNanos()} is the rest of the process's CPU time ({@code getProcessCpuTime}): garbage
@@ -30,7 +29,7 @@ final class CpuMeter {
 
   /** Who spent CPU time. */
   enum Part {
-    CONTROLLER,
+    OTHER,
     SIMULATOR,
     API_SERVER,
     BENCH
@@ -118,7 +117,7 @@ final class CpuMeter {
 
   private Part part(long id) {
     Part known = parts.get(id);
-    if (known != null && known != Part.CONTROLLER) {
+    if (known != null && known != Part.OTHER) {
       return known;
     }
     Part part;
@@ -129,7 +128,7 @@ final class CpuMeter {
     } else {
       ThreadInfo info = threads.getThreadInfo(id);
       String name = info == null ? "" : info.getThreadName();
-      part = name.startsWith(FleetSimulator.THREAD_PREFIX) ? Part.SIMULATOR : Part.CONTROLLER;
+      part = name.startsWith(FleetSimulator.THREAD_PREFIX) ? Part.SIMULATOR : Part.OTHER;
     }
     parts.put(id, part);
     return part;

@@ -12,15 +12,23 @@ enum Figure {
   TICK_P50("ticks.p50Millis", "tick duration p50 (ms)", 2),
   TICK_P99("ticks.p99Millis", "tick duration p99 (ms)", 2),
   TICK_MAX("ticks.maxMillis", "tick duration max (ms)", 2),
-  CONTROLLER_MICROS_PER_POLL("cpu.controllerMicrosPerPoll", "controller CPU per poll (us)", 1),
-  CONTROLLER_SECONDS_PER_1000(
-      "cpu.controllerSecondsPer1000Polls", "controller CPU s per 1,000 polls", 4),
-  CONTROLLER_CORES("cpu.controllerCores", "controller CPU (cores)", 3),
+  CONTROLLER_MICROS_PER_POLL(
+      "cpu.controllerMicrosPerPoll", "controller CPU per poll, steady (us)", 1),
+  CONTROLLER_MICROS_PER_POLL_MEASURED(
+      "cpu.controllerMicrosPerPollMeasured", "controller CPU per poll, measured (us)", 1),
+  CONTROLLER_MICROS_PER_POLL_FROM_START(
+      "cpu.controllerMicrosPerPollFromStart", "controller CPU per poll, from start (us)", 1),
+  CONTROLLER_CORES("cpu.controllerCores", "controller CPU, measured (cores)", 3),
+  HAPROXY_CHECKS("haproxy.checksPerSecond", "HAProxy checks/s", 1),
+  HAPROXY_MICROS_PER_CHECK("haproxy.microsPerCheck", "HAProxy CPU per check (us)", 1),
+  HAPROXY_CORES("haproxy.cores", "HAProxy CPU (cores)", 3),
+  RATIO_STEADY("haproxy.ratioSteady", "controller / HAProxy per poll, steady", 2),
+  RATIO_FROM_START("haproxy.ratioFromStart", "controller / HAProxy per poll, from start", 2),
   SIMULATOR_MICROS_PER_POLL("cpu.simulatorMicrosPerPoll", "simulator CPU per poll (us)", 1),
   SIMULATOR_CORES("cpu.simulatorCores", "simulator CPU (cores)", 3),
   API_SERVER_CORES("cpu.apiServerCores", "embedded API server CPU (cores)", 3),
-  JVM_CORES("cpu.jvmCores", "GC, JIT, other JVM CPU (cores)", 3),
-  PROCESS_CORES("cpu.processCores", "whole process CPU (cores)", 3),
+  BENCH_PROCESS_CORES("cpu.benchProcessCores", "bench process CPU, all (cores)", 3),
+  WATCHES("api.watchesOpened", "API watches opened by the controller", 0),
   EJECTIONS("ejection.count", "ejections measured", 0),
   EJECTION_P50("ejection.p50Millis", "ejection reaction p50 (ms)", 0),
   EJECTION_P99("ejection.p99Millis", "ejection reaction p99 (ms)", 0),
@@ -48,10 +56,9 @@ enum Figure {
       "staleReads.flappingPercentSeconds", "flapping: stale reads, all gates (pct-s)", 1),
   STALE_FLAPPING_MAX(
       "staleReads.flappingWorstGatePercentSeconds", "flapping: stale reads, worst gate (pct-s)", 1),
-  HEAP_BEFORE("memory.heapBeforeControllerMiB", "heap after GC, before controller (MiB)", 1),
-  HEAP_AFTER("memory.heapAfterGcMiB", "heap after GC, at the end (MiB)", 1),
-  RSS("memory.rssMiB", "RSS at the end (MiB)", 1),
-  OPEN_FILES("process.maxOpenFiles", "open files, most seen", 0),
+  HEAP_AFTER("memory.heapAfterGcMiB", "controller heap after GC, at the end (MiB)", 1),
+  RSS("memory.rssMiB", "controller RSS at the end (MiB)", 1),
+  OPEN_FILES("process.maxOpenFiles", "controller open files, most seen", 0),
   WARMUP_SECONDS("process.secondsUntilAllServing", "start: all replicas serving after (s)", 1),
   LOAD_BEFORE("process.loadAverageBefore", "load average (1 min), before", 2),
   LOAD_AFTER("process.loadAverageAfter", "load average (1 min), after", 2);

@@ -104,6 +104,24 @@ public final class BenchCommand implements Callable<Integer> {
   String lagJitter;
 
   @Option(
+      names = "--haproxy-for",
+      defaultValue = "30s",
+      description =
+          "Before the controller runs, HAProxy (option httpchk GET /patroni, inter = the poll"
+              + " interval, a new connection per check) checks the same fleet this long, after"
+              + " settling, and its CPU per check is set against the controller's; 0s skips it,"
+              + " as does HAProxy not being installed (default: ${DEFAULT-VALUE}).")
+  String haproxyFor;
+
+  @Option(
+      names = "--controller-jvm-options",
+      defaultValue = "",
+      description =
+          "Options for the JVM of the controller process, space-separated (default: none, the"
+              + " JVM's defaults).")
+  String controllerJvmOptions;
+
+  @Option(
       names = "--json-out",
       defaultValue = "target/syncgate-bench.json",
       description = "Where the JSON report goes (default: ${DEFAULT-VALUE}).")
@@ -147,6 +165,10 @@ public final class BenchCommand implements Callable<Integer> {
         duration("--warmup", warmup),
         simulatorThreads,
         bytes("--lag-jitter", lagJitter),
+        duration("--haproxy-for", haproxyFor),
+        controllerJvmOptions == null || controllerJvmOptions.isBlank()
+            ? List.of()
+            : List.of(controllerJvmOptions.strip().split("\\s+")),
         jsonOut);
   }
 

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The controller's poll cost side by side with HAProxy's health checks, in the same run.
+#
+# For each size, `syncgate bench` starts one simulated Patroni fleet (10 members per cluster, one
+# loopback address per member), lets HAProxy (Debian's package: option httpchk GET /patroni,
+# inter = the poll interval, a new connection per check) check it, then runs the controller in a
+# process of its own against the same fleet, and prints both processes' whole CPU per poll or
+# check and the ratio. Both modes: close (HTTP/1.0, a connection per poll, like Patroni 3.0.2)
+# and keep-alive (HAProxy's checks still open a connection each).
+#
+#   scripts/bench-vs-haproxy.sh                 # 1,000 and 10,000 members, 60 s per mode
+#   GATES="100" DURATION=40s scripts/bench-vs-haproxy.sh
+#
+# Needs haproxy (scripts/install-deps.sh installs it) and about 2 x (3 + DURATION + set-up) per
+# size; 10,000 members take a few minutes of set-up. Reports go to target/bench-vs-haproxy-*.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+GATES=${GATES:-"100 1000"}
+DURATION=${DURATION:-60s}
+HAPROXY_FOR=${HAPROXY_FOR:-30s}
+WARMUP=${WARMUP:-60s}
+MODE=${MODE:-both}
+
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || {
+  echo "bench-vs-haproxy: haproxy is not installed (scripts/install-deps.sh installs it)" >&2
+  exit 1
+}
+[ -f controller/target/syncgate.jar ] || mvn -B -q package -DskipTests
+
+mkdir -p target
+for gates in $GATES; do
+  out="target/bench-vs-haproxy-$((gates * 10))"
+  java -jar controller/target/syncgate.jar bench --gates "$gates" --members-per-gate 10 \
+    --mode "$MODE" --duration "$DURATION" --warmup "$WARMUP" --haproxy-for "$HAPROXY_FOR" \
+    --json-out "$out.json" | tee "$out.txt"
+done
+
+echo
+echo "bench-vs-haproxy: whole-process CPU per poll (controller) and per check (HAProxy)"
+for gates in $GATES; do
+  out="target/bench-vs-haproxy-$((gates * 10)).txt"
+  echo "== $((gates * 10)) members"
+  grep -E '^(figure|members polled/s, achieved|HAProxy checks/s|controller CPU per poll|HAProxy CPU per check|controller / HAProxy)' "$out"
+done
