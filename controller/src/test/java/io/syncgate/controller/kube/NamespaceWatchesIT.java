@@ -155,7 +155,8 @@ class NamespaceWatchesIT {
     Await.until("db2 unaffected", other::synced);
 
     kube.api().inject(null);
-    Await.until("synced after a retry", () -> a.synced() && b.synced());
+    // fabric8's backoff between retries grows: allow it.
+    Await.until(Duration.ofSeconds(30), "synced after a retry", () -> a.synced() && b.synced());
     assertThat(a.failure()).isEmpty();
     Await.until("a sees hippo-1", () -> names(a.pods()).equals(List.of("hippo-1")));
   }

@@ -30,10 +30,11 @@ class SharedWatchesIT {
     for (int g = 0; g < 30; g++) {
       gates.add(createGate(NAMESPACES.get(g % 2), "gate-" + g));
     }
-    h.startController(
-        h.config("controller-a")
-            .withNamespaces(NAMESPACES)
-            .withLeaderElection(false, ControllerHarness.NAMESPACE, "unused"));
+    ControllerHarness.Running running =
+        h.startController(
+            h.config("controller-a")
+                .withNamespaces(NAMESPACES)
+                .withLeaderElection(false, ControllerHarness.NAMESPACE, "unused"));
     // A gate that ticked has its pods' and slices' caches synced: it watched.
     Await.until(
         Duration.ofSeconds(30), "every gate ticked", () -> gates.stream().allMatch(this::ticked));
@@ -58,6 +59,23 @@ class SharedWatchesIT {
         h.admin().resource(gate).delete();
       }
     }
+    // The controller has let them go once their metrics are gone (GateRuntime.close releases the
+    // watches first).
+    Await.until(
+        Duration.ofSeconds(15),
+        "the deleted gates forgotten",
+        () ->
+            gates.stream()
+                .filter(g -> g.getMetadata().getNamespace().equals("db2"))
+                .allMatch(
+                    g ->
+                        running
+                                .metrics()
+                                .registry()
+                                .find("syncgate.tick")
+                                .tags("namespace", "db2", "gate", g.getMetadata().getName())
+                                .timer()
+                            == null));
     ReplicaGate late = createGate("db2", "late");
     Await.until(Duration.ofSeconds(15), "the late gate ticked", () -> ticked(late));
     assertThat(watches("/pods"))
