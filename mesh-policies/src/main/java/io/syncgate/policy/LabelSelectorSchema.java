@@ -13,8 +13,8 @@ import java.util.Map;
  * The CRD schema of {@code spec.selector}: a Kubernetes label selector with every constraint the
  * OpenAPI schema can express (value syntax, the operator enum, required key and operator, sizes).
  * Only the CRD generator reads this class ({@code @SchemaFrom} on the field); the spec itself holds
- * fabric8's {@code LabelSelector}, which the controller hands to its pod informer. The rest of the
- * rules are CEL on the field and Java in {@link LabelSelectorRules}.
+ * fabric8's {@code LabelSelector}, which the controller matches against its namespace's pods. The
+ * rest of the rules are CEL on the field and Java in {@link LabelSelectorRules}.
  */
 final class LabelSelectorSchema {
 

@@ -32,10 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller: watches ReplicaGates (and, per gate, its pods), the DestinationRules and
- * VirtualServices labelled as syncgate's, and runs one {@link GateRuntime} per gate while it holds
- * leadership. VirtualServices it does not manage are listed per namespace with gates ({@link
- * ForeignRoutes}), for the host check, and never cached whole.
+ * The controller: watches ReplicaGates (and, per namespace with gates, its pods and EndpointSlices:
+ * {@link NamespaceWatches}), the DestinationRules and VirtualServices labelled as syncgate's, and
+ * runs one {@link GateRuntime} per gate while it holds leadership. VirtualServices it does not
+ * manage are listed per namespace with gates ({@link ForeignRoutes}), for the host check, and never
+ * cached whole.
  *
  * <p>A verticle, so it has an event-loop context of its own: informer callbacks (fabric8 pool
  * threads) hop onto it with {@code runOnContext}, and all controller state lives there without
@@ -72,6 +73,7 @@ public final class SyncgateController extends AbstractVerticle {
   private SecretReader secrets;
   private EventRecorder events;
   private ForeignRoutes foreignRoutes;
+  private NamespaceWatches namespaceWatches;
   private LeaderElection election;
   private KubernetesClient electionClient;
   private volatile boolean synced;
@@ -207,6 +209,8 @@ public final class SyncgateController extends AbstractVerticle {
             EventRecorder.maxInFlight(config.kubeWorkers()),
             metrics);
     env = new GateEnv(vertx, context, TickClock.system(clock), config.statusLagInterval(), metrics);
+    // Pods and EndpointSlices: one watch of each per namespace with gates, not one per gate.
+    namespaceWatches = new NamespaceWatches(client, worker);
     foreignRoutes =
         new ForeignRoutes(
             namespace -> worker.call(() -> listForeignRoutes(istio, namespace)),
@@ -418,8 +422,8 @@ public final class SyncgateController extends AbstractVerticle {
   /** One gate's seams to the cluster and to Patroni. */
   private GateSeams seams(GateKey key) {
     return new GateSeams(
-        new InformerPodSource(key, client, worker),
-        new InformerEndpointSource(key, client, worker),
+        namespaceWatches.pods(key),
+        namespaceWatches.endpoints(key),
         new PatroniMembers(key, vertx, context, secrets::options, pollLoops),
         new ClusterMeshWriter(
             key,

@@ -26,6 +26,11 @@
  * nothing in another. On gaining leadership each gate adopts its stored status and live
  * VirtualService, so a restart or failover moves no traffic. Objects of the gate's name without
  * {@code app.kubernetes.io/managed-by: syncgate} are never written (condition {@code Conflict});
- * the DestinationRule and VirtualService informers are therefore not label-filtered.
+ * the DestinationRule and VirtualService informers hold only the objects with that label.
+ *
+ * <p>Watches: pods and EndpointSlices are watched once per namespace with gates ({@link
+ * io.syncgate.controller.kube.NamespaceWatches}), each gate matching its selector in the controller
+ * against the shared, trimmed cache; ReplicaGates, DestinationRules and VirtualServices once per
+ * watched namespace (or cluster-wide).
  */
 package io.syncgate.controller.kube;

@@ -51,13 +51,13 @@ final class ControllerApiCalls {
               "replicagates/finalizers",
               "update",
               "IstioRenderer: ownerReference.blockOwnerDeletion"),
-          // kube.InformerPodSource.watch: a pod informer per gate, by its label selector.
-          watched(CORE, "pods", "list", "InformerPodSource.watch"),
-          watched(CORE, "pods", "watch", "InformerPodSource.watch"),
-          // kube.InformerEndpointSource.watch: an EndpointSlice informer per gate, of its read
-          // host's and primary's Services only (label kubernetes.io/service-name).
-          watched(DISCOVERY, "endpointslices", "list", "InformerEndpointSource.watch"),
-          watched(DISCOVERY, "endpointslices", "watch", "InformerEndpointSource.watch"),
+          // kube.NamespaceWatches: one pod informer per namespace with gates (all its pods).
+          watched(CORE, "pods", "list", "NamespaceWatches: pod informer"),
+          watched(CORE, "pods", "watch", "NamespaceWatches: pod informer"),
+          // kube.NamespaceWatches: one EndpointSlice informer per namespace with gates, of the
+          // slices that belong to a Service (label kubernetes.io/service-name).
+          watched(DISCOVERY, "endpointslices", "list", "NamespaceWatches: EndpointSlice informer"),
+          watched(DISCOVERY, "endpointslices", "watch", "NamespaceWatches: EndpointSlice informer"),
           // kube.SecretReader.read: spec.patroni.credentialsSecret and caSecret, by name only.
           watched(CORE, "secrets", "get", "SecretReader.read"),
           // kube.EventRecorder.send: core/v1 Events, created (never patched: de-duplication
