@@ -4,15 +4,21 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.CustomResourceAware;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.Resetable;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.dsl.MockServerExpectation;
+import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.internal.MockDispatcher;
+import io.fabric8.mockwebserver.internal.SimpleRequest;
 import io.syncgate.controller.kube.KubeClients;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -224,8 +230,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
     server.destroy();
   }
 
-  /** CRUD behaviour, plus the observer and, with recording off, an emptied request queue. */
-  private static final class ObservedDispatcher extends KubernetesMixedDispatcher {
+  /**
+   * Scripted answers first, then CRUD behaviour (what fabric8's {@code KubernetesMixedDispatcher}
+   * does, with the CRUD part {@link IndexedCrudDispatcher}), plus the observer and, with recording
+   * off, an emptied request queue.
+   */
+  private static final class ObservedDispatcher extends Dispatcher
+      implements Resetable, CustomResourceAware {
+    private final Map<ServerRequest, Queue<ServerResponse>> scripted;
+    private final MockDispatcher mock;
+    private final IndexedCrudDispatcher crud = new IndexedCrudDispatcher();
     private final MockWebServer web;
     private final boolean record;
     private final RequestObserver observer;
@@ -241,7 +255,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
         MockWebServer web,
         boolean record,
         RequestObserver observer) {
-      super(scripted);
+      this.scripted = scripted;
+      this.mock = new MockDispatcher(scripted);
       this.web = web;
       this.record = record;
       this.observer = observer;
@@ -256,7 +271,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
               : request.getBody().getBytes();
       Fault injected = fault;
       MockResponse faulted = injected == null ? null : injected.answer(request);
-      MockResponse response = faulted != null ? faulted : super.dispatch(request);
+      MockResponse response = faulted != null ? faulted : answer(request);
       if (record) {
         arrivals.put(request, new Arrival(arrived, body, response.code()));
       }
@@ -274,6 +289,23 @@ public final class EmbeddedApiServer implements AutoCloseable {
         observer.dispatched(request, body, response.code());
       }
       return response;
+    }
+
+    private MockResponse answer(RecordedRequest request) {
+      Queue<ServerResponse> queue =
+          scripted.get(
+              new SimpleRequest(HttpMethod.valueOf(request.getMethod()), request.getPath()));
+      return queue != null && !queue.isEmpty() ? mock.dispatch(request) : crud.dispatch(request);
+    }
+
+    @Override
+    public void reset() {
+      crud.reset();
+    }
+
+    @Override
+    public void expectCustomResource(CustomResourceDefinitionContext context) {
+      crud.expectCustomResource(context);
     }
   }
 
