@@ -107,11 +107,12 @@ class ShardsTest {
   @Test
   void aReplicaHoldingMoreWaitsLongerForTheNextShard() {
     Duration lease = Duration.ofSeconds(15);
-    assertThat(Shards.mayCampaignForAnother(0, Duration.ofSeconds(14), lease)).isFalse();
-    assertThat(Shards.mayCampaignForAnother(0, Duration.ofSeconds(15), lease)).isTrue();
-    assertThat(Shards.mayCampaignForAnother(1, Duration.ofSeconds(29), lease)).isFalse();
-    assertThat(Shards.mayCampaignForAnother(1, Duration.ofSeconds(30), lease)).isTrue();
-    assertThat(Shards.mayCampaignForAnother(3, Duration.ofSeconds(59), lease)).isFalse();
+    assertThat(Shards.mayCampaignForAnother(0, Duration.ZERO, lease)).isTrue();
+    assertThat(Shards.mayCampaignForAnother(1, Duration.ofSeconds(14), lease)).isFalse();
+    assertThat(Shards.mayCampaignForAnother(1, Duration.ofSeconds(15), lease)).isTrue();
+    assertThat(Shards.mayCampaignForAnother(2, Duration.ofSeconds(29), lease)).isFalse();
+    assertThat(Shards.mayCampaignForAnother(2, Duration.ofSeconds(30), lease)).isTrue();
+    assertThat(Shards.mayCampaignForAnother(3, Duration.ofSeconds(44), lease)).isFalse();
   }
 
   @Test
