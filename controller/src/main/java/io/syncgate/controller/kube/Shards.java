@@ -72,19 +72,21 @@ public record Shards(int count) {
 
   /**
    * Whether a replica that holds {@code held} shards, {@code sinceStart} after it began to
-   * campaign, may start campaigning for the next shard of its {@link #campaignOrder}: once {@code
-   * held × leaseDuration} has passed. A replica that holds fewer shards reaches for the next one
-   * sooner (one holding none at once), so replicas that start together tend to split the shards; a
-   * lone replica has them all after {@code (count - 1) × leaseDuration}, and every replica stands
-   * by for every shard by then. A heuristic for spread only: the Leases alone keep two replicas
-   * from holding one shard.
+   * campaign, may start campaigning for the next shard of its {@link #campaignOrder}: once every
+   * campaign it started has seen who holds its Lease ({@code unsettled} is 0: a first acquisition
+   * still under way does not count as "none held") and {@code held × leaseDuration} has passed. A
+   * replica that holds fewer shards reaches for the next one sooner (one holding none at once), so
+   * replicas that start together tend to split the shards; a lone replica has them all after about
+   * {@code (count - 1) × leaseDuration}, and every replica stands by for every shard by then. A
+   * heuristic for spread only: the Leases alone keep two replicas from holding one shard.
    */
   public static boolean mayCampaignForAnother(
-      int held, Duration sinceStart, Duration leaseDuration) {
-    if (held < 0) {
-      throw new IllegalArgumentException("held must be >= 0, got " + held);
+      int held, int unsettled, Duration sinceStart, Duration leaseDuration) {
+    if (held < 0 || unsettled < 0) {
+      throw new IllegalArgumentException(
+          "held and unsettled must be >= 0, got " + held + " and " + unsettled);
     }
-    return sinceStart.compareTo(leaseDuration.multipliedBy(held)) >= 0;
+    return unsettled == 0 && sinceStart.compareTo(leaseDuration.multipliedBy(held)) >= 0;
   }
 
   /** {@code holding shards 0,2 of 3}, or {@code holding no shard of 3}. */

@@ -164,7 +164,8 @@ public final class SyncgateController extends AbstractVerticle {
 
   /** The holder last seen of {@code shard}'s Lease, or null. */
   public String leaseHolder(int shard) {
-    return leaseHolders.get(shard);
+    String holder = leaseHolders.get(shard);
+    return holder == null || holder.isEmpty() ? null : holder;
   }
 
   /** Why the controller is not ready yet, or null when it is. */
@@ -400,9 +401,10 @@ public final class SyncgateController extends AbstractVerticle {
 
   /**
    * Campaigns for the next shard in {@link #campaignOrder} once {@link
-   * Shards#mayCampaignForAnother} allows: a controller that holds fewer shards reaches sooner, so
-   * controllers that start together tend to split them. Once it campaigns for all, it stands by for
-   * every shard it does not hold.
+   * Shards#mayCampaignForAnother} allows (every campaign so far has seen its Lease's holder, and a
+   * lease duration per shard held has passed): a controller that holds fewer shards reaches sooner,
+   * so controllers that start together tend to split them. Once it campaigns for all, it stands by
+   * for every shard it does not hold.
    */
   private void campaignFurther() {
     if (elections.size() >= shards.count()) {
@@ -411,7 +413,15 @@ public final class SyncgateController extends AbstractVerticle {
       return;
     }
     Duration since = Duration.ofNanos(System.nanoTime() - campaignStartNanos);
-    if (Shards.mayCampaignForAnother(held.size(), since, config.leaseTiming().leaseDuration())) {
+    int unsettled = 0;
+    for (int shard : elections.keySet()) {
+      String holder = leaseHolders.get(shard);
+      if (holder == null || holder.isEmpty()) {
+        unsettled++;
+      }
+    }
+    if (Shards.mayCampaignForAnother(
+        held.size(), unsettled, since, config.leaseTiming().leaseDuration())) {
       campaign(campaignOrder.get(elections.size()));
     }
   }
@@ -428,9 +438,8 @@ public final class SyncgateController extends AbstractVerticle {
             config.leaseTiming(),
             nowLeading -> onLeadership(shard, nowLeading),
             holder -> {
-              if (holder != null) {
-                leaseHolders.put(shard, holder);
-              }
+              // Empty while released: nobody holds it.
+              leaseHolders.put(shard, holder == null ? "" : holder);
               LOG.info("Lease {}/{} held by {}", config.leaseNamespace(), leaseName, holder);
             });
     elections.put(shard, election);

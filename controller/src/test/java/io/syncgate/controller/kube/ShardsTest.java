@@ -107,12 +107,20 @@ class ShardsTest {
   @Test
   void aReplicaHoldingMoreWaitsLongerForTheNextShard() {
     Duration lease = Duration.ofSeconds(15);
-    assertThat(Shards.mayCampaignForAnother(0, Duration.ZERO, lease)).isTrue();
-    assertThat(Shards.mayCampaignForAnother(1, Duration.ofSeconds(14), lease)).isFalse();
-    assertThat(Shards.mayCampaignForAnother(1, Duration.ofSeconds(15), lease)).isTrue();
-    assertThat(Shards.mayCampaignForAnother(2, Duration.ofSeconds(29), lease)).isFalse();
-    assertThat(Shards.mayCampaignForAnother(2, Duration.ofSeconds(30), lease)).isTrue();
-    assertThat(Shards.mayCampaignForAnother(3, Duration.ofSeconds(44), lease)).isFalse();
+    assertThat(Shards.mayCampaignForAnother(0, 0, Duration.ZERO, lease)).isTrue();
+    assertThat(Shards.mayCampaignForAnother(1, 0, Duration.ofSeconds(14), lease)).isFalse();
+    assertThat(Shards.mayCampaignForAnother(1, 0, Duration.ofSeconds(15), lease)).isTrue();
+    assertThat(Shards.mayCampaignForAnother(2, 0, Duration.ofSeconds(29), lease)).isFalse();
+    assertThat(Shards.mayCampaignForAnother(2, 0, Duration.ofSeconds(30), lease)).isTrue();
+    assertThat(Shards.mayCampaignForAnother(3, 0, Duration.ofSeconds(44), lease)).isFalse();
+  }
+
+  @Test
+  void aReplicaWaitsUntilItKnowsWhoHoldsWhatItCampaignsFor() {
+    // Its first campaign has not seen a holder yet: it may be about to hold that shard.
+    Duration lease = Duration.ofSeconds(15);
+    assertThat(Shards.mayCampaignForAnother(0, 1, Duration.ZERO, lease)).isFalse();
+    assertThat(Shards.mayCampaignForAnother(1, 1, Duration.ofMinutes(5), lease)).isFalse();
   }
 
   @Test
