@@ -75,7 +75,13 @@ public final class ControllerApp {
       return Readiness.notReady("controller starting");
     }
     String reason = controller.notReadyReason();
-    return reason == null ? Readiness.READY : Readiness.notReady(reason);
+    if (reason != null) {
+      return Readiness.notReady(reason);
+    }
+    // A replica that holds no shard is ready too: it stands by for them.
+    return controller.shards().count() > 1
+        ? Readiness.ready(controller.shards().describe(controller.heldShards()))
+        : Readiness.READY;
   }
 
   private static Readiness liveness(SyncgateController controller) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.syncgate.controller.app.ControllerApp;
 import io.syncgate.controller.kube.ControllerConfig;
 import io.syncgate.controller.kube.KubeClients;
+import io.syncgate.controller.kube.Shards;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -18,6 +19,7 @@ import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -77,6 +79,16 @@ public final class RunCommand implements Callable<Integer> {
   String leaseNamespace;
 
   @Option(
+      names = "--shards",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Spread the gates over N shards, each with a Lease of its own (<lease-name>-shard-<i>-of-<N>"
+              + " when N > 1), so several replicas share the work; every replica must be given"
+              + " the same N (default: ${DEFAULT-VALUE}: one Lease, one writer).")
+  int shards;
+
+  @Option(
       names = "--identity",
       description =
           "This instance's name in the Lease and in events (default: $POD_NAME, else"
@@ -88,6 +100,7 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    checkShards();
     Vertx vertx = Vertx.vertx();
     KubernetesClient client;
     try {
@@ -146,11 +159,25 @@ public final class RunCommand implements Callable<Integer> {
     String namespace = firstNonBlank(leaseNamespace, environment.apply("POD_NAMESPACE"));
     namespace = firstNonBlank(namespace, clientNamespace);
     namespace = firstNonBlank(namespace, "default");
+    checkShards();
     ControllerConfig config =
         ControllerConfig.defaults(namespace, identity())
             .withNamespaces(namespaces)
-            .withLeaderElection(leaderElect, namespace, leaseName);
+            .withLeaderElection(leaderElect, namespace, leaseName)
+            .withShards(new Shards(shards));
     return new ControllerApp.Settings(config, metricsAddress, metricsPort);
+  }
+
+  /** {@code --shards}: within bounds, and only with leader election. */
+  private void checkShards() {
+    if (shards < 1 || shards > Shards.MAX) {
+      throw new ParameterException(
+          spec.commandLine(), "--shards must be 1.." + Shards.MAX + ", got " + shards);
+    }
+    if (shards > 1 && !leaderElect) {
+      throw new ParameterException(
+          spec.commandLine(), "--shards needs leader election: each shard is a Lease of its own");
+    }
   }
 
   private String identity() {

@@ -553,21 +553,10 @@ public final class DemoRun {
    * figures reach the status every poll instead of every 10 s, so the tables show current lag.
    */
   static ControllerConfig controllerConfig(Duration statusLagInterval) {
-    ControllerConfig defaults =
-        ControllerConfig.defaults(DemoSettings.NAMESPACE, IDENTITY)
-            .withNamespaces(List.of(DemoSettings.NAMESPACE))
-            .withLeaderElection(false, DemoSettings.NAMESPACE, ControllerConfig.DEFAULT_LEASE_NAME);
-    return new ControllerConfig(
-        defaults.namespaces(),
-        defaults.leaderElect(),
-        defaults.leaseNamespace(),
-        defaults.leaseName(),
-        defaults.identity(),
-        defaults.leaseTiming(),
-        defaults.kubeWorkers(),
-        statusLagInterval,
-        defaults.eventWindow(),
-        defaults.eventRateLimit());
+    return ControllerConfig.defaults(DemoSettings.NAMESPACE, IDENTITY)
+        .withNamespaces(List.of(DemoSettings.NAMESPACE))
+        .withLeaderElection(false, DemoSettings.NAMESPACE, ControllerConfig.DEFAULT_LEASE_NAME)
+        .withStatusLagInterval(statusLagInterval);
   }
 
   /**

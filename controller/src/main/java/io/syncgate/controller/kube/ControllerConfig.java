@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param leaseName the Lease's name
  * @param identity this instance's name in the Lease and in events
  * @param leaseTiming lease duration, renew deadline, retry period
+ * @param shards how many shards the gates are spread over, each with a Lease of its own (more than
+ *     one needs leader election)
  * @param kubeWorkers size of the worker pool for blocking API calls
  * @param statusLagInterval how often a status that changed only in lag figures is written
  * @param eventWindow how long an identical event is suppressed
@@ -25,6 +27,7 @@ public record ControllerConfig(
     String leaseName,
     String identity,
     LeaderElection.Timing leaseTiming,
+    Shards shards,
     int kubeWorkers,
     Duration statusLagInterval,
     Duration eventWindow,
@@ -40,6 +43,11 @@ public record ControllerConfig(
     Objects.requireNonNull(leaseName, "leaseName");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(leaseTiming, "leaseTiming");
+    Objects.requireNonNull(shards, "shards");
+    if (shards.count() > 1 && !leaderElect) {
+      throw new IllegalArgumentException(
+          "more than one shard needs leader election: each shard is a Lease");
+    }
     Objects.requireNonNull(statusLagInterval, "statusLagInterval");
     Objects.requireNonNull(eventWindow, "eventWindow");
     Objects.requireNonNull(eventRateLimit, "eventRateLimit");
@@ -57,6 +65,7 @@ public record ControllerConfig(
         DEFAULT_LEASE_NAME,
         identity,
         LeaderElection.Timing.defaults(),
+        Shards.ONE,
         KubeWorker.DEFAULT_POOL_SIZE,
         DEFAULT_STATUS_LAG_INTERVAL,
         DEFAULT_EVENT_WINDOW,
@@ -71,6 +80,7 @@ public record ControllerConfig(
         leaseName,
         identity,
         leaseTiming,
+        shards,
         kubeWorkers,
         statusLagInterval,
         eventWindow,
@@ -86,6 +96,7 @@ public record ControllerConfig(
         newLeaseName,
         identity,
         leaseTiming,
+        shards,
         kubeWorkers,
         statusLagInterval,
         eventWindow,
@@ -100,6 +111,7 @@ public record ControllerConfig(
         leaseName,
         identity,
         timing,
+        shards,
         kubeWorkers,
         statusLagInterval,
         eventWindow,
@@ -114,6 +126,7 @@ public record ControllerConfig(
         leaseName,
         newIdentity,
         leaseTiming,
+        shards,
         kubeWorkers,
         statusLagInterval,
         eventWindow,
@@ -128,9 +141,40 @@ public record ControllerConfig(
         leaseName,
         identity,
         leaseTiming,
+        shards,
         kubeWorkers,
         statusLagInterval,
         eventWindow,
         limit);
+  }
+
+  public ControllerConfig withShards(Shards newShards) {
+    return new ControllerConfig(
+        namespaces,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseTiming,
+        newShards,
+        kubeWorkers,
+        statusLagInterval,
+        eventWindow,
+        eventRateLimit);
+  }
+
+  public ControllerConfig withStatusLagInterval(Duration interval) {
+    return new ControllerConfig(
+        namespaces,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseTiming,
+        shards,
+        kubeWorkers,
+        interval,
+        eventWindow,
+        eventRateLimit);
   }
 }

@@ -125,7 +125,7 @@ public final class LeaderElection {
     this.thread =
         Executors.newSingleThreadExecutor(
             r -> {
-              Thread t = new Thread(r, "syncgate-leader-election");
+              Thread t = new Thread(r, "syncgate-leader-election-" + leaseName);
               t.setDaemon(true);
               return t;
             });

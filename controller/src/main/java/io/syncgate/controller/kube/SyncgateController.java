@@ -27,7 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * (status, events) {@value KubeWorker#STATUS_POOL_NAME}.
  *
  * <p>Order of start-up: informers start; once all have synced the controller is ready and campaigns
- * for the Lease (or, without leader election, leads at once); only a leader ticks.
+ * for the Lease (or, without leader election, leads at once); only a leader ticks. With more than
+ * one shard ({@link Shards}) there is a Lease per shard, each with its own {@link LeaderElection}
+ * and fencing; a gate ticks only while this controller holds its shard's Lease.
  */
 public final class SyncgateController extends AbstractVerticle {
 
@@ -74,7 +79,19 @@ public final class SyncgateController extends AbstractVerticle {
   private EventRecorder events;
   private ForeignRoutes foreignRoutes;
   private NamespaceWatches namespaceWatches;
-  private LeaderElection election;
+  private final Shards shards;
+
+  /** The election of each shard this controller campaigns for, by shard. */
+  private final Map<Integer, LeaderElection> elections = new TreeMap<>();
+
+  /** The shards whose Lease this controller holds (all, without leader election). */
+  private final Set<Integer> held = new TreeSet<>();
+
+  /** The order in which this controller campaigns for the shards. */
+  private List<Integer> campaignOrder = List.of();
+
+  private long campaignStartNanos;
+  private long campaignTimer = -1;
   private KubernetesClient electionClient;
   private volatile boolean synced;
 
@@ -88,7 +105,9 @@ public final class SyncgateController extends AbstractVerticle {
 
   private long heartbeatTimer = -1;
   private volatile boolean leading;
-  private volatile String leaseHolder;
+  private volatile Set<Integer> heldShards = Set.of();
+  private volatile Set<Integer> campaigning = Set.of();
+  private final Map<Integer, String> leaseHolders = new ConcurrentHashMap<>();
 
   public SyncgateController(
       KubernetesClient client, ControllerConfig config, SyncgateMetrics metrics, Clock clock) {
@@ -96,6 +115,7 @@ public final class SyncgateController extends AbstractVerticle {
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
+    this.shards = config.shards();
   }
 
   /** Deploys a controller on {@code vertx}; completes once its informers are created. */
@@ -114,14 +134,38 @@ public final class SyncgateController extends AbstractVerticle {
     return synced;
   }
 
-  /** True while this instance holds the Lease (always, without leader election). */
+  /**
+   * True while this instance holds the Lease, or with more than one shard, at least one shard's
+   * Lease (always, without leader election).
+   */
   public boolean leading() {
     return leading;
   }
 
-  /** The Lease holder last seen, or null. */
+  /** The shards whose Lease this instance holds now. Safe from any thread. */
+  public Set<Integer> heldShards() {
+    return heldShards;
+  }
+
+  /** The shards this instance campaigns for (holding or standing by). Safe from any thread. */
+  public Set<Integer> campaigningFor() {
+    return campaigning;
+  }
+
+  /** How the gates are spread over shards. */
+  public Shards shards() {
+    return shards;
+  }
+
+  /** The holder last seen of the (first shard's) Lease, or null. */
   public String leaseHolder() {
-    return leaseHolder;
+    return leaseHolder(0);
+  }
+
+  /** The holder last seen of {@code shard}'s Lease, or null. */
+  public String leaseHolder(int shard) {
+    String holder = leaseHolders.get(shard);
+    return holder == null || holder.isEmpty() ? null : holder;
   }
 
   /** Why the controller is not ready yet, or null when it is. */
@@ -273,7 +317,7 @@ public final class SyncgateController extends AbstractVerticle {
     }
     gates.forEach(
         (key, gate) -> {
-          if (key.namespace().equals(namespace)) {
+          if (key.namespace().equals(namespace) && holds(key)) {
             gate.tick();
           }
         });
@@ -292,33 +336,40 @@ public final class SyncgateController extends AbstractVerticle {
     if (heartbeatTimer != -1) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    Future<Void> released = election == null ? Future.succeededFuture() : election.stop();
-    released.onComplete(
-        v -> {
-          leading = false;
-          gates.values().forEach(GateRuntime::close);
-          gates.clear();
-          List<SharedIndexInformer<?>> all = new ArrayList<>();
-          all.addAll(gateInformers);
-          all.addAll(drInformers);
-          all.addAll(vsInformers);
-          worker
-              .call(
-                  () -> {
-                    all.forEach(SharedIndexInformer::close);
-                    if (electionClient != null) {
-                      electionClient.close();
-                    }
-                    return null;
-                  })
-              .onComplete(
-                  x -> {
-                    worker.close();
-                    statusWorker.close();
-                    LOG.info("controller {} stopped", config.identity());
-                    stopped.complete();
-                  });
-        });
+    if (campaignTimer != -1) {
+      vertx.cancelTimer(campaignTimer);
+    }
+    List<Future<Void>> releases = new ArrayList<>();
+    elections.values().forEach(election -> releases.add(election.stop()));
+    Future.join(releases)
+        .onComplete(
+            v -> {
+              leading = false;
+              held.clear();
+              heldShards = Set.of();
+              gates.values().forEach(GateRuntime::close);
+              gates.clear();
+              List<SharedIndexInformer<?>> all = new ArrayList<>();
+              all.addAll(gateInformers);
+              all.addAll(drInformers);
+              all.addAll(vsInformers);
+              worker
+                  .call(
+                      () -> {
+                        all.forEach(SharedIndexInformer::close);
+                        if (electionClient != null) {
+                          electionClient.close();
+                        }
+                        return null;
+                      })
+                  .onComplete(
+                      x -> {
+                        worker.close();
+                        statusWorker.close();
+                        LOG.info("controller {} stopped", config.identity());
+                        stopped.complete();
+                      });
+            });
   }
 
   // ------------------------------------------------------------------ leadership
@@ -327,8 +378,11 @@ public final class SyncgateController extends AbstractVerticle {
     synced = true;
     informerFailure = null;
     LOG.info("informers synced: {} gate(s)", gates.size());
+    metrics.shards(shards.count());
     if (!config.leaderElect()) {
-      onLeadership(true);
+      for (int shard = 0; shard < shards.count(); shard++) {
+        onLeadership(shard, true);
+      }
       return;
     }
     // The election's own client: no retries and short timeouts (see LeaderElection, fencing).
@@ -336,32 +390,92 @@ public final class SyncgateController extends AbstractVerticle {
         KubeClients.create(
             vertx,
             LeaderElection.electionClientConfig(client.getConfiguration(), config.leaseTiming()));
-    election =
+    campaignOrder = shards.campaignOrder(config.identity());
+    campaignStartNanos = System.nanoTime();
+    campaign(campaignOrder.get(0));
+    if (shards.count() > 1) {
+      long period = Math.max(10, config.leaseTiming().retryPeriod().toMillis());
+      campaignTimer = vertx.setPeriodic(period, id -> campaignFurther());
+    }
+  }
+
+  /**
+   * Campaigns for the next shard in {@link #campaignOrder} once {@link
+   * Shards#mayCampaignForAnother} allows (every campaign so far has seen its Lease's holder, and a
+   * lease duration per shard held has passed): a controller that holds fewer shards reaches sooner,
+   * so controllers that start together tend to split them. Once it campaigns for all, it stands by
+   * for every shard it does not hold.
+   */
+  private void campaignFurther() {
+    if (elections.size() >= shards.count()) {
+      vertx.cancelTimer(campaignTimer);
+      campaignTimer = -1;
+      return;
+    }
+    Duration since = Duration.ofNanos(System.nanoTime() - campaignStartNanos);
+    int unsettled = 0;
+    for (int shard : elections.keySet()) {
+      String holder = leaseHolders.get(shard);
+      if (holder == null || holder.isEmpty()) {
+        unsettled++;
+      }
+    }
+    if (Shards.mayCampaignForAnother(
+        held.size(), unsettled, since, config.leaseTiming().leaseDuration())) {
+      campaign(campaignOrder.get(elections.size()));
+    }
+  }
+
+  private void campaign(int shard) {
+    String leaseName = shards.leaseName(config.leaseName(), shard);
+    LeaderElection election =
         new LeaderElection(
             electionClient,
             context,
             config.leaseNamespace(),
-            config.leaseName(),
+            leaseName,
             config.identity(),
             config.leaseTiming(),
-            this::onLeadership,
+            nowLeading -> onLeadership(shard, nowLeading),
             holder -> {
-              leaseHolder = holder;
-              LOG.info(
-                  "Lease {}/{} held by {}", config.leaseNamespace(), config.leaseName(), holder);
+              // Empty while released: nobody holds it.
+              leaseHolders.put(shard, holder == null ? "" : holder);
+              LOG.info("Lease {}/{} held by {}", config.leaseNamespace(), leaseName, holder);
             });
+    elections.put(shard, election);
+    campaigning = Set.copyOf(elections.keySet());
     election.start();
   }
 
-  private void onLeadership(boolean nowLeading) {
-    leading = nowLeading;
-    for (GateRuntime gate : gates.values()) {
+  /** Gained or lost {@code shard}: its gates start or end a term. */
+  private void onLeadership(int shard, boolean nowLeading) {
+    if (nowLeading) {
+      held.add(shard);
+    } else {
+      held.remove(shard);
+    }
+    heldShards = Set.copyOf(held);
+    leading = !held.isEmpty();
+    metrics.recordShard(shard, nowLeading);
+    if (shards.count() > 1) {
+      LOG.info(
+          "{} shard {}: {}", nowLeading ? "gained" : "lost", shard, shards.describe(heldShards));
+    }
+    for (Map.Entry<GateKey, GateRuntime> gate : gates.entrySet()) {
+      if (shards.of(gate.getKey()) != shard) {
+        continue;
+      }
       if (nowLeading) {
-        gate.activate();
+        gate.getValue().activate();
       } else {
-        gate.deactivate();
+        gate.getValue().deactivate();
       }
     }
+  }
+
+  /** True while this controller holds the shard of {@code gate}. */
+  private boolean holds(GateKey gate) {
+    return held.contains(shards.of(gate));
   }
 
   // ------------------------------------------------------------------ gates
@@ -403,7 +517,7 @@ public final class SyncgateController extends AbstractVerticle {
       LOG.info("{}: watching", key);
     }
     reconciler.update(gate);
-    if (fresh && leading) {
+    if (fresh && holds(key)) {
       reconciler.activate();
     }
   }

@@ -47,6 +47,10 @@ import java.util.function.Supplier;
  *       applied}) or {@code refused}
  *   <li>{@code syncgate_analysis_checks_total{check,result}} counter: analysis check results,
  *       {@code pass} or {@code fail}
+ *   <li>{@code syncgate_shards_held} gauge: how many shards' Leases this controller holds (without
+ *       gate labels)
+ *   <li>{@code syncgate_shard_leader{shard}} gauge: 1 while this controller holds the shard's
+ *       Lease, else 0
  * </ul>
  *
  * <p>Per-replica series are removed by {@link #forgetReplica} and everything of a gate by {@link
@@ -82,6 +86,8 @@ public final class SyncgateMetrics {
   private static final String EXPOSURE = "syncgate.stale.read.exposure.percent";
   private static final String EXPOSURE_SECONDS = "syncgate.stale.read.exposure.percent.seconds";
   private static final String CHECKS = "syncgate.analysis.checks";
+  private static final String SHARDS_HELD = "syncgate.shards.held";
+  private static final String SHARD_LEADER = "syncgate.shard.leader";
 
   /** The {@code action} label values of {@code syncgate_actions_total}. */
   public static final Set<String> ACTION_NAMES =
@@ -122,6 +128,9 @@ public final class SyncgateMetrics {
 
   /** Per gate, the wall time (epoch ms) of its last completed tick, behind its gauge. */
   private final Map<GateId, AtomicLong> lastTicks = new ConcurrentHashMap<>();
+
+  /** Per shard, 1 while this controller holds its Lease, behind its gauge. */
+  private final Map<Integer, AtomicLong> shardLeaders = new ConcurrentHashMap<>();
 
   /** Metrics in a registry of their own. */
   public SyncgateMetrics() {
@@ -402,6 +411,48 @@ public final class SyncgateMetrics {
                     .register(registry),
             Counter.class)
         .increment();
+  }
+
+  /**
+   * The controller spreads its gates over {@code count} shards: registers {@code
+   * syncgate_shards_held} and {@code syncgate_shard_leader} for each shard, at 0 (none held).
+   * Calling it again with the same count changes nothing.
+   */
+  public void shards(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1, got " + count);
+    }
+    for (int shard = 0; shard < count; shard++) {
+      String label = Integer.toString(shard);
+      shardLeaders.computeIfAbsent(
+          shard,
+          s -> {
+            AtomicLong holder = new AtomicLong();
+            Gauge.builder(SHARD_LEADER, holder, AtomicLong::doubleValue)
+                .description("1 while this controller holds the shard's Lease, else 0")
+                .tags("shard", label)
+                .strongReference(true)
+                .register(registry);
+            return holder;
+          });
+    }
+    Gauge.builder(SHARDS_HELD, shardLeaders, SyncgateMetrics::held)
+        .description("How many shards' Leases this controller holds")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** This controller gained ({@code held}) or lost the Lease of {@code shard}. */
+  public void recordShard(int shard, boolean held) {
+    AtomicLong holder = shardLeaders.get(shard);
+    if (holder == null) {
+      throw new IllegalArgumentException("shard " + shard + " not among " + shardLeaders.keySet());
+    }
+    holder.set(held ? 1 : 0);
+  }
+
+  private static double held(Map<Integer, AtomicLong> leaders) {
+    return leaders.values().stream().mapToLong(AtomicLong::get).sum();
   }
 
   /** How long one tick of a gate took, from observing to writing. */

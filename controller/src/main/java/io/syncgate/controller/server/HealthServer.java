@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /healthz}: 200 {@code ok} while the liveness supplier says the controller can
  *       make progress, else 503 with its reason, so the kubelet restarts a controller that is stuck
  *       (liveness)
- *   <li>{@code GET /readyz}: 200 when the readiness supplier says ready, else 503 with its reason
+ *   <li>{@code GET /readyz}: 200 when the readiness supplier says ready (with its detail, if any:
+ *       which shards this replica holds), else 503 with its reason
  *   <li>{@code GET /metrics}: the Prometheus text format
  * </ul>
  *
@@ -124,7 +125,7 @@ public final class HealthServer {
       state = Readiness.notReady(name + " check failed: " + e);
     }
     if (state.ready()) {
-      text(response, "ok\n");
+      text(response, state == Readiness.READY ? "ok\n" : "ok: " + state.reason() + "\n");
     } else {
       text(response.setStatusCode(503), failing + ": " + state.reason() + "\n");
     }

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * Whether the controller is ready to serve (its informers have synced), and if not, why. {@code GET
- * /readyz} answers 200 or 503 with the reason.
+ * /readyz} answers 503 with the reason, or 200 with {@code ok}, followed by a detail when there is
+ * one ({@code ok: holding shards 0,2 of 3}).
  */
 public record Readiness(boolean ready, String reason) {
 
@@ -13,6 +14,14 @@ public record Readiness(boolean ready, String reason) {
 
   public Readiness {
     Objects.requireNonNull(reason, "reason");
+  }
+
+  /** Ready, with a detail worth showing ({@code holding shards 0,2 of 3}). */
+  public static Readiness ready(String detail) {
+    if (detail == null || detail.isBlank()) {
+      throw new IllegalArgumentException("a detail must not be blank");
+    }
+    return new Readiness(true, detail);
   }
 
   public static Readiness notReady(String reason) {

@@ -117,6 +117,8 @@ class ReadmeReferenceTest {
     metrics.eventDropped("db", "g");
     metrics.recordAction("db", "g", "hold", true);
     metrics.recordCheck("db", "g", "latency", false);
+    metrics.shards(2);
+    metrics.recordShard(1, true);
     Set<String> scraped = new TreeSet<>();
     Matcher type = Pattern.compile("(?m)^# TYPE (syncgate_\\w+) ").matcher(metrics.scrape());
     while (type.find()) {
@@ -128,7 +130,7 @@ class ReadmeReferenceTest {
       documented.add(name.group(1));
     }
 
-    assertThat(scraped).hasSize(18);
+    assertThat(scraped).hasSize(20);
     assertThat(documented).isEqualTo(scraped);
   }
 

@@ -67,4 +67,17 @@ class RunCommandTest {
   void leaderElectCanBeSaidExplicitly() {
     assertThat(settings(Map.of(), "--leader-elect").controller().leaderElect()).isTrue();
   }
+
+  @Test
+  void shardsDefaultToOneAndNeedLeaderElection() {
+    assertThat(settings(Map.of()).controller().shards().count()).isEqualTo(1);
+    assertThat(settings(Map.of(), "--shards", "3").controller().shards().count()).isEqualTo(3);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> settings(Map.of(), "--shards", "2", "--no-leader-elect"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("leader election");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings(Map.of(), "--shards", "0"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--shards must be 1..");
+  }
 }

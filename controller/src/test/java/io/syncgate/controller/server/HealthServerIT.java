@@ -82,6 +82,14 @@ class HealthServerIT {
   }
 
   @Test
+  void readyzShowsTheDetailOfAReadyState() {
+    readiness.set(Readiness.ready("holding shards 0,2 of 3"));
+    HttpResponse<Buffer> ready = request(HttpMethod.GET, "/readyz");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.bodyAsString()).isEqualTo("ok: holding shards 0,2 of 3\n");
+  }
+
+  @Test
   void readyzIsNotReadyWhenTheCheckItselfFails() {
     HealthServer failing =
         Await.result(
