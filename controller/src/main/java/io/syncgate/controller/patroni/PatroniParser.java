@@ -61,13 +61,25 @@ public final class PatroniParser {
    * @param body the body bytes; null or empty is a bad answer
    */
   public static MemberSample parse(String member, byte[] body) {
+    return body == null ? parse(member, null, 0, 0) : parse(member, body, 0, body.length);
+  }
+
+  /**
+   * Parses {@code length} bytes of {@code body} from {@code offset}: a body read into a buffer of
+   * the client's, without copying it out first.
+   *
+   * @param member the member's name as the caller knows it (the pod name)
+   * @param body holds the body bytes; null or a length of 0 is a bad answer
+   */
+  public static MemberSample parse(String member, byte[] body, int offset, int length) {
     Objects.requireNonNull(member, "member");
-    if (body == null || body.length == 0) {
+    if (body == null || length == 0) {
       return bad(member, "empty body");
     }
+    Objects.checkFromIndexSize(offset, length, body.length);
     JsonNode root;
     try {
-      root = MAPPER.readTree(body);
+      root = MAPPER.readTree(body, offset, length);
     } catch (JsonProcessingException e) {
       return bad(member, "not JSON: " + shorten(e.getOriginalMessage()));
     } catch (IOException | RuntimeException e) {
