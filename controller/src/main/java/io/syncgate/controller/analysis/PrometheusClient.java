@@ -34,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * it passes the cap. Prometheus is also told the timeout ({@code timeout=} parameter), so it stops
  * evaluating a query nobody waits for any more.
  *
- * <p>Built like {@code PatroniClient} (core client rather than WebClient, for the same reason: the
- * request stays in hand until the answer is complete, so a body over the cap resets it). Redirects
- * are not followed: credentials go to the address configured, nowhere else.
+ * <p>The core client rather than WebClient: WebClient (4.5) releases its request once the head has
+ * arrived, where here the request stays in hand until the answer is complete, so a body over the
+ * cap resets it. ({@code PatroniClient}, polled far more often, reads its answers off a {@code
+ * NetClient} for a measured reason it gives.) Redirects are not followed: credentials go to the
+ * address configured, nowhere else.
  *
  * <p>Safe to call from any thread; on a Vert.x context (the gate's), the answer completes on it.
  */

@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param caPem PEM CA bundle from {@code spec.patroni.caSecret} ({@code ca.crt}), or null for the
  *     JVM's trust store
  * @param verifyHostname check that the certificate names the host connected to
- * @param keepAlive reuse connections between ticks where the server allows it (Patroni 3.0 closes
- *     after every answer; the pool then simply opens a new one)
+ * @param keepAlive keep a member's connection for the next tick where the server allows it (Patroni
+ *     3.0 closes after every answer; the next poll then simply opens a new one)
  */
 public record PatroniClientOptions(
     Duration timeout,

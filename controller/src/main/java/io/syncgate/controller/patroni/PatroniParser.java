@@ -61,13 +61,25 @@ public final class PatroniParser {
    * @param body the body bytes; null or empty is a bad answer
    */
   public static MemberSample parse(String member, byte[] body) {
+    return body == null ? parse(member, null, 0, 0) : parse(member, body, 0, body.length);
+  }
+
+  /**
+   * Parses {@code length} bytes of {@code body} from {@code offset}: a body read into a buffer of
+   * the client's, without copying it out first.
+   *
+   * @param member the member's name as the caller knows it (the pod name)
+   * @param body holds the body bytes; null or a length of 0 is a bad answer
+   */
+  public static MemberSample parse(String member, byte[] body, int offset, int length) {
     Objects.requireNonNull(member, "member");
-    if (body == null || body.length == 0) {
+    if (body == null || length == 0) {
       return bad(member, "empty body");
     }
+    Objects.checkFromIndexSize(offset, length, body.length);
     JsonNode root;
     try {
-      root = MAPPER.readTree(body);
+      root = MAPPER.readTree(body, offset, length);
     } catch (JsonProcessingException e) {
       return bad(member, "not JSON: " + shorten(e.getOriginalMessage()));
     } catch (IOException | RuntimeException e) {
@@ -226,12 +238,86 @@ public final class PatroniParser {
       throw new BadAnswer("xlog." + field + " is not a string (got " + kind(node) + ")");
     }
     String text = node.textValue();
-    String iso = text.length() > 10 && text.charAt(10) == ' ' ? text.replaceFirst(" ", "T") : text;
+    Instant fast = pythonTimestamp(text);
+    if (fast != null) {
+      return fast;
+    }
+    String iso =
+        text.length() > 10 && text.charAt(10) == ' '
+            ? text.substring(0, 10) + 'T' + text.substring(11)
+            : text;
     try {
       return OffsetDateTime.parse(iso).toInstant();
     } catch (DateTimeParseException e) {
       throw new BadAnswer("xlog." + field + " is not a timestamp: " + shorten(text));
     }
+  }
+
+  /**
+   * {@code 2026-11-28 16:40:28[.985406]+00:00}, the shape Patroni sends every tick for every
+   * replica, read without the general ISO parser (measured: most of the time of a replica's parse
+   * went to {@code OffsetDateTime.parse}). Null for any other shape or any field out of range,
+   * which the general parser then reads or refuses.
+   */
+  static Instant pythonTimestamp(String text) {
+    int length = text.length();
+    boolean fraction = length == 32;
+    if ((length != 25 && !fraction)
+        || text.charAt(4) != '-'
+        || text.charAt(7) != '-'
+        || text.charAt(10) != ' '
+        || text.charAt(13) != ':'
+        || text.charAt(16) != ':'
+        || (fraction && text.charAt(19) != '.')
+        || text.charAt(length - 3) != ':') {
+      return null;
+    }
+    char sign = text.charAt(length - 6);
+    if (sign != '+' && sign != '-') {
+      return null;
+    }
+    int year = digits(text, 0, 4);
+    int month = digits(text, 5, 2);
+    int day = digits(text, 8, 2);
+    int hour = digits(text, 11, 2);
+    int minute = digits(text, 14, 2);
+    int second = digits(text, 17, 2);
+    int micros = fraction ? digits(text, 20, 6) : 0;
+    int offsetHours = digits(text, length - 5, 2);
+    int offsetMinutes = digits(text, length - 2, 2);
+    if ((year | month | day | hour | minute | second | micros | offsetHours | offsetMinutes) < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > java.time.YearMonth.of(year, month).lengthOfMonth()
+        || hour > 23
+        || minute > 59
+        || second > 59
+        || offsetMinutes > 59
+        || offsetHours * 60 + offsetMinutes > 18 * 60) {
+      return null;
+    }
+    long offset = (offsetHours * 3600L + offsetMinutes * 60L) * (sign == '-' ? -1 : 1);
+    long epochSecond =
+        java.time.LocalDate.of(year, month, day).toEpochDay() * 86_400
+            + hour * 3600L
+            + minute * 60L
+            + second
+            - offset;
+    return Instant.ofEpochSecond(epochSecond, micros * 1000L);
+  }
+
+  /** The decimal number of {@code count} ASCII digits at {@code from}, or -1. */
+  private static int digits(String text, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static String kind(JsonNode node) {

@@ -7,9 +7,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -36,6 +40,7 @@ final class LoopbackPatroni {
     final NetServer server;
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
+    final List<String> requests = new CopyOnWriteArrayList<>();
 
     private RawServer(NetServer server) {
       this.server = server;
@@ -67,6 +72,20 @@ final class LoopbackPatroni {
   }
 
   static RawServer raw(Vertx vertx, Consumer<Connection> onRequest) {
+    return rawRequests(
+        vertx,
+        (connection, index) -> {
+          if (index == 0) {
+            onRequest.accept(connection);
+          }
+        });
+  }
+
+  /**
+   * A raw TCP server; {@code onRequest} gets the connection and the request's index on it (0 for
+   * the first) for every request head that arrives. The heads are kept in {@code requests}.
+   */
+  static RawServer rawRequests(Vertx vertx, BiConsumer<Connection, Integer> onRequest) {
     NetServer server = vertx.createNetServer();
     RawServer raw = new RawServer(server);
     server.connectHandler(
@@ -78,14 +97,16 @@ final class LoopbackPatroni {
                 connection.closed().set(true);
                 raw.closed.incrementAndGet();
               });
-          Buffer head = Buffer.buffer();
-          boolean[] answered = {false};
+          StringBuilder pending = new StringBuilder();
+          int[] requests = {0};
           socket.handler(
               data -> {
-                head.appendBuffer(data);
-                if (!answered[0] && head.toString().contains("\r\n\r\n")) {
-                  answered[0] = true;
-                  onRequest.accept(connection);
+                pending.append(data.toString(StandardCharsets.ISO_8859_1));
+                int end;
+                while ((end = pending.indexOf("\r\n\r\n")) >= 0) {
+                  raw.requests.add(pending.substring(0, end + 4));
+                  pending.delete(0, end + 4);
+                  onRequest.accept(connection, requests[0]++);
                 }
               });
         });

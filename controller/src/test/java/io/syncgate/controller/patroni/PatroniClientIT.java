@@ -145,6 +145,179 @@ class PatroniClientIT {
     assertThat(connections.get()).isEqualTo(3);
   }
 
+  /** HTTP/1.1 with a Content-Length, connection kept: what a keep-alive Patroni answers. */
+  private static Buffer keptAnswer(byte[] body) {
+    return Buffer.buffer(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length
+                + "\r\n\r\n")
+        .appendBytes(body);
+  }
+
+  @Test
+  void aContentLengthAnswerOverKeepAliveIsReadOverOneConnection() throws Exception {
+    try (RawServer server =
+        LoopbackPatroni.rawRequests(
+            vertx, (connection, index) -> connection.socket().write(keptAnswer(LEADER_JSON)))) {
+      PatroniClient keepAliveClient = client(options());
+      PatroniEndpoint endpoint = PatroniEndpoint.http("nodeA", HOST, server.port());
+      for (int i = 0; i < 5; i++) {
+        assertThat(await(keepAliveClient.poll(endpoint)))
+            .isEqualTo(PatroniParser.parse("nodeA", LEADER_JSON));
+      }
+      assertThat(server.connections.get()).isEqualTo(1);
+      assertThat(server.requests).hasSize(5);
+    }
+  }
+
+  @Test
+  void aChunkedAnswerOverKeepAliveIsReadOverOneConnection() {
+    AtomicInteger connections = new AtomicInteger();
+    int half = LEADER_JSON.length / 2;
+    HttpServer server =
+        closedAfterTest(
+            await(
+                vertx
+                    .createHttpServer()
+                    .connectionHandler(connection -> connections.incrementAndGet())
+                    .requestHandler(
+                        request -> {
+                          HttpServerResponse response = request.response().setChunked(true);
+                          response.write(Buffer.buffer(LEADER_JSON).slice(0, half));
+                          response.end(Buffer.buffer(LEADER_JSON).slice(half, LEADER_JSON.length));
+                        })
+                    .listen(0, HOST)));
+    PatroniClient keepAliveClient = client(options());
+    PatroniEndpoint endpoint = PatroniEndpoint.http("nodeA", HOST, server.actualPort());
+    for (int i = 0; i < 5; i++) {
+      assertThat(await(keepAliveClient.poll(endpoint)))
+          .isEqualTo(PatroniParser.parse("nodeA", LEADER_JSON));
+    }
+    assertThat(connections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void theRequestAsksForJsonAndSaysCloseWhenKeepAliveIsOff() throws Exception {
+    try (RawServer server = LoopbackPatroni.recorded302(vertx, "leader")) {
+      PatroniEndpoint endpoint = PatroniEndpoint.http("nodeA", HOST, server.port());
+      PatroniClientOptions credentials = options().withCredentials(new Credentials("u", "p"));
+      assertThat(poll(credentials, endpoint).usable()).isTrue();
+      client.close();
+      assertThat(poll(credentials.withKeepAlive(false), endpoint).usable()).isTrue();
+      String basic =
+          "Authorization: Basic "
+              + Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8))
+              + "\r\n";
+      assertThat(server.requests.get(0))
+          .startsWith("GET /patroni HTTP/1.1\r\n")
+          .contains("Host: 127.0.0.1:" + server.port() + "\r\n")
+          .contains("Accept: application/json\r\n")
+          .contains(basic)
+          .doesNotContainIgnoringCase("Connection:");
+      assertThat(server.requests.get(1))
+          .startsWith("GET /patroni HTTP/1.1\r\n")
+          .contains(basic)
+          .contains("Connection: close\r\n");
+    }
+  }
+
+  @Test
+  void aKeptConnectionTheServerClosesBeforeAnsweringIsRetriedOnceOnANewOne() throws Exception {
+    try (RawServer server =
+        LoopbackPatroni.rawRequests(
+            vertx,
+            (connection, index) -> {
+              if (index == 0) {
+                connection.socket().write(keptAnswer(LEADER_JSON));
+              } else {
+                connection.socket().close(); // as if its idle timeout had just passed
+              }
+            })) {
+      PatroniClient keepAliveClient = client(options());
+      PatroniEndpoint endpoint = PatroniEndpoint.http("nodeA", HOST, server.port());
+      assertThat(await(keepAliveClient.poll(endpoint)).usable()).isTrue();
+      assertThat(await(keepAliveClient.poll(endpoint)))
+          .isEqualTo(PatroniParser.parse("nodeA", LEADER_JSON));
+      assertThat(server.connections.get()).isEqualTo(2);
+      assertThat(server.requests).hasSize(3);
+    }
+  }
+
+  @Test
+  void aKeptConnectionTheServerClosesWhileIdleIsNotUsedAgain() throws Exception {
+    try (RawServer server =
+        LoopbackPatroni.rawRequests(
+            vertx,
+            (connection, index) -> {
+              connection.socket().write(keptAnswer(LEADER_JSON));
+              vertx.setTimer(10, id -> connection.socket().close());
+            })) {
+      PatroniClient keepAliveClient = client(options());
+      PatroniEndpoint endpoint = PatroniEndpoint.http("nodeA", HOST, server.port());
+      for (int i = 0; i < 3; i++) {
+        assertThat(await(keepAliveClient.poll(endpoint)).usable()).isTrue();
+        int polled = i + 1;
+        Await.until(
+            Duration.ofSeconds(5),
+            "the server closed its connections",
+            () -> server.closed.get() == polled);
+      }
+      assertThat(server.connections.get()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aServerThatDoesNotSpeakHttpGivesABadAnswer() throws Exception {
+    Buffer banner = Buffer.buffer("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n");
+    try (RawServer server =
+        LoopbackPatroni.raw(vertx, connection -> connection.socket().write(banner))) {
+      MemberSample sample = poll(options(), PatroniEndpoint.http("pg-0", HOST, server.port()));
+      assertThat(sample.failure()).isEqualTo(SampleFailure.BAD_ANSWER);
+      assertThat(sample.reason()).startsWith("not an HTTP/1.x status line: SSH-2.0-OpenSSH");
+      Await.until(
+          Duration.ofSeconds(5),
+          "the server sees the connection closed",
+          () -> server.closed.get() == 1);
+    }
+  }
+
+  @Test
+  void aHeadOver16KibIsABadAnswerAndTheConnectionIsClosed() throws Exception {
+    Buffer endlessHead = Buffer.buffer("HTTP/1.1 200 OK\r\n");
+    for (int i = 0; i < 4096; i++) {
+      endlessHead.appendString("X-Padding: " + i + "\r\n");
+    }
+    try (RawServer server =
+        LoopbackPatroni.raw(vertx, connection -> connection.socket().write(endlessHead))) {
+      MemberSample sample = poll(options(), PatroniEndpoint.http("pg-0", HOST, server.port()));
+      assertThat(sample)
+          .isEqualTo(
+              MemberSample.failed("pg-0", SampleFailure.BAD_ANSWER, "HTTP head over 16384 bytes"));
+      Await.until(
+          Duration.ofSeconds(5),
+          "the server sees the connection closed",
+          () -> server.closed.get() == 1);
+    }
+  }
+
+  @Test
+  void aPollFromAnEventLoopCompletesOnIt() throws Exception {
+    try (RawServer server = LoopbackPatroni.recorded302(vertx, "leader")) {
+      PatroniClient onLoop = client(options());
+      io.vertx.core.Context context = vertx.getOrCreateContext();
+      io.vertx.core.Promise<Boolean> sameContext = io.vertx.core.Promise.promise();
+      context.runOnContext(
+          v ->
+              onLoop
+                  .poll(PatroniEndpoint.http("nodeA", HOST, server.port()))
+                  .onComplete(
+                      ar ->
+                          sameContext.complete(
+                              ar.result().usable() && Vertx.currentContext() == context)));
+      assertThat(await(sameContext.future())).isTrue();
+    }
+  }
+
   @Test
   void aBareStatusLineLikeReadinessIsAnEmptyBody() throws Exception {
     Buffer bare = Buffer.buffer("HTTP/1.0 200 OK\r\n\r\n");

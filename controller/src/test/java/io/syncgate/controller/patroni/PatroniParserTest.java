@@ -719,4 +719,39 @@ class PatroniParserTest {
       assertThat(parse(iso).replayedTimestamp()).isEqualTo("2026-11-28T15:40:28Z");
     }
   }
+
+  @Test
+  void theQuickReadingOfPythonTimestampsAgreesWithTheIsoParser() {
+    List<String> shapes =
+        List.of(
+            "2026-11-28 16:40:28.985406+00:00",
+            "2026-11-28 16:40:28+01:00",
+            "2026-11-28 16:40:28.000000-05:30",
+            "1970-01-01 00:00:00+00:00",
+            "2024-02-29 23:59:59.999999+18:00",
+            "2023-12-31 23:59:59.999999-18:00");
+    for (String text : shapes) {
+      assertThat(PatroniParser.pythonTimestamp(text))
+          .as(text)
+          .isEqualTo(java.time.OffsetDateTime.parse(text.replace(' ', 'T')).toInstant());
+    }
+    // Out of range or another shape: left to the ISO parser, which reads or refuses it.
+    List<String> others =
+        List.of(
+            "2023-02-29 10:00:00+00:00",
+            "2026-13-01 10:00:00+00:00",
+            "2026-04-31 10:00:00+00:00",
+            "2026-11-28 24:00:00+00:00",
+            "2026-11-28 16:60:00+00:00",
+            "2026-11-28 16:40:60+00:00",
+            "2026-11-28 16:40:28+18:30",
+            "2026-11-28 16:40:28.98540+00:00",
+            "2026-11-28T16:40:28+00:00",
+            "2026-11-28 16:40:28Z",
+            "2026-11-28 16:40:28.98540a+00:00",
+            "+026-11-28 16:40:28+00:00");
+    for (String text : others) {
+      assertThat(PatroniParser.pythonTimestamp(text)).as(text).isNull();
+    }
+  }
 }
