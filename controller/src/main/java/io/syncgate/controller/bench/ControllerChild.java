@@ -114,11 +114,17 @@ final class ControllerChild implements AutoCloseable {
 
   /** The next answer line, or a failure when none comes within {@code limit}. */
   private JsonNode read(Duration limit) throws IOException {
+    // The JVM may print to stdout too (-XX:StartFlightRecording says it started): answers are the
+    // lines that hold a JSON object.
     CompletableFuture<String> line =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return answers.readLine();
+                String next;
+                do {
+                  next = answers.readLine();
+                } while (next != null && !next.startsWith("{"));
+                return next;
               } catch (IOException e) {
                 throw new IllegalStateException(e);
               }
