@@ -21,6 +21,8 @@ DURATION=${DURATION:-60s}
 HAPROXY_FOR=${HAPROXY_FOR:-30s}
 WARMUP=${WARMUP:-60s}
 MODE=${MODE:-both}
+# Two event loops keep the simulator answering 10,000 polls/s in close mode.
+SIMULATOR_THREADS=${SIMULATOR_THREADS:-2}
 
 command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || {
   echo "bench-vs-haproxy: haproxy is not installed (scripts/install-deps.sh installs it)" >&2
@@ -33,6 +35,7 @@ for gates in $GATES; do
   out="target/bench-vs-haproxy-$((gates * 10))"
   java -jar controller/target/syncgate.jar bench --gates "$gates" --members-per-gate 10 \
     --mode "$MODE" --duration "$DURATION" --warmup "$WARMUP" --haproxy-for "$HAPROXY_FOR" \
+    --simulator-threads "$SIMULATOR_THREADS" \
     --json-out "$out.json" | tee "$out.txt"
 done
 

@@ -78,45 +78,41 @@ final class NamespaceWatches {
     return service == null ? List.of() : List.of(service);
   }
 
-  /** One gate's pods: those of its namespace's shared cache that its selector matches. */
-  private static final class GatePods implements PodSource {
+  /**
+   * One gate's hold on its namespace's shared informer of one kind: taken at its first watch, given
+   * back at close; what the gate sees is its subclass's.
+   */
+  private abstract static class GateView<T> {
 
     private final GateKey gate;
-    private final SharedInformers<Pod> shared;
-    private NamespaceInformer<Pod> informer;
-    private LabelSelector selector;
+    private final SharedInformers<T> shared;
+    private NamespaceInformer<T> informer;
 
-    GatePods(GateKey gate, SharedInformers<Pod> shared) {
+    GateView(GateKey gate, SharedInformers<T> shared) {
       this.gate = gate;
       this.shared = shared;
     }
 
-    @Override
-    public void watch(LabelSelector selector) {
-      this.selector = selector;
+    final void acquire() {
       if (informer == null) {
         informer = shared.acquire(gate);
       }
     }
 
-    @Override
-    public boolean synced() {
+    /** The namespace's cache, or null before the first watch or after close. */
+    final Indexer<T> cache() {
+      return informer == null ? null : informer.cache();
+    }
+
+    public final boolean synced() {
       return informer != null && informer.synced();
     }
 
-    @Override
-    public Optional<String> failure() {
+    public final Optional<String> failure() {
       return informer == null ? Optional.empty() : informer.failure();
     }
 
-    @Override
-    public List<Pod> pods() {
-      Indexer<Pod> cache = informer == null ? null : informer.cache();
-      return cache == null ? List.of() : LabelSelection.select(cache, selector);
-    }
-
-    @Override
-    public void close() {
+    public final void close() {
       if (informer != null) {
         informer = null;
         shared.release(gate);
@@ -124,52 +120,51 @@ final class NamespaceWatches {
     }
   }
 
-  /** One gate's EndpointSlices: those of its Services, from its namespace's shared cache. */
-  private static final class GateEndpoints implements EndpointSource {
+  /** One gate's pods: those of its namespace's shared cache that its selector matches. */
+  private static final class GatePods extends GateView<Pod> implements PodSource {
 
-    private final GateKey gate;
-    private final SharedInformers<EndpointSlice> shared;
-    private NamespaceInformer<EndpointSlice> informer;
+    private LabelSelector selector;
+
+    GatePods(GateKey gate, SharedInformers<Pod> shared) {
+      super(gate, shared);
+    }
+
+    @Override
+    public void watch(LabelSelector selector) {
+      this.selector = selector;
+      acquire();
+    }
+
+    @Override
+    public List<Pod> pods() {
+      Indexer<Pod> cache = cache();
+      return cache == null ? List.of() : LabelSelection.select(cache, selector);
+    }
+  }
+
+  /** One gate's EndpointSlices: those of its Services, from its namespace's shared cache. */
+  private static final class GateEndpoints extends GateView<EndpointSlice>
+      implements EndpointSource {
+
     private Set<String> services = Set.of();
 
     GateEndpoints(GateKey gate, SharedInformers<EndpointSlice> shared) {
-      this.gate = gate;
-      this.shared = shared;
+      super(gate, shared);
     }
 
     @Override
     public void watch(Set<String> services) {
       this.services = Set.copyOf(services);
-      if (informer == null) {
-        informer = shared.acquire(gate);
-      }
-    }
-
-    @Override
-    public boolean synced() {
-      return informer != null && informer.synced();
-    }
-
-    @Override
-    public Optional<String> failure() {
-      return informer == null ? Optional.empty() : informer.failure();
+      acquire();
     }
 
     @Override
     public Set<String> readyAddresses(String service) {
-      Indexer<EndpointSlice> cache = informer == null ? null : informer.cache();
+      Indexer<EndpointSlice> cache = cache();
       if (cache == null || !services.contains(service)) {
         return Set.of();
       }
       return ReadyEndpoints.of(cache.byIndex(SERVICE_INDEX, service), service);
-    }
-
-    @Override
-    public void close() {
-      if (informer != null) {
-        informer = null;
-        shared.release(gate);
-      }
     }
   }
 }
