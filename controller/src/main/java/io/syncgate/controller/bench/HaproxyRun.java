@@ -99,8 +99,10 @@ final class HaproxyRun {
       throws IOException {
     Files.createDirectories(workDir);
     Path cfg = workDir.resolve("haproxy.cfg");
-    Path socket = workDir.resolve("haproxy.sock");
-    Files.deleteIfExists(socket);
+    // A Unix socket's path is limited to about 100 bytes: a fresh directory under the system's
+    // temporary one, not the (possibly deep) work directory.
+    Path socketDir = Files.createTempDirectory("syncgate-haproxy");
+    Path socket = socketDir.resolve("unused.sock");
     Files.writeString(cfg, config.apply(socket.toString()), StandardCharsets.UTF_8);
     Path log = workDir.resolve("haproxy.log");
     // -db: stay in the foreground, so this process owns it and it stops with it.
@@ -134,6 +136,8 @@ final class HaproxyRun {
         haproxy.destroyForcibly();
         Thread.currentThread().interrupt();
       }
+      Files.deleteIfExists(socket);
+      Files.deleteIfExists(socketDir);
     }
   }
 
