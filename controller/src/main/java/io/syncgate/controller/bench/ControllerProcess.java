@@ -1,12 +1,9 @@
 package io.syncgate.controller.bench;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.Counter;
 import io.syncgate.controller.kube.ControllerConfig;
 import io.syncgate.controller.kube.KubeClients;
 import io.syncgate.controller.kube.SyncgateController;
@@ -23,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.LoggerFactory;
 
 /**
  * The controller under benchmark in a process of its own, so that its whole-process CPU time (GC,
@@ -61,7 +57,7 @@ public final class ControllerProcess {
       System.err.println("usage: ControllerProcess <api-server-url> <namespace>");
       System.exit(2);
     }
-    quietLogs();
+    BenchLogs.quiet();
     // Answers go to the real stdout; anything else printed goes to stderr (the parent's log file).
     PrintStream answers = System.out;
     System.setOut(System.err);
@@ -94,7 +90,7 @@ public final class ControllerProcess {
     while ((command = commands.readLine()) != null && !command.equals(STOP)) {
       if (command.equals(MARK)) {
         registry.ticks().clear();
-        errorsAtMark = pollErrors(metrics);
+        errorsAtMark = metrics.pollErrors();
         answer(answers, JSON.createObjectNode().put("marked", true));
       } else if (command.equals(REPORT)) {
         answer(answers, report(registry, metrics, namespace, errorsAtMark, openFiles.most()));
@@ -124,7 +120,7 @@ public final class ControllerProcess {
     out.put("tickP50Millis", ticks.p50Millis());
     out.put("tickP99Millis", ticks.p99Millis());
     out.put("tickMaxMillis", ticks.maxMillis());
-    out.put("pollErrors", pollErrors(metrics) - errorsAtMark);
+    out.put("pollErrors", metrics.pollErrors() - errorsAtMark);
     ObjectNode stale = out.putObject("staleReads");
     for (Map.Entry<String, Double> e :
         metrics.staleReadExposurePercentSeconds(namespace).entrySet()) {
@@ -140,26 +136,9 @@ public final class ControllerProcess {
     return out;
   }
 
-  private static double pollErrors(SyncgateMetrics metrics) {
-    double total = 0;
-    for (Counter counter : metrics.registry().find("syncgate.patroni.poll.errors").counters()) {
-      total += counter.count();
-    }
-    return total;
-  }
-
   private static void answer(PrintStream out, ObjectNode answer) {
     out.println(answer.toString());
     out.flush();
-  }
-
-  private static void quietLogs() {
-    ((Logger) LoggerFactory.getLogger("io.syncgate")).setLevel(Level.WARN);
-    // Failed polls are counted; stopping the controller mid-poll would log each.
-    ((Logger) LoggerFactory.getLogger("io.syncgate.controller.patroni")).setLevel(Level.ERROR);
-    ((Logger) LoggerFactory.getLogger("io.fabric8")).setLevel(Level.WARN);
-    ((Logger) LoggerFactory.getLogger("io.fabric8.kubernetes.client.dsl.internal"))
-        .setLevel(Level.ERROR);
   }
 
   private static <T> T await(Future<T> future, Duration limit) throws Exception {

@@ -3,6 +3,7 @@ package io.syncgate.controller.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.syncgate.controller.bench.Bench;
+import io.syncgate.controller.bench.BenchLogs;
 import io.syncgate.controller.bench.BenchReport;
 import io.syncgate.controller.bench.BenchSettings;
 import io.syncgate.controller.demo.PatroniSimulator;
@@ -11,11 +12,9 @@ import io.syncgate.policy.GoDuration;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -138,7 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
       err.println("syncgate bench: " + e.getMessage());
       return CommandLine.ExitCode.USAGE;
     }
-    Map<Logger, Level> levels = quietLogs();
+    Map<Logger, Level> levels = BenchLogs.quiet();
     try {
       BenchReport report = Bench.run(settings, err);
       out.print(report.table());
@@ -199,30 +198,5 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           option + " must be a byte quantity such as 64Ki, got " + text, e);
     }
-  }
-
-  /**
-   * The controller logs every gate it starts watching and every transition at INFO: thousands of
-   * lines that would bury the table. Warnings still show. Returns the levels to restore.
-   */
-  private static Map<Logger, Level> quietLogs() {
-    Map<Logger, Level> before = new LinkedHashMap<>();
-    for (String name :
-        List.of(
-            "io.syncgate",
-            "io.syncgate.controller.patroni",
-            "io.fabric8",
-            "io.fabric8.kubernetes.client.dsl.internal")) {
-      Logger logger = (Logger) LoggerFactory.getLogger(name);
-      before.put(logger, logger.getLevel());
-    }
-    ((Logger) LoggerFactory.getLogger("io.syncgate")).setLevel(Level.WARN);
-    // Failed polls are counted in the table; stopping the controller mid-poll would log each.
-    ((Logger) LoggerFactory.getLogger("io.syncgate.controller.patroni")).setLevel(Level.ERROR);
-    ((Logger) LoggerFactory.getLogger("io.fabric8")).setLevel(Level.WARN);
-    // "using resource type 'replicagates' with unstable version 'v1alpha1'", once per client.
-    ((Logger) LoggerFactory.getLogger("io.fabric8.kubernetes.client.dsl.internal"))
-        .setLevel(Level.ERROR);
-    return before;
   }
 }

@@ -311,6 +311,15 @@ public final class SyncgateMetrics {
     return out;
   }
 
+  /** Patroni polls without a usable answer so far, over every gate and reason. */
+  public double pollErrors() {
+    double total = 0;
+    for (Counter c : registry.find(POLL_ERRORS).counters()) {
+      total += c.count();
+    }
+    return total;
+  }
+
   /** A tick of a gate was skipped because the previous one still ran (slow Patroni or API). */
   public void tickSkipped(String namespace, String gate) {
     cached(

@@ -169,6 +169,8 @@ class SyncgateMetricsTest {
         .containsExactlyInAnyOrder(
             "syncgate_patroni_poll_errors_total{gate=\"g\",namespace=\"db\",reason=\"timeout\"} 2.0",
             "syncgate_patroni_poll_errors_total{gate=\"g\",namespace=\"db\",reason=\"unreachable\"} 1.0");
+    metrics.pollError("other", "h", "timeout");
+    assertThat(metrics.pollErrors()).isEqualTo(4.0);
     assertThat(samplesOf("syncgate_mesh_writes_total"))
         .containsExactlyInAnyOrder(
             "syncgate_mesh_writes_total{gate=\"g\",kind=\"DestinationRule\",namespace=\"db\",result=\"created\"} 1.0",
