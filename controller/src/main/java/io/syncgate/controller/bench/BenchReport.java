@@ -122,6 +122,11 @@ public final class BenchReport {
     s.put("flipEvery", BenchRun.goDuration(settings.flipEvery()));
     s.put("warmup", BenchRun.goDuration(settings.warmup()));
     s.put("simulatorThreads", settings.simulatorThreads());
+    if (settings.simulatorProcesses() == BenchSettings.AUTO) {
+      s.put("simulatorProcesses", "auto");
+    } else {
+      s.put("simulatorProcesses", settings.simulatorProcesses());
+    }
     s.put("lagJitterBytes", settings.lagJitterBytes());
     s.put("laggingBytes", BenchRun.LAGGING_BYTES);
     s.put("leaderWriteBytesPerSecond", BenchRun.LEADER_WRITE_BYTES_PER_SECOND);

@@ -19,7 +19,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,7 +92,7 @@ final class BenchRun {
   private long flappingStart = Long.MAX_VALUE;
   private long flappingEnd = Long.MAX_VALUE;
   private int flips;
-  private FleetSimulator fleet;
+  private Fleet fleet;
 
   BenchRun(BenchSettings settings, PatroniSimulator.Mode mode, PrintWriter progress) {
     this.settings = settings;
@@ -107,30 +106,55 @@ final class BenchRun {
   }
 
   /**
-   * File descriptors the benchmark process needs at most: a listening socket per member, the server
-   * end of each member's kept connection in keep-alive mode, and room for the rest (connections
-   * being opened and closed, the API server's, the JVM's own files). The controller and HAProxy run
-   * as processes of their own, with limits of their own.
+   * File descriptors the process that holds the most of the fleet needs: a listening socket per
+   * member it serves, the server end of each such member's kept connection in keep-alive mode, and
+   * room for the rest (connections being opened and closed, the API server's, the JVM's own files).
+   * {@code processes} 0: the whole fleet in the benchmark's process; more: split over that many
+   * child processes (each inherits this process's limit), the largest slice counting. The
+   * controller and HAProxy run as processes of their own, with limits of their own.
    */
-  static long openFilesNeeded(BenchSettings settings, PatroniSimulator.Mode mode) {
-    long members = settings.members();
+  static long openFilesNeeded(BenchSettings settings, PatroniSimulator.Mode mode, int processes) {
+    long gates = processes == 0 ? settings.gates() : (settings.gates() + processes - 1) / processes;
+    long members = gates * settings.membersPerGate();
     long kept = mode == PatroniSimulator.Mode.KEEP_ALIVE ? members : 0;
     return members + kept + 1000;
   }
 
+  /**
+   * The simulator processes of a run: as set, or (auto) 0 when the fleet fits this process's
+   * open-file limit {@code limit} (-1: unknown), else the fewest child processes whose slices fit
+   * (all gates', one each, when none do: the run is then skipped).
+   */
+  static int simulatorProcesses(BenchSettings settings, PatroniSimulator.Mode mode, long limit) {
+    if (settings.simulatorProcesses() != BenchSettings.AUTO) {
+      return settings.simulatorProcesses();
+    }
+    if (limit <= 0 || openFilesNeeded(settings, mode, 0) <= limit) {
+      return 0;
+    }
+    for (int processes = 1; processes < settings.gates(); processes++) {
+      if (openFilesNeeded(settings, mode, processes) <= limit) {
+        return processes;
+      }
+    }
+    return settings.gates();
+  }
+
   Result run() throws Exception {
     long limit = maxOpenFiles();
-    long needed = openFilesNeeded(settings, mode);
+    int processes = simulatorProcesses(settings, mode, limit);
+    long needed = openFilesNeeded(settings, mode, processes);
     if (limit > 0 && needed > limit) {
       String why =
           String.format(
               Locale.ROOT,
-              "needs about %d open files (%d listening sockets%s), the limit is %d: raise it"
-                  + " (ulimit -n) or run fewer members",
+              "needs about %d open files in %s (a listening socket per member%s), the limit is"
+                  + " %d: raise it (ulimit -n), split the simulator over more processes"
+                  + " (--simulator-processes) or run fewer members",
               needed,
-              settings.members(),
+              processes == 0 ? "the benchmark's process" : "each simulator process",
               mode == PatroniSimulator.Mode.KEEP_ALIVE
-                  ? " plus the server end of a kept connection per member"
+                  ? " plus the server end of its kept connection"
                   : "",
               limit);
       say("skipped: " + why);
@@ -139,15 +163,16 @@ final class BenchRun {
     Map<Figure, Double> figures = new EnumMap<>(Figure.class);
     figures.put(Figure.LOAD_BEFORE, loadAverage());
     try (EmbeddedApiServer api = EmbeddedApiServer.start(false, traffic)) {
-      fleet = startFleet();
+      fleet = startFleet(processes);
       try {
         say(
             String.format(
                 Locale.ROOT,
-                "%d members on 127.%d.0.0/16:%d, creating pods",
+                "%d members on 127.%d.0.0/16:%d (%s), creating pods",
                 settings.members(),
                 fleet.subnet(),
-                FleetSimulator.PATRONI_PORT));
+                FleetSimulator.PATRONI_PORT,
+                fleet.describe()));
         createPods(api.admin());
         runHaproxy(figures);
         runController(api, figures);
@@ -260,6 +285,7 @@ final class BenchRun {
     Map<String, Double> stale0 = staleReads(controller.report());
     long polls0 = fleet.polls();
     long controllerCpu0 = controller.cpuNanos();
+    long simulatorCpu0 = fleet.cpuNanos();
     cpu.start();
     steadyStart = System.nanoTime();
     steadyEnd = steadyStart + settings.steady().toNanos();
@@ -278,6 +304,7 @@ final class BenchRun {
             + "ms");
     runFor(flappingEnd - System.nanoTime(), true, cpu);
     long controllerCpu2 = controller.cpuNanos();
+    long simulator = fleet.cpuNanos() - simulatorCpu0;
     cpu.stop();
     long measuredNanos = System.nanoTime() - steadyStart;
     long polls = fleet.polls() - polls0;
@@ -305,7 +332,6 @@ final class BenchRun {
         polls == 0 ? Double.NaN : (controllerCpu2 - controllerCpu0) / 1e3 / polls);
     figures.put(
         Figure.CONTROLLER_CORES, (controllerCpu2 - controllerCpu0) / (double) measuredNanos);
-    long simulator = cpu.nanos(CpuMeter.Part.SIMULATOR);
     figures.put(
         Figure.SIMULATOR_MICROS_PER_POLL, polls == 0 ? Double.NaN : simulator / 1e3 / polls);
     figures.put(Figure.SIMULATOR_CORES, simulator / (double) measuredNanos);
@@ -534,14 +560,38 @@ final class BenchRun {
 
   // ------------------------------------------------------------------ set-up
 
-  private FleetSimulator startFleet() throws BindException {
-    return FleetSimulator.startOnFreeSubnet(
+  private Fleet startFleet(int processes) throws IOException {
+    FleetSimulator.Script script =
+        new FleetSimulator.Script(
+            LEADER_WRITE_BYTES_PER_SECOND, settings.lagJitterBytes(), LAGGING_BYTES);
+    if (processes == 0) {
+      return FleetSimulator.startOnFreeSubnet(
+          settings.gates(), settings.membersPerGate(), mode, script, settings.simulatorThreads());
+    }
+    Files.createDirectories(workDir());
+    List<Path> logs = new ArrayList<>();
+    for (int i = 0; i < processes; i++) {
+      Path log = workDir().resolve("simulator-" + modeName(mode) + "-" + i + ".log");
+      Files.deleteIfExists(log);
+      logs.add(log);
+    }
+    say("starting " + processes + " simulator processes (logs: " + logs.get(0) + ", ...)");
+    notes.add(
+        "simulator split over "
+            + processes
+            + " child processes of "
+            + settings.simulatorThreads()
+            + " event loop(s) each; simulator CPU = the sum of their whole-process CPU time"
+            + " (user + system from /proc, GC and JIT included), which the benchmark process's"
+            + " CPU no longer includes");
+    return SplitFleet.start(
+        processes,
         settings.gates(),
         settings.membersPerGate(),
         mode,
-        new FleetSimulator.Script(
-            LEADER_WRITE_BYTES_PER_SECOND, settings.lagJitterBytes(), LAGGING_BYTES),
-        settings.simulatorThreads());
+        script,
+        settings.simulatorThreads(),
+        logs::get);
   }
 
   private void createPods(KubernetesClient admin) throws InterruptedException {

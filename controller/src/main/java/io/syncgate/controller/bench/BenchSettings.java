@@ -16,7 +16,9 @@ import java.util.Objects;
  * @param modes how the simulator answers, one run per mode, in this order
  * @param flipEvery how often a replica's lag is flipped while flapping
  * @param warmup how long to keep running once every replica serves, before measuring
- * @param simulatorThreads event loops of the Patroni fleet simulator
+ * @param simulatorThreads event loops of the Patroni fleet simulator, per simulator process
+ * @param simulatorProcesses child processes the simulator is split over: {@link #AUTO}, 0 (in the
+ *     benchmark's process) or more
  * @param lagJitterBytes the largest replay lag of a replica that keeps up (0: always caught up)
  * @param haproxyFor how long HAProxy checks the same fleet before the controller runs, measured
  *     after one check interval of settling; zero: no HAProxy run
@@ -32,10 +34,17 @@ public record BenchSettings(
     Duration flipEvery,
     Duration warmup,
     int simulatorThreads,
+    int simulatorProcesses,
     long lagJitterBytes,
     Duration haproxyFor,
     List<String> controllerJvmOptions,
     Path jsonOut) {
+
+  /**
+   * {@link #simulatorProcesses} chosen per run: in the benchmark's process when its open-file limit
+   * allows, otherwise split over the fewest child processes that fit.
+   */
+  public static final int AUTO = -1;
 
   /** The smallest poll interval a ReplicaGate accepts. */
   static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
@@ -85,6 +94,17 @@ public record BenchSettings(
     if (simulatorThreads < 1) {
       throw new IllegalArgumentException(
           "--simulator-threads must be at least 1, got " + simulatorThreads);
+    }
+    if (simulatorProcesses < AUTO) {
+      throw new IllegalArgumentException(
+          "--simulator-processes must be auto, 0 or more, got " + simulatorProcesses);
+    }
+    if (simulatorProcesses > gates) {
+      throw new IllegalArgumentException(
+          "--simulator-processes must be at most --gates ("
+              + gates
+              + "), got "
+              + simulatorProcesses);
     }
     if (lagJitterBytes < 0) {
       throw new IllegalArgumentException("--lag-jitter must not be negative");

@@ -28,6 +28,8 @@ import io.syncgate.controller.demo.PatroniJson;
 import io.syncgate.controller.demo.PatroniSimulator;
 import io.syncgate.controller.demo.SimulatedMember;
 import io.syncgate.policy.gating.PatroniRole;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -40,8 +42,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -65,7 +70,7 @@ import java.util.concurrent.atomic.LongAdder;
  * PatroniSimulator.Mode}: {@code HTTP/1.0} closing after each answer like Patroni 3.0.2, or {@code
  * HTTP/1.1} keep-alive with a {@code Content-Length}.
  */
-final class FleetSimulator implements AutoCloseable {
+final class FleetSimulator implements Fleet {
 
   /** Name prefix of the simulator's event-loop threads. */
   static final String THREAD_PREFIX = "syncgate-bench-sim";
@@ -104,6 +109,8 @@ final class FleetSimulator implements AutoCloseable {
   private final PatroniSimulator.Mode mode;
   private final Script script;
   private final int subnet;
+  private final int firstGate;
+  private final Set<Thread> threads;
   private final List<Cluster> clusters = new ArrayList<>();
   private final List<Channel> listening = new ArrayList<>();
   private final LongAdder polls = new LongAdder();
@@ -112,11 +119,18 @@ final class FleetSimulator implements AutoCloseable {
   private final ByteBuf notFound;
 
   private FleetSimulator(
-      NioEventLoopGroup group, PatroniSimulator.Mode mode, Script script, int subnet) {
+      NioEventLoopGroup group,
+      PatroniSimulator.Mode mode,
+      Script script,
+      int subnet,
+      int firstGate,
+      Set<Thread> threads) {
     this.group = group;
+    this.threads = threads;
     this.mode = mode;
     this.script = script;
     this.subnet = subnet;
+    this.firstGate = firstGate;
     String head =
         mode == PatroniSimulator.Mode.HTTP10_CLOSE
             ? "HTTP/1.0 404 Not Found\r\n\r\n"
@@ -139,10 +153,28 @@ final class FleetSimulator implements AutoCloseable {
       int threads,
       int subnet)
       throws BindException {
-    if (gates < 1 || membersPerGate < 2) {
-      throw new IllegalArgumentException("need at least 1 gate of 2 members");
+    return start(0, gates, membersPerGate, mode, script, threads, subnet);
+  }
+
+  /**
+   * {@link #start} for a slice of a larger fleet: gates {@code [firstGate, firstGate + gates)},
+   * each member with the address, names and answers the whole fleet gives it, so that several
+   * processes can each serve a slice of one fleet on one subnet ({@link SimulatorProcess}). Gates
+   * are numbered over the whole fleet in {@link #host} and {@link #setLagging}.
+   */
+  static FleetSimulator start(
+      int firstGate,
+      int gates,
+      int membersPerGate,
+      PatroniSimulator.Mode mode,
+      Script script,
+      int threads,
+      int subnet)
+      throws BindException {
+    if (firstGate < 0 || gates < 1 || membersPerGate < 2) {
+      throw new IllegalArgumentException("need at least 1 gate of 2 members from gate 0 on");
     }
-    if ((long) gates * membersPerGate > MAX_MEMBERS) {
+    if ((long) (firstGate + gates) * membersPerGate > MAX_MEMBERS) {
       throw new IllegalArgumentException(
           "at most " + MAX_MEMBERS + " members fit the address plan");
     }
@@ -151,9 +183,17 @@ final class FleetSimulator implements AutoCloseable {
     }
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(script, "script");
+    Set<Thread> loopThreads = ConcurrentHashMap.newKeySet();
+    ThreadFactory named = new DefaultThreadFactory(THREAD_PREFIX, true);
     NioEventLoopGroup group =
-        new NioEventLoopGroup(threads, new DefaultThreadFactory(THREAD_PREFIX, true));
-    FleetSimulator fleet = new FleetSimulator(group, mode, script, subnet);
+        new NioEventLoopGroup(
+            threads,
+            task -> {
+              Thread thread = named.newThread(task);
+              loopThreads.add(thread);
+              return thread;
+            });
+    FleetSimulator fleet = new FleetSimulator(group, mode, script, subnet, firstGate, loopThreads);
     try {
       fleet.bind(gates, membersPerGate);
     } catch (BindException | RuntimeException e) {
@@ -171,8 +211,8 @@ final class FleetSimulator implements AutoCloseable {
       int gates, int membersPerGate, PatroniSimulator.Mode mode, Script script, int threads)
       throws BindException {
     BindException last = null;
-    for (int attempt = 0; attempt < 8; attempt++) {
-      int subnet = ThreadLocalRandom.current().nextInt(16, 250);
+    for (int attempt = 0; attempt < SUBNET_ATTEMPTS; attempt++) {
+      int subnet = randomSubnet();
       try {
         return start(gates, membersPerGate, mode, script, threads, subnet);
       } catch (BindException e) {
@@ -180,6 +220,14 @@ final class FleetSimulator implements AutoCloseable {
       }
     }
     throw last;
+  }
+
+  /** How many random subnets to try before giving up. */
+  static final int SUBNET_ATTEMPTS = 8;
+
+  /** A random subnet in {@code 16..249} (127.0/16 and 127.1/16 are left to tests). */
+  static int randomSubnet() {
+    return ThreadLocalRandom.current().nextInt(16, 250);
   }
 
   /** The gate (and Patroni scope) name of cluster {@code gate}. */
@@ -202,7 +250,8 @@ final class FleetSimulator implements AutoCloseable {
         + (index % MEMBERS_PER_OCTET + 2);
   }
 
-  int subnet() {
+  @Override
+  public int subnet() {
     return subnet;
   }
 
@@ -214,13 +263,28 @@ final class FleetSimulator implements AutoCloseable {
     return clusters.get(0).members.length;
   }
 
-  /** The pod IP of a member. */
-  String host(int gate, int member) {
-    return clusters.get(gate).members[member].host;
+  /** The first gate of this slice (0: the whole fleet). */
+  int firstGate() {
+    return firstGate;
+  }
+
+  /** The pod IP of a member of gate {@code gate} (numbered over the whole fleet). */
+  @Override
+  public String host(int gate, int member) {
+    return cluster(gate).members[member].host;
+  }
+
+  private Cluster cluster(int gate) {
+    if (gate < firstGate || gate - firstGate >= clusters.size()) {
+      throw new IllegalArgumentException(
+          "gate " + gate + " is not in [" + firstGate + ", " + (firstGate + clusters.size()) + ")");
+    }
+    return clusters.get(gate - firstGate);
   }
 
   /** {@code GET /patroni} requests answered so far. */
-  long polls() {
+  @Override
+  public long polls() {
     return polls.sum();
   }
 
@@ -238,8 +302,9 @@ final class FleetSimulator implements AutoCloseable {
    * Makes a replica report {@link Script#laggingBytes()} of extra lag, or none. Completes with
    * {@link System#nanoTime()} taken right after its answer changed.
    */
-  CompletableFuture<Long> setLagging(int gate, int replica, boolean lagging) {
-    Cluster cluster = clusters.get(gate);
+  @Override
+  public CompletableFuture<Long> setLagging(int gate, int replica, boolean lagging) {
+    Cluster cluster = cluster(gate);
     if (replica < 1 || replica >= cluster.members.length) {
       throw new IllegalArgumentException("no replica " + replica + " in " + cluster.name);
     }
@@ -252,6 +317,25 @@ final class FleetSimulator implements AutoCloseable {
           changed.complete(System.nanoTime());
         });
     return changed;
+  }
+
+  /** CPU time the simulator's event-loop threads have spent so far (ns). */
+  @Override
+  public long cpuNanos() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (Thread thread : threads) {
+      long nanos = mx.getThreadCpuTime(thread.getId());
+      if (nanos > 0) {
+        total += nanos;
+      }
+    }
+    return total;
+  }
+
+  @Override
+  public String describe() {
+    return "in the benchmark's process";
   }
 
   /** Closes every socket and releases the answers. */
@@ -270,8 +354,8 @@ final class FleetSimulator implements AutoCloseable {
 
   private void bind(int gates, int membersPerGate) throws BindException {
     List<ChannelFuture> binds = new ArrayList<>();
-    int index = 0;
-    for (int g = 0; g < gates; g++) {
+    int index = firstGate * membersPerGate;
+    for (int g = firstGate; g < firstGate + gates; g++) {
       EventLoop loop = group.next();
       Cluster cluster = new Cluster(g, loop, membersPerGate);
       for (int m = 0; m < membersPerGate; m++) {

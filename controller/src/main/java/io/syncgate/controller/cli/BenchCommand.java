@@ -91,8 +91,20 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--simulator-threads",
       defaultValue = "1",
-      description = "Event loops of the Patroni fleet simulator (default: ${DEFAULT-VALUE}).")
+      description =
+          "Event loops of the Patroni fleet simulator, per simulator process (default:"
+              + " ${DEFAULT-VALUE}).")
   int simulatorThreads;
+
+  @Option(
+      names = "--simulator-processes",
+      defaultValue = "auto",
+      description =
+          "Child processes the Patroni fleet simulator is split over, each serving a slice of the"
+              + " gates: 0 runs it in the benchmark's process; auto does so when the process's"
+              + " open-file limit allows (a socket per member, two with keep-alive) and otherwise"
+              + " takes the fewest that fit (default: ${DEFAULT-VALUE}).")
+  String simulatorProcesses;
 
   @Option(
       names = "--lag-jitter",
@@ -163,6 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
         duration("--flip-every", flipEvery),
         duration("--warmup", warmup),
         simulatorThreads,
+        processes(simulatorProcesses),
         bytes("--lag-jitter", lagJitter),
         duration("--haproxy-for", haproxyFor),
         controllerJvmOptions == null || controllerJvmOptions.isBlank()
@@ -180,6 +193,22 @@ public final class BenchCommand implements Callable<Integer> {
           throw new IllegalArgumentException(
               "--mode must be close, keep-alive or both, got " + mode);
     };
+  }
+
+  static int processes(String text) {
+    if (text.equals("auto")) {
+      return BenchSettings.AUTO;
+    }
+    try {
+      int processes = Integer.parseInt(text);
+      if (processes >= 0) {
+        return processes;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException(
+        "--simulator-processes must be auto or a number of processes (0: none), got " + text);
   }
 
   private static Duration duration(String option, String text) {

@@ -112,25 +112,25 @@ class FleetSimulatorIT {
     return leader.location() - sample.replayedLocation();
   }
 
-  private static MemberSample sample(String host) throws IOException {
+  static MemberSample sample(String host) throws IOException {
     MemberSample sample = PatroniParser.parse(host, body(getUntilClosed(host, "/patroni")));
     assertThat(sample.usable()).as(sample.reason()).isTrue();
     return sample;
   }
 
-  private static Socket connect(String host) throws IOException {
+  static Socket connect(String host) throws IOException {
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress(host, FleetSimulator.PATRONI_PORT), 2000);
     socket.setSoTimeout(5000);
     return socket;
   }
 
-  private static byte[] request(String path, String connection) {
+  static byte[] request(String path, String connection) {
     return ("GET " + path + " HTTP/1.1\r\nHost: member\r\nConnection: " + connection + "\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static String getUntilClosed(String host, String path) throws IOException {
+  static String getUntilClosed(String host, String path) throws IOException {
     try (Socket socket = connect(host)) {
       OutputStream out = socket.getOutputStream();
       out.write(request(path, "keep-alive"));
@@ -139,7 +139,7 @@ class FleetSimulatorIT {
   }
 
   /** One HTTP/1.1 answer framed by Content-Length. */
-  private static String readOneAnswer(InputStream in) throws IOException {
+  static String readOneAnswer(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
       int b = in.read();
@@ -155,7 +155,7 @@ class FleetSimulatorIT {
     return text + new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 
-  private static String body(String answer) {
+  static String body(String answer) {
     return answer.substring(answer.indexOf("\r\n\r\n") + 4);
   }
 }
