@@ -119,6 +119,40 @@ class BenchCommandIT {
     assertThat(report.get("controllerCpu").asText()).contains("controller CPU");
   }
 
+  @Test
+  void keepAliveRunWithTheSimulatorSplitOverTwoProcessesSaysSoAndCountsTheirCpu() throws Exception {
+    Path json = dir.resolve("split.json");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new SyncgateCommand());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int exit =
+        cli.execute(
+            "bench",
+            "--gates=3",
+            "--members-per-gate=3",
+            "--mode=keep-alive",
+            "--simulator-processes=2",
+            "--duration=5s",
+            "--warmup=1s",
+            "--haproxy-for=0s",
+            "--json-out=" + json);
+
+    assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
+    System.out.print(out);
+    JsonNode report = new ObjectMapper().readTree(json.toFile());
+    assertThat(report.get("settings").get("simulatorProcesses").asInt()).isEqualTo(2);
+    JsonNode run = report.get("runs").get(0);
+    assertThat(run.get("notes").toString()).contains("simulator split over 2 child processes");
+    JsonNode figures = run.get("figures");
+    assertThat(number(figures, Figure.POLLS_ACHIEVED)).isPositive();
+    assertThat(number(figures, Figure.TICKS)).isPositive();
+    // Two JVMs serving polls spend more than /proc's 10 ms resolution in 5 s.
+    assertThat(number(figures, Figure.SIMULATOR_CORES)).isPositive();
+  }
+
   private static Set<Figure> withoutHaproxy() {
     Set<Figure> empty = EnumSet.copyOf(MAY_BE_EMPTY);
     empty.addAll(
