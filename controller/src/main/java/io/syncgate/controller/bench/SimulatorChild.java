@@ -55,7 +55,7 @@ final class SimulatorChild implements AutoCloseable {
             Long.toString(script.laggingBytes()));
     return new SimulatorChild(
         JsonLineProcess.start(
-            "the simulator process of gates " + firstGate + "..",
+            "the simulator process of gates " + firstGate + "-" + (firstGate + gates - 1),
             List.of(),
             SimulatorProcess.class,
             args,
