@@ -1,0 +1,117 @@
+package io.syncgate.policy.gating;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * The window that carries its sorted slopes from sample to sample gives, at every step, the samples
+ * and the estimate that computing every slope of the window again and sorting them gives: samples
+ * dropped for age and for number, repeated lags (equal slopes, taken out one at a time), samples at
+ * the same time (ignored), gaps longer than the window.
+ */
+class CatchUpWindowProperties {
+
+  private static final Instant T0 = Instant.parse("2026-12-07T10:00:00Z");
+
+  @Property(tries = 1000)
+  void theCarriedWindowEstimatesAsOneComputedAfresh(
+      @ForAll @Size(min = 1, max = 90) List<@IntRange(min = 0, max = 40) Integer> stepsTenths,
+      @ForAll @Size(min = 90, max = 90) List<@LongRange(min = 0, max = 4) Long> lagUnits,
+      @ForAll @IntRange(min = 0, max = 2) int lagScale,
+      @ForAll @LongRange(min = 0, max = 1L << 30) long limit) {
+    // Few distinct lags (equal slopes), small ones, and large ones with sub-second steps.
+    long unit = new long[] {1, 1 << 20, 1L << 34}[lagScale];
+    CatchUp window = CatchUp.EMPTY;
+    List<CatchUp.Sample> reference = new ArrayList<>();
+    Instant at = T0;
+    for (int i = 0; i < stepsTenths.size(); i++) {
+      // A step of 0 repeats the time (ignored); 40 tenths of 10 s each can outrun the window.
+      at = at.plusMillis(stepsTenths.get(i) * (i % 7 == 0 ? 1000L : 250L));
+      long lag = lagUnits.get(i) * unit + (i % 3 == 0 ? i : 0);
+      window = window.with(at, lag);
+      reference = referenceWith(reference, at, lag);
+
+      assertThat(window.samples()).isEqualTo(reference);
+      assertThat(window.estimate(limit)).isEqualTo(referenceEstimate(reference, limit));
+    }
+  }
+
+  @Example
+  void replacingTakesEachRemovedSlopeOutOnceAndKeepsTheOrder() {
+    double[] slopes = {-2, 0, 0, 0, 1.5, 7};
+
+    assertThat(CatchUp.replace(slopes, new double[] {0, 0, 7}, new double[] {-3, 0, 2, 9}))
+        .containsExactly(-3, -2, 0, 0, 1.5, 2, 9);
+    // A slope that is not there (never, while every slope comes from CatchUp.slope): start over.
+    assertThat(CatchUp.replace(slopes, new double[] {0.5}, new double[] {})).isNull();
+    assertThat(CatchUp.replace(slopes, new double[] {8}, new double[] {})).isNull();
+  }
+
+  /** What the window held before it carried its slopes. */
+  private static List<CatchUp.Sample> referenceWith(
+      List<CatchUp.Sample> samples, Instant at, long lag) {
+    if (!samples.isEmpty() && !at.isAfter(samples.get(samples.size() - 1).at())) {
+      return samples;
+    }
+    List<CatchUp.Sample> kept = new ArrayList<>();
+    for (CatchUp.Sample s : samples) {
+      if (!s.at().isBefore(at.minus(CatchUp.WINDOW))) {
+        kept.add(s);
+      }
+    }
+    kept.add(new CatchUp.Sample(at, lag));
+    return kept.size() > CatchUp.MAX_SAMPLES
+        ? new ArrayList<>(kept.subList(kept.size() - CatchUp.MAX_SAMPLES, kept.size()))
+        : kept;
+  }
+
+  /** The estimate as it was computed before: every slope, sorted, the middle one or two. */
+  private static CatchUp.Estimate referenceEstimate(List<CatchUp.Sample> samples, long limit) {
+    int n = samples.size();
+    if (n < CatchUp.MIN_SAMPLES
+        || Duration.between(samples.get(0).at(), samples.get(n - 1).at()).toMillis() < 1000) {
+      return null;
+    }
+    long[] nanos = new long[n];
+    for (int i = 1; i < n; i++) {
+      nanos[i] = Duration.between(samples.get(0).at(), samples.get(i).at()).toNanos();
+    }
+    double[] slopes = new double[n * (n - 1) / 2];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      double lagI = samples.get(i).lagBytes();
+      for (int j = i + 1; j < n; j++) {
+        slopes[k++] = (samples.get(j).lagBytes() - lagI) / ((nanos[j] - nanos[i]) / 1e9);
+      }
+    }
+    Arrays.sort(slopes);
+    int mid = k / 2;
+    double rate = -(k % 2 == 1 ? slopes[mid] : (slopes[mid - 1] + slopes[mid]) / 2);
+    CatchUp.Trend trend =
+        rate > CatchUp.FLAT_BYTES_PER_SECOND
+            ? CatchUp.Trend.CATCHING_UP
+            : rate < -CatchUp.FLAT_BYTES_PER_SECOND
+                ? CatchUp.Trend.FALLING_BEHIND
+                : CatchUp.Trend.FLAT;
+    long newest = samples.get(n - 1).lagBytes();
+    Duration eta =
+        newest <= limit
+            ? Duration.ZERO
+            : trend == CatchUp.Trend.CATCHING_UP
+                ? Duration.ofMillis(
+                    (long) Math.ceil(Math.min((newest - limit) / rate, 1e12) * 1000))
+                : null;
+    return new CatchUp.Estimate(rate, trend, eta);
+  }
+}
