@@ -32,7 +32,11 @@ public final class BenchReport {
           + " start-up, informer sync, every gate's admission and ramp, warm-up); \"steady\" the"
           + " steady phase after warm-up. HAProxy is measured the same way on the same fleet, in"
           + " the same run, before the controller starts: option httpchk GET /patroni, a new"
-          + " connection per check, inter = the poll interval.";
+          + " connection per check, inter = the poll interval. \"kernel CPU\" = system time"
+          + " (connect, send, receive, close, and the loopback network stack's work done on the"
+          + " process's behalf). \"JIT compiling\" = the JVM's compilation time over the steady"
+          + " phase, summed over its compiler threads: well above 0, the warm-up was too short"
+          + " for a steady figure.";
 
   /** What the stale-read figures count, printed under the table and stored in the JSON. */
   static final String STALE_READS =

@@ -226,6 +226,7 @@ final class BenchRun {
             this::absorbTraffic);
     figures.put(Figure.HAPROXY_CHECKS, measured.checksPerSecond());
     figures.put(Figure.HAPROXY_MICROS_PER_CHECK, measured.microsPerCheck());
+    figures.put(Figure.HAPROXY_KERNEL_MICROS_PER_CHECK, measured.kernelMicrosPerCheck());
     figures.put(Figure.HAPROXY_CORES, measured.cores());
     say(
         String.format(
@@ -282,8 +283,10 @@ final class BenchRun {
   private void measure(ControllerChild controller, Map<Figure, Double> figures) throws IOException {
     CpuMeter cpu = new CpuMeter(traffic.serverThreads(), benchThreads);
     controller.mark();
-    Map<String, Double> stale0 = staleReads(controller.report());
+    JsonNode report0 = controller.report();
+    Map<String, Double> stale0 = staleReads(report0);
     long polls0 = fleet.polls();
+    ProcessStats.Cpu steadyCpu0 = controller.cpu();
     long controllerCpu0 = controller.cpuNanos();
     long simulatorCpu0 = fleet.cpuNanos();
     cpu.start();
@@ -292,8 +295,11 @@ final class BenchRun {
     say("measuring: " + settings.steady().toSeconds() + "s steady");
     runFor(steadyEnd - System.nanoTime(), false, cpu);
     long controllerCpu1 = controller.cpuNanos();
+    ProcessStats.Cpu steadyCpu1 = controller.cpu();
     long polls1 = fleet.polls();
-    Map<String, Double> stale1 = staleReads(controller.report());
+    double steadySeconds = (System.nanoTime() - steadyStart) / 1e9;
+    JsonNode report1 = controller.report();
+    Map<String, Double> stale1 = staleReads(report1);
     flappingStart = System.nanoTime();
     flappingEnd = flappingStart + settings.flapping().toNanos();
     say(
@@ -327,6 +333,16 @@ final class BenchRun {
     figures.put(
         Figure.CONTROLLER_MICROS_PER_POLL,
         steadyPolls == 0 ? Double.NaN : (controllerCpu1 - controllerCpu0) / 1e3 / steadyPolls);
+    if (steadyCpu0 != null && steadyCpu1 != null && steadyPolls > 0) {
+      figures.put(
+          Figure.CONTROLLER_KERNEL_MICROS_PER_POLL,
+          (steadyCpu1.kernelNanos() - steadyCpu0.kernelNanos()) / 1e3 / steadyPolls);
+    }
+    figures.put(
+        Figure.CONTROLLER_JIT_MILLIS_PER_SECOND,
+        (report1.path("jitMillis").asDouble(Double.NaN)
+                - report0.path("jitMillis").asDouble(Double.NaN))
+            / steadySeconds);
     figures.put(
         Figure.CONTROLLER_MICROS_PER_POLL_MEASURED,
         polls == 0 ? Double.NaN : (controllerCpu2 - controllerCpu0) / 1e3 / polls);

@@ -60,6 +60,11 @@ final class ControllerChild implements AutoCloseable {
     return process.cpuNanos();
   }
 
+  /** The controller process's CPU time so far, user and kernel apart; null once it is gone. */
+  ProcessStats.Cpu cpu() {
+    return process.cpu();
+  }
+
   /** Starts a measuring window in the controller: tick times and poll errors count from now. */
   void mark() throws IOException {
     process.ask(ControllerProcess.MARK, Duration.ofSeconds(30));

@@ -121,6 +121,8 @@ public final class ControllerProcess {
     out.put("tickP99Millis", ticks.p99Millis());
     out.put("tickMaxMillis", ticks.maxMillis());
     out.put("pollErrors", metrics.pollErrors() - errorsAtMark);
+    // Summed over the compiler threads: how much of the process's CPU still goes to the JIT.
+    out.put("jitMillis", ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
     ObjectNode stale = out.putObject("staleReads");
     for (Map.Entry<String, Double> e :
         metrics.staleReadExposurePercentSeconds(namespace).entrySet()) {

@@ -14,6 +14,10 @@ enum Figure {
   TICK_MAX("ticks.maxMillis", "tick duration max (ms)", 2),
   CONTROLLER_MICROS_PER_POLL(
       "cpu.controllerMicrosPerPoll", "controller CPU per poll, steady (us)", 1),
+  CONTROLLER_KERNEL_MICROS_PER_POLL(
+      "cpu.controllerKernelMicrosPerPoll", "controller kernel CPU per poll, steady (us)", 1),
+  CONTROLLER_JIT_MILLIS_PER_SECOND(
+      "cpu.controllerJitMillisPerSecond", "controller JIT compiling, steady (ms/s)", 1),
   CONTROLLER_MICROS_PER_POLL_MEASURED(
       "cpu.controllerMicrosPerPollMeasured", "controller CPU per poll, measured (us)", 1),
   CONTROLLER_MICROS_PER_POLL_FROM_START(
@@ -21,6 +25,8 @@ enum Figure {
   CONTROLLER_CORES("cpu.controllerCores", "controller CPU, measured (cores)", 3),
   HAPROXY_CHECKS("haproxy.checksPerSecond", "HAProxy checks/s", 1),
   HAPROXY_MICROS_PER_CHECK("haproxy.microsPerCheck", "HAProxy CPU per check (us)", 1),
+  HAPROXY_KERNEL_MICROS_PER_CHECK(
+      "haproxy.kernelMicrosPerCheck", "HAProxy kernel CPU per check (us)", 1),
   HAPROXY_CORES("haproxy.cores", "HAProxy CPU (cores)", 3),
   RATIO_STEADY("haproxy.ratioSteady", "controller / HAProxy per poll, steady", 2),
   RATIO_FROM_START("haproxy.ratioFromStart", "controller / HAProxy per poll, from start", 2),

@@ -26,7 +26,8 @@ final class HaproxyRun {
   static final List<String> CANDIDATES = List.of("haproxy", "/usr/sbin/haproxy");
 
   /** What one run measured: checks per second and CPU per check. */
-  record Measured(double checksPerSecond, double microsPerCheck, double cores) {}
+  record Measured(
+      double checksPerSecond, double microsPerCheck, double kernelMicrosPerCheck, double cores) {}
 
   private HaproxyRun() {}
 
@@ -113,19 +114,23 @@ final class HaproxyRun {
             .start();
     try {
       waitFor(settle, haproxy, log, idle);
-      long cpu0 = ProcessStats.cpuNanos(haproxy.pid());
+      ProcessStats.Cpu cpu0 = ProcessStats.cpu(haproxy.pid());
       long checks0 = checks.getAsLong();
       long start = System.nanoTime();
       waitFor(duration, haproxy, log, idle);
-      long cpu1 = ProcessStats.cpuNanos(haproxy.pid());
+      ProcessStats.Cpu cpu1 = ProcessStats.cpu(haproxy.pid());
       long made = checks.getAsLong() - checks0;
       double seconds = (System.nanoTime() - start) / 1e9;
-      if (cpu0 < 0 || cpu1 < 0) {
+      if (cpu0 == null || cpu1 == null) {
         throw new IOException("cannot read HAProxy's CPU time from /proc");
       }
-      double cpu = cpu1 - cpu0;
+      double cpu = cpu1.totalNanos() - cpu0.totalNanos();
+      double kernel = cpu1.kernelNanos() - cpu0.kernelNanos();
       return new Measured(
-          made / seconds, made == 0 ? Double.NaN : cpu / 1e3 / made, cpu / 1e9 / seconds);
+          made / seconds,
+          made == 0 ? Double.NaN : cpu / 1e3 / made,
+          made == 0 ? Double.NaN : kernel / 1e3 / made,
+          cpu / 1e9 / seconds);
     } finally {
       haproxy.destroy();
       try {

@@ -70,6 +70,11 @@ final class JsonLineProcess {
     return ProcessStats.cpuNanos(process.pid());
   }
 
+  /** CPU time the process has spent since it started, user and kernel apart; null once gone. */
+  ProcessStats.Cpu cpu() {
+    return ProcessStats.cpu(process.pid());
+  }
+
   /** Sends one command line. */
   void send(String command) throws IOException {
     commands.write(command);

@@ -24,12 +24,35 @@ final class ProcessStats {
    * be read (not Linux, the process is gone).
    */
   static long cpuNanos(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      return cpuNanos(stat);
-    } catch (IOException | RuntimeException e) {
-      return -1;
+    Cpu cpu = cpu(pid);
+    return cpu == null ? -1 : cpu.totalNanos();
+  }
+
+  /**
+   * CPU time a process has spent, in user space and in the kernel (system calls, and the network
+   * stack's work done on its behalf), in nanoseconds.
+   */
+  record Cpu(long userNanos, long kernelNanos) {
+    long totalNanos() {
+      return userNanos + kernelNanos;
     }
+  }
+
+  /** The CPU time the process has spent so far (10 ms resolution), or null when unreadable. */
+  static Cpu cpu(long pid) {
+    try {
+      return cpu(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** utime and stime (fields 14 and 15) of a {@code /proc/<pid>/stat} line in nanoseconds. */
+  static Cpu cpu(String stat) {
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long nanosPerTick = TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND;
+    return new Cpu(
+        Long.parseLong(fields[11]) * nanosPerTick, Long.parseLong(fields[12]) * nanosPerTick);
   }
 
   /**
@@ -38,10 +61,8 @@ final class ProcessStats {
    * the last ')'.
    */
   static long cpuNanos(String stat) {
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // fields[0] is field 3 (state): utime is field 14, stime field 15.
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    return ticks * (TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND);
+    return cpu(stat).totalNanos();
   }
 
   /** The resident set size of a process in MiB, or NaN when it cannot be read. */

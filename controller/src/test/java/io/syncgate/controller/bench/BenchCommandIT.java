@@ -104,12 +104,17 @@ class BenchCommandIT {
       assertThat(achieved).isGreaterThan(0).isLessThanOrEqualTo(asked * 2);
       assertThat(number(figures, Figure.TICKS)).isPositive();
       assertThat(number(figures, Figure.CONTROLLER_MICROS_PER_POLL)).isPositive();
+      assertThat(number(figures, Figure.CONTROLLER_KERNEL_MICROS_PER_POLL))
+          .isBetween(0.0, number(figures, Figure.CONTROLLER_MICROS_PER_POLL));
+      assertThat(number(figures, Figure.CONTROLLER_JIT_MILLIS_PER_SECOND)).isNotNegative();
       assertThat(number(figures, Figure.CONTROLLER_MICROS_PER_POLL_FROM_START)).isPositive();
       assertThat(number(figures, Figure.CONTROLLER_CORES)).isPositive();
       assertThat(number(figures, Figure.WATCHES)).isPositive();
       if (haproxy) {
         assertThat(number(figures, Figure.HAPROXY_CHECKS)).isPositive();
         assertThat(number(figures, Figure.HAPROXY_MICROS_PER_CHECK)).isNotNegative();
+        assertThat(number(figures, Figure.HAPROXY_KERNEL_MICROS_PER_CHECK))
+            .isBetween(0.0, number(figures, Figure.HAPROXY_MICROS_PER_CHECK));
       }
       assertThat(number(figures, Figure.HEAP_AFTER)).isPositive();
       assertThat(number(figures, Figure.STEADY_DR)).isZero();
@@ -156,7 +161,11 @@ class BenchCommandIT {
   private static Set<Figure> withoutHaproxy() {
     Set<Figure> empty = EnumSet.copyOf(MAY_BE_EMPTY);
     empty.addAll(
-        EnumSet.of(Figure.HAPROXY_CHECKS, Figure.HAPROXY_MICROS_PER_CHECK, Figure.HAPROXY_CORES));
+        EnumSet.of(
+            Figure.HAPROXY_CHECKS,
+            Figure.HAPROXY_MICROS_PER_CHECK,
+            Figure.HAPROXY_KERNEL_MICROS_PER_CHECK,
+            Figure.HAPROXY_CORES));
     return empty;
   }
 

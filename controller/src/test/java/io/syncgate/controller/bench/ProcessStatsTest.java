@@ -18,6 +18,7 @@ class ProcessStatsTest {
             + "6954016768 65432 18446744073709551615 1 1 0 0 0 0 0 4096 17613 0 0 0 17 1 0 0";
 
     assertThat(ProcessStats.cpuNanos(stat)).isEqualTo((1234 + 567) * TICK);
+    assertThat(ProcessStats.cpu(stat)).isEqualTo(new ProcessStats.Cpu(1234 * TICK, 567 * TICK));
   }
 
   @Test
