@@ -48,15 +48,8 @@ class BenchCommandIT {
   @Test
   void smallRunPrintsTheTableAndWritesTheSameFiguresAsJson() throws Exception {
     Path json = dir.resolve("bench.json");
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new SyncgateCommand());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-
-    int exit =
-        cli.execute(
-            "bench",
+    String table =
+        bench(
             "--gates=3",
             "--members-per-gate=3",
             "--duration=5s",
@@ -64,11 +57,8 @@ class BenchCommandIT {
             "--haproxy-for=2s",
             "--json-out=" + json);
 
-    assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
     // HAProxy is installed by scripts/install-deps.sh; without it the run says so and has no ratio.
     boolean haproxy = HaproxyRun.find().isPresent();
-    String table = out.toString();
-    System.out.print(table);
     JsonNode report =
         new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -127,26 +117,16 @@ class BenchCommandIT {
   @Test
   void keepAliveRunWithTheSimulatorSplitOverTwoProcessesSaysSoAndCountsTheirCpu() throws Exception {
     Path json = dir.resolve("split.json");
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new SyncgateCommand());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
+    bench(
+        "--gates=3",
+        "--members-per-gate=3",
+        "--mode=keep-alive",
+        "--simulator-processes=2",
+        "--duration=5s",
+        "--warmup=1s",
+        "--haproxy-for=0s",
+        "--json-out=" + json);
 
-    int exit =
-        cli.execute(
-            "bench",
-            "--gates=3",
-            "--members-per-gate=3",
-            "--mode=keep-alive",
-            "--simulator-processes=2",
-            "--duration=5s",
-            "--warmup=1s",
-            "--haproxy-for=0s",
-            "--json-out=" + json);
-
-    assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
-    System.out.print(out);
     JsonNode report = new ObjectMapper().readTree(json.toFile());
     assertThat(report.get("settings").get("simulatorProcesses").asInt()).isEqualTo(2);
     JsonNode run = report.get("runs").get(0);
@@ -156,6 +136,26 @@ class BenchCommandIT {
     assertThat(number(figures, Figure.TICKS)).isPositive();
     // Two JVMs serving polls spend more than /proc's 10 ms resolution in 5 s.
     assertThat(number(figures, Figure.SIMULATOR_CORES)).isPositive();
+  }
+
+  /**
+   * Runs {@code syncgate bench} with {@code args}, checks it exits 0, prints and returns stdout.
+   */
+  private static String bench(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new SyncgateCommand());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    String[] command = new String[args.length + 1];
+    command[0] = "bench";
+    System.arraycopy(args, 0, command, 1, args.length);
+
+    int exit = cli.execute(command);
+
+    assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
+    System.out.print(out);
+    return out.toString();
   }
 
   private static Set<Figure> withoutHaproxy() {
