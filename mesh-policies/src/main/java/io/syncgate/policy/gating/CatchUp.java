@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -46,8 +47,9 @@ public final class CatchUp {
   /** Every slope between two samples, in {@link Double#compare} order. */
   private final double[] sortedSlopes;
 
+  /** Takes both as they are: {@code samples} unmodifiable, neither shared with anyone else. */
   private CatchUp(List<Sample> samples, double[] sortedSlopes) {
-    this.samples = List.copyOf(samples);
+    this.samples = samples;
     this.sortedSlopes = sortedSlopes;
   }
 
@@ -113,7 +115,9 @@ public final class CatchUp {
     Arrays.sort(removed);
     Arrays.sort(joined);
     double[] merged = replace(sortedSlopes, removed, joined);
-    return new CatchUp(kept, merged != null ? merged : allSlopesSorted(kept));
+    // kept was built here for this window only: wrapped, not copied a second time.
+    return new CatchUp(
+        Collections.unmodifiableList(kept), merged != null ? merged : allSlopesSorted(kept));
   }
 
   /**
