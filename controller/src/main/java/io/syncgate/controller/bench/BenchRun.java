@@ -263,7 +263,7 @@ final class BenchRun {
       figures.put(Figure.WARMUP_SECONDS, warmup);
       say("all replicas serving; warming up for " + settings.warmup().toSeconds() + "s");
       runFor(settings.warmup().toNanos(), false, null);
-      long fromStartCpu = controller.cpuNanos();
+      long fromStartCpu = controller.cpu().totalNanos();
       long fromStartPolls = fleet.polls() - polls0;
       figures.put(
           Figure.CONTROLLER_MICROS_PER_POLL_FROM_START,
@@ -286,16 +286,14 @@ final class BenchRun {
     JsonNode report0 = controller.report();
     Map<String, Double> stale0 = staleReads(report0);
     long polls0 = fleet.polls();
-    ProcessStats.Cpu steadyCpu0 = controller.cpu();
-    long controllerCpu0 = controller.cpuNanos();
+    ProcessStats.Cpu controllerCpu0 = controller.cpu();
     long simulatorCpu0 = fleet.cpuNanos();
     cpu.start();
     steadyStart = System.nanoTime();
     steadyEnd = steadyStart + settings.steady().toNanos();
     say("measuring: " + settings.steady().toSeconds() + "s steady");
     runFor(steadyEnd - System.nanoTime(), false, cpu);
-    long controllerCpu1 = controller.cpuNanos();
-    ProcessStats.Cpu steadyCpu1 = controller.cpu();
+    ProcessStats.Cpu controllerCpu1 = controller.cpu();
     long polls1 = fleet.polls();
     double steadySeconds = (System.nanoTime() - steadyStart) / 1e9;
     JsonNode report1 = controller.report();
@@ -309,7 +307,7 @@ final class BenchRun {
             + settings.flipEvery().toMillis()
             + "ms");
     runFor(flappingEnd - System.nanoTime(), true, cpu);
-    long controllerCpu2 = controller.cpuNanos();
+    ProcessStats.Cpu controllerCpu2 = controller.cpu();
     long simulator = fleet.cpuNanos() - simulatorCpu0;
     cpu.stop();
     long measuredNanos = System.nanoTime() - steadyStart;
@@ -332,12 +330,14 @@ final class BenchRun {
     long steadyPolls = polls1 - polls0;
     figures.put(
         Figure.CONTROLLER_MICROS_PER_POLL,
-        steadyPolls == 0 ? Double.NaN : (controllerCpu1 - controllerCpu0) / 1e3 / steadyPolls);
-    if (steadyCpu0 != null && steadyCpu1 != null && steadyPolls > 0) {
-      figures.put(
-          Figure.CONTROLLER_KERNEL_MICROS_PER_POLL,
-          (steadyCpu1.kernelNanos() - steadyCpu0.kernelNanos()) / 1e3 / steadyPolls);
-    }
+        steadyPolls == 0
+            ? Double.NaN
+            : (controllerCpu1.totalNanos() - controllerCpu0.totalNanos()) / 1e3 / steadyPolls);
+    figures.put(
+        Figure.CONTROLLER_KERNEL_MICROS_PER_POLL,
+        steadyPolls == 0
+            ? Double.NaN
+            : (controllerCpu1.kernelNanos() - controllerCpu0.kernelNanos()) / 1e3 / steadyPolls);
     figures.put(
         Figure.CONTROLLER_JIT_MILLIS_PER_SECOND,
         (report1.path("jitMillis").asDouble(Double.NaN)
@@ -345,9 +345,12 @@ final class BenchRun {
             / steadySeconds);
     figures.put(
         Figure.CONTROLLER_MICROS_PER_POLL_MEASURED,
-        polls == 0 ? Double.NaN : (controllerCpu2 - controllerCpu0) / 1e3 / polls);
+        polls == 0
+            ? Double.NaN
+            : (controllerCpu2.totalNanos() - controllerCpu0.totalNanos()) / 1e3 / polls);
     figures.put(
-        Figure.CONTROLLER_CORES, (controllerCpu2 - controllerCpu0) / (double) measuredNanos);
+        Figure.CONTROLLER_CORES,
+        (controllerCpu2.totalNanos() - controllerCpu0.totalNanos()) / (double) measuredNanos);
     figures.put(
         Figure.SIMULATOR_MICROS_PER_POLL, polls == 0 ? Double.NaN : simulator / 1e3 / polls);
     figures.put(Figure.SIMULATOR_CORES, simulator / (double) measuredNanos);

@@ -55,14 +55,13 @@ final class ControllerChild implements AutoCloseable {
     return process.pid();
   }
 
-  /** CPU time the controller process has spent since it started (ns), -1 once it is gone. */
-  long cpuNanos() {
-    return process.cpuNanos();
-  }
-
-  /** The controller process's CPU time so far, user and kernel apart; null once it is gone. */
-  ProcessStats.Cpu cpu() {
-    return process.cpu();
+  /** The CPU time the controller process has spent since it started, user and kernel apart. */
+  ProcessStats.Cpu cpu() throws IOException {
+    ProcessStats.Cpu cpu = process.cpu();
+    if (cpu == null) {
+      throw new IOException("cannot read the controller process's CPU time from /proc");
+    }
+    return cpu;
   }
 
   /** Starts a measuring window in the controller: tick times and poll errors count from now. */

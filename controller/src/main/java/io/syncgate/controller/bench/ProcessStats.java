@@ -47,22 +47,17 @@ final class ProcessStats {
     }
   }
 
-  /** utime and stime (fields 14 and 15) of a {@code /proc/<pid>/stat} line in nanoseconds. */
+  /**
+   * utime and stime (fields 14 and 15) of a {@code /proc/<pid>/stat} line in nanoseconds. The
+   * command name (field 2) is in parentheses and may hold spaces and parentheses itself: count
+   * fields from the last ')'.
+   */
   static Cpu cpu(String stat) {
+    // fields[0] is field 3 (state): utime is field 14, stime field 15.
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long nanosPerTick = TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND;
     return new Cpu(
         Long.parseLong(fields[11]) * nanosPerTick, Long.parseLong(fields[12]) * nanosPerTick);
-  }
-
-  /**
-   * utime + stime (fields 14 and 15) of a {@code /proc/<pid>/stat} line in nanoseconds. The command
-   * name (field 2) is in parentheses and may hold spaces and parentheses itself: count fields from
-   * the last ')'.
-   */
-  static long cpuNanos(String stat) {
-    // fields[0] is field 3 (state): utime is field 14, stime field 15.
-    return cpu(stat).totalNanos();
   }
 
   /** The resident set size of a process in MiB, or NaN when it cannot be read. */

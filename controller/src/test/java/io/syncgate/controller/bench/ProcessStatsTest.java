@@ -17,7 +17,7 @@ class ProcessStatsTest {
         "4242 (java) S 1 4242 4242 0 -1 4194560 90312 0 12 0 1234 567 0 0 20 0 48 0 3349 "
             + "6954016768 65432 18446744073709551615 1 1 0 0 0 0 0 4096 17613 0 0 0 17 1 0 0";
 
-    assertThat(ProcessStats.cpuNanos(stat)).isEqualTo((1234 + 567) * TICK);
+    assertThat(ProcessStats.cpu(stat).totalNanos()).isEqualTo((1234 + 567) * TICK);
     assertThat(ProcessStats.cpu(stat)).isEqualTo(new ProcessStats.Cpu(1234 * TICK, 567 * TICK));
   }
 
@@ -27,7 +27,7 @@ class ProcessStatsTest {
         "77 (my (odd) name) R 1 77 77 0 -1 0 0 0 0 0 10 20 0 0 20 0 1 0 100 0 0 0 0 0 0 0 0 0 0"
             + " 0 0 0 0 0 0 0 0";
 
-    assertThat(ProcessStats.cpuNanos(stat)).isEqualTo(30 * TICK);
+    assertThat(ProcessStats.cpu(stat).totalNanos()).isEqualTo(30 * TICK);
   }
 
   @Test
