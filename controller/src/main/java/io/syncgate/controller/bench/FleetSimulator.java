@@ -141,26 +141,13 @@ final class FleetSimulator implements Fleet {
   }
 
   /**
-   * Starts {@code gates × membersPerGate} members on the loopback subnet {@code 127.<subnet>/16},
-   * on {@code threads} event loops. Fails with a {@link BindException} (everything closed again)
-   * when an address is taken, so the caller can try another subnet.
-   */
-  static FleetSimulator start(
-      int gates,
-      int membersPerGate,
-      PatroniSimulator.Mode mode,
-      Script script,
-      int threads,
-      int subnet)
-      throws BindException {
-    return start(0, gates, membersPerGate, mode, script, threads, subnet);
-  }
-
-  /**
-   * {@link #start} for a slice of a larger fleet: gates {@code [firstGate, firstGate + gates)},
-   * each member with the address, names and answers the whole fleet gives it, so that several
-   * processes can each serve a slice of one fleet on one subnet ({@link SimulatorProcess}). Gates
-   * are numbered over the whole fleet in {@link #host} and {@link #setLagging}.
+   * Starts gates {@code [firstGate, firstGate + gates)} of a fleet of {@code membersPerGate}
+   * members each on the loopback subnet {@code 127.<subnet>/16}, on {@code threads} event loops.
+   * Each member has the address, names and answers the whole fleet gives it, so that several
+   * processes can each serve a slice of one fleet on one subnet ({@link SimulatorProcess}); gates
+   * are numbered over the whole fleet in {@link #host} and {@link #setLagging}, and a first gate of
+   * 0 with every gate is the whole fleet. Fails with a {@link BindException} (everything closed
+   * again) when an address is taken, so the caller can try another subnet.
    */
   static FleetSimulator start(
       int firstGate,
@@ -214,7 +201,7 @@ final class FleetSimulator implements Fleet {
     for (int attempt = 0; attempt < SUBNET_ATTEMPTS; attempt++) {
       int subnet = randomSubnet();
       try {
-        return start(gates, membersPerGate, mode, script, threads, subnet);
+        return start(0, gates, membersPerGate, mode, script, threads, subnet);
       } catch (BindException e) {
         last = e;
       }
@@ -261,11 +248,6 @@ final class FleetSimulator implements Fleet {
 
   int membersPerGate() {
     return clusters.get(0).members.length;
-  }
-
-  /** The first gate of this slice (0: the whole fleet). */
-  int firstGate() {
-    return firstGate;
   }
 
   /** The pod IP of a member of gate {@code gate} (numbered over the whole fleet). */

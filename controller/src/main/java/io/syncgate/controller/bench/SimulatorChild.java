@@ -85,14 +85,6 @@ final class SimulatorChild implements AutoCloseable {
     return gate >= firstGate && gate < firstGate + gates;
   }
 
-  int firstGate() {
-    return firstGate;
-  }
-
-  int gates() {
-    return gates;
-  }
-
   /** {@code GET /patroni} requests this process answered so far. */
   synchronized long polls() throws IOException {
     return answer(JSON.createObjectNode().put("command", SimulatorProcess.POLLS), "polls").asLong();
