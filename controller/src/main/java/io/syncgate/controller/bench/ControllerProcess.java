@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -57,10 +56,7 @@ public final class ControllerProcess {
       System.err.println("usage: ControllerProcess <api-server-url> <namespace>");
       System.exit(2);
     }
-    BenchLogs.quiet();
-    // Answers go to the real stdout; anything else printed goes to stderr (the parent's log file).
-    PrintStream answers = System.out;
-    System.setOut(System.err);
+    JsonLineProcess.Answers answers = JsonLineProcess.Answers.take();
     String namespace = args[1];
     Vertx vertx = Vertx.vertx();
     TickTimes registry = new TickTimes();
@@ -81,7 +77,7 @@ public final class ControllerProcess {
     }
     OpenFiles openFiles = new OpenFiles();
     openFiles.start();
-    answer(answers, JSON.createObjectNode().put("ready", controller.synced()));
+    answers.answer(JSON.createObjectNode().put("ready", controller.synced()));
 
     double errorsAtMark = 0;
     BufferedReader commands =
@@ -91,11 +87,11 @@ public final class ControllerProcess {
       if (command.equals(MARK)) {
         registry.ticks().clear();
         errorsAtMark = metrics.pollErrors();
-        answer(answers, JSON.createObjectNode().put("marked", true));
+        answers.answer(JSON.createObjectNode().put("marked", true));
       } else if (command.equals(REPORT)) {
-        answer(answers, report(registry, metrics, namespace, errorsAtMark, openFiles.most()));
+        answers.answer(report(registry, metrics, namespace, errorsAtMark, openFiles.most()));
       } else {
-        answer(answers, JSON.createObjectNode().put("error", "unknown command"));
+        answers.answer(JSON.createObjectNode().put("error", "unknown command"));
       }
     }
     openFiles.interrupt();
@@ -136,11 +132,6 @@ public final class ControllerProcess {
     out.put("rssMiB", ProcessStats.rssMib(ProcessHandle.current().pid()));
     out.put("maxOpenFiles", openFiles);
     return out;
-  }
-
-  private static void answer(PrintStream out, ObjectNode answer) {
-    out.println(answer.toString());
-    out.flush();
   }
 
   private static <T> T await(Future<T> future, Duration limit) throws Exception {

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -146,6 +147,33 @@ final class JsonLineProcess {
       return Integer.toString(process.exitValue());
     } catch (IllegalThreadStateException e) {
       return "none yet";
+    }
+  }
+
+  /**
+   * The child's side of the line protocol: answers go to its real stdout, one JSON line each, while
+   * anything else printed ({@code System.out} included) goes to stderr, the parent's log file.
+   */
+  static final class Answers {
+
+    private final PrintStream out;
+
+    private Answers(PrintStream out) {
+      this.out = out;
+    }
+
+    /** Quiets the bench's logs and keeps stdout for answers; call first thing in a child's main. */
+    static Answers take() {
+      BenchLogs.quiet();
+      Answers answers = new Answers(System.out);
+      System.setOut(System.err);
+      return answers;
+    }
+
+    /** Writes one answer line. */
+    void answer(JsonNode answer) {
+      out.println(answer.toString());
+      out.flush();
     }
   }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncgate.controller.demo.PatroniSimulator;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -48,10 +47,7 @@ public final class SimulatorProcess {
               + " <subnet> <leader-write-bytes-per-second> <jitter-bytes> <lagging-bytes>");
       System.exit(2);
     }
-    BenchLogs.quiet();
-    // Answers go to the real stdout; anything else printed goes to stderr (the parent's log file).
-    PrintStream answers = System.out;
-    System.setOut(System.err);
+    JsonLineProcess.Answers answers = JsonLineProcess.Answers.take();
     int subnet = Integer.parseInt(args[5]);
     FleetSimulator fleet;
     try {
@@ -66,8 +62,7 @@ public final class SimulatorProcess {
               Integer.parseInt(args[4]),
               subnet);
     } catch (BindException e) {
-      answer(
-          answers,
+      answers.answer(
           JSON.createObjectNode()
               .put("ready", false)
               .put("bindFailed", true)
@@ -75,7 +70,7 @@ public final class SimulatorProcess {
       System.exit(1);
       return;
     }
-    answer(answers, JSON.createObjectNode().put("ready", true).put("subnet", subnet));
+    answers.answer(JSON.createObjectNode().put("ready", true).put("subnet", subnet));
     BufferedReader commands =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     try {
@@ -86,7 +81,7 @@ public final class SimulatorProcess {
         if (name.equals(STOP)) {
           break;
         }
-        answer(answers, answer(fleet, name, command));
+        answers.answer(answer(fleet, name, command));
       }
     } finally {
       fleet.close();
@@ -115,10 +110,5 @@ public final class SimulatorProcess {
     } catch (Exception e) {
       return JSON.createObjectNode().put("error", e.toString());
     }
-  }
-
-  private static void answer(PrintStream out, ObjectNode answer) {
-    out.println(answer.toString());
-    out.flush();
   }
 }
