@@ -23,8 +23,8 @@ import io.syncgate.policy.gating.RolloutInputs;
 import io.syncgate.policy.gating.Route;
 import io.syncgate.policy.gating.StepResult;
 import io.syncgate.policy.mesh.HostClaims;
-import io.syncgate.policy.mesh.IstioRenderer;
 import io.syncgate.policy.mesh.MeshDiff;
+import io.syncgate.policy.mesh.RenderedMesh;
 import io.syncgate.policy.mesh.Routability;
 import io.syncgate.policy.rollout.ActionRequests;
 import io.syncgate.policy.status.GateStatusBuilder;
@@ -32,6 +32,7 @@ import io.syncgate.policy.status.TickOutcome;
 import io.syncgate.policy.status.TickOutcome.Decided;
 import io.syncgate.policy.status.TickOutcome.MeshResult;
 import io.syncgate.policy.status.TickReport;
+import io.syncgate.policy.status.WriteResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -65,12 +66,16 @@ final class GateTick {
    * @param reachable per member, whether its last poll was usable
    * @param podUids per member, the UID of the pod the state is about: state is about a pod, not a
    *     name, so a pod re-created under the same name starts over
+   * @param rendered the mesh objects of the last tick, for the next to reuse when its plan renders
+   *     to the same ones; null unless that tick's writes all found them already live (so the
+   *     objects were compared, never sent: see {@link RenderedMesh})
    */
   record Memory(
       GateState state,
       MeshWrites.Applied applied,
       Map<String, Boolean> reachable,
-      Map<String, String> podUids) {
+      Map<String, String> podUids,
+      RenderedMesh rendered) {
     Memory {
       reachable = Map.copyOf(reachable);
       podUids = Map.copyOf(podUids);
@@ -350,7 +355,11 @@ final class GateTick {
               return new Begun(
                   settings,
                   new Memory(
-                      state, MeshWrites.Applied.NONE, Map.of(), PodMembers.storedUids(status)),
+                      state,
+                      MeshWrites.Applied.NONE,
+                      Map.of(),
+                      PodMembers.storedUids(status),
+                      null),
                   new Restored(
                       status, fresh == null ? null : fresh.getMetadata().getResourceVersion()));
             });
@@ -434,13 +443,12 @@ final class GateTick {
       LOG.info("{}: {}", key, TickReport.describe(t));
     }
     try {
-      DestinationRule dr = IstioRenderer.renderDestinationRule(settings.target(), step.plan());
-      Optional<VirtualService> vs =
-          IstioRenderer.renderVirtualService(settings.target(), step.plan());
-      return Future.succeededFuture(new Decision(polled, step, dr, vs, null));
+      RenderedMesh rendered =
+          RenderedMesh.of(settings.target(), step.plan(), polled.begun().memory().rendered());
+      return Future.succeededFuture(new Decision(polled, step, rendered, null));
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(
-          new Decision(polled, step, null, Optional.empty(), "cannot render: " + e.getMessage()));
+          new Decision(polled, step, null, "cannot render: " + e.getMessage()));
     }
   }
 
@@ -465,7 +473,7 @@ final class GateTick {
           decision.result(new TickOutcome.WriteFailed(List.of(), decision.renderError()), applied));
     }
     return new MeshWrites(key, term, seams.mesh(), context)
-        .write(decision.dr(), decision.vs(), applied)
+        .write(decision.rendered().destinationRule(), decision.rendered().virtualService(), applied)
         .map(
             written -> {
               if (written.result() instanceof TickOutcome.NotOwned notOwned) {
@@ -505,12 +513,12 @@ final class GateTick {
     }
   }
 
+  /**
+   * @param rendered the mesh objects to write, or null when they cannot be rendered
+   * @param renderError why not, or null
+   */
   private record Decision(
-      Polled polled,
-      StepResult step,
-      DestinationRule dr,
-      Optional<VirtualService> vs,
-      String renderError) {
+      Polled polled, StepResult step, RenderedMesh rendered, String renderError) {
 
     /** The tick's result once the mesh writes ended as {@code mesh}. */
     Result result(MeshResult mesh, MeshWrites.Applied applied) {
@@ -521,9 +529,14 @@ final class GateTick {
       boolean written = mesh instanceof TickOutcome.Settled;
       GateState state = written ? step.state() : polled.prior();
       Plan plan = written ? step.plan() : step.plan().withoutEffect();
+      boolean onlyCompared =
+          written
+              && ((TickOutcome.Settled) mesh)
+                  .writes().stream().allMatch(w -> w.result() == WriteResult.NOOP);
       return new Result(
           new Decided(plan, state, reach.unusable(), reach.newlyUnusable(), mesh, polled.podUids()),
-          new Memory(state, applied, reach.usable(), polled.podUids()),
+          new Memory(
+              state, applied, reach.usable(), polled.podUids(), onlyCompared ? rendered : null),
           polled.begun().restored(),
           null);
     }

@@ -165,6 +165,11 @@ final class GateFakes {
     /** The fresh reads asked, in order. */
     final List<MeshKind> reads = new CopyOnWriteArrayList<>();
 
+    /** Every object a write was asked for, in order, with what the write did. */
+    final List<Offer> offered = new CopyOnWriteArrayList<>();
+
+    record Offer(MeshKind kind, HasMetadata desired, WriteResult result) {}
+
     private final Map<MeshKind, Promise<Void>> held = new LinkedHashMap<>();
 
     /** When set, every write of that kind fails with this message (an API server outage). */
@@ -197,6 +202,7 @@ final class GateFakes {
             if (outcome.result().settled()) {
               destinationRule = desired;
             }
+            offered.add(new Offer(MeshKind.DESTINATION_RULE, desired, outcome.result()));
             return outcome;
           });
     }
@@ -211,6 +217,7 @@ final class GateFakes {
             if (outcome.result().settled()) {
               virtualService = desired;
             }
+            offered.add(new Offer(MeshKind.VIRTUAL_SERVICE, desired, outcome.result()));
             return outcome;
           });
     }

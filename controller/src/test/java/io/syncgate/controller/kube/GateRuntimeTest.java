@@ -34,6 +34,7 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -128,6 +129,43 @@ class GateRuntimeTest {
             MeshKind.VIRTUAL_SERVICE,
             MeshKind.DESTINATION_RULE);
     assertThat(TestGates.weightsOf(mesh.virtualService)).doesNotContainKey("hippo-c");
+  }
+
+  @Test
+  void aTickReusesTheLastTicksObjectsOnlyWhenThatTickSentNothing() {
+    GateRuntime runtime = leading();
+    List<List<GateFakes.Mesh.Offer>> byTick = new ArrayList<>();
+    byTick.add(List.copyOf(mesh.offered));
+    // Admission, a ramp of two steps, then steady ticks; a member leaves and comes back.
+    for (int i = 0; i < 10; i++) {
+      if (i == 5) {
+        member("hippo-d", MemberSample.replica("hippo-d", 1, WAL, WAL, START));
+      }
+      int before = mesh.offered.size();
+      clock.advance(Duration.ofSeconds(1));
+      tick(runtime);
+      byTick.add(List.copyOf(mesh.offered.subList(before, mesh.offered.size())));
+    }
+
+    int reused = 0;
+    for (int t = 1; t < byTick.size(); t++) {
+      boolean sentBefore = byTick.get(t - 1).stream().anyMatch(o -> o.result().wrote());
+      for (GateFakes.Mesh.Offer now : byTick.get(t)) {
+        for (GateFakes.Mesh.Offer before : byTick.get(t - 1)) {
+          if (sentBefore) {
+            // What was sent may have been changed by the client: never offered again.
+            assertThat(now.desired()).isNotSameAs(before.desired());
+          } else if (now.kind() == before.kind() && now.desired().equals(before.desired())) {
+            assertThat(now.desired()).isSameAs(before.desired());
+            reused++;
+          }
+        }
+      }
+    }
+    assertThat(byTick.get(0)).anyMatch(o -> o.result().wrote());
+    assertThat(byTick.stream().skip(1))
+        .anyMatch(offers -> offers.stream().anyMatch(o -> o.result().wrote()));
+    assertThat(reused).isPositive();
   }
 
   @Test
