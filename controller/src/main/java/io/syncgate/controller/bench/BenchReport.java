@@ -80,10 +80,13 @@ public final class BenchReport {
     out.append(
         String.format(
             Locale.ROOT,
-            "machine: %d cores, Java %s, open-file limit %d%n%n",
+            "machine: %d cores, Java %s, open-file limit %d%ncontroller JVM options: %s%n%n",
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
-            BenchRun.maxOpenFiles()));
+            BenchRun.maxOpenFiles(),
+            settings.controllerJvmOptions().isEmpty()
+                ? "none (the JVM's defaults)"
+                : String.join(" ", settings.controllerJvmOptions())));
     out.append(pad("figure", LABEL_WIDTH));
     for (BenchRun.Result run : runs) {
       out.append(padLeft(BenchRun.modeName(run.mode()), VALUE_WIDTH));
@@ -132,6 +135,7 @@ public final class BenchReport {
       s.put("simulatorProcesses", settings.simulatorProcesses());
     }
     s.put("lagJitterBytes", settings.lagJitterBytes());
+    settings.controllerJvmOptions().forEach(s.putArray("controllerJvmOptions")::add);
     s.put("laggingBytes", BenchRun.LAGGING_BYTES);
     s.put("leaderWriteBytesPerSecond", BenchRun.LEADER_WRITE_BYTES_PER_SECOND);
     ObjectNode gate = s.putObject("gate");

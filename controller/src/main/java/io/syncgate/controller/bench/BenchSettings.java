@@ -22,7 +22,8 @@ import java.util.Objects;
  * @param lagJitterBytes the largest replay lag of a replica that keeps up (0: always caught up)
  * @param haproxyFor how long HAProxy checks the same fleet before the controller runs, measured
  *     after one check interval of settling; zero: no HAProxy run
- * @param controllerJvmOptions options for the controller process's JVM (none: its defaults)
+ * @param controllerJvmOptions options for the controller process's JVM (none: its own defaults; the
+ *     command's default is {@link #DEPLOYED_JVM_OPTIONS})
  * @param jsonOut where the JSON report goes
  */
 public record BenchSettings(
@@ -45,6 +46,15 @@ public record BenchSettings(
    * allows, otherwise split over the fewest child processes that fit.
    */
   public static final int AUTO = -1;
+
+  /**
+   * The controller process's JVM options unless told otherwise: the deployment's {@code
+   * JAVA_TOOL_OPTIONS} (deploy/base/deployment.yaml), with {@code -XX:MaxRAM} standing for its
+   * memory limit, so the heap is sized as in a deployed controller and not from the benchmark
+   * machine's memory (a quarter of it by default, which lets the collector run far less often).
+   */
+  public static final String DEPLOYED_JVM_OPTIONS =
+      "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError";
 
   /** The smallest poll interval a ReplicaGate accepts. */
   static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);

@@ -126,10 +126,12 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--controller-jvm-options",
-      defaultValue = "",
+      defaultValue = BenchSettings.DEPLOYED_JVM_OPTIONS,
       description =
-          "Options for the JVM of the controller process, space-separated (default: none, the"
-              + " JVM's defaults).")
+          "Options for the JVM of the controller process, space-separated; they replace the"
+              + " default, which is the deployment's JAVA_TOOL_OPTIONS with -XX:MaxRAM standing"
+              + " for its memory limit (default: ${DEFAULT-VALUE}); \"\" leaves the JVM's own"
+              + " defaults.")
   String controllerJvmOptions;
 
   @Option(

@@ -111,6 +111,11 @@ class BenchCommandIT {
       assertThat(number(figures, Figure.STEADY_VS)).isZero();
     }
     assertThat(report.get("settings").get("members").asInt()).isEqualTo(9);
+    // Unless told otherwise, the controller runs with the deployment's JVM options.
+    List<String> jvmOptions = new ArrayList<>();
+    report.get("settings").get("controllerJvmOptions").forEach(o -> jvmOptions.add(o.asText()));
+    assertThat(jvmOptions).containsExactly(BenchSettings.DEPLOYED_JVM_OPTIONS.split(" "));
+    assertThat(table).contains("controller JVM options: " + BenchSettings.DEPLOYED_JVM_OPTIONS);
     assertThat(report.get("controllerCpu").asText()).contains("controller CPU");
   }
 

@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.syncgate.controller.bench.BenchSettings;
 import io.syncgate.controller.deploy.DeployTree.RunArgs;
 import io.syncgate.controller.deploy.RbacCheck.Account;
 import io.syncgate.controller.deploy.RbacCheck.Permission;
@@ -295,6 +296,23 @@ class DeployManifestsTest {
     assertThat(bytes(requests.get("memory"))).isLessThanOrEqualTo(bytes(limits.get("memory")));
     assertThat(bytes(requests.get("cpu"))).isLessThanOrEqualTo(bytes(limits.get("cpu")));
     assertThat(env(container, "JAVA_TOOL_OPTIONS").getValue()).contains("-XX:MaxRAMPercentage=75");
+  }
+
+  @Test
+  void theBenchmarkRunsTheControllerWithTheDeployedJvmOptions() {
+    List<String> deployed =
+        List.of(env(container, "JAVA_TOOL_OPTIONS").getValue().strip().split("\\s+"));
+    List<String> bench = List.of(BenchSettings.DEPLOYED_JVM_OPTIONS.split(" "));
+
+    assertThat(bench)
+        .containsAll(deployed)
+        .contains(
+            "-XX:MaxRAM="
+                + bytes(container.getResources().getLimits().get("memory"))
+                    .divide(java.math.BigDecimal.valueOf(1024 * 1024))
+                    .toBigIntegerExact()
+                + "m");
+    assertThat(bench).hasSize(deployed.size() + 1);
   }
 
   @Test
