@@ -530,9 +530,8 @@ final class GateTick {
       GateState state = written ? step.state() : polled.prior();
       Plan plan = written ? step.plan() : step.plan().withoutEffect();
       boolean onlyCompared =
-          written
-              && ((TickOutcome.Settled) mesh)
-                  .writes().stream().allMatch(w -> w.result() == WriteResult.NOOP);
+          mesh instanceof TickOutcome.Settled settled
+              && settled.writes().stream().allMatch(w -> w.result() == WriteResult.NOOP);
       return new Result(
           new Decided(plan, state, reach.unusable(), reach.newlyUnusable(), mesh, polled.podUids()),
           new Memory(
