@@ -15,10 +15,9 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 
 /**
- * The window that carries its sorted slopes from sample to sample gives, at every step, the samples
- * and the estimate that computing every slope of the window again and sorting them gives: samples
- * dropped for age and for number, repeated lags (equal slopes, taken out one at a time), samples at
- * the same time (ignored), gaps longer than the window.
+ * The window gives, at every step, the samples and the estimate that a list of samples and a sort
+ * of every slope between them give: samples dropped for age and for number, repeated lags (equal
+ * slopes), samples at the same time (ignored), gaps longer than the window.
  */
 class CatchUpWindowProperties {
 
@@ -47,18 +46,48 @@ class CatchUpWindowProperties {
     }
   }
 
-  @Example
-  void replacingTakesEachRemovedSlopeOutOnceAndKeepsTheOrder() {
-    double[] slopes = {-2, 0, 0, 0, 1.5, 7};
+  @Property(tries = 1000)
+  void theMedianIsTheOneSortingGives(
+      @ForAll @Size(min = 1, max = 435) List<@IntRange(min = -5, max = 5) Integer> values,
+      @ForAll @IntRange(min = 0, max = 2) int scale) {
+    // Few distinct values (many equal ones), and values apart by less than a double's step at 1e18.
+    double[] slopes = new double[values.size()];
+    for (int i = 0; i < slopes.length; i++) {
+      slopes[i] = new double[] {1, 0.25, 1e18}[scale] * values.get(i) + (scale == 2 ? i : 0);
+    }
+    double[] sorted = slopes.clone();
+    Arrays.sort(sorted);
+    int mid = sorted.length / 2;
+    double expected = sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 
-    assertThat(CatchUp.replace(slopes, new double[] {0, 0, 7}, new double[] {-3, 0, 2, 9}))
-        .containsExactly(-3, -2, 0, 0, 1.5, 2, 9);
-    // A slope that is not there (never, while every slope comes from CatchUp.slope): start over.
-    assertThat(CatchUp.replace(slopes, new double[] {0.5}, new double[] {})).isNull();
-    assertThat(CatchUp.replace(slopes, new double[] {8}, new double[] {})).isNull();
+    assertThat(CatchUp.median(slopes, slopes.length)).isEqualTo(expected);
   }
 
-  /** What the window held before it carried its slopes. */
+  @Example
+  void aSampleCenturiesLaterStartsTheWindowOverAndOneBeforeItIsIgnored() {
+    CatchUp window = CatchUp.EMPTY.with(T0, 5).with(T0.plusSeconds(1), 4);
+    Instant later = T0.plus(Duration.ofDays(365L * 500));
+
+    CatchUp after = window.with(later, 3);
+
+    assertThat(after.samples()).containsExactly(new CatchUp.Sample(later, 3));
+    assertThat(after.with(Instant.MIN, 1)).isSameAs(after);
+    assertThat(after.with(later, 1)).isSameAs(after);
+    assertThat(window.with(Instant.MAX, 2).samples())
+        .containsExactly(new CatchUp.Sample(Instant.MAX, 2));
+  }
+
+  @Example
+  void windowsWithTheSameSamplesAreEqualHoweverTheyCameAbout() {
+    CatchUp direct = CatchUp.EMPTY.with(T0.plusSeconds(40), 7).with(T0.plusSeconds(41), 6);
+    CatchUp throughOlder =
+        CatchUp.EMPTY.with(T0, 9).with(T0.plusSeconds(40), 7).with(T0.plusSeconds(41), 6);
+
+    assertThat(throughOlder).isEqualTo(direct).hasSameHashCodeAs(direct);
+    assertThat(throughOlder.with(T0.plusSeconds(42), 5)).isNotEqualTo(direct);
+  }
+
+  /** The window as a list of samples. */
   private static List<CatchUp.Sample> referenceWith(
       List<CatchUp.Sample> samples, Instant at, long lag) {
     if (!samples.isEmpty() && !at.isAfter(samples.get(samples.size() - 1).at())) {
@@ -76,7 +105,7 @@ class CatchUpWindowProperties {
         : kept;
   }
 
-  /** The estimate as it was computed before: every slope, sorted, the middle one or two. */
+  /** The estimate from every slope, sorted: the middle one or two. */
   private static CatchUp.Estimate referenceEstimate(List<CatchUp.Sample> samples, long limit) {
     int n = samples.size();
     if (n < CatchUp.MIN_SAMPLES
