@@ -34,10 +34,11 @@ public record Route(List<RouteDestination> destinations) {
   }
 
   public int weightOf(String subset) {
-    return destinations.stream()
-        .filter(d -> d.subset().equals(subset))
-        .mapToInt(RouteDestination::weight)
-        .findFirst()
-        .orElse(0);
+    for (RouteDestination d : destinations) {
+      if (d.subset().equals(subset)) {
+        return d.weight();
+      }
+    }
+    return 0;
   }
 }
