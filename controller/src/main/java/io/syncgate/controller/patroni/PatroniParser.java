@@ -1,8 +1,10 @@
 package io.syncgate.controller.patroni;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 import io.syncgate.controller.http.UntrustedJson;
 import io.syncgate.policy.gating.MemberSample;
 import io.syncgate.policy.gating.PatroniRole;
@@ -45,7 +47,8 @@ public final class PatroniParser {
 
   private static final int MAX_DETAIL_CHARS = 120;
 
-  private static final ObjectMapper MAPPER = UntrustedJson.mapper(MAX_NESTING_DEPTH);
+  /** The untrusted reader's constraints (depth, number length, a field given twice). */
+  private static final JsonFactory FACTORY = UntrustedJson.mapper(MAX_NESTING_DEPTH).getFactory();
 
   private PatroniParser() {}
 
@@ -77,34 +80,37 @@ public final class PatroniParser {
       return bad(member, "empty body");
     }
     Objects.checkFromIndexSize(offset, length, body.length);
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(body, offset, length);
+    Answer answer;
+    try (JsonParser parser = FACTORY.createParser(body, offset, length)) {
+      answer = Answer.read(parser);
     } catch (JsonProcessingException e) {
       return bad(member, "not JSON: " + shorten(e.getOriginalMessage()));
     } catch (IOException | RuntimeException e) {
       return bad(member, "not JSON: " + shorten(String.valueOf(e.getMessage())));
     }
-    if (root == null || root.isMissingNode()) {
+    if (answer == null) {
       return bad(member, "empty body");
     }
-    if (!root.isObject()) {
-      return bad(member, "JSON of the wrong shape: expected an object, got " + kind(root));
+    if (answer.rootKind != null) {
+      return bad(member, "JSON of the wrong shape: expected an object, got " + answer.rootKind);
     }
     try {
-      return sampleOf(member, root);
+      return sampleOf(member, answer);
     } catch (BadAnswer e) {
       return bad(member, e.getMessage());
     }
   }
 
-  private static MemberSample sampleOf(String member, JsonNode root) {
-    String roleText = requiredText(root, "role");
+  private static MemberSample sampleOf(String member, Answer root) {
+    String roleText = requiredText(root.role, "role");
     PatroniRole role = roleOf(roleText);
-    String state = requiredText(root, "state");
-    String replicationState = optionalText(root, "replication_state");
-    String version = root.has("patroni") ? optionalText(object(root, "patroni"), "version") : null;
-    long timeline = optionalPosition(root, "timeline", "timeline");
+    String state = requiredText(root.state, "state");
+    String replicationState = optionalText(root.replicationState, "replication_state");
+    String version =
+        root.patroni != null
+            ? optionalText(object(root.patroni, "patroni").version, "version")
+            : null;
+    long timeline = optionalPosition(root.timeline, "timeline");
     // What every answer shape reports besides xlog; the positions added below depend on the role.
     MemberSample.Builder sample =
         MemberSample.builder(member)
@@ -114,32 +120,31 @@ public final class PatroniParser {
             .timeline(timeline)
             .patroniVersion(version);
 
-    JsonNode xlog = root.get("xlog");
-    if (xlog == null || xlog.isNull()) {
+    if (root.xlog == null || root.xlog.token == JsonToken.VALUE_NULL) {
       if ("running".equals(state)) {
         throw new BadAnswer("missing xlog while state is running");
       }
       return sample.build();
     }
-    xlog = object(root, "xlog");
+    Value xlog = object(root.xlog, "xlog");
 
     boolean writePosition =
         role == PatroniRole.LEADER
             // An unknown role (e.g. "demoted") with a write position: kept, never admitted.
-            || (role == PatroniRole.OTHER && !xlog.has("replayed_location"));
+            || (role == PatroniRole.OTHER && xlog.replayedLocation == null);
     if (writePosition) {
-      return sample.location(requiredPosition(xlog, "location", "xlog.location")).build();
+      return sample.location(requiredPosition(xlog.location, "xlog.location")).build();
     }
-    long replayed = requiredPosition(xlog, "replayed_location", "xlog.replayed_location");
+    long replayed = requiredPosition(xlog.replayedLocation, "xlog.replayed_location");
     Long received =
-        xlog.hasNonNull("received_location")
-            ? requiredPosition(xlog, "received_location", "xlog.received_location")
-            : null;
+        isNull(xlog.receivedLocation)
+            ? null
+            : requiredPosition(xlog.receivedLocation, "xlog.received_location");
     return sample
         .receivedLocation(received)
         .replayedLocation(replayed)
-        .replayedTimestamp(optionalTimestamp(xlog, "replayed_timestamp"))
-        .replayPaused(optionalBoolean(xlog, "paused"))
+        .replayedTimestamp(optionalTimestamp(xlog.replayedTimestamp, "replayed_timestamp"))
+        .replayPaused(optionalBoolean(xlog.paused, "paused"))
         .build();
   }
 
@@ -152,92 +157,215 @@ public final class PatroniParser {
     };
   }
 
-  private static JsonNode object(JsonNode parent, String field) {
-    JsonNode node = parent.get(field);
-    if (node == null || !node.isObject()) {
-      throw new BadAnswer(
-          field + " is not an object" + (node == null ? "" : " (got " + kind(node) + ")"));
+  /**
+   * The fields of an answer that are read, each as it came: absent (null), or its first token and
+   * scalar value. Read in one pass of Jackson's streaming parser over the whole document, which
+   * checks all of it as a tree would (syntax, nesting depth, a field given twice, anything after
+   * the answer) but builds nothing for the fields that are skipped: a tree of every answer was most
+   * of a parse's cost (a profile of {@code syncgate bench} at 10,000 members). The checks of shape
+   * and value come after the whole document has been read, in a fixed order, so a reason never
+   * depends on the order of the fields.
+   */
+  private static final class Answer {
+    /** Null for an object; otherwise what the document is instead ("array", "null" ...). */
+    String rootKind;
+
+    Value role;
+    Value state;
+    Value replicationState;
+    Value timeline;
+    Value patroni;
+    Value xlog;
+
+    /** The answer in {@code parser}, or null for a document without a value. */
+    static Answer read(JsonParser parser) throws IOException {
+      JsonToken first = parser.nextToken();
+      if (first == null) {
+        return null;
+      }
+      Answer answer = new Answer();
+      if (first == JsonToken.START_OBJECT) {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          JsonToken token = parser.nextToken();
+          switch (name) {
+            case "role" -> answer.role = Value.scalar(parser, token);
+            case "state" -> answer.state = Value.scalar(parser, token);
+            case "replication_state" -> answer.replicationState = Value.scalar(parser, token);
+            case "timeline" -> answer.timeline = Value.scalar(parser, token);
+            case "patroni" -> answer.patroni = Value.object(parser, token, Answer::patroniField);
+            case "xlog" -> answer.xlog = Value.object(parser, token, Answer::xlogField);
+            default -> parser.skipChildren();
+          }
+        }
+      } else {
+        answer.rootKind = kind(first);
+        parser.skipChildren();
+      }
+      JsonToken trailing = parser.nextToken();
+      if (trailing != null) {
+        throw new JsonParseException(
+            parser, "Trailing token (of type " + trailing + ") found after the answer");
+      }
+      return answer;
     }
-    return node;
+
+    private static void patroniField(String name, Value into, JsonParser parser, JsonToken token)
+        throws IOException {
+      if (name.equals("version")) {
+        into.version = Value.scalar(parser, token);
+      } else {
+        parser.skipChildren();
+      }
+    }
+
+    private static void xlogField(String name, Value into, JsonParser parser, JsonToken token)
+        throws IOException {
+      switch (name) {
+        case "location" -> into.location = Value.scalar(parser, token);
+        case "received_location" -> into.receivedLocation = Value.scalar(parser, token);
+        case "replayed_location" -> into.replayedLocation = Value.scalar(parser, token);
+        case "replayed_timestamp" -> into.replayedTimestamp = Value.scalar(parser, token);
+        case "paused" -> into.paused = Value.scalar(parser, token);
+        default -> parser.skipChildren();
+      }
+    }
   }
 
-  private static String requiredText(JsonNode parent, String field) {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      throw new BadAnswer("missing " + field);
+  /**
+   * One field's value: its first token, the text of a string, the value of an integer that fits a
+   * long ({@link #outOfRange} when it does not), and for {@code patroni} and {@code xlog} the
+   * fields read inside.
+   */
+  private static final class Value {
+    final JsonToken token;
+    String text;
+    long number;
+    boolean outOfRange;
+
+    Value version;
+    Value location;
+    Value receivedLocation;
+    Value replayedLocation;
+    Value replayedTimestamp;
+    Value paused;
+
+    private Value(JsonToken token) {
+      this.token = token;
     }
-    if (!node.isTextual()) {
-      throw new BadAnswer(field + " is not a string (got " + kind(node) + ")");
+
+    /** The value at {@code token}; a container's contents are skipped. */
+    static Value scalar(JsonParser parser, JsonToken token) throws IOException {
+      Value value = new Value(token);
+      switch (token) {
+        case VALUE_STRING -> value.text = parser.getText();
+        case VALUE_NUMBER_INT -> {
+          if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            value.outOfRange = true;
+          } else {
+            value.number = parser.getLongValue();
+          }
+        }
+        default -> parser.skipChildren();
+      }
+      return value;
     }
-    return node.textValue();
+
+    /** The object at {@code token}, its fields read by {@code field}; anything else as a scalar. */
+    static Value object(JsonParser parser, JsonToken token, FieldReader field) throws IOException {
+      if (token != JsonToken.START_OBJECT) {
+        return scalar(parser, token);
+      }
+      Value value = new Value(token);
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        field.read(name, value, parser, parser.nextToken());
+      }
+      return value;
+    }
   }
 
-  private static String optionalText(JsonNode parent, String field) {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (!node.isTextual()) {
-      throw new BadAnswer(field + " is not a string (got " + kind(node) + ")");
-    }
-    return node.textValue();
+  /** Reads one field of an object into its {@link Value}. */
+  @FunctionalInterface
+  private interface FieldReader {
+    void read(String name, Value into, JsonParser parser, JsonToken token) throws IOException;
   }
 
-  private static long requiredPosition(JsonNode parent, String field, String path) {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      throw new BadAnswer("missing " + path);
-    }
-    return position(node, path);
+  private static boolean isNull(Value value) {
+    return value == null || value.token == JsonToken.VALUE_NULL;
   }
 
-  /** A non-negative integer that may be absent or null (then 0). */
-  private static long optionalPosition(JsonNode parent, String field, String path) {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      return 0;
-    }
-    return position(node, path);
-  }
-
-  private static long position(JsonNode node, String path) {
-    if (!node.isNumber()) {
-      throw new BadAnswer(path + " is not a number (got " + kind(node) + ")");
-    }
-    if (!node.isIntegralNumber()) {
-      throw new BadAnswer(path + " is not an integer");
-    }
-    if (!node.canConvertToLong()) {
-      throw new BadAnswer(path + " is out of range");
-    }
-    long value = node.longValue();
-    if (value < 0) {
-      throw new BadAnswer(path + " is negative");
+  private static Value object(Value value, String field) {
+    if (value.token != JsonToken.START_OBJECT) {
+      throw new BadAnswer(field + " is not an object (got " + kind(value.token) + ")");
     }
     return value;
   }
 
-  private static boolean optionalBoolean(JsonNode parent, String field) {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      return false;
+  private static String requiredText(Value value, String field) {
+    if (isNull(value)) {
+      throw new BadAnswer("missing " + field);
     }
-    if (!node.isBoolean()) {
-      throw new BadAnswer("xlog." + field + " is not a boolean (got " + kind(node) + ")");
-    }
-    return node.booleanValue();
+    return optionalText(value, field);
   }
 
-  /** Python's {@code str(datetime)}: {@code 2026-11-28 16:40:28.985406+00:00}; ISO also taken. */
-  private static Instant optionalTimestamp(JsonNode parent, String field) {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
+  private static String optionalText(Value value, String field) {
+    if (isNull(value)) {
       return null;
     }
-    if (!node.isTextual()) {
-      throw new BadAnswer("xlog." + field + " is not a string (got " + kind(node) + ")");
+    if (value.token != JsonToken.VALUE_STRING) {
+      throw new BadAnswer(field + " is not a string (got " + kind(value.token) + ")");
     }
-    String text = node.textValue();
+    return value.text;
+  }
+
+  private static long requiredPosition(Value value, String path) {
+    if (isNull(value)) {
+      throw new BadAnswer("missing " + path);
+    }
+    return position(value, path);
+  }
+
+  /** A non-negative integer that may be absent or null (then 0). */
+  private static long optionalPosition(Value value, String path) {
+    return isNull(value) ? 0 : position(value, path);
+  }
+
+  private static long position(Value value, String path) {
+    if (value.token == JsonToken.VALUE_NUMBER_FLOAT) {
+      throw new BadAnswer(path + " is not an integer");
+    }
+    if (value.token != JsonToken.VALUE_NUMBER_INT) {
+      throw new BadAnswer(path + " is not a number (got " + kind(value.token) + ")");
+    }
+    if (value.outOfRange) {
+      throw new BadAnswer(path + " is out of range");
+    }
+    if (value.number < 0) {
+      throw new BadAnswer(path + " is negative");
+    }
+    return value.number;
+  }
+
+  private static boolean optionalBoolean(Value value, String field) {
+    if (isNull(value)) {
+      return false;
+    }
+    if (value.token != JsonToken.VALUE_TRUE && value.token != JsonToken.VALUE_FALSE) {
+      throw new BadAnswer("xlog." + field + " is not a boolean (got " + kind(value.token) + ")");
+    }
+    return value.token == JsonToken.VALUE_TRUE;
+  }
+
+  /** Python's {@code str(datetime)} or ISO; null when absent or null. */
+  private static Instant optionalTimestamp(Value value, String field) {
+    if (isNull(value)) {
+      return null;
+    }
+    if (value.token != JsonToken.VALUE_STRING) {
+      throw new BadAnswer("xlog." + field + " is not a string (got " + kind(value.token) + ")");
+    }
+    String text = value.text;
     Instant fast = pythonTimestamp(text);
     if (fast != null) {
       return fast;
@@ -320,8 +448,17 @@ public final class PatroniParser {
     return value;
   }
 
-  private static String kind(JsonNode node) {
-    return node.getNodeType().name().toLowerCase(Locale.ROOT);
+  /** What a value starting with {@code token} is, named as JSON names it. */
+  private static String kind(JsonToken token) {
+    return switch (token) {
+      case START_OBJECT -> "object";
+      case START_ARRAY -> "array";
+      case VALUE_STRING -> "string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+      case VALUE_TRUE, VALUE_FALSE -> "boolean";
+      case VALUE_NULL -> "null";
+      default -> token.name().toLowerCase(Locale.ROOT);
+    };
   }
 
   /**
