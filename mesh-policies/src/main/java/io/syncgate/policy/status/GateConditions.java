@@ -1,7 +1,6 @@
 package io.syncgate.policy.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.syncgate.policy.gating.SafeText;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -93,16 +92,10 @@ public final class GateConditions {
           old != null && status.equals(old.getStatus()) && old.getLastTransitionTime() != null
               ? old.getLastTransitionTime()
               : timestamp;
+      // The constructor, not ConditionBuilder: this runs for every condition on every tick.
       byType.put(
           d.type(),
-          new ConditionBuilder()
-              .withType(d.type())
-              .withStatus(status)
-              .withReason(d.reason())
-              .withMessage(d.message())
-              .withLastTransitionTime(transition)
-              .withObservedGeneration(generation)
-              .build());
+          new Condition(transition, d.message(), generation, d.reason(), status, d.type()));
     }
     List<Condition> out = new ArrayList<>();
     for (String type : ORDER) {
