@@ -12,7 +12,6 @@ import io.syncgate.policy.gating.Phase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,6 +74,8 @@ public final class SyncgateMetrics {
   private static final String PHASE = "syncgate.replica.phase";
   private static final String CATCH_UP_RATE = "syncgate.replica.catch.up.bytes.per.second";
   private static final String CATCH_UP_ETA = "syncgate.replica.catch.up.eta";
+
+  private static final Phase[] PHASES = Phase.values();
   private static final String POLL = "syncgate.patroni.poll";
   private static final String POLL_ERRORS = "syncgate.patroni.poll.errors";
   private static final String MESH_WRITES = "syncgate.mesh.writes";
@@ -525,13 +526,16 @@ public final class SyncgateMetrics {
     private final Tags tags;
     private final AtomicLong weight = new AtomicLong();
     private final AtomicLong lag = new AtomicLong();
-    private final Map<Phase, AtomicLong> phases = new EnumMap<>(Phase.class);
+
+    /** By the phase's ordinal: set on every tick, where iterating an EnumMap allocates. */
+    private final AtomicLong[] phases = new AtomicLong[PHASES.length];
+
     private final List<Meter> fixedMeters = new ArrayList<>();
     private Meter lagGauge;
-    private final java.util.concurrent.atomic.AtomicReference<Double> rate =
-        new java.util.concurrent.atomic.AtomicReference<>(0.0);
-    private final java.util.concurrent.atomic.AtomicReference<Double> eta =
-        new java.util.concurrent.atomic.AtomicReference<>(0.0);
+    // A double's bits in an AtomicLong, not a boxed Double: one per replica and tick would be a
+    // young object referenced from an old one, which every young collection has to scan.
+    private final AtomicLong rate = new AtomicLong();
+    private final AtomicLong eta = new AtomicLong();
     private Meter rateGauge;
     private Meter etaGauge;
 
@@ -543,9 +547,9 @@ public final class SyncgateMetrics {
               .tags(tags)
               .strongReference(true)
               .register(registry));
-      for (Phase phase : Phase.values()) {
+      for (Phase phase : PHASES) {
         AtomicLong holder = new AtomicLong();
-        phases.put(phase, holder);
+        phases[phase.ordinal()] = holder;
         fixedMeters.add(
             Gauge.builder(PHASE, holder, AtomicLong::doubleValue)
                 .description("1 for the replica's current phase, 0 for the others")
@@ -557,7 +561,9 @@ public final class SyncgateMetrics {
 
     void set(Phase phase, int newWeight, Long lagBytes) {
       weight.set(newWeight);
-      phases.forEach((p, holder) -> holder.set(p == phase ? 1 : 0));
+      for (Phase p : PHASES) {
+        phases[p.ordinal()].set(p == phase ? 1 : 0);
+      }
       if (lagBytes == null) {
         if (lagGauge != null) {
           registry.remove(lagGauge);
@@ -599,7 +605,7 @@ public final class SyncgateMetrics {
     /** A gauge present while {@code value} is not null. */
     private Meter optional(
         Meter gauge,
-        java.util.concurrent.atomic.AtomicReference<Double> holder,
+        AtomicLong holder,
         Double value,
         String name,
         String description,
@@ -610,12 +616,12 @@ public final class SyncgateMetrics {
         }
         return null;
       }
-      holder.set(value);
+      holder.set(Double.doubleToRawLongBits(value));
       if (gauge != null) {
         return gauge;
       }
-      Gauge.Builder<java.util.concurrent.atomic.AtomicReference<Double>> builder =
-          Gauge.builder(name, holder, h -> h.get())
+      Gauge.Builder<AtomicLong> builder =
+          Gauge.builder(name, holder, h -> Double.longBitsToDouble(h.get()))
               .description(description)
               .tags(tags)
               .strongReference(true);
