@@ -1,6 +1,7 @@
 package io.syncgate.controller.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,15 +20,27 @@ public final class UntrustedJson {
    */
   public static ObjectMapper mapper(int maxNestingDepth) {
     return JsonMapper.builder(
-            JsonFactory.builder()
-                .streamReadConstraints(
-                    StreamReadConstraints.builder()
-                        .maxNestingDepth(maxNestingDepth)
-                        .maxNumberLength(64)
-                        .build())
+            constrained(maxNestingDepth)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build())
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
+  }
+
+  /**
+   * Parsers with the same limits of depth and number length, for a reader that streams and refuses
+   * a field given twice, and anything after the answer, itself.
+   */
+  public static JsonFactory streamingFactory(int maxNestingDepth) {
+    return constrained(maxNestingDepth).build();
+  }
+
+  private static JsonFactoryBuilder constrained(int maxNestingDepth) {
+    return new JsonFactoryBuilder()
+        .streamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(maxNestingDepth)
+                .maxNumberLength(64)
+                .build());
   }
 }

@@ -47,8 +47,11 @@ public final class PatroniParser {
 
   private static final int MAX_DETAIL_CHARS = 120;
 
-  /** The untrusted reader's constraints (depth, number length, a field given twice). */
-  private static final JsonFactory FACTORY = UntrustedJson.mapper(MAX_NESTING_DEPTH).getFactory();
+  /**
+   * The untrusted reader's limits of depth and number length; a field given twice is refused by
+   * {@link FieldNames}, which costs less than Jackson's check (a hash set per object).
+   */
+  private static final JsonFactory FACTORY = UntrustedJson.streamingFactory(MAX_NESTING_DEPTH);
 
   private PatroniParser() {}
 
@@ -185,8 +188,9 @@ public final class PatroniParser {
       }
       Answer answer = new Answer();
       if (first == JsonToken.START_OBJECT) {
+        FieldNames names = new FieldNames();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
-          String name = parser.currentName();
+          String name = names.add(parser);
           JsonToken token = parser.nextToken();
           switch (name) {
             case "role" -> answer.role = Value.scalar(parser, token);
@@ -195,12 +199,12 @@ public final class PatroniParser {
             case "timeline" -> answer.timeline = Value.scalar(parser, token);
             case "patroni" -> answer.patroni = Value.object(parser, token, Answer::patroniField);
             case "xlog" -> answer.xlog = Value.object(parser, token, Answer::xlogField);
-            default -> parser.skipChildren();
+            default -> skip(parser, token);
           }
         }
       } else {
         answer.rootKind = kind(first);
-        parser.skipChildren();
+        skip(parser, first);
       }
       JsonToken trailing = parser.nextToken();
       if (trailing != null) {
@@ -215,7 +219,7 @@ public final class PatroniParser {
       if (name.equals("version")) {
         into.version = Value.scalar(parser, token);
       } else {
-        parser.skipChildren();
+        skip(parser, token);
       }
     }
 
@@ -227,7 +231,7 @@ public final class PatroniParser {
         case "replayed_location" -> into.replayedLocation = Value.scalar(parser, token);
         case "replayed_timestamp" -> into.replayedTimestamp = Value.scalar(parser, token);
         case "paused" -> into.paused = Value.scalar(parser, token);
-        default -> parser.skipChildren();
+        default -> skip(parser, token);
       }
     }
   }
@@ -266,7 +270,7 @@ public final class PatroniParser {
             value.number = parser.getLongValue();
           }
         }
-        default -> parser.skipChildren();
+        default -> skip(parser, token);
       }
       return value;
     }
@@ -277,11 +281,71 @@ public final class PatroniParser {
         return scalar(parser, token);
       }
       Value value = new Value(token);
+      FieldNames names = new FieldNames();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
+        String name = names.add(parser);
         field.read(name, value, parser, parser.nextToken());
       }
       return value;
+    }
+  }
+
+  /**
+   * Reads past the value at {@code token}, checking every object in it for a field given twice. The
+   * parser's depth limit bounds the recursion.
+   */
+  private static void skip(JsonParser parser, JsonToken token) throws IOException {
+    if (token == JsonToken.START_OBJECT) {
+      FieldNames names = new FieldNames();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        names.add(parser);
+        skip(parser, parser.nextToken());
+      }
+    } else if (token == JsonToken.START_ARRAY) {
+      JsonToken next;
+      while ((next = parser.nextToken()) != null && next != JsonToken.END_ARRAY) {
+        skip(parser, next);
+      }
+    }
+  }
+
+  /**
+   * The field names of one object so far; a name seen before is refused as Jackson's own check
+   * words it. A short list compared one by one (a Patroni object has about ten fields), a hash set
+   * past {@link #LIST_LIMIT}, so that a hostile object with many fields costs no more than linear.
+   */
+  private static final class FieldNames {
+    private static final int LIST_LIMIT = 16;
+
+    private final String[] list = new String[LIST_LIMIT];
+    private int count;
+    private java.util.Set<String> many;
+
+    /** The parser's current field name, once it is known not to repeat one. */
+    String add(JsonParser parser) throws IOException {
+      String name = parser.currentName();
+      if (many != null) {
+        if (!many.add(name)) {
+          throw duplicate(parser, name);
+        }
+        return name;
+      }
+      for (int i = 0; i < count; i++) {
+        if (list[i].equals(name)) {
+          throw duplicate(parser, name);
+        }
+      }
+      if (count < LIST_LIMIT) {
+        list[count++] = name;
+      } else {
+        many = new java.util.HashSet<>(java.util.Arrays.asList(list));
+        many.add(name);
+      }
+      return name;
+    }
+
+    private static JsonParseException duplicate(JsonParser parser, String name) {
+      return new JsonParseException(parser, "Duplicate field '" + name + "'");
     }
   }
 

@@ -27,6 +27,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 
 /**
  * The streaming parser reads every document as the tree-based reading it replaced does: the same
@@ -50,6 +52,27 @@ class PatroniParserStreamingProperties {
     } else {
       assertThat(streamed).isEqualTo(tree);
     }
+  }
+
+  @Property(tries = 500)
+  void aFieldGivenTwiceIsFoundInObjectsOfAnySize(
+      @ForAll @Size(max = 40) List<@IntRange(min = 0, max = 30) Integer> names,
+      @ForAll boolean atTheRoot) {
+    StringBuilder fields = new StringBuilder();
+    for (int name : names) {
+      fields.append(",\"f").append(name).append("\":").append(name);
+    }
+    String many = "{\"role\":\"master\"" + fields + "}";
+    String document =
+        atTheRoot
+            ? many.replace("}", ",\"state\":\"running\",\"xlog\":{\"location\":1}}")
+            : "{\"role\":\"master\",\"state\":\"running\",\"x\":["
+                + many
+                + "],"
+                + "\"xlog\":{\"location\":1}}";
+
+    assertThat(PatroniParser.parse("pg-1", document))
+        .isEqualTo(TreeReference.parse("pg-1", document));
   }
 
   @Provide
