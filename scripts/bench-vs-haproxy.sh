@@ -28,7 +28,8 @@ MODE=${MODE:-both}
 SIMULATOR_THREADS=${SIMULATOR_THREADS:-2}
 # The controller runs with the deployment's JVM options (bench's default: a 512Mi memory limit),
 # and from 5,000 members on with a 1Gi limit, as the README advises: its live heap at 10,000
-# members is about 240 MiB, and in the 384 MiB heap of a 512Mi limit the collector never stopped.
+# members is about 190-210 MiB, and in the 384 MiB heap of a 512Mi limit, at 240 MiB live, the
+# collector never stopped.
 LARGE_JVM_OPTIONS=${LARGE_JVM_OPTIONS:-"-XX:MaxRAM=1g -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"}
 
 command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || {
