@@ -188,20 +188,7 @@ public final class PatroniParser {
       }
       Answer answer = new Answer();
       if (first == JsonToken.START_OBJECT) {
-        FieldNames names = new FieldNames();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-          String name = names.add(parser);
-          JsonToken token = parser.nextToken();
-          switch (name) {
-            case "role" -> answer.role = Value.scalar(parser, token);
-            case "state" -> answer.state = Value.scalar(parser, token);
-            case "replication_state" -> answer.replicationState = Value.scalar(parser, token);
-            case "timeline" -> answer.timeline = Value.scalar(parser, token);
-            case "patroni" -> answer.patroni = Value.object(parser, token, Answer::patroniField);
-            case "xlog" -> answer.xlog = Value.object(parser, token, Answer::xlogField);
-            default -> skip(parser, token);
-          }
-        }
+        eachField(parser, (name, token) -> answer.rootField(name, parser, token));
       } else {
         answer.rootKind = kind(first);
         skip(parser, first);
@@ -212,6 +199,18 @@ public final class PatroniParser {
             parser, "Trailing token (of type " + trailing + ") found after the answer");
       }
       return answer;
+    }
+
+    private void rootField(String name, JsonParser parser, JsonToken token) throws IOException {
+      switch (name) {
+        case "role" -> role = Value.scalar(parser, token);
+        case "state" -> state = Value.scalar(parser, token);
+        case "replication_state" -> replicationState = Value.scalar(parser, token);
+        case "timeline" -> timeline = Value.scalar(parser, token);
+        case "patroni" -> patroni = Value.object(parser, token, Answer::patroniField);
+        case "xlog" -> xlog = Value.object(parser, token, Answer::xlogField);
+        default -> skip(parser, token);
+      }
     }
 
     private static void patroniField(String name, Value into, JsonParser parser, JsonToken token)
@@ -281,11 +280,7 @@ public final class PatroniParser {
         return scalar(parser, token);
       }
       Value value = new Value(token);
-      FieldNames names = new FieldNames();
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = names.add(parser);
-        field.read(name, value, parser, parser.nextToken());
-      }
+      eachField(parser, (name, next) -> field.read(name, value, parser, next));
       return value;
     }
   }
@@ -296,17 +291,32 @@ public final class PatroniParser {
    */
   private static void skip(JsonParser parser, JsonToken token) throws IOException {
     if (token == JsonToken.START_OBJECT) {
-      FieldNames names = new FieldNames();
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        names.add(parser);
-        skip(parser, parser.nextToken());
-      }
+      eachField(parser, (name, next) -> skip(parser, next));
     } else if (token == JsonToken.START_ARRAY) {
       JsonToken next;
       while ((next = parser.nextToken()) != null && next != JsonToken.END_ARRAY) {
         skip(parser, next);
       }
     }
+  }
+
+  /**
+   * Hands each field of the object whose start the parser is at to {@code field}, with the token
+   * its value starts with, and refuses a field given twice: every object read or skipped passes
+   * here.
+   */
+  private static void eachField(JsonParser parser, FieldHandler field) throws IOException {
+    FieldNames names = new FieldNames();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = names.add(parser);
+      field.handle(name, parser.nextToken());
+    }
+  }
+
+  /** What {@link #eachField} does with one field: read or skip its value. */
+  @FunctionalInterface
+  private interface FieldHandler {
+    void handle(String name, JsonToken token) throws IOException;
   }
 
   /**
@@ -429,7 +439,15 @@ public final class PatroniParser {
     if (value.token != JsonToken.VALUE_STRING) {
       throw new BadAnswer("xlog." + field + " is not a string (got " + kind(value.token) + ")");
     }
-    String text = value.text;
+    Instant at = timestamp(value.text);
+    if (at == null) {
+      throw new BadAnswer("xlog." + field + " is not a timestamp: " + shorten(value.text));
+    }
+    return at;
+  }
+
+  /** {@code text} read as Python's {@code str(datetime)} or as ISO, or null for neither. */
+  static Instant timestamp(String text) {
     Instant fast = pythonTimestamp(text);
     if (fast != null) {
       return fast;
@@ -441,7 +459,7 @@ public final class PatroniParser {
     try {
       return OffsetDateTime.parse(iso).toInstant();
     } catch (DateTimeParseException e) {
-      throw new BadAnswer("xlog." + field + " is not a timestamp: " + shorten(text));
+      return null;
     }
   }
 

@@ -12,8 +12,6 @@ import io.syncgate.policy.gating.SampleFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -380,21 +378,13 @@ class PatroniParserStreamingProperties {
       if (!node.isTextual()) {
         throw new BadAnswer("xlog." + field + " is not a string (got " + kind(node) + ")");
       }
-      String text = node.textValue();
-      Instant fast = PatroniParser.pythonTimestamp(text);
-      if (fast != null) {
-        return fast;
-      }
-      String iso =
-          text.length() > 10 && text.charAt(10) == ' '
-              ? text.substring(0, 10) + 'T' + text.substring(11)
-              : text;
-      try {
-        return OffsetDateTime.parse(iso).toInstant();
-      } catch (DateTimeParseException e) {
+      // How a text reads as a time is not what this compares: both parsers share it.
+      Instant at = PatroniParser.timestamp(node.textValue());
+      if (at == null) {
         throw new BadAnswer(
-            "xlog." + field + " is not a timestamp: " + PatroniParser.shorten(text));
+            "xlog." + field + " is not a timestamp: " + PatroniParser.shorten(node.textValue()));
       }
+      return at;
     }
 
     private static String kind(JsonNode node) {
