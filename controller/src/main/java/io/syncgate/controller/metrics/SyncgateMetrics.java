@@ -74,8 +74,6 @@ public final class SyncgateMetrics {
   private static final String PHASE = "syncgate.replica.phase";
   private static final String CATCH_UP_RATE = "syncgate.replica.catch.up.bytes.per.second";
   private static final String CATCH_UP_ETA = "syncgate.replica.catch.up.eta";
-
-  private static final Phase[] PHASES = Phase.values();
   private static final String POLL = "syncgate.patroni.poll";
   private static final String POLL_ERRORS = "syncgate.patroni.poll.errors";
   private static final String MESH_WRITES = "syncgate.mesh.writes";
@@ -89,6 +87,8 @@ public final class SyncgateMetrics {
   private static final String CHECKS = "syncgate.analysis.checks";
   private static final String SHARDS_HELD = "syncgate.shards.held";
   private static final String SHARD_LEADER = "syncgate.shard.leader";
+
+  private static final Phase[] PHASES = Phase.values();
 
   /** The {@code action} label values of {@code syncgate_actions_total}. */
   public static final Set<String> ACTION_NAMES =
