@@ -553,7 +553,8 @@ public final class GatingStep {
   private static GateState.LagTrend lagTrend(
       GateState.LagTrend previous, ClusterSnapshot.Lag lag, GatePolicy policy, Instant now) {
     CatchUp w = lag == null ? previous.window() : previous.window().with(now, lag.bytes());
-    CatchUp.Estimate estimate = w.estimate(policy.admissionMaxLagBytes());
+    // The last estimate is only where the median is looked for first; the result is the same.
+    CatchUp.Estimate estimate = w.estimate(policy.admissionMaxLagBytes(), previous.estimate());
     boolean tooFast =
         policy.stepsBackOnLagGrowth()
             && estimate != null

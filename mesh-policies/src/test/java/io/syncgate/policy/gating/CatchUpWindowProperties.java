@@ -32,6 +32,7 @@ class CatchUpWindowProperties {
     // Few distinct lags (equal slopes), small ones, and large ones with sub-second steps.
     long unit = new long[] {1, 1 << 20, 1L << 34}[lagScale];
     CatchUp window = CatchUp.EMPTY;
+    CatchUp.Estimate previous = null;
     List<CatchUp.Sample> reference = new ArrayList<>();
     Instant at = T0;
     for (int i = 0; i < stepsTenths.size(); i++) {
@@ -42,8 +43,49 @@ class CatchUpWindowProperties {
       reference = referenceWith(reference, at, lag);
 
       assertThat(window.samples()).isEqualTo(reference);
-      assertThat(window.estimate(limit)).isEqualTo(referenceEstimate(reference, limit));
+      CatchUp.Estimate expected = referenceEstimate(reference, limit);
+      assertThat(window.estimate(limit)).isEqualTo(expected);
+      // As the gating step asks: with the last tick's estimate as where to look first.
+      assertThat(window.estimate(limit, previous)).isEqualTo(expected);
+      previous = expected;
     }
+  }
+
+  /**
+   * Where the median is looked for first changes nothing: a hint a few ranks from it on either side
+   * (the values nearest it kept), exactly on a run of equal values, between two values, far off
+   * (the fallback), or not a number at all.
+   */
+  @Property(tries = 3000)
+  void theMedianIsTheSameWhereverItIsLookedForFirst(
+      @ForAll @Size(min = 1, max = 435) List<@IntRange(min = -40, max = 40) Integer> values,
+      @ForAll @IntRange(min = 0, max = 2) int scale,
+      @ForAll @IntRange(min = -2 * CatchUp.NEAREST, max = 2 * CatchUp.NEAREST) int rankOffset,
+      @ForAll @IntRange(min = 0, max = 5) int hintKind) {
+    double[] slopes = new double[values.size()];
+    for (int i = 0; i < slopes.length; i++) {
+      slopes[i] = new double[] {1, 0.25, 1e18}[scale] * values.get(i) + (scale == 2 ? i : 0);
+    }
+    double[] sorted = slopes.clone();
+    Arrays.sort(sorted);
+    double atRank =
+        sorted[Math.max(0, Math.min(sorted.length - 1, sorted.length / 2 + rankOffset))];
+    double hint =
+        switch (hintKind) {
+          case 0 -> atRank;
+          case 1 -> Math.nextUp(atRank);
+          case 2 -> Math.nextDown(atRank);
+          case 3 -> -0.0 * atRank;
+          case 4 -> rankOffset % 2 == 0 ? Double.NaN : Double.NEGATIVE_INFINITY;
+          default -> rankOffset * 1e300;
+        };
+    double expected = CatchUp.median(slopes.clone(), slopes.length);
+
+    double[] hinted = slopes.clone();
+    double actual = CatchUp.median(hinted, hinted.length, hint);
+
+    // Bit for bit: a median of 0 must not come back as -0.0.
+    assertThat(Double.doubleToRawLongBits(actual)).isEqualTo(Double.doubleToRawLongBits(expected));
   }
 
   @Property(tries = 1000)
