@@ -29,7 +29,11 @@ final class ApiTraffic implements EmbeddedApiServer.RequestObserver {
     EVENT_WRITE,
     OTHER_WRITE,
     READ,
-    WATCH
+    WATCH;
+
+    boolean isWrite() {
+      return this != READ && this != WATCH;
+    }
   }
 
   /**

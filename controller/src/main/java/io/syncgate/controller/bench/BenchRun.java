@@ -83,6 +83,14 @@ final class BenchRun {
   private final Map<String, Map<String, Integer>> liveWeights = new HashMap<>();
   private final List<Map<String, Integer>> eventReasons = List.of(new TreeMap<>(), new TreeMap<>());
   private final long[][] counts = new long[2][ApiTraffic.Kind.values().length];
+
+  /**
+   * Writes the API server refused, by phase, kind and status (a 409 is a write sent again): they
+   * count in the write figures, and this says how many of those were not taken.
+   */
+  private final List<Map<String, Integer>> refusedWrites =
+      List.of(new TreeMap<>(), new TreeMap<>());
+
   private final KubernetesSerialization serialization = new KubernetesSerialization();
   private final SplittableRandom random = new SplittableRandom(42);
   private final List<String> notes = new ArrayList<>();
@@ -383,6 +391,12 @@ final class BenchRun {
         notes.add(
             (phase == 0 ? "steady" : "flapping") + " events by reason: " + eventReasons.get(phase));
       }
+      if (!refusedWrites.get(phase).isEmpty()) {
+        notes.add(
+            (phase == 0 ? "steady" : "flapping")
+                + " writes refused, by kind and status: "
+                + refusedWrites.get(phase));
+      }
     }
     if (count(0, ApiTraffic.Kind.OTHER_WRITE) + count(1, ApiTraffic.Kind.OTHER_WRITE) > 0) {
       notes.add(
@@ -495,6 +509,9 @@ final class BenchRun {
       int phase = phaseOf(request.nanos());
       if (phase >= 0) {
         counts[phase][request.kind().ordinal()]++;
+        if (request.kind().isWrite() && !request.succeeded()) {
+          refusedWrites.get(phase).merge(request.kind() + " " + request.status(), 1, Integer::sum);
+        }
         if (request.kind() == ApiTraffic.Kind.EVENT_WRITE && request.body() != null) {
           eventReasons.get(phase).merge(eventReason(request.body()), 1, Integer::sum);
         }

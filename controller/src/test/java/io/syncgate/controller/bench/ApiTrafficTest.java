@@ -39,5 +39,9 @@ class ApiTrafficTest {
     assertThat(ApiTraffic.classify("GET", GATES + "?resourceVersion=0")).isEqualTo(READ);
     assertThat(ApiTraffic.classify("GET", GATES + "?allowWatchBookmarks=true&watch=true"))
         .isEqualTo(WATCH);
+    assertThat(READ.isWrite()).isFalse();
+    assertThat(WATCH.isWrite()).isFalse();
+    assertThat(STATUS_WRITE.isWrite()).isTrue();
+    assertThat(OTHER_WRITE.isWrite()).isTrue();
   }
 }
