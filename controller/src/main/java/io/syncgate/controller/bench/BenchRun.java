@@ -269,8 +269,18 @@ final class BenchRun {
       say("waiting until every replica serves");
       double warmup = awaitServing(api.admin(), gatesCreated);
       figures.put(Figure.WARMUP_SECONDS, warmup);
-      say("all replicas serving; warming up for " + settings.warmup().toSeconds() + "s");
-      runFor(settings.warmup().toNanos(), false, null);
+      // The warm-up's second half flips replicas as the flapping phase does, so the JIT has
+      // compiled ejection, admission and the ramp before anything is measured: without it, half
+      // of the flapping phase's CPU was the JIT compiling those paths for the first time (perf),
+      // which a controller that has run for a while has long done.
+      say(
+          "all replicas serving; warming up for "
+              + settings.warmup().toSeconds()
+              + "s, flipping replicas in its second half");
+      long quiet = settings.warmup().toNanos() / 2;
+      runFor(quiet, false, null);
+      runFor(settings.warmup().toNanos() - quiet, true, null);
+      settleWarmupFlips(api.admin());
       long fromStartCpu = controller.cpu().totalNanos();
       long fromStartPolls = fleet.polls() - polls0;
       figures.put(
@@ -557,6 +567,25 @@ final class BenchRun {
    * Every other flip brings back the oldest replica whose ejection was seen; the others make a
    * random replica that has a share fall behind.
    */
+  /**
+   * Ends the warm-up's flips: waits for their reactions, puts back every replica still lagging,
+   * waits until every replica serves again and forgets what was seen, none of which is measured.
+   */
+  private void settleWarmupFlips(KubernetesClient admin) {
+    runUntil(
+        () -> reactions.pendingCount() == 0,
+        Duration.ofNanos(3 * settings.pollInterval().toNanos() + 5 * SECOND));
+    for (Reactions.Flip lagging : reactions.forget()) {
+      changed(fleet.setLagging(lagging.gate(), lagging.replica(), false));
+    }
+    awaitServing(admin, System.nanoTime());
+    notes.add(
+        "warm-up: "
+            + flips
+            + " flips in its second half, every replica serving again before measuring");
+    flips = 0;
+  }
+
   private void flip() {
     flips++;
     Reactions.Flip back = flips % 2 == 0 ? reactions.takeEjected() : null;

@@ -80,6 +80,24 @@ final class Reactions {
     return ejected.isEmpty() ? null : ejected.remove(0);
   }
 
+  /**
+   * Forgets every flip and latency seen so far; returns the replicas flipped to lagging and not
+   * flipped back (ejected or not), so that they can be.
+   */
+  List<Flip> forget() {
+    List<Flip> lagging = new ArrayList<>(ejected);
+    pending.values().stream()
+        .flatMap(List::stream)
+        .filter(f -> f.direction() == Direction.EJECT)
+        .forEach(lagging::add);
+    pending.clear();
+    ejected.clear();
+    for (Direction direction : Direction.values()) {
+      latencies.put(direction, new Latencies());
+    }
+    return lagging;
+  }
+
   int pendingCount() {
     return pending.values().stream().mapToInt(List::size).sum();
   }

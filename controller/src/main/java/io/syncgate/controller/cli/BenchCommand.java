@@ -84,8 +84,9 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--warmup",
       defaultValue = "10s",
       description =
-          "How long to run once every replica serves, before measuring (default:"
-              + " ${DEFAULT-VALUE}).")
+          "How long to run once every replica serves, before measuring; its second half flips"
+              + " replicas as the flapping phase does, so the measured phases run compiled code,"
+              + " and every replica serves again before measuring (default: ${DEFAULT-VALUE}).")
   String warmup;
 
   @Option(

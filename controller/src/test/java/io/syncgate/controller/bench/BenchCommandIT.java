@@ -128,7 +128,8 @@ class BenchCommandIT {
         "--mode=keep-alive",
         "--simulator-processes=2",
         "--duration=5s",
-        "--warmup=1s",
+        "--warmup=3s",
+        "--flip-every=1s",
         "--haproxy-for=0s",
         "--json-out=" + json);
 
@@ -136,6 +137,9 @@ class BenchCommandIT {
     assertThat(report.get("settings").get("simulatorProcesses").asInt()).isEqualTo(2);
     JsonNode run = report.get("runs").get(0);
     assertThat(run.get("notes").toString()).contains("simulator split over 2 child processes");
+    // The warm-up's second half flipped replicas, and they were settled before measuring.
+    assertThat(run.get("notes").toString())
+        .containsPattern("warm-up: [1-9][0-9]* flips in its second half");
     JsonNode figures = run.get("figures");
     assertThat(number(figures, Figure.POLLS_ACHIEVED)).isPositive();
     assertThat(number(figures, Figure.TICKS)).isPositive();

@@ -43,6 +43,23 @@ class ReactionsTest {
     assertThat(reactions.takeEjected()).isNull();
   }
 
+  @Test
+  void forgettingReturnsEveryReplicaLeftLaggingAndMeasuresNothingOfBefore() {
+    reactions.flipped("g", flip(Reactions.Direction.EJECT, "g-2", 0));
+    reactions.written("g", Map.of("g-1", 100, "g-2", 0), 100 * MS); // g-2 ejected
+    reactions.flipped("g", flip(Reactions.Direction.EJECT, "g-3", 200 * MS)); // not yet
+    reactions.flipped("h", flip(Reactions.Direction.ADMIT, "h-2", 300 * MS)); // caught up
+
+    assertThat(reactions.forget())
+        .extracting(Reactions.Flip::replicaName)
+        .containsExactlyInAnyOrder("g-2", "g-3");
+
+    assertThat(reactions.pendingCount()).isZero();
+    assertThat(reactions.takeEjected()).isNull();
+    assertThat(reactions.summary(Reactions.Direction.EJECT).count()).isZero();
+    assertThat(reactions.forget()).isEmpty();
+  }
+
   private static Reactions.Flip flip(Reactions.Direction direction, String replica, long nanos) {
     return new Reactions.Flip(direction, 0, 2, replica, nanos);
   }
