@@ -62,10 +62,7 @@ class CatchUpWindowProperties {
       @ForAll @IntRange(min = 0, max = 2) int scale,
       @ForAll @IntRange(min = -2 * CatchUp.NEAREST, max = 2 * CatchUp.NEAREST) int rankOffset,
       @ForAll @IntRange(min = 0, max = 5) int hintKind) {
-    double[] slopes = new double[values.size()];
-    for (int i = 0; i < slopes.length; i++) {
-      slopes[i] = new double[] {1, 0.25, 1e18}[scale] * values.get(i) + (scale == 2 ? i : 0);
-    }
+    double[] slopes = slopes(values, scale);
     double[] sorted = slopes.clone();
     Arrays.sort(sorted);
     double atRank =
@@ -92,11 +89,7 @@ class CatchUpWindowProperties {
   void theMedianIsTheOneSortingGives(
       @ForAll @Size(min = 1, max = 435) List<@IntRange(min = -5, max = 5) Integer> values,
       @ForAll @IntRange(min = 0, max = 2) int scale) {
-    // Few distinct values (many equal ones), and values apart by less than a double's step at 1e18.
-    double[] slopes = new double[values.size()];
-    for (int i = 0; i < slopes.length; i++) {
-      slopes[i] = new double[] {1, 0.25, 1e18}[scale] * values.get(i) + (scale == 2 ? i : 0);
-    }
+    double[] slopes = slopes(values, scale);
     double[] sorted = slopes.clone();
     Arrays.sort(sorted);
     int mid = sorted.length / 2;
@@ -127,6 +120,18 @@ class CatchUpWindowProperties {
 
     assertThat(throughOlder).isEqualTo(direct).hasSameHashCodeAs(direct);
     assertThat(throughOlder.with(T0.plusSeconds(42), 5)).isNotEqualTo(direct);
+  }
+
+  /**
+   * Slopes from small integers: few distinct values (many equal ones), whole or in quarters, or
+   * apart by less than a double's step at 1e18.
+   */
+  private static double[] slopes(List<Integer> values, int scale) {
+    double[] slopes = new double[values.size()];
+    for (int i = 0; i < slopes.length; i++) {
+      slopes[i] = new double[] {1, 0.25, 1e18}[scale] * values.get(i) + (scale == 2 ? i : 0);
+    }
+    return slopes;
   }
 
   /** The window as a list of samples. */
