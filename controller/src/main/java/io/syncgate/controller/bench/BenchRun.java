@@ -564,10 +564,6 @@ final class BenchRun {
   }
 
   /**
-   * Every other flip brings back the oldest replica whose ejection was seen; the others make a
-   * random replica that has a share fall behind.
-   */
-  /**
    * Ends the warm-up's flips: waits for their reactions, puts back every replica still lagging,
    * waits until every replica serves again and forgets what was seen, none of which is measured.
    */
@@ -586,6 +582,10 @@ final class BenchRun {
     flips = 0;
   }
 
+  /**
+   * Every other flip brings back the oldest replica whose ejection was seen; the others make a
+   * random replica that has a share fall behind.
+   */
   private void flip() {
     flips++;
     Reactions.Flip back = flips % 2 == 0 ? reactions.takeEjected() : null;
