@@ -47,30 +47,29 @@ public final class CatchUp {
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-  /** Where {@link #estimate} puts the slopes: one per thread, so nothing is allocated per call. */
-  private static final ThreadLocal<double[]> SLOPES =
-      ThreadLocal.withInitial(() -> new double[pairsWithin(MAX_SAMPLES)]);
-
-  /** A window's times and lags as doubles, for {@link #estimate}. */
-  private static final ThreadLocal<double[]> AT_NANOS =
-      ThreadLocal.withInitial(() -> new double[MAX_SAMPLES]);
-
-  private static final ThreadLocal<double[]> LAGS =
-      ThreadLocal.withInitial(() -> new double[MAX_SAMPLES]);
-
   /** At most this many values next to a hint are kept on each side of it (see {@link #median}). */
   static final int NEAREST = 2 * MAX_SAMPLES;
 
-  /** Where {@link #median(double[], int, double)} keeps them: under, then from {@code NEAREST}. */
-  private static final ThreadLocal<double[]> NEAREST_VALUES =
-      ThreadLocal.withInitial(() -> new double[2 * NEAREST]);
+  /** The most slopes a window has: one for every two samples. */
+  private static final int MAX_SLOPES = pairsWithin(MAX_SAMPLES);
 
-  /** How many values {@link #median(double[], int, double)} splits at most: every slope. */
-  private static final int SPLIT_SIDE = pairsWithin(MAX_SAMPLES);
+  /** What {@link #estimate} works in: one set per thread, so nothing is allocated per call. */
+  private static final class Scratch {
+    /** The window's times and lags as doubles. */
+    final double[] at = new double[MAX_SAMPLES];
 
-  /** Where it splits them: those under the hint, then from {@code SPLIT_SIDE} those over it. */
-  private static final ThreadLocal<double[]> SPLIT =
-      ThreadLocal.withInitial(() -> new double[2 * SPLIT_SIDE]);
+    final double[] lag = new double[MAX_SAMPLES];
+
+    final double[] slopes = new double[MAX_SLOPES];
+
+    /** The slopes under the hint, then from {@code MAX_SLOPES} those over it. */
+    final double[] split = new double[2 * MAX_SLOPES];
+
+    /** The values nearest the hint that are kept: under it, then from {@code NEAREST} over it. */
+    final double[] nearest = new double[2 * NEAREST];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /** The oldest sample's time, which the others are counted from; null without samples. */
   private final Instant origin;
@@ -196,12 +195,13 @@ public final class CatchUp {
     if (n < MIN_SAMPLES || atNanos[n - 1] - atNanos[0] < NANOS_PER_SECOND) {
       return null;
     }
-    double[] slopes = SLOPES.get();
+    Scratch scratch = SCRATCH.get();
+    double[] slopes = scratch.slopes;
     // Times and lags as doubles first, so the inner loop is all double arithmetic, which the JIT
     // vectorizes. Same values: every time is under 2^53 ns (the window spans 30 s), so it and the
     // difference of two are exact as doubles, as (double) lag[j] - (double) lag[i] always was.
-    double[] at = AT_NANOS.get();
-    double[] lag = LAGS.get();
+    double[] at = scratch.at;
+    double[] lag = scratch.lag;
     for (int i = 0; i < n; i++) {
       at[i] = atNanos[i];
       lag[i] = lags[i];
@@ -254,10 +254,11 @@ public final class CatchUp {
    * @param values finite numbers, never -0.0 (see {@link #ranked}); reordered only by the fallback
    */
   static double median(double[] values, int count, double near) {
-    if (count == 0 || count > SPLIT_SIDE || !Double.isFinite(near)) {
+    if (count == 0 || count > MAX_SLOPES || !Double.isFinite(near)) {
       return median(values, count);
     }
-    double[] split = SPLIT.get();
+    Scratch scratch = SCRATCH.get();
+    double[] split = scratch.split;
     int under = 0;
     int over = 0;
     for (int i = 0; i < count; i++) {
@@ -265,7 +266,7 @@ public final class CatchUp {
       // Both stores always happen; only the counts decide which of them stay.
       split[under] = v;
       under += v < near ? 1 : 0;
-      split[SPLIT_SIDE + over] = v;
+      split[MAX_SLOPES + over] = v;
       over += v > near ? 1 : 0;
     }
     int atMost = count - over;
@@ -278,12 +279,12 @@ public final class CatchUp {
     if (fromUnder > NEAREST || fromOver > NEAREST) {
       return median(values, count);
     }
-    double[] nearest = NEAREST_VALUES.get();
+    double[] nearest = scratch.nearest;
     if (fromUnder > 0) {
       largest(split, 0, under, nearest, fromUnder);
     }
     if (fromOver > 0) {
-      smallest(split, SPLIT_SIDE, over, nearest, fromOver);
+      smallest(split, MAX_SLOPES, over, nearest, fromOver);
     }
     double lowValue = ranked(nearest, low, under, atMost, near);
     return low == high ? lowValue : (lowValue + ranked(nearest, high, under, atMost, near)) / 2;
