@@ -332,8 +332,7 @@ final class BenchRun {
     long polls = fleet.polls() - polls0;
 
     // Late reactions to the last flips still count; nothing else is measured any more.
-    long grace = 3 * settings.pollInterval().toNanos() + 5 * SECOND;
-    runUntil(() -> reactions.pendingCount() == 0, Duration.ofNanos(grace));
+    awaitReactions();
     JsonNode report = controller.report();
     Map<String, Double> stale2 = staleReads(report);
 
@@ -397,15 +396,12 @@ final class BenchRun {
     figures.put(Figure.RSS, report.path("rssMiB").asDouble(Double.NaN));
     figures.put(Figure.OPEN_FILES, report.path("maxOpenFiles").asDouble(Double.NaN));
     for (int phase = 0; phase < 2; phase++) {
+      String name = phase == 0 ? "steady" : "flapping";
       if (!eventReasons.get(phase).isEmpty()) {
-        notes.add(
-            (phase == 0 ? "steady" : "flapping") + " events by reason: " + eventReasons.get(phase));
+        notes.add(name + " events by reason: " + eventReasons.get(phase));
       }
       if (!refusedWrites.get(phase).isEmpty()) {
-        notes.add(
-            (phase == 0 ? "steady" : "flapping")
-                + " writes refused, by kind and status: "
-                + refusedWrites.get(phase));
+        notes.add(name + " writes refused, by kind and status: " + refusedWrites.get(phase));
       }
     }
     if (count(0, ApiTraffic.Kind.OTHER_WRITE) + count(1, ApiTraffic.Kind.OTHER_WRITE) > 0) {
@@ -563,14 +559,18 @@ final class BenchRun {
     return -1;
   }
 
+  /** Waits for the flips made so far to show in a VirtualService write, at most a few polls. */
+  private void awaitReactions() {
+    long grace = 3 * settings.pollInterval().toNanos() + 5 * SECOND;
+    runUntil(() -> reactions.pendingCount() == 0, Duration.ofNanos(grace));
+  }
+
   /**
    * Ends the warm-up's flips: waits for their reactions, puts back every replica still lagging,
    * waits until every replica serves again and forgets what was seen, none of which is measured.
    */
   private void settleWarmupFlips(KubernetesClient admin) {
-    runUntil(
-        () -> reactions.pendingCount() == 0,
-        Duration.ofNanos(3 * settings.pollInterval().toNanos() + 5 * SECOND));
+    awaitReactions();
     for (Reactions.Flip lagging : reactions.forget()) {
       changed(fleet.setLagging(lagging.gate(), lagging.replica(), false));
     }
