@@ -15,8 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Turns the body of one {@code GET /patroni} answer into a {@link MemberSample}. Pure: no I/O, no
@@ -329,7 +332,7 @@ public final class PatroniParser {
 
     private final String[] list = new String[LIST_LIMIT];
     private int count;
-    private java.util.Set<String> many;
+    private Set<String> many;
 
     /** The parser's current field name, once it is known not to repeat one. */
     String add(JsonParser parser) throws IOException {
@@ -348,7 +351,7 @@ public final class PatroniParser {
       if (count < LIST_LIMIT) {
         list[count++] = name;
       } else {
-        many = new java.util.HashSet<>(java.util.Arrays.asList(list));
+        many = new HashSet<>(Arrays.asList(list));
         many.add(name);
       }
       return name;
